@@ -1,0 +1,23 @@
+package org.debvisor.agent.settings;
+
+/** Everything in {@code /etc/debvisor/agent.yaml}; absent sections take their defaults. */
+public record AgentSettings(
+    NodeSettings node,
+    GrpcSettings grpc,
+    HttpSettings http,
+    CollectorsSettings collectors,
+    LoggingSettings logging) {
+
+  public AgentSettings {
+    node = node == null ? new NodeSettings(null, null) : node;
+    grpc = grpc == null ? new GrpcSettings(null, null, null, null) : grpc;
+    http = http == null ? new HttpSettings(null) : http;
+    collectors = collectors == null ? new CollectorsSettings(null, null, null, null) : collectors;
+    logging = logging == null ? new LoggingSettings(null, null) : logging;
+  }
+
+  /** The settings an agent runs with when the file says nothing. */
+  public static AgentSettings defaults() {
+    return new AgentSettings(null, null, null, null, null);
+  }
+}

@@ -1,0 +1,26 @@
+package org.debvisor.agent.settings;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The gRPC endpoint.
+ *
+ * @param listen addresses as {@code host:port}; loopback ones serve plaintext, all others TLS
+ * @param tls certificate and key for non-loopback addresses
+ * @param maxInboundMessageBytes larger requests are refused with RESOURCE_EXHAUSTED
+ * @param watchHeartbeat default interval after which WatchStatus repeats an unchanged report
+ */
+public record GrpcSettings(
+    List<String> listen, TlsSettings tls, Integer maxInboundMessageBytes, Duration watchHeartbeat) {
+
+  public static final int DEFAULT_PORT = 5000;
+
+  public GrpcSettings {
+    listen = listen == null ? List.of("127.0.0.1:" + DEFAULT_PORT) : List.copyOf(listen);
+    tls = tls == null ? new TlsSettings(null, null, null) : tls;
+    maxInboundMessageBytes =
+        maxInboundMessageBytes == null ? 4 * 1024 * 1024 : maxInboundMessageBytes;
+    watchHeartbeat = watchHeartbeat == null ? Duration.ofSeconds(30) : watchHeartbeat;
+  }
+}
