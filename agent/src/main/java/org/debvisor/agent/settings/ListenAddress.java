@@ -32,8 +32,9 @@ public record ListenAddress(String host, int port) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + value + "': port must be a number from 1 to 65535");
     }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("'" + value + "': port must be from 1 to 65535");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          "'" + value + "': port must be from 1 to 65535 (0 picks a free port)");
     }
     return new ListenAddress(host, port);
   }

@@ -69,7 +69,7 @@ public final class SettingsLoader {
       AgentSettings settings = mapper.readValue(text, AgentSettings.class);
       return settings == null ? AgentSettings.defaults() : settings;
     } catch (JsonMappingException e) {
-      throw new SettingsException(file, List.of(describe(e)));
+      throw new SettingsException(file, List.of(describe(e, text)));
     } catch (JsonProcessingException e) {
       throw new SettingsException(
           file,
@@ -80,7 +80,7 @@ public final class SettingsLoader {
     }
   }
 
-  private static SettingsProblem describe(JsonMappingException e) {
+  private static SettingsProblem describe(JsonMappingException e, String text) {
     String key =
         e.getPath().stream()
             .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
@@ -91,10 +91,13 @@ public final class SettingsLoader {
     }
     String where = at(e.getLocation());
     if (e instanceof UnrecognizedPropertyException u) {
+      // Records are built after all their keys are read, so Jackson's location points past the
+      // section; find the key's own line instead.
+      String keyLine = lineOfKey(text, String.valueOf(u.getPropertyName()));
       return new SettingsProblem(
           key,
           "unknown key"
-              + where
+              + keyLine
               + "; allowed here: "
               + u.getKnownPropertyIds().stream()
                   .map(Object::toString)
@@ -112,6 +115,21 @@ public final class SettingsLoader {
       return new SettingsProblem(key, "expected " + simpleType(m.getTargetType()) + where);
     }
     return new SettingsProblem(key, e.getOriginalMessage() + where);
+  }
+
+  private static String lineOfKey(String text, String name) {
+    String[] lines = text.split("\n", -1);
+    int found = -1;
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].stripLeading();
+      if (line.startsWith(name + ":") || line.startsWith("- " + name + ":")) {
+        if (found >= 0) {
+          return ""; // ambiguous: the same key appears in several sections
+        }
+        found = i;
+      }
+    }
+    return found < 0 ? "" : " (line " + (found + 1) + ")";
   }
 
   private static String simpleType(Class<?> type) {

@@ -1,0 +1,118 @@
+package org.debvisor.agent;
+
+import io.grpc.BindableService;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.debvisor.agent.collect.Collector;
+import org.debvisor.agent.collect.CollectorRunner;
+import org.debvisor.agent.http.OpsHttpServer;
+import org.debvisor.agent.metrics.AgentMetrics;
+import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.agent.server.AgentGrpcServer;
+import org.debvisor.agent.server.NodeService;
+import org.debvisor.agent.server.ServerInterceptors;
+import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.agent.settings.ListenAddress;
+import org.debvisor.proto.NodeIdentity;
+import org.debvisor.proto.Subsystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the running agent: collectors feed the status board; gRPC and HTTP serve from it. */
+public final class Agent implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentSettings settings;
+  private final AgentMetrics metrics = new AgentMetrics();
+  private final ScheduledExecutorService timer =
+      Executors.newScheduledThreadPool(
+          1,
+          r -> {
+            Thread t = new Thread(r, "agent-timer");
+            t.setDaemon(true);
+            return t;
+          });
+  private final StatusBoard board;
+  private final List<CollectorRunner> runners = new ArrayList<>();
+  private final AgentGrpcServer grpc;
+  private OpsHttpServer http;
+  private volatile boolean serving;
+
+  public Agent(
+      AgentSettings settings, NodeIdentity identity, List<Collector> collectors, Clock clock) {
+    this.settings = settings;
+    List<Subsystem> order = collectors.stream().map(Collector::subsystem).sorted().toList();
+    this.board = new StatusBoard(identity, order, clock);
+    metrics.watch(board, order);
+    for (Collector collector : collectors) {
+      runners.add(new CollectorRunner(collector, timer, board::publish, clock, metrics.registry()));
+    }
+    List<BindableService> services =
+        List.of(new NodeService(board, timer, settings.grpc().watchHeartbeat()));
+    this.grpc =
+        new AgentGrpcServer(
+            settings.grpc(), services, ServerInterceptors.forAgent(metrics.registry()));
+  }
+
+  /** Starts collecting, then serving; on failure everything started so far is stopped. */
+  public void start() throws IOException {
+    try {
+      runners.forEach(CollectorRunner::start);
+      if (settings.http().enabled()) {
+        http =
+            new OpsHttpServer(
+                ListenAddress.parse(settings.http().listen()),
+                metrics::scrape,
+                this::notReadyReason);
+        http.start();
+      }
+      grpc.start();
+      serving = true;
+      log.info("agent started; node {}", board.current().getNode().getNodeId());
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private String notReadyReason() {
+    if (!serving) {
+      return "gRPC server not started";
+    }
+    return board.allCollectedOnce() ? "" : "waiting for the first reading of every subsystem";
+  }
+
+  /** The status board (for tests and in-process tools). */
+  public StatusBoard board() {
+    return board;
+  }
+
+  /** Addresses the gRPC server is bound to. */
+  public List<InetSocketAddress> grpcAddresses() {
+    return grpc.boundAddresses();
+  }
+
+  /** Address of the operations HTTP endpoint, when enabled. */
+  public Optional<InetSocketAddress> httpAddress() {
+    return Optional.ofNullable(http).map(OpsHttpServer::address);
+  }
+
+  @Override
+  public void close() {
+    serving = false;
+    grpc.close();
+    if (http != null) {
+      http.close();
+    }
+    runners.forEach(CollectorRunner::close);
+    timer.shutdownNow();
+    metrics.close();
+  }
+}

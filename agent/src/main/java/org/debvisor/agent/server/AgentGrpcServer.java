@@ -1,0 +1,174 @@
+package org.debvisor.agent.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.debvisor.agent.settings.GrpcSettings;
+import org.debvisor.agent.settings.ListenAddress;
+import org.debvisor.agent.settings.TlsSettings;
+import org.debvisor.proto.NodeGrpc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's gRPC endpoint: plaintext on loopback addresses, TLS (mTLS when a client CA is set) on
+ * every other address, with health and server reflection (v1 and v1alpha) beside the services.
+ */
+public final class AgentGrpcServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentGrpcServer.class);
+
+  private final GrpcSettings settings;
+  private final List<ServerServiceDefinition> services;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private final List<Server> servers = new ArrayList<>();
+
+  public AgentGrpcServer(
+      GrpcSettings settings, List<BindableService> services, List<ServerInterceptor> interceptors) {
+    this.settings = settings;
+    List<ServerServiceDefinition> all = new ArrayList<>();
+    for (BindableService service : services) {
+      all.add(ServerInterceptors.intercept(service, interceptors));
+    }
+    all.add(ServerInterceptors.intercept(health.getHealthService(), interceptors));
+    all.add(ProtoReflectionServiceV1.newInstance().bindService());
+    @SuppressWarnings("deprecation")
+    BindableService v1alpha = ProtoReflectionService.newInstance();
+    all.add(v1alpha.bindService());
+    this.services = List.copyOf(all);
+  }
+
+  /**
+   * Binds every configured address; loopback ones on one plaintext server, the rest on one TLS
+   * server.
+   *
+   * @throws IOException when an address cannot be bound (in use, not local)
+   */
+  public void start() throws IOException {
+    List<SocketAddress> plain = new ArrayList<>();
+    List<SocketAddress> secure = new ArrayList<>();
+    for (String text : settings.listen()) {
+      ListenAddress address = ListenAddress.parse(text);
+      (address.isLoopback() ? plain : secure).add(address.resolve());
+    }
+    try {
+      if (!plain.isEmpty()) {
+        servers.add(build(plain, null).start());
+      }
+      if (!secure.isEmpty()) {
+        // Settings validation already refused non-loopback addresses without TLS.
+        servers.add(build(secure, sslContext(settings.tls())).start());
+      }
+    } catch (IOException e) {
+      close();
+      throw new IOException("cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
+    }
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(
+        NodeGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    log.info("gRPC listening on {} (plaintext: {}, TLS: {})", boundAddresses(), plain, secure);
+  }
+
+  private Server build(List<SocketAddress> addresses, SslContext ssl) {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(addresses.get(0))
+            .channelType(NioServerSocketChannel.class)
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            // Handlers answer from memory and never block, so they run on the event loop.
+            .directExecutor()
+            .maxInboundMessageSize(settings.maxInboundMessageBytes())
+            .maxInboundMetadataSize(16 * 1024)
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true);
+    for (SocketAddress extra : addresses.subList(1, addresses.size())) {
+      builder.addListenAddress(extra);
+    }
+    if (ssl != null) {
+      builder.sslContext(ssl);
+    }
+    services.forEach(builder::addService);
+    return builder.build();
+  }
+
+  private static SslContext sslContext(TlsSettings tls) throws IOException {
+    SslContextBuilder builder =
+        GrpcSslContexts.configure(
+            SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()));
+    if (tls.clientCaFile() != null) {
+      builder.trustManager(tls.clientCaFile().toFile()).clientAuth(ClientAuth.REQUIRE);
+    }
+    try {
+      return builder.build();
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new IOException(
+          "cannot load TLS material from grpc.tls ("
+              + tls.certFile()
+              + ", "
+              + tls.keyFile()
+              + "): "
+              + rootMessage(e),
+          e);
+    }
+  }
+
+  /** The actual bound addresses (ports resolved when 0 was configured). */
+  public List<InetSocketAddress> boundAddresses() {
+    List<InetSocketAddress> bound = new ArrayList<>();
+    for (Server server : servers) {
+      server.getListenSockets().forEach(a -> bound.add((InetSocketAddress) a));
+    }
+    return bound;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** Marks health NOT_SERVING, then stops accepting and waits briefly for calls in flight. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    for (Server server : servers) {
+      server.shutdown();
+    }
+    for (Server server : servers) {
+      try {
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+          server.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,77 @@
+package org.debvisor.agent.server;
+
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.NodeStatus;
+import org.debvisor.proto.StatusRequest;
+import org.debvisor.proto.WatchStatusRequest;
+
+/** {@code debvisor.Node}: answers status from the {@link StatusBoard}, never from a collector. */
+public final class NodeService extends NodeGrpc.NodeImplBase {
+
+  static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
+  static final Duration MAX_HEARTBEAT = Duration.ofHours(1);
+
+  private final StatusBoard board;
+  private final ScheduledExecutorService timer;
+  private final Duration defaultHeartbeat;
+
+  public NodeService(StatusBoard board, ScheduledExecutorService timer, Duration defaultHeartbeat) {
+    this.board = board;
+    this.timer = timer;
+    this.defaultHeartbeat = defaultHeartbeat;
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<NodeStatus> responseObserver) {
+    responseObserver.onNext(board.current());
+    responseObserver.onCompleted();
+  }
+
+  @Override
+  public void watchStatus(WatchStatusRequest request, StreamObserver<NodeStatus> responseObserver) {
+    Duration heartbeat = defaultHeartbeat;
+    if (request.hasHeartbeatInterval()) {
+      com.google.protobuf.Duration requested = request.getHeartbeatInterval();
+      Duration asked = Duration.ofSeconds(requested.getSeconds(), requested.getNanos());
+      if (!asked.isZero()) {
+        if (asked.compareTo(MIN_HEARTBEAT) < 0 || asked.compareTo(MAX_HEARTBEAT) > 0) {
+          responseObserver.onError(
+              invalidArgument(
+                  "heartbeat_interval",
+                  "must be between 1s and 1h (or unset for the agent's default)"));
+          return;
+        }
+        heartbeat = asked;
+      }
+    }
+    new StatusWatch(
+            board, (ServerCallStreamObserver<NodeStatus>) responseObserver, timer, heartbeat)
+        .start();
+  }
+
+  /** INVALID_ARGUMENT carrying a {@link BadRequest} with one field violation. */
+  static io.grpc.StatusRuntimeException invalidArgument(String field, String rule) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.INVALID_ARGUMENT_VALUE)
+            .setMessage(field + ": " + rule)
+            .addDetails(
+                com.google.protobuf.Any.pack(
+                    BadRequest.newBuilder()
+                        .addFieldViolations(
+                            BadRequest.FieldViolation.newBuilder()
+                                .setField(field)
+                                .setDescription(rule))
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+}
