@@ -38,6 +38,8 @@ public final class AgentMain implements Callable<Integer> {
       defaultValue = "/etc/debvisor/agent.yaml")
   Path config;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--check-config",
       description = "Validate the configuration file, print problems and exit.")
@@ -53,11 +55,11 @@ public final class AgentMain implements Callable<Integer> {
     try {
       settings = new SettingsLoader().load(config);
     } catch (SettingsException e) {
-      System.err.println("debvisor-agent: " + e.getMessage());
+      spec.commandLine().getErr().println("debvisor-agent: " + e.getMessage());
       return EXIT_BAD_CONFIG;
     }
     if (checkConfig) {
-      System.out.println("configuration " + config + " is valid");
+      spec.commandLine().getOut().println("configuration " + config + " is valid");
       return 0;
     }
     LogSetup.apply(settings.logging());
@@ -68,7 +70,7 @@ public final class AgentMain implements Callable<Integer> {
     try {
       agent.start();
     } catch (java.io.IOException e) {
-      System.err.println("debvisor-agent: " + e.getMessage());
+      spec.commandLine().getErr().println("debvisor-agent: " + e.getMessage());
       return EXIT_START_FAILED;
     }
     CountDownLatch stopped = new CountDownLatch(1);

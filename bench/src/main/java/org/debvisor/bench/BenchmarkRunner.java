@@ -1,0 +1,279 @@
+package org.debvisor.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.NodeStatus;
+import org.debvisor.proto.StatusRequest;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Starts a real agent process and a bare grpc-java baseline process on loopback, loads both with
+ * the same scenarios, prints a table and writes it to {@code docs/benchmarks.md}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true)
+public final class BenchmarkRunner implements Callable<Integer> {
+
+  @Option(names = "--agent-jar", required = true, description = "The agent's shaded jar.")
+  Path agentJar;
+
+  @Option(names = "--out", defaultValue = "docs/benchmarks.md")
+  Path out;
+
+  @Option(names = "--duration", defaultValue = "10", description = "Seconds per scenario.")
+  int durationSeconds;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds per server.")
+  int warmupSeconds;
+
+  @Option(names = "--in-flight", defaultValue = "64")
+  int inFlight;
+
+  @Option(names = "--connections", defaultValue = "4", description = "Client connections.")
+  int connections;
+
+  @Option(names = "--rates", split = ",", defaultValue = "1000,5000")
+  List<Integer> rates;
+
+  @Option(names = "--hypervisor-uri", defaultValue = "test:///default")
+  String hypervisorUri;
+
+  @Option(names = "--command", defaultValue = "bench/run", description = "Shown in the report.")
+  String command;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchmarkRunner()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("debvisor-bench");
+    int agentPort = freePort();
+    Path config = work.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "grpc:",
+            "  listen: [\"127.0.0.1:" + agentPort + "\"]",
+            "http:",
+            "  listen: \"127.0.0.1:" + freePort() + "\"",
+            "collectors:",
+            "  ceph:",
+            "    confFile: " + work.resolve("no-ceph.conf"),
+            "  hypervisor:",
+            "    uri: " + hypervisorUri,
+            "  kubernetes:",
+            "    kubeconfig: " + work.resolve("no-kubeconfig"),
+            "logging:",
+            "  level: WARN",
+            ""));
+    List<LoadResult> results = new ArrayList<>();
+    long agentRss;
+    long baselineRss;
+    int reportBytes;
+    Process agent =
+        start(
+            work.resolve("agent.log"), "-jar", agentJar.toString(), "--config", config.toString());
+    Process baseline = null;
+    try {
+      NodeStatus report = awaitStatus(agentPort, agent);
+      reportBytes = report.getSerializedSize();
+      Path reportFile = work.resolve("report.bin");
+      Files.write(reportFile, report.toByteArray());
+      int baselinePort = freePort();
+      baseline =
+          start(
+              work.resolve("baseline.log"),
+              "-cp",
+              ownJar(),
+              BaselineNodeServer.class.getName(),
+              Integer.toString(baselinePort),
+              reportFile.toString());
+      awaitStatus(baselinePort, baseline);
+      results.addAll(runScenarios("baseline", baselinePort));
+      baselineRss = rssKib(baseline);
+      results.addAll(runScenarios("agent", agentPort));
+      agentRss = rssKib(agent);
+    } finally {
+      agent.destroy();
+      if (baseline != null) {
+        baseline.destroy();
+      }
+      agent.waitFor(10, TimeUnit.SECONDS);
+    }
+    String table = table(results);
+    System.out.println(table);
+    System.out.printf(
+        Locale.ROOT,
+        "report size %d bytes; RSS after load: agent %d MiB, baseline %d MiB%n",
+        reportBytes,
+        agentRss / 1024,
+        baselineRss / 1024);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, markdown(table, reportBytes, agentRss, baselineRss));
+    System.out.println("wrote " + out);
+    return 0;
+  }
+
+  private List<LoadResult> runScenarios(String target, int port) throws InterruptedException {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      channels.add(
+          NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
+              .usePlaintext()
+              .directExecutor()
+              .build());
+    }
+    try {
+      StatusLoad load = new StatusLoad(channels, target);
+      load.closedLoop(inFlight, Duration.ofSeconds(warmupSeconds)); // JIT warm-up, discarded
+      List<LoadResult> results = new ArrayList<>();
+      results.add(load.closedLoop(inFlight, Duration.ofSeconds(durationSeconds)));
+      for (int rate : rates) {
+        results.add(load.openLoop(rate, Duration.ofSeconds(durationSeconds)));
+      }
+      return results;
+    } finally {
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String table(List<LoadResult> results) {
+    StringBuilder t = new StringBuilder();
+    t.append(
+        "| scenario | server | requests | errors | qps | p50 ms | p99 ms | p99.9 ms | max ms |\n");
+    t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (LoadResult r : results) {
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f |%n",
+              r.scenario(),
+              r.target(),
+              r.requests(),
+              r.errors(),
+              r.qps(),
+              r.p50Micros() / 1000,
+              r.p99Micros() / 1000,
+              r.p999Micros() / 1000,
+              r.maxMicros() / 1000));
+    }
+    return t.toString();
+  }
+
+  private String markdown(String table, int reportBytes, long agentRss, long baselineRss)
+      throws IOException {
+    return "# Benchmarks\n\n"
+        + "Produced by `"
+        + command
+        + "` on "
+        + LocalDate.now()
+        + ". Machine: "
+        + machine()
+        + ". Java "
+        + System.getProperty("java.version")
+        + ".\n\n"
+        + "## Agent `debvisor.Node/Status`\n\n"
+        + "Load generator and both servers run on the same machine over loopback, each server in its"
+        + " own JVM (`-XX:+UseSerialGC -Xmx256m`, as the .deb runs the agent). **baseline** is a bare"
+        + " grpc-java server answering the same method with the same report bytes and the same"
+        + " threading, without interceptors, metrics or logging: the limit of this machine and"
+        + " transport. Closed loop keeps "
+        + inFlight
+        + " calls in flight over "
+        + connections
+        + " connections for "
+        + durationSeconds
+        + " s (maximum throughput); open loop sends at a fixed rate and times each call from when it"
+        + " was due (no coordinated omission). Report size: "
+        + reportBytes
+        + " bytes.\n\n"
+        + table
+        + "\nResident memory after the runs: agent "
+        + agentRss / 1024
+        + " MiB, baseline "
+        + baselineRss / 1024
+        + " MiB.\n\n"
+        + "Targets (SPEC §8): at least 20 000 qps; p99 < 5 ms at 1 000 qps on 2 cores.\n";
+  }
+
+  private static String machine() throws IOException {
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 1).strip())
+            .orElse("unknown CPU");
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + ")";
+  }
+
+  private static Process start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms64m", "-Xmx256m"));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static NodeStatus awaitStatus(int port, Process process) throws Exception {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        try {
+          return NodeGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(2, TimeUnit.SECONDS)
+              .status(StatusRequest.getDefaultInstance());
+        } catch (io.grpc.StatusRuntimeException e) {
+          if (!process.isAlive() || System.nanoTime() > deadline) {
+            throw new IllegalStateException("server on port " + port + " did not come up", e);
+          }
+          Thread.sleep(200);
+        }
+      }
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long rssKib(Process process) throws IOException {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return 0;
+  }
+
+  private static String ownJar() throws Exception {
+    return Path.of(
+            BenchmarkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.debvisor.bench;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.NodeStatus;
+import org.debvisor.proto.StatusRequest;
+
+/** Closed- and open-loop load on {@code debvisor.Node/Status}, bounded in time and count. */
+final class StatusLoad {
+
+  private static final long MAX_REQUESTS = 10_000_000;
+  private static final int MAX_OUTSTANDING = 20_000;
+
+  private final List<NodeGrpc.NodeFutureStub> stubs;
+  private final String target;
+  private final AtomicLong next = new AtomicLong();
+
+  /** Spreads calls over several channels: one HTTP/2 connection is served by one event loop. */
+  StatusLoad(List<ManagedChannel> channels, String target) {
+    this.stubs = channels.stream().map(NodeGrpc::newFutureStub).toList();
+    this.target = target;
+  }
+
+  private NodeGrpc.NodeFutureStub stub() {
+    return stubs.get((int) (next.getAndIncrement() % stubs.size()));
+  }
+
+  /** Keeps {@code inFlight} calls outstanding for {@code duration}: the maximum throughput. */
+  LoadResult closedLoop(int inFlight, Duration duration) throws InterruptedException {
+    Recorder latencies = new Recorder(3);
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    CountDownLatch finished = new CountDownLatch(inFlight);
+    for (int i = 0; i < inFlight; i++) {
+      sendNext(end, latencies, done, errors, finished);
+    }
+    finished.await(duration.toSeconds() + 30, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return result("closed loop, " + inFlight + " in flight", latencies, done, errors, seconds);
+  }
+
+  private void sendNext(
+      long end, Recorder latencies, AtomicLong done, AtomicLong errors, CountDownLatch finished) {
+    long sent = System.nanoTime();
+    if (sent >= end || done.get() >= MAX_REQUESTS) {
+      finished.countDown();
+      return;
+    }
+    ListenableFuture<NodeStatus> call = stub().status(StatusRequest.getDefaultInstance());
+    Futures.addCallback(
+        call,
+        new FutureCallback<>() {
+          @Override
+          public void onSuccess(NodeStatus result) {
+            latencies.recordValue((System.nanoTime() - sent) / 1000);
+            done.incrementAndGet();
+            sendNext(end, latencies, done, errors, finished);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            errors.incrementAndGet();
+            sendNext(end, latencies, done, errors, finished);
+          }
+        },
+        MoreExecutors.directExecutor());
+  }
+
+  /**
+   * Sends at a fixed {@code rate} for {@code duration}, timing each call from when it was due, not
+   * from when it went out, so a stalled server cannot hide its queueing delay.
+   */
+  LoadResult openLoop(int rate, Duration duration) throws InterruptedException {
+    Recorder latencies = new Recorder(3);
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong outstanding = new AtomicLong();
+    long total = Math.min(MAX_REQUESTS, (long) rate * duration.toSeconds());
+    long period = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    for (long i = 0; i < total; i++) {
+      long due = start + i * period;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      if (outstanding.get() > MAX_OUTSTANDING) {
+        errors.addAndGet(total - i); // server hopelessly behind: stop, count the rest as failed
+        break;
+      }
+      outstanding.incrementAndGet();
+      Futures.addCallback(
+          stub().status(StatusRequest.getDefaultInstance()),
+          new FutureCallback<>() {
+            @Override
+            public void onSuccess(NodeStatus result) {
+              latencies.recordValue((System.nanoTime() - due) / 1000);
+              done.incrementAndGet();
+              outstanding.decrementAndGet();
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+              errors.incrementAndGet();
+              outstanding.decrementAndGet();
+            }
+          },
+          MoreExecutors.directExecutor());
+    }
+    long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (outstanding.get() > 0 && System.nanoTime() < drainUntil) {
+      Thread.sleep(5);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return result("open loop, " + rate + " qps", latencies, done, errors, seconds);
+  }
+
+  private LoadResult result(
+      String scenario, Recorder latencies, AtomicLong done, AtomicLong errors, double seconds) {
+    Histogram h = latencies.getIntervalHistogram();
+    return new LoadResult(
+        scenario,
+        target,
+        done.get(),
+        errors.get(),
+        seconds,
+        h.getValueAtPercentile(50),
+        h.getValueAtPercentile(99),
+        h.getValueAtPercentile(99.9),
+        h.getMaxValue());
+  }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# DebVisor demo on this machine: a real micro Ceph cluster (1 mon, 1 memstore OSD, 1 mgr on
+# loopback), libvirt's test driver with a sample hypervisor node, and the agent on 127.0.0.1:5000
+# (metrics on 127.0.0.1:9500). State lives in .demo/ of the checkout.
+#   scripts/demo.sh start | stop | status
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DEMO="$ROOT/.demo"
+CEPH_DIR="$DEMO/ceph"
+CEPH_SCRIPT="$ROOT/agent/src/test/scripts/ceph-micro.sh"
+JAR="$ROOT/agent/target/debvisor-agent-0.1.0-SNAPSHOT-all.jar"
+PIDFILE="$DEMO/agent.pid"
+GRPC_PORT=${DEBVISOR_DEMO_GRPC_PORT:-5000}
+HTTP_PORT=${DEBVISOR_DEMO_HTTP_PORT:-9500}
+
+agent_running() {
+  [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
+}
+
+start() {
+  . scripts/lib/jdk.sh
+  [ -f "$JAR" ] || { echo "error: $JAR missing; build first: ./mvnw -DskipTests package" >&2; exit 1; }
+  if agent_running; then
+    echo "demo already running (agent pid $(cat "$PIDFILE")); 'scripts/demo.sh stop' first" >&2
+    exit 1
+  fi
+  if ss -ltn "sport = :$GRPC_PORT" 2>/dev/null | grep -q LISTEN; then
+    echo "error: port $GRPC_PORT is in use; stop what uses it or set DEBVISOR_DEMO_GRPC_PORT" >&2
+    exit 1
+  fi
+  mkdir -p "$DEMO"
+  echo "==> starting a micro Ceph cluster in $CEPH_DIR"
+  "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
+  "$CEPH_SCRIPT" start "$CEPH_DIR" > "$DEMO/ceph-start.log"
+  CEPH_CONF=$(sed -n 's/^CEPH_CONF=//p' "$DEMO/ceph-start.log")
+  CEPH_CLIENT_KEYRING=$(sed -n 's/^CEPH_CLIENT_KEYRING=//p' "$DEMO/ceph-start.log")
+  cat > "$DEMO/agent.yaml" <<YAML
+# Demo configuration written by scripts/demo.sh; see agent/src/deb/etc/agent.yaml for every key.
+grpc:
+  listen: ["127.0.0.1:$GRPC_PORT"]
+http:
+  listen: "127.0.0.1:$HTTP_PORT"
+collectors:
+  ceph:
+    confFile: $CEPH_CONF
+    clientId: debvisor            # read-only cephx key (mon 'allow r')
+    keyringFile: $CEPH_CLIENT_KEYRING
+  hypervisor:
+    uri: test://$ROOT/agent/src/test/resources/libvirt/test-node.xml
+  kubernetes:
+    kubeconfig: $DEMO/no-kubernetes-here.conf   # absent on purpose: reported ABSENT
+logging:
+  format: json
+YAML
+  echo "==> starting the agent (log: $DEMO/agent.log)"
+  nohup "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$JAR" \
+    --config "$DEMO/agent.yaml" > "$DEMO/agent.log" 2>&1 &
+  echo $! > "$PIDFILE"
+  for _ in $(seq 1 60); do
+    if curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1; then
+      break
+    fi
+    if ! agent_running; then
+      echo "error: the agent exited; its log:" >&2
+      tail -n 30 "$DEMO/agent.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null || { echo "error: agent not ready after 30 s" >&2; exit 1; }
+  echo
+  echo "DebVisor demo is running: agent pid $(cat "$PIDFILE"), gRPC 127.0.0.1:$GRPC_PORT, metrics http://127.0.0.1:$HTTP_PORT/metrics"
+  echo "Health per subsystem (0 OK, 1 WARN, 2 UNKNOWN, 3 ERROR, -1 ABSENT):"
+  curl -fsS "http://127.0.0.1:$HTTP_PORT/metrics" | grep '^debvisor_cluster_health' | sed 's/^/  /'
+  echo
+  echo "Try:  grpcurl -plaintext localhost:$GRPC_PORT list"
+  echo "      grpcurl -plaintext localhost:$GRPC_PORT debvisor.Node/Status"
+  echo "Stop: scripts/demo.sh stop"
+}
+
+stop() {
+  if agent_running; then
+    kill "$(cat "$PIDFILE")"
+    for _ in $(seq 1 50); do agent_running || break; sleep 0.2; done
+    agent_running && kill -9 "$(cat "$PIDFILE")" 2>/dev/null || true
+  fi
+  rm -f "$PIDFILE"
+  "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
+  echo "demo stopped"
+}
+
+status() {
+  if agent_running; then
+    echo "agent running (pid $(cat "$PIDFILE"))"
+    curl -fsS "http://127.0.0.1:$HTTP_PORT/metrics" | grep '^debvisor_cluster_health' || true
+  else
+    echo "agent not running"
+  fi
+  "$CEPH_SCRIPT" status "$CEPH_DIR" 2>/dev/null || echo "ceph not running"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: scripts/demo.sh start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,27 @@
+# Sourced by DebVisor scripts: the Debian packages each job needs, and an idempotent installer.
+
+# What the demo (a micro Ceph cluster, libvirt's test driver and the agent) needs.
+DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt0 curl uuid-runtime procps"
+# What the test suite needs on top: lintian/dpkg-dev inspect the agent's .deb.
+DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev"
+
+# Installs the named packages that are missing; does nothing (and needs no network) when all are there.
+debvisor_install_packages() {
+  local missing="" pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing="$missing $pkg"
+    fi
+  done
+  if [ -z "$missing" ]; then
+    return 0
+  fi
+  echo "==> installing Debian packages:$missing"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs DebVisor's test suite: installs what the tests need (once), then the full Maven build
+# (format check, unit and integration tests against real Ceph/libvirt, .deb + lintian, coverage).
+# Extra arguments go to Maven, e.g. scripts/test.sh -pl agent -Dtest=SettingsLoaderTest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/packages.sh
+# shellcheck disable=SC2086
+debvisor_install_packages $DEBVISOR_TEST_PACKAGES
+. scripts/lib/jdk.sh
+echo "==> JDK: $JAVA_HOME"
+exec ./mvnw -B --no-transfer-progress verify "$@"
