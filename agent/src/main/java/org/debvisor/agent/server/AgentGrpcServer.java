@@ -73,13 +73,15 @@ public final class AgentGrpcServer implements AutoCloseable {
       ListenAddress address = ListenAddress.parse(text);
       (address.isLoopback() ? plain : secure).add(address.resolve());
     }
+    // Settings validation already refused non-loopback addresses without TLS. Load the TLS
+    // material before binding anything, so a bad key leaves no half-started server behind.
+    SslContext ssl = secure.isEmpty() ? null : sslContext(settings.tls());
     try {
       if (!plain.isEmpty()) {
         servers.add(build(plain, null).start());
       }
       if (!secure.isEmpty()) {
-        // Settings validation already refused non-loopback addresses without TLS.
-        servers.add(build(secure, sslContext(settings.tls())).start());
+        servers.add(build(secure, ssl).start());
       }
     } catch (IOException e) {
       close();
@@ -114,13 +116,13 @@ public final class AgentGrpcServer implements AutoCloseable {
   }
 
   private static SslContext sslContext(TlsSettings tls) throws IOException {
-    SslContextBuilder builder =
-        GrpcSslContexts.configure(
-            SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()));
-    if (tls.clientCaFile() != null) {
-      builder.trustManager(tls.clientCaFile().toFile()).clientAuth(ClientAuth.REQUIRE);
-    }
     try {
+      SslContextBuilder builder =
+          GrpcSslContexts.configure(
+              SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()));
+      if (tls.clientCaFile() != null) {
+        builder.trustManager(tls.clientCaFile().toFile()).clientAuth(ClientAuth.REQUIRE);
+      }
       return builder.build();
     } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
       throw new IOException(
@@ -128,6 +130,7 @@ public final class AgentGrpcServer implements AutoCloseable {
               + tls.certFile()
               + ", "
               + tls.keyFile()
+              + (tls.clientCaFile() == null ? "" : ", " + tls.clientCaFile())
               + "): "
               + rootMessage(e),
           e);

@@ -1,0 +1,138 @@
+package org.debvisor.agent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.agent.settings.GrpcSettings;
+import org.debvisor.agent.settings.TlsSettings;
+import org.debvisor.agent.testing.TestPki;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.NodeIdentity;
+import org.debvisor.proto.StatusRequest;
+import org.debvisor.proto.Subsystem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A non-loopback listen address is served with TLS only. The server binds the wildcard address (not
+ * loopback, so TLS applies) and the test connects through 127.0.0.1.
+ */
+class TlsEndpointTest {
+
+  @TempDir Path dir;
+  private TestPki pki;
+  private AgentGrpcServer server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void pki() throws Exception {
+    pki = new TestPki(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private int startServer(TlsSettings tls) throws Exception {
+    StatusBoard board =
+        new StatusBoard(
+            NodeIdentity.newBuilder().setNodeId("tls-node").build(),
+            List.of(Subsystem.SUBSYSTEM_SYSTEM),
+            Clock.systemUTC());
+    server =
+        new AgentGrpcServer(
+            new GrpcSettings(List.of("0.0.0.0:0"), tls, null, null),
+            List.of(
+                new NodeService(
+                    board,
+                    Executors.newSingleThreadScheduledExecutor(),
+                    java.time.Duration.ofSeconds(30))),
+            ServerInterceptors.forAgent(new SimpleMeterRegistry()));
+    server.start();
+    return server.boundAddresses().get(0).getPort();
+  }
+
+  private ManagedChannel tlsChannel(int port, TestPki.Issued clientCert) throws Exception {
+    SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(pki.caFile().toFile());
+    if (clientCert != null) {
+      ssl.keyManager(clientCert.cert().toFile(), clientCert.key().toFile());
+    }
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(ssl.build()).build();
+    return channel;
+  }
+
+  @Test
+  void mutualTlsClientWithACertificateFromTheCaIsServed() throws Exception {
+    TestPki.Issued node = pki.issue("node");
+    int port = startServer(new TlsSettings(node.cert(), node.key(), pki.caFile()));
+
+    var status =
+        NodeGrpc.newBlockingStub(tlsChannel(port, pki.issue("controller")))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .status(StatusRequest.getDefaultInstance());
+
+    assertThat(status.getNode().getNodeId()).isEqualTo("tls-node");
+  }
+
+  @Test
+  void clientWithoutCertificateIsRefusedWhenMutualTlsIsOn() throws Exception {
+    TestPki.Issued node = pki.issue("node");
+    int port = startServer(new TlsSettings(node.cert(), node.key(), pki.caFile()));
+
+    assertThatThrownBy(
+            () ->
+                NodeGrpc.newBlockingStub(tlsChannel(port, null))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .status(StatusRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void plaintextClientGetsNothingFromATlsAddress() throws Exception {
+    TestPki.Issued node = pki.issue("node");
+    int port = startServer(new TlsSettings(node.cert(), node.key(), null));
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+
+    assertThatThrownBy(
+            () ->
+                NodeGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .status(StatusRequest.getDefaultInstance()))
+        .isInstanceOf(StatusRuntimeException.class);
+  }
+
+  @Test
+  void unreadableKeyMaterialFailsStartNamingTheFiles() throws Exception {
+    Path cert = Files.writeString(dir.resolve("bad.crt"), "not a certificate");
+    Path key = Files.writeString(dir.resolve("bad.key"), "not a key");
+
+    assertThatThrownBy(() -> startServer(new TlsSettings(cert, key, null)))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("grpc.tls")
+        .hasMessageContaining(cert.toString());
+  }
+}
