@@ -71,7 +71,7 @@ public final class HypervisorCollector implements Collector {
       return absent(
           "libvirt client library cannot be loaded ("
               + e.getClass().getSimpleName()
-              + ") — install the libvirt0 package to report the hypervisor");
+              + ") — install the libvirt0 package and restart the agent to report the hypervisor");
     }
     HypervisorHealth health = HypervisorHealth.of(details);
     return SubsystemStatus.newBuilder()
