@@ -2,8 +2,11 @@ package org.debvisor.agent;
 
 import java.util.List;
 import org.debvisor.agent.collect.Collector;
+import org.debvisor.agent.collect.hypervisor.HypervisorCollector;
+import org.debvisor.agent.collect.kubernetes.KubernetesCollector;
 import org.debvisor.agent.collect.system.SystemCollector;
 import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.agent.settings.CollectorsSettings;
 import org.debvisor.proto.NodeIdentity;
 
 /** The health sources of an agent, built from its settings. */
@@ -12,6 +15,10 @@ final class CollectorCatalog {
   private CollectorCatalog() {}
 
   static List<Collector> create(AgentSettings settings, NodeIdentity identity) {
-    return List.of(new SystemCollector(settings.collectors().system()));
+    CollectorsSettings c = settings.collectors();
+    return List.of(
+        new HypervisorCollector(c.hypervisor()),
+        new KubernetesCollector(c.kubernetes(), identity.getHostname()),
+        new SystemCollector(c.system()));
   }
 }
