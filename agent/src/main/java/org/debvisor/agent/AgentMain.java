@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.debvisor.agent.cli.StatusCommand;
 import org.debvisor.agent.logging.LogSetup;
 import org.debvisor.agent.report.NodeIdentityReader;
 import org.debvisor.agent.settings.AgentSettings;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "debvisor-agent",
     mixinStandardHelpOptions = true,
+    subcommands = {StatusCommand.class},
     versionProvider = AgentMain.Version.class,
     description = "Reports this node's Ceph, hypervisor, Kubernetes and system health over gRPC.",
     exitCodeListHeading = "%nExit codes:%n",
