@@ -2,6 +2,7 @@ package org.debvisor.agent;
 
 import java.util.List;
 import org.debvisor.agent.collect.Collector;
+import org.debvisor.agent.collect.ceph.CephCollector;
 import org.debvisor.agent.collect.hypervisor.HypervisorCollector;
 import org.debvisor.agent.collect.kubernetes.KubernetesCollector;
 import org.debvisor.agent.collect.system.SystemCollector;
@@ -17,6 +18,7 @@ final class CollectorCatalog {
   static List<Collector> create(AgentSettings settings, NodeIdentity identity) {
     CollectorsSettings c = settings.collectors();
     return List.of(
+        new CephCollector(c.ceph()),
         new HypervisorCollector(c.hypervisor()),
         new KubernetesCollector(c.kubernetes(), identity.getHostname()),
         new SystemCollector(c.system()));
