@@ -1,0 +1,174 @@
+package org.debvisor.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.agent.settings.CephSettings;
+import org.debvisor.agent.settings.CollectorsSettings;
+import org.debvisor.agent.settings.GrpcSettings;
+import org.debvisor.agent.settings.HttpSettings;
+import org.debvisor.agent.settings.HypervisorSettings;
+import org.debvisor.agent.settings.KubernetesSettings;
+import org.debvisor.agent.settings.SystemSettings;
+import org.debvisor.agent.testing.CephMicroCluster;
+import org.debvisor.agent.testing.TestAgents;
+import org.debvisor.proto.HealthState;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.NodeIdentity;
+import org.debvisor.proto.NodeStatus;
+import org.debvisor.proto.StatusRequest;
+import org.debvisor.proto.Subsystem;
+import org.debvisor.proto.SubsystemStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole agent as the demo runs it, over gRPC: a real Ceph micro-cluster read with the read-only
+ * {@code client.debvisor} key, libvirt's test driver with a sample node, no Kubernetes, the real
+ * system. Then the Ceph monitor dies.
+ */
+class AgentEndToEndTest {
+
+  @TempDir static Path dir;
+  private static CephMicroCluster ceph;
+  private static Agent agent;
+  private static ManagedChannel channel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ceph = CephMicroCluster.start();
+    Path libvirtNode = Path.of("src/test/resources/libvirt/test-node.xml").toAbsolutePath();
+    AgentSettings settings =
+        new AgentSettings(
+            null,
+            new GrpcSettings(List.of("127.0.0.1:0"), null, null, null),
+            new HttpSettings(""),
+            new CollectorsSettings(
+                new CephSettings(
+                    true,
+                    ceph.confFile(),
+                    "debvisor",
+                    ceph.clientKeyring(),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(4),
+                    Duration.ofSeconds(2)),
+                new HypervisorSettings(
+                    true,
+                    "test://" + libvirtNode,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(4),
+                    null),
+                new KubernetesSettings(true, dir.resolve("no-kubeconfig"), null, null, null),
+                new SystemSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), null, null)),
+            null);
+    NodeIdentity identity = NodeIdentity.newBuilder().setNodeId("e2e").setHostname("e2e").build();
+    agent =
+        new Agent(
+            settings, identity, CollectorCatalog.create(settings, identity), Clock.systemUTC());
+    agent.start();
+    channel = TestAgents.channel(agent);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (channel != null) {
+      TestAgents.close(channel);
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (ceph != null) {
+      ceph.close();
+    }
+  }
+
+  private static NodeStatus status() {
+    return NodeGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(2, TimeUnit.SECONDS)
+        .status(StatusRequest.getDefaultInstance());
+  }
+
+  private static SubsystemStatus part(NodeStatus status, Subsystem subsystem) {
+    return status.getSubsystemsList().stream()
+        .filter(s -> s.getSubsystem() == subsystem)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Polls Status (bounded) until the predicate holds, returning that report. */
+  private static NodeStatus awaitStatus(Predicate<NodeStatus> condition, String what)
+      throws InterruptedException {
+    NodeStatus last = null;
+    for (int i = 0; i < 300; i++) {
+      last = status();
+      if (condition.test(last)) {
+        return last;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("within 30 s: " + what + "; last report:\n" + last);
+  }
+
+  @Test
+  void reportsEverySubsystemThenSurvivesTheCephMonitorDying() throws Exception {
+    NodeStatus healthy =
+        awaitStatus(
+            s ->
+                part(s, Subsystem.SUBSYSTEM_CEPH).getState() == HealthState.HEALTH_OK
+                    && part(s, Subsystem.SUBSYSTEM_HYPERVISOR).hasHypervisor()
+                    && part(s, Subsystem.SUBSYSTEM_KUBERNETES).hasCollectedAt(),
+            "every subsystem read once and Ceph healthy");
+
+    SubsystemStatus cephPart = part(healthy, Subsystem.SUBSYSTEM_CEPH);
+    assertThat(cephPart.getCeph().getHealthStatus()).isEqualTo("HEALTH_OK");
+    assertThat(cephPart.getCeph().getMons().getQuorumNamesList()).hasSize(1);
+    assertThat(cephPart.getCeph().getOsds().getUp()).isEqualTo(1);
+    assertThat(cephPart.getCeph().getOsds().getIn()).isEqualTo(1);
+    assertThat(cephPart.getCeph().getPoolsList()).anyMatch(p -> p.getName().equals("demo"));
+    SubsystemStatus hv = part(healthy, Subsystem.SUBSYSTEM_HYPERVISOR);
+    assertThat(hv.getHypervisor().getLibvirtReachable()).isTrue();
+    assertThat(hv.getHypervisor().getDomainsByStateMap())
+        .containsKeys("running", "paused", "shutoff");
+    assertThat(part(healthy, Subsystem.SUBSYSTEM_KUBERNETES).getState())
+        .isEqualTo(HealthState.HEALTH_ABSENT);
+    assertThat(part(healthy, Subsystem.SUBSYSTEM_SYSTEM).getSystem().getMemoryTotalBytes())
+        .isPositive();
+
+    ceph.killMonitor();
+
+    NodeStatus broken =
+        awaitStatus(
+            s -> {
+              HealthState state = part(s, Subsystem.SUBSYSTEM_CEPH).getState();
+              return state == HealthState.HEALTH_ERROR || state == HealthState.HEALTH_UNKNOWN;
+            },
+            "Ceph turns ERROR or UNKNOWN after its monitor died");
+    SubsystemStatus dead = part(broken, Subsystem.SUBSYSTEM_CEPH);
+    assertThat(dead.getMessage()).isNotBlank();
+    assertThat(dead.getStale()).isTrue();
+    assertThat(dead.getCeph().getFsid()).isEqualTo(cephPart.getCeph().getFsid());
+    assertThat(dead.getLastSuccessAt().getSeconds())
+        .isGreaterThanOrEqualTo(cephPart.getLastSuccessAt().getSeconds());
+    assertThat(broken.getState()).isIn(HealthState.HEALTH_ERROR, HealthState.HEALTH_UNKNOWN);
+
+    // The rest keeps answering and keeps being collected while Ceph is down.
+    long systemBefore = part(broken, Subsystem.SUBSYSTEM_SYSTEM).getCollectedAt().getSeconds();
+    NodeStatus later =
+        awaitStatus(
+            s ->
+                part(s, Subsystem.SUBSYSTEM_SYSTEM).getCollectedAt().getSeconds()
+                    > systemBefore + 1,
+            "the system collector keeps running");
+    assertThat(part(later, Subsystem.SUBSYSTEM_HYPERVISOR).getStale()).isFalse();
+    assertThat(part(later, Subsystem.SUBSYSTEM_SYSTEM).getStale()).isFalse();
+  }
+}
