@@ -1,0 +1,160 @@
+package org.debvisor.agent.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the packaged /usr/bin/debvisor-agent against fake {@code java} scripts that print a chosen
+ * version, to check which runtime it picks and how it fails when none is new enough.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DebLauncherIT {
+
+  private static final List<String> JVM_FLAGS =
+      List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m");
+  private static final String JAR = "/usr/share/debvisor-agent/debvisor-agent.jar";
+
+  private CommandRunner runner;
+  private Path launcher;
+
+  @BeforeAll
+  void unpack(@TempDir Path dir) throws Exception {
+    runner = new CommandRunner(dir, Duration.ofSeconds(30));
+    launcher = DebPackage.unpack(runner, dir).file("/usr/bin/debvisor-agent");
+  }
+
+  @Test
+  void failsWithAClearErrorWhenNoJavaIsNewEnough(@TempDir Path fakes) throws Exception {
+    Path java17 = fakeJava(fakes, "home17", "17.0.13");
+    Path java8OnPath = fakeJava(fakes, "path8", "1.8.0_392");
+    fakeJava(fakes, "jvm/java-17-openjdk-amd64", "17.0.13");
+
+    var result =
+        launch(
+            fakes,
+            Map.of("JAVA_HOME", java17.toString(), "PATH", java8OnPath.resolve("bin").toString()),
+            "--check-config");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stdout()).as("no java was started").isEmpty();
+    assertThat(result.stderr())
+        .contains("debvisor-agent: error: no Java 21 or newer found.")
+        .contains(java17.resolve("bin/java") + " (version 17)")
+        .contains(java8OnPath.resolve("bin/java") + " (version 8)")
+        .contains("apt-get install openjdk-21-jre-headless");
+  }
+
+  @Test
+  void runsTheJarOnJavaHomeWithTheAgentArguments(@TempDir Path fakes) throws Exception {
+    Path java21 = fakeJava(fakes, "home21", "21.0.5");
+    fakeJava(fakes, "jvm/java-25-openjdk-amd64", "25.0.1");
+
+    var result =
+        launch(
+            fakes,
+            Map.of("JAVA_HOME", java21.toString(), "PATH", fakes.resolve("nothing").toString()),
+            "--config",
+            "/tmp/with space.yaml",
+            "--check-config");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(ranJava(result.stdout())).isEqualTo(java21.resolve("bin/java").toString());
+    assertThat(arguments(result.stdout()))
+        .containsExactlyElementsOf(
+            concat(
+                JVM_FLAGS,
+                List.of("-jar", JAR, "--config", "/tmp/with space.yaml", "--check-config")));
+  }
+
+  @Test
+  void picksTheNewestSuitableJvmDirectory(@TempDir Path fakes) throws Exception {
+    fakeJava(fakes, "jvm/java-21-openjdk-amd64", "21.0.5");
+    Path java25 = fakeJava(fakes, "jvm/java-25-openjdk-amd64", "25");
+    // Named like a newer release but reports an old version: skipped after checking it.
+    fakeJava(fakes, "jvm/java-29-openjdk-amd64", "17.0.13");
+
+    var result = launch(fakes, Map.of("PATH", fakes.resolve("nothing").toString()));
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(ranJava(result.stdout())).isEqualTo(java25.resolve("bin/java").toString());
+  }
+
+  @Test
+  void fallsBackToJavaOnPathAndPassesExtraJvmOptions(@TempDir Path fakes) throws Exception {
+    Path java22 = fakeJava(fakes, "path22", "22-ea");
+
+    var result =
+        launch(
+            fakes,
+            Map.of(
+                "JAVA_HOME", fakes.resolve("nothing").toString(),
+                "PATH", java22.resolve("bin").toString(),
+                "DEBVISOR_AGENT_JAVA_OPTS", "-Dfirst=1  -Dglob=*"),
+            "--version");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(ranJava(result.stdout())).isEqualTo(java22.resolve("bin/java").toString());
+    assertThat(arguments(result.stdout()))
+        .containsExactlyElementsOf(
+            concat(JVM_FLAGS, List.of("-Dfirst=1", "-Dglob=*", "-jar", JAR, "--version")));
+  }
+
+  /** Runs the launcher with only the given environment; {@code fakes/jvm} replaces /usr/lib/jvm. */
+  private CommandRunner.CommandResult launch(
+      Path fakes, Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("DEBVISOR_JVM_DIR", fakes.resolve("jvm").toString());
+    List<String> command = concat(List.of("/bin/sh", launcher.toString()), List.of(args));
+    return runner.run(command, env);
+  }
+
+  /**
+   * Creates {@code fakes/dir/bin/java}: it prints the version like a JDK for {@code -version}, else
+   * its own path and each argument on a line.
+   */
+  private static Path fakeJava(Path fakes, String dir, String version) throws IOException {
+    Path home = fakes.resolve(dir);
+    Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+    Files.writeString(
+        java,
+        """
+        #!/bin/sh
+        if [ "$1" = -version ]; then
+          echo 'Picked up JAVA_TOOL_OPTIONS: -Dx=1' >&2
+          echo 'openjdk version "%s" 2025-01-01' >&2
+          echo 'OpenJDK Runtime Environment (build %s)' >&2
+          exit 0
+        fi
+        echo "ran $0"
+        for a in "$@"; do echo "arg $a"; done
+        """
+            .formatted(version, version));
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return home;
+  }
+
+  private static String ranJava(String stdout) {
+    return stdout.lines().filter(l -> l.startsWith("ran ")).findFirst().orElse("ran ").substring(4);
+  }
+
+  private static List<String> arguments(String stdout) {
+    return stdout.lines().filter(l -> l.startsWith("arg ")).map(l -> l.substring(4)).toList();
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+  }
+}

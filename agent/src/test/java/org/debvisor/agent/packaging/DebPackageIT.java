@@ -1,0 +1,282 @@
+package org.debvisor.agent.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.zip.GZIPInputStream;
+import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.agent.settings.SettingsLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inspects the agent's .deb with dpkg-deb, lintian and systemd-analyze. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DebPackageIT {
+
+  private static final String UNIT = "/usr/lib/systemd/system/debvisor-agent.service";
+  private static final String CONFIG = "/etc/debvisor/agent.yaml";
+  private static final String LAUNCHER = "/usr/bin/debvisor-agent";
+  private static final String JAR = "/usr/share/debvisor-agent/debvisor-agent.jar";
+  private static final List<String> MAINTAINER_SCRIPTS = List.of("postinst", "prerm", "postrm");
+
+  private CommandRunner runner;
+  private DebPackage pkg;
+
+  @BeforeAll
+  void unpack(@TempDir Path dir) throws Exception {
+    runner = new CommandRunner(dir, Duration.ofMinutes(3));
+    pkg = DebPackage.unpack(runner, dir);
+  }
+
+  @Test
+  void controlFieldsDescribeTheAgent() throws Exception {
+    assertThat(field("Package")).isEqualTo("debvisor-agent");
+    assertThat(field("Version")).isEqualTo(expectedVersion());
+    assertThat(field("Architecture")).isEqualTo("all");
+    assertThat(field("Section")).isEqualTo("admin");
+    assertThat(field("Priority")).isEqualTo("optional");
+    assertThat(field("Maintainer")).isEqualTo("DebVisor developers <dev@debvisor.org>");
+    assertThat(field("Depends")).contains("openjdk-21-jre-headless | java21-runtime-headless");
+    assertThat(field("Recommends")).contains("librados2").contains("libvirt0");
+    assertThat(field("Homepage")).isEmpty();
+    String description = field("Description");
+    assertThat(description.lines().toList())
+        .as("a synopsis and an extended description")
+        .hasSizeGreaterThan(3)
+        .first()
+        .isEqualTo("DebVisor node agent");
+  }
+
+  @Test
+  void versionIsAValidDebianVersion() throws Exception {
+    runner.run(List.of("dpkg", "--validate-version", field("Version"))).requireSuccess();
+  }
+
+  @Test
+  void filesHaveTheirModesOwnerAndBuildTimestamp() throws Exception {
+    Map<String, String[]> entries = contents();
+    assertThat(entries.keySet())
+        .contains(
+            JAR,
+            LAUNCHER,
+            UNIT,
+            CONFIG,
+            "/usr/share/doc/debvisor-agent/copyright",
+            "/usr/share/doc/debvisor-agent/changelog.gz",
+            "/usr/share/man/man1/debvisor-agent.1.gz");
+    assertThat(entries.get(LAUNCHER)[0]).isEqualTo("-rwxr-xr-x");
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.parse(System.getProperty("debvisor.outputTimestamp")));
+    List<String> wrong = new ArrayList<>();
+    entries.forEach(
+        (path, entry) -> {
+          String expectedMode =
+              entry[0].startsWith("d")
+                  ? "drwxr-xr-x"
+                  : path.equals(LAUNCHER) ? "-rwxr-xr-x" : "-rw-r--r--";
+          if (!entry[0].equals(expectedMode)
+              || !entry[1].equals("root/root")
+              || !(entry[3] + " " + entry[4]).equals(stamp)) {
+            wrong.add(String.join(" ", entry));
+          }
+        });
+    assertThat(wrong).as("entries not root/root, 0755/0644 or not dated %s", stamp).isEmpty();
+  }
+
+  @Test
+  void configurationIsTheOnlyConffile() throws IOException {
+    assertThat(Files.readAllLines(pkg.control().resolve("conffiles"))).containsExactly(CONFIG);
+  }
+
+  @Test
+  void maintainerScriptsAreExecutableStrictShellScripts() throws Exception {
+    for (String name : MAINTAINER_SCRIPTS) {
+      Path script = pkg.control().resolve(name);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(script)))
+          .as(name)
+          .isEqualTo("rwxr-xr-x");
+      String text = Files.readString(script);
+      assertThat(text).as(name).startsWith("#!/bin/sh\n").contains("\nset -e\n");
+      runner.run(List.of("sh", "-n", script.toString())).requireSuccess();
+    }
+    assertThat(Files.readString(pkg.control().resolve("postinst")))
+        .contains("unit=debvisor-agent.service")
+        .contains("deb-systemd-helper enable \"$unit\"")
+        .contains("if [ -d /run/systemd/system ]; then");
+    assertThat(Files.readString(pkg.control().resolve("prerm")))
+        .contains("deb-systemd-invoke stop \"$unit\"");
+    assertThat(Files.readString(pkg.control().resolve("postrm")))
+        .containsOnlyOnce("rm -rf /var/lib/debvisor");
+  }
+
+  @Test
+  void unitStartsTheAgentWithItsConfigurationAndRestartsIt() throws Exception {
+    List<String> lines = Files.readAllLines(pkg.file(UNIT));
+    assertThat(lines)
+        .contains(
+            "ExecStart=/usr/bin/debvisor-agent --config /etc/debvisor/agent.yaml",
+            "ExecStartPre=/usr/bin/debvisor-agent --config /etc/debvisor/agent.yaml"
+                + " --check-config",
+            "Restart=on-failure",
+            "RestartSec=5",
+            "StateDirectory=debvisor",
+            "ConfigurationDirectory=debvisor",
+            "After=network-online.target",
+            "Wants=network-online.target",
+            "WantedBy=multi-user.target")
+        .contains("NoNewPrivileges=yes", "ProtectHome=yes", "PrivateTmp=yes")
+        .noneMatch(line -> line.startsWith("User="))
+        .noneMatch(line -> line.startsWith("ProtectSystem="));
+  }
+
+  @Test
+  void systemdAcceptsTheUnit() throws Exception {
+    // --root makes systemd find the launcher in the unpacked package; unknown keys fail.
+    var result =
+        runner.run(
+            List.of(
+                "systemd-analyze",
+                "verify",
+                "--man=no",
+                "--recursive-errors=no",
+                "--root=" + pkg.root(),
+                pkg.file(UNIT).toString()));
+    assertThat(result.stderr()).as("systemd-analyze verify").isEmpty();
+    assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void launcherIsValidShell() throws Exception {
+    assertThat(Files.readString(pkg.file(LAUNCHER))).startsWith("#!/bin/sh\n");
+    runner.run(List.of("sh", "-n", pkg.file(LAUNCHER).toString())).requireSuccess();
+  }
+
+  @Test
+  void jarStartsTheAgentMainClass() throws IOException {
+    try (JarFile jar = new JarFile(pkg.file(JAR).toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo("org.debvisor.agent.AgentMain");
+    }
+  }
+
+  @Test
+  void changelogNamesThePackageVersion() throws Exception {
+    try (InputStream in =
+        new GZIPInputStream(
+            Files.newInputStream(pkg.file("/usr/share/doc/debvisor-agent/changelog.gz")))) {
+      String firstLine =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      assertThat(firstLine).startsWith("debvisor-agent (" + expectedVersion() + ") ");
+    }
+  }
+
+  @Test
+  void copyrightIsMachineReadableApache2() throws IOException {
+    assertThat(Files.readString(pkg.file("/usr/share/doc/debvisor-agent/copyright")))
+        .startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/")
+        .contains("License: Apache-2.0")
+        .contains("/usr/share/common-licenses/Apache-2.0");
+  }
+
+  @Test
+  void defaultConfigurationLoadsAndEqualsTheBuiltInDefaults() throws Exception {
+    AgentSettings settings = new SettingsLoader().load(pkg.file(CONFIG));
+
+    assertThat(settings).isEqualTo(AgentSettings.defaults());
+  }
+
+  @Test
+  void defaultConfigurationListsEverySetting() throws IOException {
+    JsonNode yaml = new YAMLMapper().readTree(pkg.file(CONFIG).toFile());
+    TreeSet<String> inFile = new TreeSet<>();
+    yamlKeys("", yaml, inFile);
+    TreeSet<String> inRecords = new TreeSet<>();
+    recordKeys("", AgentSettings.class, inRecords);
+
+    assertThat(inFile).as("keys of %s", CONFIG).isEqualTo(inRecords);
+  }
+
+  @Test
+  void lintianReportsNoErrors() throws Exception {
+    var result = runner.run(List.of("lintian", "--tag-display-limit", "0", pkg.deb().toString()));
+    assertThat(result.exitCode())
+        .as("lintian ran (2 means it failed)\n%s", result.stderr())
+        .isIn(0, 1);
+    List<String> errors = result.stdout().lines().filter(line -> line.startsWith("E: ")).toList();
+    // Remaining warnings are kept in the failsafe report for whoever tidies the package.
+    System.out.println("lintian:\n" + result.stdout());
+    assertThat(errors).as("lintian errors").isEmpty();
+    assertThat(result.exitCode()).isZero();
+  }
+
+  private String field(String name) throws Exception {
+    return runner
+        .run(List.of("dpkg-deb", "--field", pkg.deb().toString(), name))
+        .requireSuccess()
+        .stdout()
+        .strip();
+  }
+
+  /** Each entry of the data archive by installed path: mode, owner, size, date, time. */
+  private Map<String, String[]> contents() throws Exception {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.put("TZ", "UTC");
+    String listing =
+        runner
+            .run(List.of("dpkg-deb", "--contents", pkg.deb().toString()), environment)
+            .requireSuccess()
+            .stdout();
+    Map<String, String[]> entries = new LinkedHashMap<>();
+    for (String line : listing.lines().toList()) {
+      String[] parts = line.trim().split("\\s+");
+      String path = parts[5].substring(1).replaceAll("(.)/$", "$1");
+      entries.put(path, parts);
+    }
+    return entries;
+  }
+
+  private static String expectedVersion() {
+    return System.getProperty("debvisor.projectVersion").replace("-SNAPSHOT", "~SNAPSHOT");
+  }
+
+  private static void yamlKeys(String prefix, JsonNode node, TreeSet<String> keys) {
+    if (node.isObject()) {
+      node.properties().forEach(e -> yamlKeys(prefix + e.getKey() + ".", e.getValue(), keys));
+    } else {
+      keys.add(prefix.substring(0, prefix.length() - 1));
+    }
+  }
+
+  private static void recordKeys(String prefix, Class<?> type, TreeSet<String> keys) {
+    for (var component : type.getRecordComponents()) {
+      String key = prefix + component.getName();
+      if (component.getType().isRecord()) {
+        recordKeys(key + ".", component.getType(), keys);
+      } else {
+        keys.add(key);
+      }
+    }
+  }
+}
