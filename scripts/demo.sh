@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-DEMO="$ROOT/.demo"
+DEMO="${DEBVISOR_DEMO_DIR:-$ROOT/.demo}"
 CEPH_DIR="$DEMO/ceph"
 CEPH_SCRIPT="$ROOT/agent/src/test/scripts/ceph-micro.sh"
 JAR="$ROOT/agent/target/debvisor-agent-0.1.0-SNAPSHOT-all.jar"

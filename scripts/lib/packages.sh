@@ -2,8 +2,8 @@
 
 # What the demo (a micro Ceph cluster, libvirt's test driver and the agent) needs.
 DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt0 curl uuid-runtime procps"
-# What the test suite needs on top: lintian/dpkg-dev inspect the agent's .deb.
-DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev"
+# What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb.
+DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd"
 
 # Installs the named packages that are missing; does nothing (and needs no network) when all are there.
 debvisor_install_packages() {
