@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true)
 public final class BenchmarkRunner implements Callable<Integer> {
 
+  /** USER_HZ: 100 on every Linux architecture DebVisor supports. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
+
   @Option(names = "--agent-jar", required = true, description = "The agent's shaded jar.")
   Path agentJar;
 
@@ -105,9 +108,14 @@ public final class BenchmarkRunner implements Callable<Integer> {
               Integer.toString(baselinePort),
               reportFile.toString());
       awaitStatus(baselinePort, baseline);
-      results.addAll(runScenarios("baseline", baselinePort));
+      Target base = new Target("baseline", baselinePort, baseline);
+      Target ours = new Target("agent", agentPort, agent);
+      // Warm both JVMs (and this client) before measuring either, then alternate, so neither
+      // side profits from running second.
+      warmUp(base);
+      warmUp(ours);
+      results.addAll(measure(List.of(base, ours)));
       baselineRss = rssKib(baseline);
-      results.addAll(runScenarios("agent", agentPort));
       agentRss = rssKib(agent);
     } finally {
       agent.destroy();
@@ -125,34 +133,64 @@ public final class BenchmarkRunner implements Callable<Integer> {
         agentRss / 1024,
         baselineRss / 1024);
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, markdown(table, reportBytes, agentRss, baselineRss));
+    Files.writeString(out, markdown(table, results, reportBytes, agentRss, baselineRss));
     System.out.println("wrote " + out);
     return 0;
   }
 
-  private List<LoadResult> runScenarios(String target, int port) throws InterruptedException {
+  /** A server under test. */
+  private record Target(String name, int port, Process process) {}
+
+  private interface Scenario {
+    LoadResult run(StatusLoad load) throws InterruptedException;
+  }
+
+  private void warmUp(Target target) throws InterruptedException {
+    withLoad(target, load -> load.closedLoop(inFlight, Duration.ofSeconds(warmupSeconds)));
+  }
+
+  private List<LoadResult> measure(List<Target> targets) throws Exception {
+    List<Scenario> scenarios = new ArrayList<>();
+    scenarios.add(load -> load.closedLoop(inFlight, Duration.ofSeconds(durationSeconds)));
+    for (int rate : rates) {
+      scenarios.add(load -> load.openLoop(rate, Duration.ofSeconds(durationSeconds)));
+    }
+    List<LoadResult> results = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      for (Target target : targets) {
+        long cpuBefore = cpuTicks(target.process());
+        LoadResult r = withLoad(target, scenario);
+        long cpuTicks = cpuTicks(target.process()) - cpuBefore;
+        results.add(r.withServerCpu(cpuTicks * 1e6 / CLOCK_TICKS_PER_SECOND));
+      }
+    }
+    return results;
+  }
+
+  private LoadResult withLoad(Target target, Scenario scenario) throws InterruptedException {
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
       channels.add(
-          NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
+          NettyChannelBuilder.forAddress(
+                  InetAddress.getLoopbackAddress().getHostAddress(), target.port())
               .usePlaintext()
               .directExecutor()
               .build());
     }
     try {
-      StatusLoad load = new StatusLoad(channels, target);
-      load.closedLoop(inFlight, Duration.ofSeconds(warmupSeconds)); // JIT warm-up, discarded
-      List<LoadResult> results = new ArrayList<>();
-      results.add(load.closedLoop(inFlight, Duration.ofSeconds(durationSeconds)));
-      for (int rate : rates) {
-        results.add(load.openLoop(rate, Duration.ofSeconds(durationSeconds)));
-      }
-      return results;
+      return scenario.run(new StatusLoad(channels, target.name()));
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** utime + stime of a process, in clock ticks, from /proc/PID/stat. */
+  private static long cpuTicks(Process process) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   private static String table(List<LoadResult> results) {
@@ -164,7 +202,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
       t.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f |%n",
+              "| %s | %s | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.1f |%n",
               r.scenario(),
               r.target(),
               r.requests(),
@@ -173,12 +211,14 @@ public final class BenchmarkRunner implements Callable<Integer> {
               r.p50Micros() / 1000,
               r.p99Micros() / 1000,
               r.p999Micros() / 1000,
-              r.maxMicros() / 1000));
+              r.maxMicros() / 1000,
+              r.requests() == 0 ? 0 : r.serverCpuMicros() / r.requests()));
     }
     return t.toString();
   }
 
-  private String markdown(String table, int reportBytes, long agentRss, long baselineRss)
+  private String markdown(
+      String table, List<LoadResult> results, int reportBytes, long agentRss, long baselineRss)
       throws IOException {
     return "# Benchmarks\n\n"
         + "Produced by `"
@@ -195,7 +235,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
         + " own JVM (`-XX:+UseSerialGC -Xmx256m`, as the .deb runs the agent). **baseline** is a bare"
         + " grpc-java server answering the same method with the same report bytes and the same"
         + " threading, without interceptors, metrics or logging: the limit of this machine and"
-        + " transport. Closed loop keeps "
+        + " transport. Both servers are warmed up first, then each scenario runs against the"
+        + " baseline and the agent in turn. The load generator shares the machine's cores with the"
+        + " server, so measured qps is a floor; the server-CPU column (user + system time of the"
+        + " server process divided by requests) says what one Status costs the server. Closed loop"
+        + " keeps "
         + inFlight
         + " calls in flight over "
         + connections
@@ -206,12 +250,34 @@ public final class BenchmarkRunner implements Callable<Integer> {
         + reportBytes
         + " bytes.\n\n"
         + table
+        + "\n"
+        + analysis(results)
         + "\nResident memory after the runs: agent "
         + agentRss / 1024
         + " MiB, baseline "
         + baselineRss / 1024
         + " MiB.\n\n"
         + "Targets (SPEC §8): at least 20 000 qps; p99 < 5 ms at 1 000 qps on 2 cores.\n";
+  }
+
+  /** Where the time goes: server CPU per request, and what it means for one core. */
+  private static String analysis(List<LoadResult> results) {
+    StringBuilder b = new StringBuilder();
+    for (LoadResult r : results) {
+      if (r.scenario().startsWith("closed loop") && r.requests() > 0) {
+        double micros = r.serverCpuMicros() / r.requests();
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "- %s: %.1f µs of server CPU per Status at %.0f qps, i.e. about %.0f qps per core"
+                    + " if the server had a core to itself.%n",
+                r.target(),
+                micros,
+                r.qps(),
+                1e6 / micros));
+      }
+    }
+    return b.toString();
   }
 
   private static String machine() throws IOException {

@@ -5,6 +5,7 @@ package org.debvisor.bench;
  *
  * @param scenario what was run, e.g. "closed loop, 64 in flight"
  * @param target which server, e.g. "agent" or "baseline"
+ * @param serverCpuMicros CPU time the server process used during the run
  */
 public record LoadResult(
     String scenario,
@@ -15,7 +16,23 @@ public record LoadResult(
     double p50Micros,
     double p99Micros,
     double p999Micros,
-    double maxMicros) {
+    double maxMicros,
+    double serverCpuMicros) {
+
+  /** The same result with the server's CPU time (user + system) spent during the run. */
+  public LoadResult withServerCpu(double micros) {
+    return new LoadResult(
+        scenario,
+        target,
+        requests,
+        errors,
+        seconds,
+        p50Micros,
+        p99Micros,
+        p999Micros,
+        maxMicros,
+        micros);
+  }
 
   /** Completed requests per second. */
   public double qps() {

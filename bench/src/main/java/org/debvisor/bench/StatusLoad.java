@@ -141,6 +141,7 @@ final class StatusLoad {
         h.getValueAtPercentile(50),
         h.getValueAtPercentile(99),
         h.getValueAtPercentile(99.9),
-        h.getMaxValue());
+        h.getMaxValue(),
+        0);
   }
 }

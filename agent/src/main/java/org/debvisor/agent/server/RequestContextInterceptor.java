@@ -8,15 +8,15 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Gives every RPC a request id (the caller's {@code x-request-id} when sane, else a new one),
- * echoes it in the response headers, puts it in the logging context and logs the outcome.
+ * Gives every RPC a request id (the caller's {@code x-request-id} when sane, echoed in the response
+ * headers; else a new one), puts it in the logging context and logs the outcome.
  */
 final class RequestContextInterceptor implements ServerInterceptor {
 
@@ -30,14 +30,17 @@ final class RequestContextInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String given = headers.get(REQUEST_ID);
-    String requestId = given != null && SANE_ID.matcher(given).matches() ? given : newId();
+    boolean echo = given != null && SANE_ID.matcher(given).matches();
+    String requestId = echo ? given : newId();
     String method = call.getMethodDescriptor().getFullMethodName();
     Object peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     ServerCall<Q, R> tagged =
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void sendHeaders(Metadata responseHeaders) {
-            responseHeaders.put(REQUEST_ID, requestId);
+            if (echo) {
+              responseHeaders.put(REQUEST_ID, requestId);
+            }
             super.sendHeaders(responseHeaders);
           }
 
@@ -78,8 +81,9 @@ final class RequestContextInterceptor implements ServerInterceptor {
     }
   }
 
+  /** 64 random bits: unique enough to correlate log lines, and no SecureRandom on the hot path. */
   private static String newId() {
-    return UUID.randomUUID().toString();
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   }
 
   private static void withContext(String requestId, String method, Runnable action) {
