@@ -36,14 +36,28 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsEndpointTest {
 
   @TempDir Path dir;
-  private TestPki pki;
+  private TestPki.Issued ca;
   private AgentGrpcServer server;
   private ManagedChannel channel;
 
   @BeforeEach
-  void pki() throws Exception {
-    pki = new TestPki(dir);
+  void pki() {
+    ca = TestPki.selfSignedCa("DebVisor test CA");
   }
+
+  private Path caFile() throws Exception {
+    return Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
+  }
+
+  /** A certificate for {@code name} valid for 127.0.0.1, written as PEM files. */
+  private PemFiles issue(String name) throws Exception {
+    TestPki.Issued issued = TestPki.issue(ca, name, TestPki.ec(), "127.0.0.1");
+    return new PemFiles(
+        Files.writeString(dir.resolve(name + ".crt"), issued.certificatePem()),
+        Files.writeString(dir.resolve(name + ".key"), issued.pkcs8KeyPem()));
+  }
+
+  private record PemFiles(Path cert, Path key) {}
 
   @AfterEach
   void stop() throws Exception {
@@ -74,8 +88,8 @@ class TlsEndpointTest {
     return server.boundAddresses().get(0).getPort();
   }
 
-  private ManagedChannel tlsChannel(int port, TestPki.Issued clientCert) throws Exception {
-    SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(pki.caFile().toFile());
+  private ManagedChannel tlsChannel(int port, PemFiles clientCert) throws Exception {
+    SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(caFile().toFile());
     if (clientCert != null) {
       ssl.keyManager(clientCert.cert().toFile(), clientCert.key().toFile());
     }
@@ -85,11 +99,11 @@ class TlsEndpointTest {
 
   @Test
   void mutualTlsClientWithACertificateFromTheCaIsServed() throws Exception {
-    TestPki.Issued node = pki.issue("node");
-    int port = startServer(new TlsSettings(node.cert(), node.key(), pki.caFile()));
+    PemFiles node = issue("node");
+    int port = startServer(new TlsSettings(node.cert(), node.key(), caFile()));
 
     var status =
-        NodeGrpc.newBlockingStub(tlsChannel(port, pki.issue("controller")))
+        NodeGrpc.newBlockingStub(tlsChannel(port, issue("controller")))
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .status(StatusRequest.getDefaultInstance());
 
@@ -98,8 +112,8 @@ class TlsEndpointTest {
 
   @Test
   void clientWithoutCertificateIsRefusedWhenMutualTlsIsOn() throws Exception {
-    TestPki.Issued node = pki.issue("node");
-    int port = startServer(new TlsSettings(node.cert(), node.key(), pki.caFile()));
+    PemFiles node = issue("node");
+    int port = startServer(new TlsSettings(node.cert(), node.key(), caFile()));
 
     assertThatThrownBy(
             () ->
@@ -113,7 +127,7 @@ class TlsEndpointTest {
 
   @Test
   void plaintextClientGetsNothingFromATlsAddress() throws Exception {
-    TestPki.Issued node = pki.issue("node");
+    PemFiles node = issue("node");
     int port = startServer(new TlsSettings(node.cert(), node.key(), null));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
 

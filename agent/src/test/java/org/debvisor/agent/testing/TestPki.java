@@ -3,102 +3,151 @@ package org.debvisor.agent.testing;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
-/** A throwaway CA issuing server and client certificates for TLS tests. */
+/** Throwaway keys and certificates made with Bouncy Castle for TLS and kubeconfig tests. */
 public final class TestPki {
 
-  /** A certificate and its key written as PEM files. */
-  public record Issued(Path cert, Path key) {}
+  private static final AtomicLong SERIAL = new AtomicLong(1);
 
-  private final Path dir;
-  private final KeyPair caKeys;
-  private final X509Certificate caCert;
-  private long serial = 1;
+  /** A key pair with its certificate and the key that signed it. */
+  public record Issued(KeyPair keys, X509Certificate certificate) {
 
-  public TestPki(Path dir) throws Exception {
-    this.dir = dir;
-    this.caKeys = keys();
-    this.caCert = sign(new X500Name("CN=DebVisor test CA"), caKeys.getPublic(), true, null);
+    public String certificatePem() {
+      return pem(certificate);
+    }
+
+    /** PKCS#1 ("RSA PRIVATE KEY") or SEC1 ("EC PRIVATE KEY"), as kubeadm writes keys. */
+    public String traditionalKeyPem() {
+      if (!keys.getPrivate().getAlgorithm().equals("EC")) {
+        return pem(keys.getPrivate());
+      }
+      // Bouncy Castle's writer leaves the curve out of SEC1; OpenSSL and Go put it in.
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+      try {
+        ECPrivateKey bare = ECPrivateKey.getInstance(info.parsePrivateKey());
+        ECPrivateKey withCurve =
+            new ECPrivateKey(256, bare.getKey(), info.getPrivateKeyAlgorithm().getParameters());
+        return pem(new PemObject("EC PRIVATE KEY", withCurve.getEncoded()));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** PKCS#8 ("PRIVATE KEY"). */
+    public String pkcs8KeyPem() {
+      try {
+        return pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
-  /** The CA certificate as PEM. */
-  public Path caFile() throws IOException {
-    return write("ca.crt", caCert);
+  private TestPki() {}
+
+  public static KeyPair rsa() {
+    return generate("RSA", null);
   }
 
-  /** A leaf certificate for {@code cn}, valid for 127.0.0.1 and localhost. */
-  public Issued issue(String cn) throws Exception {
-    KeyPair leaf = keys();
-    X509Certificate cert =
-        sign(
-            new X500Name("CN=" + cn),
-            leaf.getPublic(),
+  public static KeyPair ec() {
+    return generate("EC", new ECGenParameterSpec("secp256r1"));
+  }
+
+  private static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+      if (spec != null) {
+        generator.initialize(spec);
+      } else {
+        generator.initialize(2048);
+      }
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Issued selfSignedCa(String commonName) {
+    KeyPair keys = rsa();
+    return new Issued(keys, sign(commonName, keys, commonName, keys, true, null));
+  }
+
+  /** A leaf certificate signed by {@code ca}; {@code ipAddress} becomes a SAN when not null. */
+  public static Issued issue(Issued ca, String commonName, KeyPair keys, String ipAddress) {
+    String issuer = ca.certificate().getSubjectX500Principal().getName();
+    return new Issued(keys, sign(commonName, keys, issuer, ca.keys(), false, ipAddress));
+  }
+
+  private static X509Certificate sign(
+      String subject,
+      KeyPair subjectKeys,
+      String issuer,
+      KeyPair issuerKeys,
+      boolean ca,
+      String ipAddress) {
+    try {
+      Instant now = Instant.now();
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              new X500Name(issuer.contains("=") ? issuer : "CN=" + issuer),
+              BigInteger.valueOf(SERIAL.getAndIncrement()),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(Duration.ofDays(1))),
+              new X500Name("CN=" + subject),
+              subjectKeys.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+      if (ipAddress != null) {
+        builder.addExtension(
+            Extension.subjectAlternativeName,
             false,
-            new GeneralNames(
-                new GeneralName[] {
-                  new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                  new GeneralName(GeneralName.dNSName, "localhost")
-                }));
-    return new Issued(write(cn + ".crt", cert), write(cn + ".key", leaf.getPrivate()));
-  }
-
-  private X509Certificate sign(
-      X500Name subject, java.security.PublicKey key, boolean ca, GeneralNames names)
-      throws Exception {
-    Instant now = Instant.now();
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            ca ? subject : new X500Name(caCert.getSubjectX500Principal().getName()),
-            BigInteger.valueOf(serial++),
-            Date.from(now.minus(Duration.ofMinutes(5))),
-            Date.from(now.plus(Duration.ofDays(1))),
-            subject,
-            key);
-    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-    if (names != null) {
-      builder.addExtension(Extension.subjectAlternativeName, false, names);
+            new GeneralNames(new GeneralName(GeneralName.iPAddress, ipAddress)));
+      }
+      String algorithm =
+          issuerKeys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate())));
+    } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException(e);
     }
-    ContentSigner signer =
-        new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate());
-    return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 
-  private static KeyPair keys() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
-  }
-
-  private Path write(String name, Object pemObject) throws IOException {
+  public static String pem(Object object) {
     StringWriter text = new StringWriter();
-    try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
-      // PKCS#8 for keys: what Netty's SslContextBuilder reads.
-      pem.writeObject(
-          pemObject instanceof PrivateKey k
-              ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null)
-              : pemObject);
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      writer.writeObject(object);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
-    return Files.writeString(dir.resolve(name), text.toString());
+    return text.toString();
+  }
+
+  public static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 }
