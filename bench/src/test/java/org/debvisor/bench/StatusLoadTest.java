@@ -35,11 +35,10 @@ class StatusLoadTest {
                 new NodeGrpc.NodeImplBase() {
                   @Override
                   public void status(StatusRequest request, StreamObserver<NodeStatus> out) {
-                    if (failEveryOther && served.incrementAndGet() % 2 == 0) {
+                    if (served.incrementAndGet() % 2 == 0 && failEveryOther) {
                       out.onError(Status.UNAVAILABLE.asRuntimeException());
                       return;
                     }
-                    served.incrementAndGet();
                     out.onNext(NodeStatus.getDefaultInstance());
                     out.onCompleted();
                   }
