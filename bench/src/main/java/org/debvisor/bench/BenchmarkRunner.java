@@ -196,8 +196,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
   private static String table(List<LoadResult> results) {
     StringBuilder t = new StringBuilder();
     t.append(
-        "| scenario | server | requests | errors | qps | p50 ms | p99 ms | p99.9 ms | max ms |\n");
-    t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        "| scenario | server | requests | errors | qps | p50 ms | p99 ms | p99.9 ms | max ms"
+            + " | server CPU µs/req |\n");
+    t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (LoadResult r : results) {
       t.append(
           String.format(
@@ -238,7 +239,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
         + " transport. Both servers are warmed up first, then each scenario runs against the"
         + " baseline and the agent in turn. The load generator shares the machine's cores with the"
         + " server, so measured qps is a floor; the server-CPU column (user + system time of the"
-        + " server process divided by requests) says what one Status costs the server. Closed loop"
+        + " server process divided by requests) says what one Status costs the server; at the fixed"
+        + " low rates it also carries the server's idle work (timers, GC, collectors) spread over"
+        + " fewer requests. Closed loop"
         + " keeps "
         + inFlight
         + " calls in flight over "
