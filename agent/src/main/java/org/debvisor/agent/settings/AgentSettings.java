@@ -6,7 +6,8 @@ public record AgentSettings(
     GrpcSettings grpc,
     HttpSettings http,
     CollectorsSettings collectors,
-    LoggingSettings logging) {
+    LoggingSettings logging,
+    ConfigSettings config) {
 
   public AgentSettings {
     node = node == null ? new NodeSettings(null, null) : node;
@@ -14,10 +15,21 @@ public record AgentSettings(
     http = http == null ? new HttpSettings(null) : http;
     collectors = collectors == null ? new CollectorsSettings(null, null, null, null) : collectors;
     logging = logging == null ? new LoggingSettings(null, null) : logging;
+    config = config == null ? ConfigSettings.defaults() : config;
+  }
+
+  /** Settings without a config section (the defaults apply). */
+  public AgentSettings(
+      NodeSettings node,
+      GrpcSettings grpc,
+      HttpSettings http,
+      CollectorsSettings collectors,
+      LoggingSettings logging) {
+    this(node, grpc, http, collectors, logging, null);
   }
 
   /** The settings an agent runs with when the file says nothing. */
   public static AgentSettings defaults() {
-    return new AgentSettings(null, null, null, null, null);
+    return new AgentSettings(null, null, null, null, null, null);
   }
 }

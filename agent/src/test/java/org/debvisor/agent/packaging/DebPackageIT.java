@@ -262,7 +262,7 @@ class DebPackageIT {
   }
 
   private static void yamlKeys(String prefix, JsonNode node, TreeSet<String> keys) {
-    if (node.isObject()) {
+    if (node.isObject() && !node.isEmpty()) {
       node.properties().forEach(e -> yamlKeys(prefix + e.getKey() + ".", e.getValue(), keys));
     } else {
       keys.add(prefix.substring(0, prefix.length() - 1));
