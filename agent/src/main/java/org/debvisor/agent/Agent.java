@@ -58,7 +58,7 @@ public final class Agent implements AutoCloseable {
         List.of(new NodeService(board, timer, settings.grpc().watchHeartbeat()));
     this.grpc =
         new AgentGrpcServer(
-            settings.grpc(), services, ServerInterceptors.forAgent(metrics.registry()));
+            settings.grpc(), services, ServerInterceptors.forAgent(settings, metrics.registry()));
   }
 
   /** Starts collecting, then serving; on failure everything started so far is stopped. */

@@ -3,19 +3,30 @@ package org.debvisor.agent.server;
 import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Set;
+import org.debvisor.agent.auth.AuthInterceptor;
+import org.debvisor.agent.ratelimit.RateLimitInterceptor;
+import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.proto.NodeGrpc;
 
 /**
- * The one place where cross-cutting concerns are put around every service. gRPC runs the last
- * interceptor of a list first, so the list reads from innermost to outermost.
+ * The one place where cross-cutting concerns are put around every service. A call passes them in
+ * this order: request context (id, logging) → metrics → authentication → rate limits → handler.
  */
 public final class ServerInterceptors {
 
+  /** Methods that change the node: they need an authenticated caller and have their own limits. */
+  public static final Set<String> CONFIG_CHANGING_METHODS =
+      Set.of(NodeGrpc.getUpdateConfigMethod().getFullMethodName());
+
   private ServerInterceptors() {}
 
-  /** Interceptors for all agent services, innermost first. */
-  public static List<ServerInterceptor> forAgent(MeterRegistry registry) {
+  /** Interceptors for all agent services, listed innermost first as gRPC expects. */
+  public static List<ServerInterceptor> forAgent(AgentSettings settings, MeterRegistry registry) {
     return List.of(
-        // metrics inside the request context so their timing excludes nothing but id handling
-        new RpcMetricsInterceptor(registry), new RequestContextInterceptor());
+        new RateLimitInterceptor(settings.rateLimits(), CONFIG_CHANGING_METHODS, registry),
+        new AuthInterceptor(settings.auth(), CONFIG_CHANGING_METHODS),
+        new RpcMetricsInterceptor(registry),
+        new RequestContextInterceptor());
   }
 }

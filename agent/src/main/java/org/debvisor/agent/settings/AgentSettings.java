@@ -7,7 +7,9 @@ public record AgentSettings(
     HttpSettings http,
     CollectorsSettings collectors,
     LoggingSettings logging,
-    ConfigSettings config) {
+    ConfigSettings config,
+    AuthSettings auth,
+    RateLimitSettings rateLimits) {
 
   public AgentSettings {
     node = node == null ? new NodeSettings(null, null) : node;
@@ -16,20 +18,22 @@ public record AgentSettings(
     collectors = collectors == null ? new CollectorsSettings(null, null, null, null) : collectors;
     logging = logging == null ? new LoggingSettings(null, null) : logging;
     config = config == null ? ConfigSettings.defaults() : config;
+    auth = auth == null ? new AuthSettings(null, null) : auth;
+    rateLimits = rateLimits == null ? new RateLimitSettings(null, null, null, null) : rateLimits;
   }
 
-  /** Settings without a config section (the defaults apply). */
+  /** Settings with defaults for configuration updates, authorisation and rate limits. */
   public AgentSettings(
       NodeSettings node,
       GrpcSettings grpc,
       HttpSettings http,
       CollectorsSettings collectors,
       LoggingSettings logging) {
-    this(node, grpc, http, collectors, logging, null);
+    this(node, grpc, http, collectors, logging, null, null, null);
   }
 
   /** The settings an agent runs with when the file says nothing. */
   public static AgentSettings defaults() {
-    return new AgentSettings(null, null, null, null, null, null);
+    return new AgentSettings(null, null, null, null, null, null, null, null);
   }
 }

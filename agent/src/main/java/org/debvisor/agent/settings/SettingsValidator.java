@@ -45,6 +45,13 @@ final class SettingsValidator {
     } else if (warn > error) {
       add("collectors.system.filesystemWarnPercent", "must not be above filesystemErrorPercent");
     }
+    config(s.config());
+    auth(s.auth());
+    RateLimitSettings limits = s.rateLimits();
+    bucket("rateLimits.statusPerCaller", limits.statusPerCaller());
+    bucket("rateLimits.statusGlobal", limits.statusGlobal());
+    bucket("rateLimits.configPerCaller", limits.configPerCaller());
+    bucket("rateLimits.configGlobal", limits.configGlobal());
     if (!s.logging().format().equals("json") && !s.logging().format().equals("text")) {
       add("logging.format", "must be json or text, not '" + s.logging().format() + "'");
     }
@@ -104,6 +111,69 @@ final class SettingsValidator {
       } catch (IllegalArgumentException e) {
         add("http.listen", e.getMessage() + "; or \"\" to disable");
       }
+    }
+  }
+
+  private void config(ConfigSettings c) {
+    if (!c.stateDir().isAbsolute()) {
+      add("config.stateDir", "must be an absolute path");
+    }
+    if (c.allowedRoots().isEmpty()) {
+      add("config.allowedRoots", "needs at least one directory, e.g. /etc/debvisor/managed");
+    }
+    for (int i = 0; i < c.allowedRoots().size(); i++) {
+      Path root = c.allowedRoots().get(i);
+      if (!root.isAbsolute() || !root.normalize().equals(root) || root.getNameCount() == 0) {
+        add(
+            "config.allowedRoots[" + i + "]",
+            "must be an absolute, normalised directory other than /");
+      }
+    }
+    range("config.maxFileBytes", c.maxFileBytes(), 1, MAX_MESSAGE_BYTES);
+    range("config.maxBundleBytes", c.maxBundleBytes(), 1, MAX_MESSAGE_BYTES);
+    range("config.maxFiles", c.maxFiles(), 1, 10_000);
+    range("config.historyLimit", c.historyLimit(), 1, 1_000_000);
+    command("config.reloadCommand", c.reloadCommand());
+    command("config.restartCommand", c.restartCommand());
+    command("config.unitActiveCommand", c.unitActiveCommand());
+    for (var entry : c.gateCommands().entrySet()) {
+      if (!entry.getKey().matches("[A-Za-z0-9._-]{1,64}")) {
+        add("config.gateCommands." + entry.getKey(), "names are 1-64 characters of A-Za-z0-9._-");
+      }
+      command("config.gateCommands." + entry.getKey(), entry.getValue());
+    }
+  }
+
+  private void auth(AuthSettings a) {
+    for (int i = 0; i < a.tokens().size(); i++) {
+      AuthSettings.TokenSettings t = a.tokens().get(i);
+      String key = "auth.tokens[" + i + "]";
+      if (t == null || t.name() == null || !t.name().matches("[A-Za-z0-9._@-]{1,64}")) {
+        add(key + ".name", "1-64 characters of A-Za-z0-9._@-");
+      }
+      if (t == null || t.sha256() == null || !t.sha256().matches("[0-9a-f]{64}")) {
+        add(
+            key + ".sha256",
+            "the token's SHA-256 as 64 lower-case hex digits (printf %s TOKEN | sha256sum)");
+      }
+    }
+  }
+
+  private void bucket(String key, RateLimitSettings.Bucket b) {
+    if (b.capacity() < 1 || b.perSecond() < 1) {
+      add(key, "capacity and perSecond must both be at least 1");
+    }
+  }
+
+  private void range(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      add(key, "must be from " + min + " to " + max + ", not " + value);
+    }
+  }
+
+  private void command(String key, java.util.List<String> argv) {
+    if (argv == null || argv.isEmpty() || argv.get(0) == null || argv.get(0).isBlank()) {
+      add(key, "must be a non-empty list: the program and its arguments");
     }
   }
 

@@ -83,7 +83,8 @@ class TlsEndpointTest {
                     board,
                     Executors.newSingleThreadScheduledExecutor(),
                     java.time.Duration.ofSeconds(30))),
-            ServerInterceptors.forAgent(new SimpleMeterRegistry()));
+            ServerInterceptors.forAgent(
+                org.debvisor.agent.settings.AgentSettings.defaults(), new SimpleMeterRegistry()));
     server.start();
     return server.boundAddresses().get(0).getPort();
   }
