@@ -28,6 +28,22 @@ public final class TestAgents {
         null);
   }
 
+  /** Loopback settings with the given authorisation, rate limits and config settings. */
+  public static AgentSettings loopbackSettings(
+      org.debvisor.agent.settings.AuthSettings auth,
+      org.debvisor.agent.settings.RateLimitSettings limits,
+      org.debvisor.agent.settings.ConfigSettings config) {
+    return new AgentSettings(
+        null,
+        new GrpcSettings(List.of("127.0.0.1:0"), null, null, null),
+        new HttpSettings("127.0.0.1:0"),
+        null,
+        null,
+        config,
+        auth,
+        limits);
+  }
+
   public static Agent start(AgentSettings settings, List<Collector> collectors) throws Exception {
     Agent agent =
         new Agent(
