@@ -134,7 +134,6 @@ final class ValueRules {
           "(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521"
               + "|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com)"
               + " ([A-Za-z0-9+/]{16,8192}={0,2})( [A-Za-z0-9@._+:=-]{1,100})?");
-  static final Pattern SSH_KEY_SHAPE = Pattern.compile("[A-Za-z0-9@._+:=/ -]{1,8400}");
   static final String SSH_KEY_RULE =
       "must be one OpenSSH public key: type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ...), a"
           + " space, the base64 key and an optional comment of letters, digits, @ . _ + : = -"
