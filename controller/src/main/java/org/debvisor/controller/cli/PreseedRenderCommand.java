@@ -1,0 +1,123 @@
+package org.debvisor.controller.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.preseed.LateCommandBuilder;
+import org.debvisor.controller.preseed.NodeInstall;
+import org.debvisor.controller.preseed.NodeLoader;
+import org.debvisor.controller.preseed.PreseedData;
+import org.debvisor.controller.preseed.PreseedGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code debvisor preseed render}: node.yaml + role profile → preseed file. */
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate node.yaml and write the preseed for an unattended Debian 13 install.",
+      "Every problem is listed with its field and rule; nothing is written then."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:preseed written",
+      "1:failure (I/O, missing tool)",
+      "2:invalid node.yaml, profile or arguments (file, field and rule are printed)"
+    })
+public final class PreseedRenderCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--node", required = true, paramLabel = "FILE", description = "The node.yaml.")
+  Path node;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description = "Role profile (ceph, hypervisor, k8s); overrides node.yaml's profile.")
+  String profile;
+
+  @Option(
+      names = "--arch",
+      defaultValue = "amd64",
+      paramLabel = "ARCH",
+      description = "amd64 or arm64 (default: ${DEFAULT-VALUE}).")
+  String arch;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write here instead of standard output (replaced atomically).")
+  Path out;
+
+  @Option(
+      names = "--preseed-dir",
+      paramLabel = "DIR",
+      description = "The preseed/ data folder (default: beside the jar, else the built-in copy).")
+  Path preseedDir;
+
+  @Option(
+      names = "--agent-package",
+      paramLabel = "PATH",
+      defaultValue = LateCommandBuilder.DEFAULT_AGENT_PACKAGE,
+      description = "Where the agent .deb is on the installer media (default: ${DEFAULT-VALUE}).")
+  String agentPackage;
+
+  private final PreseedDataLocator locator;
+
+  public PreseedRenderCommand(PreseedDataLocator locator) {
+    this.locator = locator;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    Architecture architecture;
+    try {
+      architecture = Architecture.parse(arch);
+    } catch (IllegalArgumentException e) {
+      err.println("error: --arch: " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    }
+    String text;
+    try {
+      PreseedData data = locator.load(preseedDir);
+      NodeInstall install = new NodeLoader().load(node);
+      if (profile != null) {
+        install = install.withProfile(profile);
+      }
+      text =
+          new PreseedGenerator(data, agentPackage).generate(node.toString(), install, architecture);
+    } catch (InvalidInputException e) {
+      err.println("error: invalid input in " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    }
+    if (out == null) {
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.print(text);
+      stdout.flush();
+    } else {
+      Path parent = out.toAbsolutePath().getParent();
+      Path temp = Files.createTempFile(parent, ".preseed", ".tmp");
+      try {
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      err.println("wrote " + out);
+    }
+    return 0;
+  }
+}
