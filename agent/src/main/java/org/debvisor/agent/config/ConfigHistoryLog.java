@@ -1,0 +1,124 @@
+package org.debvisor.agent.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code history.jsonl}: one JSON line per outcome, oldest first, at most {@code limit} lines.
+ *
+ * <p>Kept in memory as well; callers serialise access (the store's lock).
+ */
+final class ConfigHistoryLog {
+
+  private final Path file;
+  private final ObjectMapper json;
+  private final int limit;
+  private final Deque<HistoryRecord> entries = new ArrayDeque<>();
+
+  ConfigHistoryLog(Path stateDir, ObjectMapper json, int limit) throws IOException {
+    this.file = stateDir.resolve("history.jsonl");
+    this.json = json;
+    this.limit = Math.max(1, limit);
+    load();
+  }
+
+  /** Appends unless the newest entry already records this transaction with this result. */
+  HistoryRecord append(HistoryRecord record) throws IOException {
+    HistoryRecord newest = entries.peekLast();
+    if (!record.txn().isEmpty()
+        && newest != null
+        && newest.txn().equals(record.txn())
+        && newest.result().equals(record.result())) {
+      return newest;
+    }
+    if (entries.size() >= limit) {
+      Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
+      kept.addLast(record);
+      while (kept.size() > limit) {
+        kept.removeFirst();
+      }
+      rewrite(kept);
+      entries.clear();
+      entries.addAll(kept);
+    } else {
+      try {
+        DurableFiles.append(file, line(record));
+      } catch (IOException e) {
+        repairAfterFailedAppend(e);
+        throw e;
+      }
+      entries.addLast(record);
+    }
+    return record;
+  }
+
+  /** Newest first, at most {@code max} entries. */
+  List<HistoryRecord> newestFirst(int max) {
+    List<HistoryRecord> out = new ArrayList<>();
+    Iterator<HistoryRecord> it = entries.descendingIterator();
+    while (it.hasNext() && out.size() < max) {
+      out.add(it.next());
+    }
+    return out;
+  }
+
+  private void load() throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    boolean damaged = false;
+    for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (text.isBlank()) {
+        continue;
+      }
+      try {
+        entries.addLast(Objects.requireNonNull(json.readValue(text, HistoryRecord.class)));
+      } catch (IOException | NullPointerException e) {
+        // Only a line cut short by a crash can be unreadable; it was never acknowledged.
+        damaged = true;
+      }
+    }
+    boolean overLimit = entries.size() > limit;
+    while (entries.size() > limit) {
+      entries.removeFirst();
+    }
+    if (damaged || overLimit) {
+      rewrite(entries);
+    }
+  }
+
+  private void repairAfterFailedAppend(IOException failure) {
+    // A half-written line would swallow the next append; put back the known-good content.
+    try {
+      rewrite(entries);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private void rewrite(Deque<HistoryRecord> records) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (HistoryRecord r : records) {
+      all.writeBytes(line(r));
+    }
+    DurableFiles.writeAtomically(file, all.toByteArray());
+  }
+
+  private byte[] line(HistoryRecord record) throws IOException {
+    byte[] body = json.writeValueAsBytes(record);
+    byte[] out = new byte[body.length + 1];
+    System.arraycopy(body, 0, out, 0, body.length);
+    out[body.length] = '\n';
+    return out;
+  }
+}

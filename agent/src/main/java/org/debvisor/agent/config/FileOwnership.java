@@ -1,0 +1,72 @@
+package org.debvisor.agent.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Sets permission bits and, when the agent runs as root, owner and group of a file it wrote. */
+final class FileOwnership {
+
+  private static final PosixFilePermission[] BITS = {
+    PosixFilePermission.OTHERS_EXECUTE,
+    PosixFilePermission.OTHERS_WRITE,
+    PosixFilePermission.OTHERS_READ,
+    PosixFilePermission.GROUP_EXECUTE,
+    PosixFilePermission.GROUP_WRITE,
+    PosixFilePermission.GROUP_READ,
+    PosixFilePermission.OWNER_EXECUTE,
+    PosixFilePermission.OWNER_WRITE,
+    PosixFilePermission.OWNER_READ
+  };
+
+  private final boolean chown;
+
+  FileOwnership(boolean chown) {
+    this.chown = chown;
+  }
+
+  /** Changes owners only when this process runs as uid 0; elsewhere only modes. */
+  static FileOwnership forThisProcess() {
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      return new FileOwnership(Integer.valueOf(0).equals(uid));
+    } catch (IOException | UnsupportedOperationException e) {
+      return new FileOwnership(false);
+    }
+  }
+
+  boolean changesOwners() {
+    return chown;
+  }
+
+  /**
+   * Applies {@code mode} and, when allowed, owner and group (empty means root) to {@code path},
+   * never following a symbolic link.
+   */
+  void apply(Path path, String owner, String group, int mode) throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (chown) {
+      UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
+      view.setOwner(accounts.lookupPrincipalByName(owner.isEmpty() ? "0" : owner));
+      view.setGroup(accounts.lookupPrincipalByGroupName(group.isEmpty() ? "0" : group));
+    }
+    view.setPermissions(permissions(mode));
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    for (int bit = 0; bit < BITS.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        set.add(BITS[bit]);
+      }
+    }
+    return set;
+  }
+}

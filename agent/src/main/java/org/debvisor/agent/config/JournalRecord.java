@@ -1,0 +1,88 @@
+package org.debvisor.agent.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What an unfinished apply or rollback touches, kept on disk so a restarted agent can undo it.
+ *
+ * @param txn unique id of the apply
+ * @param phase how far it got
+ * @param version the bundle's version
+ * @param previousVersion the version active before it
+ * @param startedAt ISO-8601 instant the apply began
+ * @param files every target with its staged file and backup
+ * @param createdDirs directories the apply created, shallowest first
+ * @param caller who asked for the rollback (ROLLING_BACK only)
+ * @param reason why it is rolled back (ROLLING_BACK only)
+ */
+record JournalRecord(
+    String txn,
+    Phase phase,
+    String version,
+    String previousVersion,
+    String startedAt,
+    List<JournalFile> files,
+    List<String> createdDirs,
+    String caller,
+    String reason) {
+
+  /** Progress of a transaction. */
+  enum Phase {
+    /** Staging or switching; targets may be old, new, or a mix. */
+    PREPARED,
+    /** A rollback was decided; every target goes back to its backup. */
+    ROLLING_BACK
+  }
+
+  JournalRecord {
+    files = List.copyOf(files);
+    createdDirs = List.copyOf(createdDirs);
+  }
+
+  JournalRecord rollingBack(String caller, String reason) {
+    return new JournalRecord(
+        txn,
+        Phase.ROLLING_BACK,
+        version,
+        previousVersion,
+        startedAt,
+        files,
+        createdDirs,
+        caller,
+        reason);
+  }
+
+  /**
+   * One file of the transaction.
+   *
+   * @param path the path as the bundle named it
+   * @param target the real path written (symlinked parents resolved)
+   * @param staged the new content's temporary name, next to the target
+   * @param backup a hard link to the old file, next to the target (unused when it did not exist)
+   * @param existed whether the target existed before the apply
+   * @param sha256 checksum of the new content
+   * @param mode effective permission bits of the new file
+   */
+  record JournalFile(
+      String path,
+      String target,
+      String staged,
+      String backup,
+      boolean existed,
+      String sha256,
+      int mode) {
+
+    Path targetPath() {
+      return Path.of(target);
+    }
+
+    Path stagedPath() {
+      return Path.of(staged);
+    }
+
+    Path backupPath() {
+      return Path.of(backup);
+    }
+  }
+}

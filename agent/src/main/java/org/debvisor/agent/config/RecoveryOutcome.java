@@ -1,0 +1,23 @@
+package org.debvisor.agent.config;
+
+/**
+ * What {@link ConfigStore#recover()} found and did.
+ *
+ * @param action what was done
+ * @param version the interrupted bundle's version ("" when there was none)
+ * @param detail a sentence for the log
+ */
+public record RecoveryOutcome(Action action, String version, String detail) {
+
+  /** The kinds of repair. */
+  public enum Action {
+    /** No apply was interrupted. */
+    NOTHING_TO_DO,
+    /** An apply was interrupted before any file changed; its staged files were removed. */
+    DISCARDED,
+    /** An apply or rollback was interrupted; the previous version was restored and recorded. */
+    ROLLED_BACK,
+    /** A commit was interrupted; it was completed. */
+    COMMITTED
+  }
+}
