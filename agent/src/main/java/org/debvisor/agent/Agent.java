@@ -7,10 +7,17 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.debvisor.agent.collect.Collector;
 import org.debvisor.agent.collect.CollectorRunner;
+import org.debvisor.agent.config.BundleValidator;
+import org.debvisor.agent.config.ConfigStore;
+import org.debvisor.agent.config.ConfigUpdater;
+import org.debvisor.agent.config.HealthGateRunner;
+import org.debvisor.agent.config.ProcessRunner;
+import org.debvisor.agent.config.ServiceReloader;
 import org.debvisor.agent.http.OpsHttpServer;
 import org.debvisor.agent.metrics.AgentMetrics;
 import org.debvisor.agent.report.StatusBoard;
@@ -42,11 +49,25 @@ public final class Agent implements AutoCloseable {
   private final StatusBoard board;
   private final List<CollectorRunner> runners = new ArrayList<>();
   private final AgentGrpcServer grpc;
+  private final ConfigUpdater updater;
+  private final ExecutorService configExecutor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "config-update");
+            t.setDaemon(true);
+            return t;
+          });
   private OpsHttpServer http;
   private volatile boolean serving;
 
+  /**
+   * Builds (but does not start) an agent.
+   *
+   * @throws IOException when the configuration state directory cannot be opened
+   */
   public Agent(
-      AgentSettings settings, NodeIdentity identity, List<Collector> collectors, Clock clock) {
+      AgentSettings settings, NodeIdentity identity, List<Collector> collectors, Clock clock)
+      throws IOException {
     this.settings = settings;
     List<Subsystem> order = collectors.stream().map(Collector::subsystem).sorted().toList();
     this.board = new StatusBoard(identity, order, clock);
@@ -54,8 +75,20 @@ public final class Agent implements AutoCloseable {
     for (Collector collector : collectors) {
       runners.add(new CollectorRunner(collector, timer, board::publish, clock, metrics.registry()));
     }
+    ConfigStore store = new ConfigStore(settings.config(), clock);
+    ProcessRunner processes = new ProcessRunner();
+    this.updater =
+        new ConfigUpdater(
+            new BundleValidator(settings.config()),
+            store,
+            new ServiceReloader(settings.config(), processes),
+            new HealthGateRunner(board, settings.config(), processes),
+            board,
+            metrics.registry());
     List<BindableService> services =
-        List.of(new NodeService(board, timer, settings.grpc().watchHeartbeat()));
+        List.of(
+            new NodeService(
+                board, timer, settings.grpc().watchHeartbeat(), updater, store, configExecutor));
     this.grpc =
         new AgentGrpcServer(
             settings.grpc(), services, ServerInterceptors.forAgent(settings, metrics.registry()));
@@ -64,6 +97,8 @@ public final class Agent implements AutoCloseable {
   /** Starts collecting, then serving; on failure everything started so far is stopped. */
   public void start() throws IOException {
     try {
+      // Before serving: an apply a crash interrupted is finished or undone first.
+      updater.recover();
       runners.forEach(CollectorRunner::start);
       if (settings.http().enabled()) {
         http =
@@ -108,6 +143,7 @@ public final class Agent implements AutoCloseable {
   public void close() {
     serving = false;
     grpc.close();
+    configExecutor.shutdown();
     if (http != null) {
       http.close();
     }

@@ -6,11 +6,20 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import org.debvisor.agent.config.ConfigStore;
+import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.proto.ConfigHistoryRequest;
+import org.debvisor.proto.ConfigHistoryResponse;
+import org.debvisor.proto.ConfigState;
+import org.debvisor.proto.GetConfigRequest;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
 import org.debvisor.proto.StatusRequest;
+import org.debvisor.proto.UpdateConfigRequest;
+import org.debvisor.proto.UpdateConfigResponse;
 import org.debvisor.proto.WatchStatusRequest;
 
 /** {@code debvisor.Node}: answers status from the {@link StatusBoard}, never from a collector. */
@@ -22,11 +31,36 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
   private final StatusBoard board;
   private final ScheduledExecutorService timer;
   private final Duration defaultHeartbeat;
+  private final ConfigRpcs config;
 
-  public NodeService(StatusBoard board, ScheduledExecutorService timer, Duration defaultHeartbeat) {
+  public NodeService(
+      StatusBoard board,
+      ScheduledExecutorService timer,
+      Duration defaultHeartbeat,
+      ConfigUpdater updater,
+      ConfigStore store,
+      ExecutorService configExecutor) {
     this.board = board;
     this.timer = timer;
     this.defaultHeartbeat = defaultHeartbeat;
+    this.config = new ConfigRpcs(updater, store, configExecutor);
+  }
+
+  @Override
+  public void updateConfig(
+      UpdateConfigRequest request, StreamObserver<UpdateConfigResponse> responseObserver) {
+    config.update(request, responseObserver);
+  }
+
+  @Override
+  public void getConfig(GetConfigRequest request, StreamObserver<ConfigState> responseObserver) {
+    config.get(request, responseObserver);
+  }
+
+  @Override
+  public void configHistory(
+      ConfigHistoryRequest request, StreamObserver<ConfigHistoryResponse> responseObserver) {
+    config.history(request, responseObserver);
   }
 
   @Override

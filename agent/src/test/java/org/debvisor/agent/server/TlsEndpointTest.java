@@ -8,22 +8,19 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.agent.Agent;
+import org.debvisor.agent.settings.AuthSettings;
 import org.debvisor.agent.settings.GrpcSettings;
 import org.debvisor.agent.settings.TlsSettings;
+import org.debvisor.agent.testing.TestAgents;
 import org.debvisor.agent.testing.TestPki;
 import org.debvisor.proto.NodeGrpc;
-import org.debvisor.proto.NodeIdentity;
 import org.debvisor.proto.StatusRequest;
-import org.debvisor.proto.Subsystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,7 @@ class TlsEndpointTest {
 
   @TempDir Path dir;
   private TestPki.Issued ca;
-  private AgentGrpcServer server;
+  private Agent agent;
   private ManagedChannel channel;
 
   @BeforeEach
@@ -64,29 +61,21 @@ class TlsEndpointTest {
     if (channel != null) {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    if (server != null) {
-      server.close();
+    if (agent != null) {
+      agent.close();
     }
   }
 
   private int startServer(TlsSettings tls) throws Exception {
-    StatusBoard board =
-        new StatusBoard(
-            NodeIdentity.newBuilder().setNodeId("tls-node").build(),
-            List.of(Subsystem.SUBSYSTEM_SYSTEM),
-            Clock.systemUTC());
-    server =
-        new AgentGrpcServer(
-            new GrpcSettings(List.of("0.0.0.0:0"), tls, null, null),
-            List.of(
-                new NodeService(
-                    board,
-                    Executors.newSingleThreadScheduledExecutor(),
-                    java.time.Duration.ofSeconds(30))),
-            ServerInterceptors.forAgent(
-                org.debvisor.agent.settings.AgentSettings.defaults(), new SimpleMeterRegistry()));
-    server.start();
-    return server.boundAddresses().get(0).getPort();
+    agent =
+        TestAgents.start(
+            TestAgents.settings(
+                new GrpcSettings(List.of("0.0.0.0:0"), tls, null, null),
+                new AuthSettings(null, List.of("controller")),
+                null,
+                null),
+            List.of());
+    return agent.grpcAddresses().get(0).getPort();
   }
 
   private ManagedChannel tlsChannel(int port, PemFiles clientCert) throws Exception {
@@ -108,7 +97,7 @@ class TlsEndpointTest {
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .status(StatusRequest.getDefaultInstance());
 
-    assertThat(status.getNode().getNodeId()).isEqualTo("tls-node");
+    assertThat(status.getNode().getNodeId()).isEqualTo("test-node");
   }
 
   @Test
@@ -149,5 +138,30 @@ class TlsEndpointTest {
         .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("grpc.tls")
         .hasMessageContaining(cert.toString());
+  }
+
+  @Test
+  void allowedControllerCertificateMayUpdateConfigAndAnyOtherIsDenied() throws Exception {
+    PemFiles node = issue("node");
+    int port = startServer(new TlsSettings(node.cert(), node.key(), caFile()));
+
+    Status.Code controller = codeOfUpdate(tlsChannel(port, issue("controller")));
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    Status.Code intruder = codeOfUpdate(tlsChannel(port, issue("intruder")));
+
+    // The controller gets past authorisation to validation of its (empty) bundle.
+    assertThat(controller).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(intruder).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  private static Status.Code codeOfUpdate(ManagedChannel channel) {
+    try {
+      NodeGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .updateConfig(org.debvisor.proto.UpdateConfigRequest.getDefaultInstance());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
   }
 }
