@@ -24,7 +24,10 @@ public final class DebvisorCli {
         new CommandLine(new PreseedCommand())
             .addSubcommand(new PreseedRenderCommand(locator))
             .addSubcommand(new PreseedValidateCommand());
-    CommandLine iso = new CommandLine(new IsoCommand()).addSubcommand(new IsoBuildCommand(locator));
+    CommandLine iso =
+        new CommandLine(new IsoCommand())
+            .addSubcommand(new IsoBuildCommand(locator))
+            .addSubcommand(new IsoPreflightCommand());
     CommandLine root =
         new CommandLine(new DebvisorCommand()).addSubcommand(preseed).addSubcommand(iso);
     root.setExecutionExceptionHandler(

@@ -46,16 +46,51 @@ public final class ArchiveIndexes {
    */
   public List<PackageStanza> packages(String component) throws IsoBuildException {
     ReleaseFile rel = release();
+    IsoBuildException mismatch = null;
     for (String suffix : List.of(".xz", ".gz")) {
       String relative = component + "/Packages" + suffix;
       var entry = rel.sha256(relative);
       if (entry.isPresent()) {
-        Path file = fetcher.fetch("dists/" + suite + "/" + relative, entry.get().sha256());
-        return PackageStanza.parseAll(decompress(file, suffix));
+        try {
+          Path file = fetcher.fetch("dists/" + suite + "/" + relative, entry.get().sha256());
+          return PackageStanza.parseAll(decompress(file, suffix));
+        } catch (IsoBuildException e) {
+          if (!e.getMessage().startsWith("checksum mismatch")) {
+            throw e;
+          }
+          mismatch = e; // a mirror caught mid-sync may have one compression right
+        }
       }
+    }
+    if (mismatch != null) {
+      throw mismatch;
     }
     throw new IsoBuildException(
         "dists/" + suite + "/InRelease lists no " + component + "/Packages.xz or .gz");
+  }
+
+  /**
+   * Like {@link #packages} but, when the mirror serves an index that does not match the signed
+   * checksum, reads that index anyway and reports it through {@code warning}. Only for reports (the
+   * preflight's list of files to ask for); nothing read this way is installed.
+   */
+  public List<PackageStanza> packagesForReport(String component, Progress warning)
+      throws IsoBuildException {
+    try {
+      return packages(component);
+    } catch (IsoBuildException e) {
+      if (!e.getMessage().startsWith("checksum mismatch")) {
+        throw e;
+      }
+      warning.step("warning: " + e.getMessage() + "; using the unverified index for this report");
+      String path = "dists/" + suite + "/" + component + "/Packages.xz";
+      byte[] data = fetcher.fetchUnverified(path);
+      try (InputStream in = new XZInputStream(new java.io.ByteArrayInputStream(data))) {
+        return PackageStanza.parseAll(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException io) {
+        throw new IsoBuildException("cannot decompress " + path + ": " + io.getMessage(), io);
+      }
+    }
   }
 
   private static String decompress(Path file, String suffix) throws IsoBuildException {
