@@ -24,7 +24,12 @@ public final class DebvisorCli {
         new CommandLine(new PreseedCommand())
             .addSubcommand(new PreseedRenderCommand(locator))
             .addSubcommand(new PreseedValidateCommand());
-    CommandLine root = new CommandLine(new DebvisorCommand()).addSubcommand(preseed);
+    CommandLine iso =
+        new CommandLine(new IsoCommand())
+            .addSubcommand(new IsoBuildCommand(locator))
+            .addSubcommand(new IsoPreflightCommand());
+    CommandLine root =
+        new CommandLine(new DebvisorCommand()).addSubcommand(preseed).addSubcommand(iso);
     root.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("error: " + e.getMessage());

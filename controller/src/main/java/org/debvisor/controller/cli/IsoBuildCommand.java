@@ -1,0 +1,195 @@
+package org.debvisor.controller.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.iso.ArchiveIndexes;
+import org.debvisor.controller.iso.ArtifactCache;
+import org.debvisor.controller.iso.BootMenus;
+import org.debvisor.controller.iso.BuildMetrics;
+import org.debvisor.controller.iso.ClearsignedVerifier;
+import org.debvisor.controller.iso.ConsoleProgress;
+import org.debvisor.controller.iso.InstallerFetcher;
+import org.debvisor.controller.iso.InstallerPins;
+import org.debvisor.controller.iso.IsoAssembler;
+import org.debvisor.controller.iso.IsoBuildException;
+import org.debvisor.controller.iso.IsoBuildRequest;
+import org.debvisor.controller.iso.IsoBuildResult;
+import org.debvisor.controller.iso.IsoBuilder;
+import org.debvisor.controller.iso.IsoTemplates;
+import org.debvisor.controller.iso.MirrorClient;
+import org.debvisor.controller.iso.Progress;
+import org.debvisor.controller.iso.ToolRunner;
+import org.debvisor.controller.iso.VerifiedFetcher;
+import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.preseed.LateCommandBuilder;
+import org.debvisor.controller.preseed.NodeInstall;
+import org.debvisor.controller.preseed.NodeLoader;
+import org.debvisor.controller.preseed.PreseedGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code debvisor iso build}: node.yaml + profile → verified, reproducible installer ISO. */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fetch and verify the Debian 13 netboot installer, add the node's preseed and build a",
+      "hybrid ISO (amd64: BIOS + UEFI, arm64: UEFI) with SHA256SUMS and metrics beside it."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ISO written",
+      "1:failure (download, signature, checksum, xorriso; the cause is printed)",
+      "2:invalid node.yaml, profile or arguments"
+    })
+public final class IsoBuildCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
+  String arch;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description = "Role profile; overrides node.yaml.")
+  String profile;
+
+  @Option(names = "--node", required = true, paramLabel = "FILE", description = "The node.yaml.")
+  Path node;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Option(
+      names = "--mirror",
+      paramLabel = "URL",
+      defaultValue = "http://deb.debian.org/debian",
+      description = "Debian archive to fetch the installer from (default: ${DEFAULT-VALUE}).")
+  URI mirror;
+
+  @Option(
+      names = "--suite",
+      paramLabel = "NAME",
+      defaultValue = "trixie",
+      description = "Suite (default: ${DEFAULT-VALUE}).")
+  String suite;
+
+  @Option(
+      names = "--installer-version",
+      paramLabel = "V",
+      description = "Installer build (default: the pinned one, see iso/installer-pins.properties).")
+  String installerVersion;
+
+  @Option(
+      names = "--agent-deb",
+      paramLabel = "FILE",
+      description = "Agent package to put on the media as /debvisor/debvisor-agent.deb.")
+  Path agentDeb;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Download cache (default: ~/.cache/debvisor).")
+  Path cache;
+
+  @Option(
+      names = "--keyring",
+      paramLabel = "FILE",
+      description = "OpenPGP keyring for InRelease (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/usr/share/keyrings/debian-archive-keyring.gpg")
+  Path keyring;
+
+  @Option(
+      names = "--source-date-epoch",
+      paramLabel = "SECONDS",
+      description = "Timestamp of every file (default: $SOURCE_DATE_EPOCH, else 2026-01-01).")
+  Long sourceDateEpoch;
+
+  @Option(names = "--quiet", description = "No progress output.")
+  boolean quiet;
+
+  private final PreseedDataLocator locator;
+
+  public IsoBuildCommand(PreseedDataLocator locator) {
+    this.locator = locator;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    Architecture architecture;
+    String preseed;
+    NodeInstall install;
+    try {
+      architecture = Architecture.parse(arch);
+      install = new NodeLoader().load(node);
+      if (profile != null) {
+        install = install.withProfile(profile);
+      }
+      if (agentDeb != null && !Files.isRegularFile(agentDeb)) {
+        err.println("error: --agent-deb: no such file " + agentDeb);
+        return DebvisorCli.EXIT_INVALID;
+      }
+      preseed =
+          new PreseedGenerator(locator.load(null), LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
+              .generate(node.toString(), install, architecture);
+    } catch (InvalidInputException e) {
+      err.println("error: invalid input in " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    }
+    Progress progress = quiet ? Progress.NONE : new ConsoleProgress(err);
+    InstallerPins pins = InstallerPins.builtIn();
+    long epoch = effectiveEpoch();
+    IsoBuildRequest request =
+        new IsoBuildRequest(
+            architecture,
+            install.profile(),
+            install.hostname(),
+            preseed,
+            installerVersion != null ? installerVersion : pins.defaultVersion(),
+            agentDeb,
+            out,
+            epoch);
+    BuildMetrics metrics = new BuildMetrics();
+    try {
+      VerifiedFetcher fetcher =
+          new VerifiedFetcher(
+              MirrorClient.create(mirror),
+              new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
+              progress);
+      ArchiveIndexes indexes =
+          new ArchiveIndexes(fetcher, ClearsignedVerifier.fromKeyring(keyring), suite);
+      IsoBuilder builder =
+          new IsoBuilder(
+              new InstallerFetcher(indexes, fetcher, pins, progress),
+              new IsoAssembler(
+                  new ToolRunner(epoch), new BootMenus(new IsoTemplates(null)), progress),
+              progress);
+      IsoBuildResult result = builder.build(request, metrics);
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.println(result.sha256() + "  " + result.iso());
+      stdout.flush();
+      return 0;
+    } catch (IsoBuildException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_FAILURE;
+    }
+  }
+
+  private long effectiveEpoch() {
+    if (sourceDateEpoch != null) {
+      return sourceDateEpoch;
+    }
+    String env = System.getenv("SOURCE_DATE_EPOCH");
+    return env != null && env.matches("\\d+") ? Long.parseLong(env) : IsoBuildRequest.DEFAULT_EPOCH;
+  }
+}

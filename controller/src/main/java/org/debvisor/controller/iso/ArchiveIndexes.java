@@ -1,0 +1,104 @@
+package org.debvisor.controller.iso;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Reads a suite's signed indexes: {@code InRelease} (signature checked), then {@code Packages}
+ * files by the checksum it lists.
+ */
+public final class ArchiveIndexes {
+
+  private final VerifiedFetcher fetcher;
+  private final ClearsignedVerifier verifier;
+  private final String suite;
+  private ReleaseFile release;
+
+  public ArchiveIndexes(VerifiedFetcher fetcher, ClearsignedVerifier verifier, String suite) {
+    this.fetcher = fetcher;
+    this.verifier = verifier;
+    this.suite = suite;
+  }
+
+  public String suite() {
+    return suite;
+  }
+
+  /** The suite's verified Release data (fetched once per instance). */
+  public ReleaseFile release() throws IsoBuildException {
+    if (release == null) {
+      String path = "dists/" + suite + "/InRelease";
+      byte[] data = fetcher.fetchUnverified(path);
+      release = ReleaseFile.parse(verifier.verify(fetcher.mirror().resolve(path).toString(), data));
+    }
+    return release;
+  }
+
+  /**
+   * The stanzas of {@code <component>/Packages} (like {@code main/binary-amd64}), taken from {@code
+   * Packages.xz} or {@code Packages.gz}, whichever the Release lists.
+   */
+  public List<PackageStanza> packages(String component) throws IsoBuildException {
+    ReleaseFile rel = release();
+    IsoBuildException mismatch = null;
+    for (String suffix : List.of(".xz", ".gz")) {
+      String relative = component + "/Packages" + suffix;
+      var entry = rel.sha256(relative);
+      if (entry.isPresent()) {
+        try {
+          Path file = fetcher.fetch("dists/" + suite + "/" + relative, entry.get().sha256());
+          return PackageStanza.parseAll(decompress(file, suffix));
+        } catch (IsoBuildException e) {
+          if (!e.getMessage().startsWith("checksum mismatch")) {
+            throw e;
+          }
+          mismatch = e; // a mirror caught mid-sync may have one compression right
+        }
+      }
+    }
+    if (mismatch != null) {
+      throw mismatch;
+    }
+    throw new IsoBuildException(
+        "dists/" + suite + "/InRelease lists no " + component + "/Packages.xz or .gz");
+  }
+
+  /**
+   * Like {@link #packages} but, when the mirror serves an index that does not match the signed
+   * checksum, reads that index anyway and reports it through {@code warning}. Only for reports (the
+   * preflight's list of files to ask for); nothing read this way is installed.
+   */
+  public List<PackageStanza> packagesForReport(String component, Progress warning)
+      throws IsoBuildException {
+    try {
+      return packages(component);
+    } catch (IsoBuildException e) {
+      if (!e.getMessage().startsWith("checksum mismatch")) {
+        throw e;
+      }
+      warning.step("warning: " + e.getMessage() + "; using the unverified index for this report");
+      String path = "dists/" + suite + "/" + component + "/Packages.xz";
+      byte[] data = fetcher.fetchUnverified(path);
+      try (InputStream in = new XZInputStream(new java.io.ByteArrayInputStream(data))) {
+        return PackageStanza.parseAll(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException io) {
+        throw new IsoBuildException("cannot decompress " + path + ": " + io.getMessage(), io);
+      }
+    }
+  }
+
+  private static String decompress(Path file, String suffix) throws IsoBuildException {
+    try (InputStream raw = Files.newInputStream(file);
+        InputStream in = suffix.equals(".xz") ? new XZInputStream(raw) : new GZIPInputStream(raw)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IsoBuildException("cannot decompress " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package org.debvisor.controller.iso;
+
+import java.nio.file.Path;
+import org.debvisor.controller.preseed.Architecture;
+
+/**
+ * What to build.
+ *
+ * @param arch target architecture
+ * @param profile role profile name (for menus and names)
+ * @param hostname the node's host name (for the ISO file name)
+ * @param preseed the rendered preseed
+ * @param installerVersion installer build, like {@code 20250803+deb13u6}
+ * @param agentDeb the agent package to put under {@code /debvisor/}, or null
+ * @param outDir where the ISO, SHA256SUMS and metrics go
+ * @param sourceDateEpoch the timestamp of every file and of the volume
+ */
+public record IsoBuildRequest(
+    Architecture arch,
+    String profile,
+    String hostname,
+    String preseed,
+    String installerVersion,
+    Path agentDeb,
+    Path outDir,
+    long sourceDateEpoch) {
+
+  /** 2026-01-01T00:00:00Z, the project's fixed build timestamp. */
+  public static final long DEFAULT_EPOCH = 1767225600L;
+
+  /** {@code debvisor-HOST-ARCH.iso}. */
+  public String isoName() {
+    return "debvisor-" + hostname + "-" + arch.debianName() + ".iso";
+  }
+
+  /** The ISO 9660 volume id: fixed per architecture. */
+  public String volumeId() {
+    return "DEBVISOR_13_" + arch.debianName().toUpperCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,91 @@
+package org.debvisor.controller.iso;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Builds an installer ISO: fetch and verify the netboot installer, append the preseed, assemble
+ * with xorriso, write {@code SHA256SUMS} and the build metrics beside the ISO.
+ */
+public final class IsoBuilder {
+
+  private final InstallerFetcher fetcher;
+  private final IsoAssembler assembler;
+  private final Progress progress;
+
+  public IsoBuilder(InstallerFetcher fetcher, IsoAssembler assembler, Progress progress) {
+    this.fetcher = fetcher;
+    this.assembler = assembler;
+    this.progress = progress;
+  }
+
+  /** Builds; metrics are recorded into {@code metrics} whether or not the build succeeds. */
+  public IsoBuildResult build(IsoBuildRequest request, BuildMetrics metrics)
+      throws IsoBuildException {
+    long start = System.nanoTime();
+    boolean ok = false;
+    int packages = BuildMetrics.includedPackages(request.preseed());
+    try {
+      NetbootInstaller installer = fetcher.fetch(request.arch(), request.installerVersion());
+      packages += request.agentDeb() == null ? 1 : 2;
+      Path out = request.outDir();
+      Files.createDirectories(out);
+      Path work = Files.createTempDirectory(out, ".build");
+      try {
+        Path partial = work.resolve(request.isoName());
+        assembler.assemble(request, installer, work, partial);
+        Path iso = out.resolve(request.isoName());
+        IsoAssembler.moveInto(partial, iso);
+        String sha = Sha256.of(iso);
+        writeSums(out.resolve("SHA256SUMS"), request.isoName(), sha);
+        ok = true;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.step(String.format("Built %s (sha256 %s) in %.1f s", iso, sha, seconds));
+        return new IsoBuildResult(iso, sha, installer, seconds);
+      } finally {
+        deleteTree(work);
+      }
+    } catch (IOException e) {
+      throw new IsoBuildException("cannot write to " + request.outDir() + ": " + e.getMessage(), e);
+    } finally {
+      metrics.record(request.arch().debianName(), (System.nanoTime() - start) / 1e9, ok, packages);
+      try {
+        if (Files.isDirectory(request.outDir())) {
+          metrics.writeTo(request.outDir().resolve(request.isoName() + ".prom"));
+        }
+      } catch (IOException e) {
+        progress.step("warning: cannot write metrics: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Adds or replaces the ISO's line, keeping the lines of other ISOs in the directory. */
+  private static void writeSums(Path sums, String name, String sha) throws IOException {
+    java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
+    if (Files.exists(sums)) {
+      for (String line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
+        int split = line.indexOf("  ");
+        if (split == 64) {
+          lines.put(line.substring(66), line);
+        }
+      }
+    }
+    lines.put(name, sha + "  " + name);
+    Files.writeString(sums, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
