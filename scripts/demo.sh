@@ -33,6 +33,12 @@ start() {
   echo "==> starting a micro Ceph cluster in $CEPH_DIR"
   "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
   "$CEPH_SCRIPT" start "$CEPH_DIR" > "$DEMO/ceph-start.log"
+  mkdir -p "$DEMO/managed"
+  # An operator token for UpdateConfig; the agent only keeps its SHA-256.
+  if [ ! -s "$DEMO/operator-token" ]; then
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$DEMO/operator-token")
+  fi
+  TOKEN_SHA=$(tr -d '\n' < "$DEMO/operator-token" | sha256sum | cut -d' ' -f1)
   CEPH_CONF=$(sed -n 's/^CEPH_CONF=//p' "$DEMO/ceph-start.log")
   CEPH_CLIENT_KEYRING=$(sed -n 's/^CEPH_CLIENT_KEYRING=//p' "$DEMO/ceph-start.log")
   cat > "$DEMO/agent.yaml" <<YAML
@@ -50,6 +56,20 @@ collectors:
     uri: test://$ROOT/agent/src/test/resources/libvirt/test-node.xml
   kubernetes:
     kubeconfig: $DEMO/no-kubernetes-here.conf   # absent on purpose: reported ABSENT
+config:
+  stateDir: $DEMO/state
+  allowedRoots: ["$DEMO/managed"]
+  allowedUnits: ["demo.service"]
+  # No systemd here: "reloading" a unit appends a line to reloads.log.
+  reloadCommand: ["sh", "-c", "echo reload \$0 >> $DEMO/reloads.log", "{unit}"]
+  restartCommand: ["sh", "-c", "echo restart \$0 >> $DEMO/reloads.log", "{unit}"]
+  gateCommands:
+    ok: ["true"]
+    fail: ["false"]
+auth:
+  tokens:
+    - name: demo-operator
+      sha256: $TOKEN_SHA
 logging:
   format: json
 YAML
@@ -76,6 +96,7 @@ YAML
   echo
   echo "Try:  grpcurl -plaintext localhost:$GRPC_PORT list"
   echo "      grpcurl -plaintext localhost:$GRPC_PORT debvisor.Node/Status"
+  echo "Configuration updates (token in $DEMO/operator-token): see README, 'Pushing a configuration'"
   echo "Stop: scripts/demo.sh stop"
 }
 

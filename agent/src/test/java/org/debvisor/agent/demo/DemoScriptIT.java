@@ -2,14 +2,31 @@ package org.debvisor.agent.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.proto.ConfigBundle;
+import org.debvisor.proto.ConfigFile;
+import org.debvisor.proto.ConfigResult;
+import org.debvisor.proto.GateCheck;
+import org.debvisor.proto.HealthGate;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.ServiceAction;
+import org.debvisor.proto.UpdateConfigRequest;
+import org.debvisor.proto.UpdateConfigResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +55,51 @@ class DemoScriptIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** The README's UpdateConfig example, with the demo's operator token. */
+  private void pushConfigurationAsTheReadmeShows(int grpc) throws Exception {
+    String token = Files.readString(demoDir.resolve("operator-token")).strip();
+    byte[] content = "hello from the demo\n".getBytes(StandardCharsets.UTF_8);
+    Path target = demoDir.resolve("managed/motd");
+    UpdateConfigRequest request =
+        UpdateConfigRequest.newBuilder()
+            .setBundle(
+                ConfigBundle.newBuilder()
+                    .setVersion("v1")
+                    .addFiles(
+                        ConfigFile.newBuilder()
+                            .setPath(target.toString())
+                            .setMode(0644)
+                            .setContent(ByteString.copyFrom(content))
+                            .setSha256(
+                                HexFormat.of()
+                                    .formatHex(
+                                        MessageDigest.getInstance("SHA-256").digest(content))))
+                    .addServices(
+                        ServiceAction.newBuilder()
+                            .setUnit("demo.service")
+                            .setAction(ServiceAction.Action.RELOAD))
+                    .setGate(
+                        HealthGate.newBuilder().addChecks(GateCheck.newBuilder().setCommand("ok"))))
+            .build();
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();
+    try {
+      UpdateConfigResponse response =
+          NodeGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .updateConfig(request);
+      assertThat(response.getResult()).isEqualTo(ConfigResult.CONFIG_APPLIED);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    assertThat(Files.readString(target)).isEqualTo("hello from the demo\n");
+    assertThat(Files.readString(demoDir.resolve("reloads.log"))).contains("reload demo.service");
   }
 
   @Test
@@ -75,6 +137,7 @@ class DemoScriptIT {
           .contains("\"libvirtReachable\": true")
           .contains("\"subsystem\": \"SUBSYSTEM_KUBERNETES\",\n    \"state\": \"HEALTH_ABSENT\"")
           .contains("\"memoryTotalBytes\"");
+      pushConfigurationAsTheReadmeShows(grpc);
     } finally {
       Result stop = run(env, List.of("scripts/demo.sh", "stop"));
       assertThat(stop.out()).contains("demo stopped");
