@@ -3,7 +3,9 @@ package org.debvisor.agent.config;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,6 +21,8 @@ public final class ApplyCrashHarness {
 
   private static final int MAX_APPLIES = 5_000;
   private static final int MAX_PAUSE_NANOS = 2_000_000;
+  private static final Set<ApplyStep> COMMIT_STEPS =
+      EnumSet.of(ApplyStep.CURRENT_WRITTEN, ApplyStep.HISTORY_WRITTEN, ApplyStep.BACKUPS_DROPPED);
 
   private ApplyCrashHarness() {}
 
@@ -36,7 +40,9 @@ public final class ApplyCrashHarness {
         step -> {
           out.println(step);
           out.flush();
-          LockSupport.parkNanos(random.nextInt(MAX_PAUSE_NANOS));
+          // The commit has fewer steps than staging; longer pauses there even out where kills land.
+          int longest = COMMIT_STEPS.contains(step) ? 3 * MAX_PAUSE_NANOS : MAX_PAUSE_NANOS;
+          LockSupport.parkNanos(random.nextInt(longest));
         };
     ConfigStore store =
         new ConfigStore(

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -51,9 +52,10 @@ class ApplyCrashTest {
     Map<String, Integer> killedAfter = new TreeMap<>();
     Map<RecoveryOutcome.Action, Integer> recoveries = new EnumMap<>(RecoveryOutcome.Action.class);
     for (int i = 0; i < ITERATIONS; i++) {
-      String last =
+      Run run =
           runAndKill(state, root, i, random.nextLong(), random.nextInt(MAX_KILL_DELAY_MILLIS));
-      killedAfter.merge(last, 1, Integer::sum);
+      killedAfter.merge(run.lastLine(), 1, Integer::sum);
+      run.recovered().ifPresent(action -> recoveries.merge(action, 1, Integer::sum));
       boolean leaveItToTheNextHarness = i % 4 == 3 && i < ITERATIONS - 1;
       if (leaveItToTheNextHarness) {
         continue;
@@ -65,7 +67,7 @@ class ApplyCrashTest {
       assertThat(restarted.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
     }
     System.out.println("kills landed after: " + killedAfter);
-    System.out.println("in-process recoveries: " + recoveries);
+    System.out.println("recoveries (in-process and by the next harness): " + recoveries);
 
     assertThat(recoveries)
         .as("kills interrupted applies before, during and after the switch: %s", recoveries)
@@ -75,8 +77,16 @@ class ApplyCrashTest {
             RecoveryOutcome.Action.COMMITTED);
   }
 
-  /** Starts the harness, kills it {@code delayMillis} after it is ready; returns its last line. */
-  private String runAndKill(Path state, Path root, int iteration, long seed, int delayMillis)
+  /**
+   * What one harness printed.
+   *
+   * @param lastLine the last step it reported before the kill
+   * @param recovered what its own start-up recovery did, if it got that far and found work
+   */
+  private record Run(String lastLine, Optional<RecoveryOutcome.Action> recovered) {}
+
+  /** Starts the harness and kills it {@code delayMillis} after it is ready. */
+  private Run runAndKill(Path state, Path root, int iteration, long seed, int delayMillis)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -95,6 +105,7 @@ class ApplyCrashTest {
     Process harness = new ProcessBuilder(command).redirectError(errors.toFile()).start();
     CountDownLatch ready = new CountDownLatch(1);
     AtomicReference<String> last = new AtomicReference<>("(nothing)");
+    AtomicReference<RecoveryOutcome.Action> recovered = new AtomicReference<>();
     Thread reader =
         Thread.ofPlatform()
             .daemon()
@@ -106,6 +117,10 @@ class ApplyCrashTest {
                               harness.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                       last.set(line);
+                      if (line.startsWith("RECOVERED ")) {
+                        recovered.set(
+                            RecoveryOutcome.Action.valueOf(line.substring("RECOVERED ".length())));
+                      }
                       if (line.equals("READY")) {
                         ready.countDown();
                       }
@@ -131,6 +146,9 @@ class ApplyCrashTest {
       reader.join(5_000);
     }
     assertThat(harness.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
-    return last.get();
+    Optional<RecoveryOutcome.Action> ownRecovery =
+        Optional.ofNullable(recovered.get())
+            .filter(action -> action != RecoveryOutcome.Action.NOTHING_TO_DO);
+    return new Run(last.get(), ownRecovery);
   }
 }
