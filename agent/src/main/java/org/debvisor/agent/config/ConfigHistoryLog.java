@@ -77,14 +77,25 @@ final class ConfigHistoryLog {
       return;
     }
     boolean damaged = false;
-    for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    byte[] all = Files.readAllBytes(file);
+    int start = 0;
+    while (start < all.length) {
+      int end = start;
+      while (end < all.length && all[end] != '\n') {
+        end++;
+      }
+      // Lenient decoding: a crash may cut a line inside a multi-byte character.
+      String text = new String(all, start, end - start, StandardCharsets.UTF_8);
+      start = end + 1;
       if (text.isBlank()) {
         continue;
       }
       try {
-        entries.addLast(Objects.requireNonNull(json.readValue(text, HistoryRecord.class)));
-      } catch (IOException | NullPointerException e) {
-        // Only a line cut short by a crash can be unreadable; it was never acknowledged.
+        HistoryRecord record = Objects.requireNonNull(json.readValue(text, HistoryRecord.class));
+        record.toProto();
+        entries.addLast(record);
+      } catch (IOException | RuntimeException e) {
+        // Only a line cut short by a crash (or edited by hand) is unreadable; drop it.
         damaged = true;
       }
     }

@@ -1,6 +1,7 @@
 package org.debvisor.agent.config;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.debvisor.proto.ConfigBundle;
@@ -107,6 +109,16 @@ final class TargetInspector {
       real = existing.toRealPath();
     } catch (NoSuchFileException e) {
       violations.add(new FieldViolation(field, existing + " is a dangling symbolic link"));
+      return Optional.empty();
+    } catch (FileSystemException e) {
+      // E.g. a symlink loop (ELOOP) or a component that is not a directory.
+      violations.add(
+          new FieldViolation(
+              field,
+              existing
+                  + " cannot be resolved ("
+                  + Objects.toString(e.getReason(), e.toString())
+                  + ")"));
       return Optional.empty();
     }
     if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {

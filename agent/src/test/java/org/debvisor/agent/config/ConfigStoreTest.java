@@ -220,9 +220,10 @@ class ConfigStoreTest {
   @Test
   void aTornHistoryLineIsDroppedOnRestart() throws Exception {
     store.apply(bundle("v1", file(p("a.conf"), "1", 0644))).commit("c");
-    Files.writeString(
+    byte[] torn = "{\"txn\":\"x\",\"caller\":\"é".getBytes(StandardCharsets.UTF_8);
+    Files.write(
         state.resolve("history.jsonl"),
-        "{\"txn\":\"x\",\"vers",
+        java.util.Arrays.copyOf(torn, torn.length - 1),
         java.nio.file.StandardOpenOption.APPEND);
 
     ConfigStore restarted = open();
