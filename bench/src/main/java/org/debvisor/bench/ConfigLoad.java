@@ -1,0 +1,201 @@
+package org.debvisor.bench;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.debvisor.proto.ConfigBundle;
+import org.debvisor.proto.ConfigFile;
+import org.debvisor.proto.ConfigResult;
+import org.debvisor.proto.GetConfigRequest;
+import org.debvisor.proto.NodeGrpc;
+import org.debvisor.proto.UpdateConfigRequest;
+import org.debvisor.proto.UpdateConfigResponse;
+
+/**
+ * Durable {@code UpdateConfig} load: each update writes a new version of one small file. Versions
+ * form a chain (each names the previous one as expected), as a controller pushing one node would.
+ */
+final class ConfigLoad {
+
+  private static final int MAX_OUTSTANDING = 2_000;
+
+  private final List<NodeGrpc.NodeFutureStub> callers;
+  private final Path file;
+  private final String target;
+  private long sequence;
+  private String lastVersion;
+
+  ConfigLoad(List<ManagedChannel> channels, String token, Path file, String target) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    this.callers =
+        channels.stream()
+            .map(
+                c ->
+                    NodeGrpc.newFutureStub(c)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)))
+            .toList();
+    this.file = file;
+    this.target = target;
+  }
+
+  private void readActiveVersion() {
+    lastVersion =
+        NodeGrpc.newBlockingStub(callers.get(0).getChannel())
+            .getConfig(GetConfigRequest.getDefaultInstance())
+            .getVersion();
+  }
+
+  private UpdateConfigRequest next() {
+    String version = "bench-" + System.nanoTime() + "-" + (++sequence);
+    byte[] content =
+        ("setting = " + sequence + "\n" + "x".repeat(500) + "\n").getBytes(StandardCharsets.UTF_8);
+    UpdateConfigRequest request =
+        UpdateConfigRequest.newBuilder()
+            .setExpectedCurrentVersion(lastVersion)
+            .setBundle(
+                ConfigBundle.newBuilder()
+                    .setVersion(version)
+                    .addFiles(
+                        ConfigFile.newBuilder()
+                            .setPath(file.toString())
+                            .setMode(0644)
+                            .setContent(ByteString.copyFrom(content))
+                            .setSha256(sha256(content))))
+            .build();
+    lastVersion = version;
+    return request;
+  }
+
+  /** Sends at a fixed rate, round robin over the callers; latency counted from the due time. */
+  LoadResult openLoop(int rate, Duration duration) throws InterruptedException {
+    readActiveVersion();
+    Recorder latencies = new Recorder(3);
+    AtomicLong applied = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong outstanding = new AtomicLong();
+    long total = (long) rate * duration.toSeconds();
+    long period = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    for (long i = 0; i < total; i++) {
+      long due = start + i * period;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      if (outstanding.get() > MAX_OUTSTANDING) {
+        errors.addAndGet(total - i);
+        break;
+      }
+      outstanding.incrementAndGet();
+      Futures.addCallback(
+          callers.get((int) (i % callers.size())).updateConfig(next()),
+          new FutureCallback<UpdateConfigResponse>() {
+            @Override
+            public void onSuccess(UpdateConfigResponse r) {
+              latencies.recordValue((System.nanoTime() - due) / 1000);
+              if (r.getResult() == ConfigResult.CONFIG_APPLIED) {
+                applied.incrementAndGet();
+              } else {
+                errors.incrementAndGet();
+              }
+              outstanding.decrementAndGet();
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+              // FAILED_PRECONDITION here means two callers' requests overtook each other.
+              errors.incrementAndGet();
+              outstanding.decrementAndGet();
+            }
+          },
+          MoreExecutors.directExecutor());
+    }
+    long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (outstanding.get() > 0 && System.nanoTime() < drainUntil) {
+      Thread.sleep(5);
+    }
+    return result(
+        "UpdateConfig open loop, " + rate + "/s, " + callers.size() + " callers",
+        latencies,
+        applied.get(),
+        errors.get(),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** One caller, one update after the other: the most applies per second the node sustains. */
+  LoadResult closedLoop(Duration duration) {
+    readActiveVersion();
+    Recorder latencies = new Recorder(3);
+    long applied = 0;
+    long errors = 0;
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    NodeGrpc.NodeFutureStub caller = callers.get(0);
+    while (System.nanoTime() < end) {
+      long sent = System.nanoTime();
+      try {
+        UpdateConfigResponse r = caller.updateConfig(next()).get(30, TimeUnit.SECONDS);
+        latencies.recordValue((System.nanoTime() - sent) / 1000);
+        if (r.getResult() == ConfigResult.CONFIG_APPLIED) {
+          applied++;
+        } else {
+          errors++;
+        }
+      } catch (Exception e) {
+        errors++;
+        if (Status.fromThrowable(e).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+          break;
+        }
+      }
+    }
+    return result(
+        "UpdateConfig closed loop, 1 caller",
+        latencies,
+        applied,
+        errors,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private LoadResult result(
+      String scenario, Recorder latencies, long done, long errors, double seconds) {
+    Histogram h = latencies.getIntervalHistogram();
+    return new LoadResult(
+        scenario,
+        target,
+        done,
+        errors,
+        seconds,
+        h.getValueAtPercentile(50),
+        h.getValueAtPercentile(99),
+        h.getValueAtPercentile(99.9),
+        h.getMaxValue(),
+        0);
+  }
+
+  static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
