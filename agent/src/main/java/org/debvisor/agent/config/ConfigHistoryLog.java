@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code history.jsonl}: one JSON line per outcome, oldest first, at most {@code limit} lines.
+ * {@code history.jsonl}: one JSON line per outcome, oldest first. Readers see at most {@code limit}
+ * entries; the file may grow to twice that before it is compacted, so that a full history costs one
+ * append per outcome rather than a rewrite of every line.
  *
  * <p>Kept in memory as well; callers serialise access (the store's lock).
  */
@@ -24,6 +26,7 @@ final class ConfigHistoryLog {
   private final ObjectMapper json;
   private final int limit;
   private final Deque<HistoryRecord> entries = new ArrayDeque<>();
+  private int linesOnDisk;
 
   ConfigHistoryLog(Path stateDir, ObjectMapper json, int limit) throws IOException {
     this.file = stateDir.resolve("history.jsonl");
@@ -41,24 +44,24 @@ final class ConfigHistoryLog {
         && newest.result().equals(record.result())) {
       return newest;
     }
-    if (entries.size() >= limit) {
-      Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
-      kept.addLast(record);
-      while (kept.size() > limit) {
-        kept.removeFirst();
-      }
+    Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
+    kept.addLast(record);
+    while (kept.size() > limit) {
+      kept.removeFirst();
+    }
+    if (linesOnDisk >= 2 * limit) {
       rewrite(kept);
-      entries.clear();
-      entries.addAll(kept);
     } else {
       try {
         DurableFiles.append(file, line(record));
+        linesOnDisk++;
       } catch (IOException e) {
         repairAfterFailedAppend(e);
         throw e;
       }
-      entries.addLast(record);
     }
+    entries.clear();
+    entries.addAll(kept);
     return record;
   }
 
@@ -94,16 +97,16 @@ final class ConfigHistoryLog {
         HistoryRecord record = Objects.requireNonNull(json.readValue(text, HistoryRecord.class));
         record.toProto();
         entries.addLast(record);
+        linesOnDisk++;
       } catch (IOException | RuntimeException e) {
         // Only a line cut short by a crash (or edited by hand) is unreadable; drop it.
         damaged = true;
       }
     }
-    boolean overLimit = entries.size() > limit;
     while (entries.size() > limit) {
       entries.removeFirst();
     }
-    if (damaged || overLimit) {
+    if (damaged || linesOnDisk > 2 * limit) {
       rewrite(entries);
     }
   }
@@ -123,6 +126,7 @@ final class ConfigHistoryLog {
       all.writeBytes(line(r));
     }
     DurableFiles.writeAtomically(file, all.toByteArray());
+    linesOnDisk = records.size();
   }
 
   private byte[] line(HistoryRecord record) throws IOException {

@@ -209,12 +209,22 @@ class ConfigStoreTest {
     assertThat(history.get(2).getPreviousVersion()).isEqualTo("v5");
     assertThat(history.get(3).getPreviousVersion()).as("v4 never became active").isEqualTo("v3");
     assertThat(store.history(2)).hasSize(2);
-    assertThat(Files.readAllLines(state.resolve("history.jsonl"))).hasSize(5);
+    // The file is compacted only when it reaches twice the limit, so appends stay cheap.
+    assertThat(Files.readAllLines(state.resolve("history.jsonl"))).hasSize(8);
 
     ConfigStore restarted = open();
     assertThat(restarted.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
     assertThat(restarted.current()).isEqualTo(store.current());
     assertThat(restarted.history(100)).isEqualTo(history);
+
+    for (int i = 0; i < 20; i++) {
+      restarted.recordUnchanged("v7", "loop " + i);
+      assertThat(Files.readAllLines(state.resolve("history.jsonl"))).hasSizeLessThanOrEqualTo(10);
+    }
+    assertThat(restarted.history(100))
+        .extracting(ConfigHistoryEntry::getCaller)
+        .containsExactly("loop 19", "loop 18", "loop 17", "loop 16", "loop 15");
+    assertThat(open().history(100)).isEqualTo(restarted.history(100));
   }
 
   @Test
