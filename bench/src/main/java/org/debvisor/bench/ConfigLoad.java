@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
@@ -177,18 +176,7 @@ final class ConfigLoad {
 
   private LoadResult result(
       String scenario, Recorder latencies, long done, long errors, double seconds) {
-    Histogram h = latencies.getIntervalHistogram();
-    return new LoadResult(
-        scenario,
-        target,
-        done,
-        errors,
-        seconds,
-        h.getValueAtPercentile(50),
-        h.getValueAtPercentile(99),
-        h.getValueAtPercentile(99.9),
-        h.getMaxValue(),
-        0);
+    return LoadResult.of(scenario, target, latencies.getIntervalHistogram(), done, errors, seconds);
   }
 
   static String sha256(byte[] content) {

@@ -47,16 +47,12 @@ final class DurableWriteBaseline {
       latencies.recordValue((System.nanoTime() - t0) / 1000);
       count++;
     }
-    return new LoadResult(
+    return LoadResult.of(
         "write+fsync+rename+dir fsync, 1 writer",
         "baseline",
+        latencies,
         count,
         0,
-        (System.nanoTime() - start) / 1e9,
-        latencies.getValueAtPercentile(50),
-        latencies.getValueAtPercentile(99),
-        latencies.getValueAtPercentile(99.9),
-        latencies.getMaxValue(),
-        0);
+        (System.nanoTime() - start) / 1e9);
   }
 }

@@ -19,6 +19,27 @@ public record LoadResult(
     double maxMicros,
     double serverCpuMicros) {
 
+  /** A result from a latency histogram recorded in microseconds. */
+  static LoadResult of(
+      String scenario,
+      String target,
+      org.HdrHistogram.Histogram latencies,
+      long requests,
+      long errors,
+      double seconds) {
+    return new LoadResult(
+        scenario,
+        target,
+        requests,
+        errors,
+        seconds,
+        latencies.getValueAtPercentile(50),
+        latencies.getValueAtPercentile(99),
+        latencies.getValueAtPercentile(99.9),
+        latencies.getMaxValue(),
+        0);
+  }
+
   /** The same result with the server's CPU time (user + system) spent during the run. */
   public LoadResult withServerCpu(double micros) {
     return new LoadResult(

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
@@ -131,17 +130,7 @@ final class StatusLoad {
 
   private LoadResult result(
       String scenario, Recorder latencies, AtomicLong done, AtomicLong errors, double seconds) {
-    Histogram h = latencies.getIntervalHistogram();
-    return new LoadResult(
-        scenario,
-        target,
-        done.get(),
-        errors.get(),
-        seconds,
-        h.getValueAtPercentile(50),
-        h.getValueAtPercentile(99),
-        h.getValueAtPercentile(99.9),
-        h.getMaxValue(),
-        0);
+    return LoadResult.of(
+        scenario, target, latencies.getIntervalHistogram(), done.get(), errors.get(), seconds);
   }
 }
