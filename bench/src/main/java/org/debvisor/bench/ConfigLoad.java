@@ -133,7 +133,7 @@ final class ConfigLoad {
       Thread.sleep(5);
     }
     return result(
-        "UpdateConfig open loop, " + rate + "/s, " + callers.size() + " callers",
+        "UpdateConfig open loop, " + rate + "/s",
         latencies,
         applied.get(),
         errors.get(),
