@@ -172,6 +172,22 @@ class UpdateConfigEndToEndTest {
         .startsWith(ConfigResult.CONFIG_ROLLED_BACK, ConfigResult.CONFIG_APPLIED);
     assertThat(history.get(0).getCaller()).isEqualTo("token:alice");
     assertThat(history.get(0).getReason()).contains("broken");
+
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + agent.httpAddress().orElseThrow().getPort()
+                                + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("debvisor_config_updates_total{result=\"applied\"} 1.0")
+        .contains("debvisor_config_updates_total{result=\"unchanged\"} 1.0")
+        .contains("debvisor_config_updates_total{result=\"rolled_back\"} 1.0");
   }
 
   @Test
