@@ -19,6 +19,10 @@ public final class InstallPhases {
       Pattern.compile("main-menu\\[\\d+\\]: INFO: Menu item '([^']+)' selected");
   private static final Pattern STEP_FAILED =
       Pattern.compile("main-menu\\[\\d+\\]: WARNING \\*\\*: Configuring '([^']+)' failed.*");
+  // net-retriever/anna report a bad Release signature or a failed download, then show a dialog.
+  private static final Pattern RETRIEVER_ERROR =
+      Pattern.compile(
+          "(?:net-retriever|anna(?:\\[\\d+\\])?): (?:error|ERROR|WARNING \\*\\*): (.*)");
   private static final Pattern HTTP_ERROR =
       Pattern.compile("(?:server returned error|HTTP/1\\.[01]) (40[0-9]|5\\d\\d)");
   private static final Pattern UDEB =
@@ -27,7 +31,7 @@ public final class InstallPhases {
       Pattern.compile("(?i)lease of \\d+\\.\\d+\\.\\d+\\.\\d+ obtained");
   private static final Map<String, InstallPhase> STARTED_BY_MENU_ITEM =
       Map.of(
-          "download-installer-components", InstallPhase.COMPONENTS_DOWNLOADING,
+          "download-installer", InstallPhase.COMPONENTS_DOWNLOADING,
           "partman-base", InstallPhase.PARTITIONING,
           "bootstrap-base", InstallPhase.BASE_SYSTEM,
           "pkgsel", InstallPhase.SOFTWARE,
@@ -67,6 +71,10 @@ public final class InstallPhases {
     Matcher failed = STEP_FAILED.matcher(line);
     if (failed.find() && failure == null) {
       failure = "installer step '" + failed.group(1) + "' failed";
+    }
+    Matcher retriever = RETRIEVER_ERROR.matcher(line);
+    if (retriever.find() && failure == null) {
+      failure = "downloading installer components: " + retriever.group(1).strip();
     }
     if (line.contains("http://") || line.contains("https://")) {
       lastUrl = line;
