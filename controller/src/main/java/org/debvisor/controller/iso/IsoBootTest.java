@@ -22,6 +22,7 @@ public final class IsoBootTest {
 
   private static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration STABLE_LINE = Duration.ofSeconds(2);
   private static final Duration FAILURE_GRACE = Duration.ofSeconds(10);
   private static final Duration SCREENDUMP_EVERY = Duration.ofSeconds(60);
   private static final Duration VT4_AFTER_KERNEL = Duration.ofSeconds(20);
@@ -66,6 +67,11 @@ public final class IsoBootTest {
     try {
       return follow(request, machine, work, accelerator);
     } finally {
+      for (String socket :
+          List.of(
+              "serial.sock", "monitor.sock", "kvm-probe-serial.sock", "kvm-probe-monitor.sock")) {
+        Files.deleteIfExists(work.resolve(socket));
+      }
       Files.deleteIfExists(disk);
       if (firmware.isPresent() && firmware.get().vars() != null) {
         Files.deleteIfExists(firmware.get().vars());
@@ -90,7 +96,7 @@ public final class IsoBootTest {
     Duration nextShot = Duration.ZERO;
     Duration failureAt = null;
     Duration lastChange = Duration.ZERO;
-    long lastSize = -1;
+    String lastTail = null;
     IsoTestReport.Outcome outcome;
     String reason;
     try {
@@ -101,18 +107,25 @@ public final class IsoBootTest {
         Duration now = Duration.ofNanos(System.nanoTime() - start);
         boolean alive = qemu.isAlive();
         String raw = readLog(machine.serialLog());
-        if (raw.length() != lastSize) {
-          lastSize = raw.length();
-          lastChange = now;
-        }
         if (!logWindow && (raw.contains("4- log") || raw.contains("4 log"))) {
           serial.type(SCREEN_LOG_WINDOW);
           logWindow = true;
         }
         lines = TerminalText.logLines(raw);
+        // Screen redraws its clock every minute: only new log text counts as progress.
+        String tail = lines.isEmpty() ? "" : lines.size() + lines.getLast();
+        if (!tail.equals(lastTail)) {
+          lastTail = tail;
+          lastChange = now;
+        }
         // The last line may still be growing: take it only once QEMU has exited.
         int complete = alive ? Math.max(lines.size() - 1, 0) : lines.size();
         for (; fed < complete; fed++) {
+          phases.observe(lines.get(fed), now);
+        }
+        // The installer often stops right after its error line; a line unchanged for a while is
+        // complete enough to read (observing a line twice changes nothing).
+        if (alive && fed < lines.size() && now.minus(lastChange).compareTo(STABLE_LINE) >= 0) {
           phases.observe(lines.get(fed), now);
         }
         if (!alive) {

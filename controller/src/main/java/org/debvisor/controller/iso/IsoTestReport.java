@@ -2,6 +2,8 @@ package org.debvisor.controller.iso;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,7 @@ public record IsoTestReport(
   }
 
   public IsoTestReport {
-    reached = Map.copyOf(reached);
+    reached = Collections.unmodifiableMap(new EnumMap<>(reached));
     missingComponents = List.copyOf(missingComponents);
     lastLines = List.copyOf(lastLines);
   }
