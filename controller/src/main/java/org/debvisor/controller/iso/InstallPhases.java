@@ -64,6 +64,11 @@ public final class InstallPhases {
     if (LEASE.matcher(line).find()) {
       reach(InstallPhase.NETWORK_CONFIGURED, at);
     }
+    if (line.contains("grub>")
+        && !reached.containsKey(InstallPhase.KERNEL_BOOTED)
+        && failure == null) {
+      failure = "the boot loader stopped at the GRUB prompt: it found no usable grub.cfg";
+    }
     Matcher menu = MENU_ITEM.matcher(line);
     if (menu.find()) {
       menuItem(menu.group(1), at);

@@ -9,7 +9,7 @@ final class TerminalText {
 
   // Screen wraps a full row by CR LF, a jump back to the last column and the last character again.
   private static final Pattern WRAP = Pattern.compile("(.)\r\n\u001b\\[\\d+;\\d+H\\1");
-  private static final Pattern CSI = Pattern.compile("\u001b\\[[0-9;?]*[ -/]*[@-~]");
+  private static final Pattern CSI = Pattern.compile("\u001b\\[[0-9;?=>]*[ -/]*[@-~]");
   private static final Pattern CHARSET = Pattern.compile("\u001b[()][0-9A-Za-z]");
   private static final Pattern OTHER_ESCAPE = Pattern.compile("\u001b[=>78cDEHMZ]");
   // GNU screen's hardstatus line, e.g. "[ 0 start 1- installer ... (4*log) ][ Nov 23 19:18 ]".

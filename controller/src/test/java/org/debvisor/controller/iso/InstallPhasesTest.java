@@ -86,6 +86,20 @@ class InstallPhasesTest {
             "Nov 23 19:19:12 netcfg[1]: INFO: next");
   }
 
+  @Test
+  void grubPromptBeforeTheKernelIsAFailure() {
+    String raw =
+        "\u001b[=3h\u001b[2JBdsDxe: starting Boot0001 \"UEFI QEMU DVD-ROM QM00001 \"\r\n"
+            + "\u001b[02;35HGNU GRUB  version 2.12-9+deb13u2\r\n\r\n\rgrub> ";
+    InstallPhases phases = new InstallPhases();
+    TerminalText.logLines(raw).forEach(l -> phases.observe(l, Duration.ofSeconds(30)));
+
+    assertThat(TerminalText.logLines(raw).getFirst()).startsWith("BdsDxe: starting");
+    assertThat(phases.furthest()).isEqualTo(InstallPhase.FIRMWARE);
+    assertThat(phases.failure())
+        .hasValue("the boot loader stopped at the GRUB prompt: it found no usable grub.cfg");
+  }
+
   private static void observe(InstallPhases phases, String... lines) {
     for (String l : lines) {
       phases.observe(l, Duration.ofSeconds(1));
