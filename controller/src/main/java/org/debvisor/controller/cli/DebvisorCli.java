@@ -27,7 +27,8 @@ public final class DebvisorCli {
     CommandLine iso =
         new CommandLine(new IsoCommand())
             .addSubcommand(new IsoBuildCommand(locator))
-            .addSubcommand(new IsoPreflightCommand());
+            .addSubcommand(new IsoPreflightCommand())
+            .addSubcommand(new IsoTestCommand());
     CommandLine root =
         new CommandLine(new DebvisorCommand()).addSubcommand(preseed).addSubcommand(iso);
     root.setExecutionExceptionHandler(

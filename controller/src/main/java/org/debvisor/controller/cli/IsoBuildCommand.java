@@ -20,6 +20,8 @@ import org.debvisor.controller.iso.IsoBuildResult;
 import org.debvisor.controller.iso.IsoBuilder;
 import org.debvisor.controller.iso.IsoTemplates;
 import org.debvisor.controller.iso.MirrorClient;
+import org.debvisor.controller.iso.MirrorPreflight;
+import org.debvisor.controller.iso.PreflightReport;
 import org.debvisor.controller.iso.Progress;
 import org.debvisor.controller.iso.ToolRunner;
 import org.debvisor.controller.iso.VerifiedFetcher;
@@ -114,6 +116,16 @@ public final class IsoBuildCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
 
+  @Option(
+      names = "--skip-preflight",
+      description = "Do not check first that the mirror serves every installer component.")
+  boolean skipPreflight;
+
+  @Option(
+      names = "--require-complete-mirror",
+      description = "Fail (exit 1) instead of warning when the preflight finds missing components.")
+  boolean requireCompleteMirror;
+
   private final PreseedDataLocator locator;
 
   public IsoBuildCommand(PreseedDataLocator locator) {
@@ -161,16 +173,21 @@ public final class IsoBuildCommand implements Callable<Integer> {
             epoch);
     BuildMetrics metrics = new BuildMetrics();
     try {
+      MirrorClient client = MirrorClient.create(mirror);
       VerifiedFetcher fetcher =
           new VerifiedFetcher(
-              MirrorClient.create(mirror),
+              client,
               new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
               progress);
       ArchiveIndexes indexes =
           new ArchiveIndexes(fetcher, ClearsignedVerifier.fromKeyring(keyring), suite);
+      InstallerFetcher installers = new InstallerFetcher(indexes, fetcher, pins, progress);
+      if (!skipPreflight && !preflight(indexes, installers, client, progress, request, err)) {
+        return DebvisorCli.EXIT_FAILURE;
+      }
       IsoBuilder builder =
           new IsoBuilder(
-              new InstallerFetcher(indexes, fetcher, pins, progress),
+              installers,
               new IsoAssembler(
                   new ToolRunner(epoch), new BootMenus(new IsoTemplates(null)), progress),
               progress);
@@ -182,6 +199,38 @@ public final class IsoBuildCommand implements Callable<Integer> {
     } catch (IsoBuildException e) {
       err.println("error: " + e.getMessage());
       return DebvisorCli.EXIT_FAILURE;
+    }
+  }
+
+  /**
+   * Runs the mirror preflight ("before every build"): missing components are a warning, or a
+   * failure with {@code --require-complete-mirror}. Returns whether the build may go on.
+   */
+  private boolean preflight(
+      ArchiveIndexes indexes,
+      InstallerFetcher installers,
+      MirrorClient client,
+      Progress progress,
+      IsoBuildRequest request,
+      PrintWriter err) {
+    // The installer index only selects which files to ask for, so an unverified copy will do.
+    MirrorPreflight preflight = new MirrorPreflight(indexes, installers, client, progress, true);
+    String prefix = requireCompleteMirror ? "error: preflight: " : "warning: preflight: ";
+    try {
+      PreflightReport report = preflight.check(request.arch(), request.installerVersion());
+      if (report.ok()) {
+        return true;
+      }
+      PreflightOutput.print(report, client.base(), prefix, err);
+      if (!requireCompleteMirror) {
+        err.println(
+            "warning: preflight: an install from this mirror will stop at the first missing"
+                + " component (--require-complete-mirror makes this an error)");
+      }
+      return !requireCompleteMirror;
+    } catch (IsoBuildException e) {
+      err.println(prefix + "could not check the mirror: " + e.getMessage());
+      return !requireCompleteMirror;
     }
   }
 

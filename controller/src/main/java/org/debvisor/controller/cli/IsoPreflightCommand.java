@@ -113,18 +113,7 @@ public final class IsoPreflightCommand implements Callable<Integer> {
       PreflightReport report =
           preflight.check(
               architecture, installerVersion != null ? installerVersion : pins.defaultVersion());
-      out.printf(
-          "installer %s (kernel %s): %d components checked on %s, %d missing%n",
-          report.installerVersion(),
-          report.kernelAbi(),
-          report.checked(),
-          client.base(),
-          report.missing().size());
-      for (PreflightReport.Missing m : report.missing()) {
-        out.printf(
-            "MISSING %s: %s%s%n", m.name(), m.reason(), m.url().isEmpty() ? "" : " " + m.url());
-      }
-      out.flush();
+      PreflightOutput.print(report, client.base(), "", out);
       return report.ok() ? 0 : DebvisorCli.EXIT_FAILURE;
     } catch (IsoBuildException e) {
       err.println("error: " + e.getMessage());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 
@@ -38,6 +39,24 @@ public final class ArchiveIndexes {
       release = ReleaseFile.parse(verifier.verify(fetcher.mirror().resolve(path).toString(), data));
     }
     return release;
+  }
+
+  /**
+   * What is wrong with the suite's {@code Release} + {@code Release.gpg} pair, if anything. The
+   * installer's net-retriever checks that pair (not {@code InRelease}) and stops with "Bad
+   * signature" when the mirror serves a {@code Release.gpg} that does not sign its {@code Release}.
+   */
+  public Optional<String> detachedReleaseProblem() throws IsoBuildException {
+    String release = "dists/" + suite + "/Release";
+    byte[] data = fetcher.fetchUnverified(release);
+    byte[] signature = fetcher.fetchUnverified(release + ".gpg");
+    try {
+      verifier.verifyDetached(
+          fetcher.mirror().resolve(release + ".gpg").toString(), data, signature);
+      return Optional.empty();
+    } catch (IsoBuildException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /**

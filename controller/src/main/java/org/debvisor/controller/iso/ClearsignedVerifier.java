@@ -88,6 +88,17 @@ public final class ClearsignedVerifier {
     return String.join("\n", body) + "\n";
   }
 
+  /**
+   * Checks an armored detached signature ({@code Release.gpg}) of {@code data} with the same
+   * policy.
+   *
+   * @throws IsoBuildException when it does not verify
+   */
+  public void verifyDetached(String name, byte[] data, byte[] armoredSignature)
+      throws IsoBuildException {
+    checkSignatures(name, data, new String(armoredSignature, StandardCharsets.US_ASCII));
+  }
+
   private void checkSignatures(String name, byte[] signed, String armor) throws IsoBuildException {
     List<PGPSignature> signatures = new ArrayList<>();
     try (ArmoredInputStream in =

@@ -72,6 +72,20 @@ public final class MirrorPreflight {
                             + ")")));
     progress.step("Asking " + mirror.base() + " for " + resolution.needed().size() + " components");
     missing.addAll(headAll(new ArrayList<>(resolution.needed().values())));
+    indexes
+        .detachedReleaseProblem()
+        .ifPresent(
+            problem ->
+                missing.add(
+                    new PreflightReport.Missing(
+                        "Release.gpg",
+                        mirror.resolve("dists/" + indexes.suite() + "/Release.gpg").toString(),
+                        "does not sign dists/"
+                            + indexes.suite()
+                            + "/Release, the installer stops with 'Bad signature' before"
+                            + " downloading components ("
+                            + problem
+                            + ")")));
     missing.sort(Comparator.comparing(PreflightReport.Missing::name));
     return new PreflightReport(
         installer.version(), initrd.kernelAbi(), resolution.needed().size(), missing);

@@ -58,4 +58,28 @@ class ClearsignedVerifierTest {
     assertThatThrownBy(() -> empty.verify("InRelease", inRelease))
         .hasMessageContaining("no signature by a key of the keyring");
   }
+
+  @Test
+  void detachedReleaseSignatureIsCheckedAndATamperedReleaseRefused() throws Exception {
+    VerifiedFetcher fetcher = MirrorFixture.fetcher();
+    // bookworm's Release + Release.gpg agree on the mirror reachable here.
+    byte[] release = fetcher.fetchUnverified("dists/bookworm/Release");
+    byte[] signature = fetcher.fetchUnverified("dists/bookworm/Release.gpg");
+    verifier.verifyDetached("Release.gpg", release, signature);
+
+    release[release.length / 2] ^= 1;
+    assertThatThrownBy(() -> verifier.verifyDetached("Release.gpg", release, signature))
+        .isInstanceOf(IsoBuildException.class)
+        .hasMessageContaining("Release.gpg: bad OpenPGP signature");
+  }
+
+  @Test
+  void preflightSeesTheMirrorsStaleTrixieReleaseGpg() throws Exception {
+    // Observed here: trixie's Release matches InRelease, but Release.gpg does not sign it, and
+    // the installer's net-retriever (which checks Release + Release.gpg) stops on it.
+    var indexes = new ArchiveIndexes(MirrorFixture.fetcher(), verifier, "trixie");
+
+    assertThat(indexes.detachedReleaseProblem())
+        .hasValueSatisfying(p -> assertThat(p).contains("bad OpenPGP signature"));
+  }
 }

@@ -1,0 +1,30 @@
+package org.debvisor.controller.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import org.debvisor.controller.iso.PreflightReport;
+
+/**
+ * Prints a mirror preflight report the same way for {@code iso preflight} and {@code iso build}.
+ */
+final class PreflightOutput {
+
+  private PreflightOutput() {}
+
+  static void print(PreflightReport report, URI mirror, String prefix, PrintWriter out) {
+    out.printf(
+        "%sinstaller %s (kernel %s): %d components checked on %s, %d missing%n",
+        prefix,
+        report.installerVersion(),
+        report.kernelAbi(),
+        report.checked(),
+        mirror,
+        report.missing().size());
+    for (PreflightReport.Missing m : report.missing()) {
+      out.printf(
+          "%sMISSING %s: %s%s%n",
+          prefix, m.name(), m.reason(), m.url().isEmpty() ? "" : " " + m.url());
+    }
+    out.flush();
+  }
+}
