@@ -1,18 +1,14 @@
 package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.iso.ArchiveIndexes;
-import org.debvisor.controller.iso.ArtifactCache;
 import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
-import org.debvisor.controller.iso.ClearsignedVerifier;
 import org.debvisor.controller.iso.ConsoleProgress;
 import org.debvisor.controller.iso.InstallerFetcher;
-import org.debvisor.controller.iso.InstallerPins;
 import org.debvisor.controller.iso.IsoAssembler;
 import org.debvisor.controller.iso.IsoBuildException;
 import org.debvisor.controller.iso.IsoBuildRequest;
@@ -24,7 +20,6 @@ import org.debvisor.controller.iso.MirrorPreflight;
 import org.debvisor.controller.iso.PreflightReport;
 import org.debvisor.controller.iso.Progress;
 import org.debvisor.controller.iso.ToolRunner;
-import org.debvisor.controller.iso.VerifiedFetcher;
 import org.debvisor.controller.preseed.Architecture;
 import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.LateCommandBuilder;
@@ -33,6 +28,7 @@ import org.debvisor.controller.preseed.NodeLoader;
 import org.debvisor.controller.preseed.PreseedGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code debvisor iso build}: node.yaml + profile → verified, reproducible installer ISO. */
@@ -68,44 +64,13 @@ public final class IsoBuildCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path out;
 
-  @Option(
-      names = "--mirror",
-      paramLabel = "URL",
-      defaultValue = "http://deb.debian.org/debian",
-      description = "Debian archive to fetch the installer from (default: ${DEFAULT-VALUE}).")
-  URI mirror;
-
-  @Option(
-      names = "--suite",
-      paramLabel = "NAME",
-      defaultValue = "trixie",
-      description = "Suite (default: ${DEFAULT-VALUE}).")
-  String suite;
-
-  @Option(
-      names = "--installer-version",
-      paramLabel = "V",
-      description = "Installer build (default: the pinned one, see iso/installer-pins.properties).")
-  String installerVersion;
+  @Mixin MirrorOptions archive;
 
   @Option(
       names = "--agent-deb",
       paramLabel = "FILE",
       description = "Agent package to put on the media as /debvisor/debvisor-agent.deb.")
   Path agentDeb;
-
-  @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description = "Download cache (default: ~/.cache/debvisor).")
-  Path cache;
-
-  @Option(
-      names = "--keyring",
-      paramLabel = "FILE",
-      description = "OpenPGP keyring for InRelease (default: ${DEFAULT-VALUE}).",
-      defaultValue = "/usr/share/keyrings/debian-archive-keyring.gpg")
-  Path keyring;
 
   @Option(
       names = "--source-date-epoch",
@@ -159,29 +124,23 @@ public final class IsoBuildCommand implements Callable<Integer> {
       return DebvisorCli.EXIT_INVALID;
     }
     Progress progress = quiet ? Progress.NONE : new ConsoleProgress(err);
-    InstallerPins pins = InstallerPins.builtIn();
     long epoch = effectiveEpoch();
-    IsoBuildRequest request =
-        new IsoBuildRequest(
-            architecture,
-            install.profile(),
-            install.hostname(),
-            preseed,
-            installerVersion != null ? installerVersion : pins.defaultVersion(),
-            agentDeb,
-            out,
-            epoch);
     BuildMetrics metrics = new BuildMetrics();
     try {
-      MirrorClient client = MirrorClient.create(mirror);
-      VerifiedFetcher fetcher =
-          new VerifiedFetcher(
-              client,
-              new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
-              progress);
-      ArchiveIndexes indexes =
-          new ArchiveIndexes(fetcher, ClearsignedVerifier.fromKeyring(keyring), suite);
-      InstallerFetcher installers = new InstallerFetcher(indexes, fetcher, pins, progress);
+      MirrorOptions.Archive opened = archive.open(progress);
+      MirrorClient client = opened.client();
+      ArchiveIndexes indexes = opened.indexes();
+      InstallerFetcher installers = opened.installers();
+      IsoBuildRequest request =
+          new IsoBuildRequest(
+              architecture,
+              install.profile(),
+              install.hostname(),
+              preseed,
+              opened.installerVersion(),
+              agentDeb,
+              out,
+              epoch);
       if (!skipPreflight && !preflight(indexes, installers, client, progress, request, err)) {
         return DebvisorCli.EXIT_FAILURE;
       }

@@ -1,24 +1,17 @@
 package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.iso.ArchiveIndexes;
-import org.debvisor.controller.iso.ArtifactCache;
-import org.debvisor.controller.iso.ClearsignedVerifier;
 import org.debvisor.controller.iso.ConsoleProgress;
-import org.debvisor.controller.iso.InstallerFetcher;
-import org.debvisor.controller.iso.InstallerPins;
 import org.debvisor.controller.iso.IsoBuildException;
 import org.debvisor.controller.iso.MirrorClient;
 import org.debvisor.controller.iso.MirrorPreflight;
 import org.debvisor.controller.iso.PreflightReport;
 import org.debvisor.controller.iso.Progress;
-import org.debvisor.controller.iso.VerifiedFetcher;
 import org.debvisor.controller.preseed.Architecture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code debvisor iso preflight}: does the mirror serve every installer component? */
@@ -43,35 +36,7 @@ public final class IsoPreflightCommand implements Callable<Integer> {
   @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
   String arch;
 
-  @Option(
-      names = "--mirror",
-      paramLabel = "URL",
-      defaultValue = "http://deb.debian.org/debian",
-      description = "Debian archive (default: ${DEFAULT-VALUE}).")
-  URI mirror;
-
-  @Option(
-      names = "--suite",
-      paramLabel = "NAME",
-      defaultValue = "trixie",
-      description = "Suite (default: ${DEFAULT-VALUE}).")
-  String suite;
-
-  @Option(
-      names = "--installer-version",
-      paramLabel = "V",
-      description = "Installer build (default: the pinned one).")
-  String installerVersion;
-
-  @Option(names = "--cache", paramLabel = "DIR", description = "Download cache.")
-  Path cache;
-
-  @Option(
-      names = "--keyring",
-      paramLabel = "FILE",
-      defaultValue = "/usr/share/keyrings/debian-archive-keyring.gpg",
-      description = "OpenPGP keyring for InRelease (default: ${DEFAULT-VALUE}).")
-  Path keyring;
+  @Mixin MirrorOptions archive;
 
   @Option(
       names = "--allow-unverified-index",
@@ -93,26 +58,17 @@ public final class IsoPreflightCommand implements Callable<Integer> {
       return DebvisorCli.EXIT_INVALID;
     }
     Progress progress = new ConsoleProgress(err);
-    InstallerPins pins = InstallerPins.builtIn();
     try {
-      MirrorClient client = MirrorClient.create(mirror);
-      VerifiedFetcher fetcher =
-          new VerifiedFetcher(
-              client,
-              new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
-              progress);
-      ArchiveIndexes indexes =
-          new ArchiveIndexes(fetcher, ClearsignedVerifier.fromKeyring(keyring), suite);
+      MirrorOptions.Archive opened = archive.open(progress);
       MirrorPreflight preflight =
           new MirrorPreflight(
-              indexes,
-              new InstallerFetcher(indexes, fetcher, pins, progress),
-              client,
+              opened.indexes(),
+              opened.installers(),
+              opened.client(),
               progress,
               allowUnverifiedIndex);
-      PreflightReport report =
-          preflight.check(
-              architecture, installerVersion != null ? installerVersion : pins.defaultVersion());
+      PreflightReport report = preflight.check(architecture, opened.installerVersion());
+      MirrorClient client = opened.client();
       PreflightOutput.print(report, client.base(), "", out);
       return report.ok() ? 0 : DebvisorCli.EXIT_FAILURE;
     } catch (IsoBuildException e) {

@@ -1,0 +1,75 @@
+package org.debvisor.controller.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.debvisor.controller.iso.ArchiveIndexes;
+import org.debvisor.controller.iso.ArtifactCache;
+import org.debvisor.controller.iso.ClearsignedVerifier;
+import org.debvisor.controller.iso.InstallerFetcher;
+import org.debvisor.controller.iso.InstallerPins;
+import org.debvisor.controller.iso.IsoBuildException;
+import org.debvisor.controller.iso.MirrorClient;
+import org.debvisor.controller.iso.Progress;
+import org.debvisor.controller.iso.VerifiedFetcher;
+import picocli.CommandLine.Option;
+
+/** The Debian archive options shared by {@code iso build} and {@code iso preflight}. */
+final class MirrorOptions {
+
+  @Option(
+      names = "--mirror",
+      paramLabel = "URL",
+      defaultValue = "http://deb.debian.org/debian",
+      description = "Debian archive to fetch the installer from (default: ${DEFAULT-VALUE}).")
+  URI mirror;
+
+  @Option(
+      names = "--suite",
+      paramLabel = "NAME",
+      defaultValue = "trixie",
+      description = "Suite (default: ${DEFAULT-VALUE}).")
+  String suite;
+
+  @Option(
+      names = "--installer-version",
+      paramLabel = "V",
+      description = "Installer build (default: the pinned one, see iso/installer-pins.properties).")
+  String installerVersion;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Download cache (default: ~/.cache/debvisor).")
+  Path cache;
+
+  @Option(
+      names = "--keyring",
+      paramLabel = "FILE",
+      defaultValue = "/usr/share/keyrings/debian-archive-keyring.gpg",
+      description = "OpenPGP keyring for InRelease (default: ${DEFAULT-VALUE}).")
+  Path keyring;
+
+  /** The archive as these options name it, with verified, cached downloads. */
+  record Archive(
+      MirrorClient client,
+      ArchiveIndexes indexes,
+      InstallerFetcher installers,
+      String installerVersion) {}
+
+  Archive open(Progress progress) throws IsoBuildException {
+    InstallerPins pins = InstallerPins.builtIn();
+    MirrorClient client = MirrorClient.create(mirror);
+    VerifiedFetcher fetcher =
+        new VerifiedFetcher(
+            client,
+            new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
+            progress);
+    ArchiveIndexes indexes =
+        new ArchiveIndexes(fetcher, ClearsignedVerifier.fromKeyring(keyring), suite);
+    return new Archive(
+        client,
+        indexes,
+        new InstallerFetcher(indexes, fetcher, pins, progress),
+        installerVersion != null ? installerVersion : pins.defaultVersion());
+  }
+}
