@@ -1,8 +1,5 @@
 package org.debvisor.bench;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -16,8 +13,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
@@ -84,60 +79,19 @@ final class ConfigLoad {
     return request;
   }
 
-  /** Sends at a fixed rate, round robin over the callers; latency counted from the due time. */
+  /** Sends at a fixed rate, round robin over the callers; see {@link OpenLoop}. */
   LoadResult openLoop(int rate, Duration duration) throws InterruptedException {
     readActiveVersion();
-    Recorder latencies = new Recorder(3);
-    AtomicLong applied = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    AtomicLong outstanding = new AtomicLong();
-    long total = (long) rate * duration.toSeconds();
-    long period = 1_000_000_000L / rate;
-    long start = System.nanoTime();
-    for (long i = 0; i < total; i++) {
-      long due = start + i * period;
-      long wait;
-      while ((wait = due - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      if (outstanding.get() > MAX_OUTSTANDING) {
-        errors.addAndGet(total - i);
-        break;
-      }
-      outstanding.incrementAndGet();
-      Futures.addCallback(
-          callers.get((int) (i % callers.size())).updateConfig(next()),
-          new FutureCallback<UpdateConfigResponse>() {
-            @Override
-            public void onSuccess(UpdateConfigResponse r) {
-              latencies.recordValue((System.nanoTime() - due) / 1000);
-              if (r.getResult() == ConfigResult.CONFIG_APPLIED) {
-                applied.incrementAndGet();
-              } else {
-                errors.incrementAndGet();
-              }
-              outstanding.decrementAndGet();
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              // FAILED_PRECONDITION here means two callers' requests overtook each other.
-              errors.incrementAndGet();
-              outstanding.decrementAndGet();
-            }
-          },
-          MoreExecutors.directExecutor());
-    }
-    long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (outstanding.get() > 0 && System.nanoTime() < drainUntil) {
-      Thread.sleep(5);
-    }
-    return result(
+    // An answer other than APPLIED, or FAILED_PRECONDITION (an update that overtook its
+    // predecessor), counts as an error.
+    return OpenLoop.run(
         "UpdateConfig open loop, " + rate + "/s",
-        latencies,
-        applied.get(),
-        errors.get(),
-        (System.nanoTime() - start) / 1e9);
+        target,
+        rate,
+        duration,
+        MAX_OUTSTANDING,
+        i -> callers.get((int) (i % callers.size())).updateConfig(next()),
+        reply -> reply.getResult() == ConfigResult.CONFIG_APPLIED);
   }
 
   /** One caller, one update after the other: the most applies per second the node sustains. */

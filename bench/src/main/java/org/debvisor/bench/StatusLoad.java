@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
@@ -79,53 +78,16 @@ final class StatusLoad {
         MoreExecutors.directExecutor());
   }
 
-  /**
-   * Sends at a fixed {@code rate} for {@code duration}, timing each call from when it was due, not
-   * from when it went out, so a stalled server cannot hide its queueing delay.
-   */
+  /** Sends at a fixed {@code rate} for {@code duration}; see {@link OpenLoop}. */
   LoadResult openLoop(int rate, Duration duration) throws InterruptedException {
-    Recorder latencies = new Recorder(3);
-    AtomicLong done = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    AtomicLong outstanding = new AtomicLong();
-    long total = Math.min(MAX_REQUESTS, (long) rate * duration.toSeconds());
-    long period = 1_000_000_000L / rate;
-    long start = System.nanoTime();
-    for (long i = 0; i < total; i++) {
-      long due = start + i * period;
-      long wait;
-      while ((wait = due - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      if (outstanding.get() > MAX_OUTSTANDING) {
-        errors.addAndGet(total - i); // server hopelessly behind: stop, count the rest as failed
-        break;
-      }
-      outstanding.incrementAndGet();
-      Futures.addCallback(
-          stub().status(StatusRequest.getDefaultInstance()),
-          new FutureCallback<>() {
-            @Override
-            public void onSuccess(NodeStatus result) {
-              latencies.recordValue((System.nanoTime() - due) / 1000);
-              done.incrementAndGet();
-              outstanding.decrementAndGet();
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              errors.incrementAndGet();
-              outstanding.decrementAndGet();
-            }
-          },
-          MoreExecutors.directExecutor());
-    }
-    long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (outstanding.get() > 0 && System.nanoTime() < drainUntil) {
-      Thread.sleep(5);
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return result("open loop, " + rate + " qps", latencies, done, errors, seconds);
+    return OpenLoop.run(
+        "open loop, " + rate + " qps",
+        target,
+        rate,
+        duration,
+        MAX_OUTSTANDING,
+        i -> stub().status(StatusRequest.getDefaultInstance()),
+        reply -> true);
   }
 
   private LoadResult result(
