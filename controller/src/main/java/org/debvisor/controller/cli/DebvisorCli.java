@@ -30,7 +30,22 @@ public final class DebvisorCli {
             .addSubcommand(new IsoPreflightCommand())
             .addSubcommand(new IsoTestCommand());
     CommandLine root =
-        new CommandLine(new DebvisorCommand()).addSubcommand(preseed).addSubcommand(iso);
+        new CommandLine(new DebvisorCommand())
+            .addSubcommand(preseed)
+            .addSubcommand(iso)
+            .addSubcommand(new ProvisionNodeCommand(locator));
+    return withErrorHandler(root);
+  }
+
+  /** {@code debvisor-provision-node}: the same command as {@code debvisor provision-node}. */
+  public static CommandLine provisionNode(Path jarLocation) {
+    CommandLine cmd =
+        new CommandLine(new ProvisionNodeCommand(new PreseedDataLocator(jarLocation)))
+            .setCommandName("debvisor-provision-node");
+    return withErrorHandler(cmd);
+  }
+
+  private static CommandLine withErrorHandler(CommandLine root) {
     root.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("error: " + e.getMessage());

@@ -1,0 +1,58 @@
+package org.debvisor.controller.provision;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.debvisor.controller.ssh.ExecResult;
+import org.debvisor.controller.ssh.SshException;
+
+/**
+ * Installs the agent's configuration: agent.yaml, the controller's CA, the bootstrap token (0600)
+ * and the profile name; then lets the installed agent check the configuration.
+ */
+public final class ConfigureStep implements ProvisionStep {
+
+  @Override
+  public String name() {
+    return "configure";
+  }
+
+  @Override
+  public StepOutcome run(NodeSession node) throws SshException, StepFailedException {
+    ProvisionPlan plan = node.plan();
+    String profile = plan.profile().name();
+    List<String> changed = new ArrayList<>();
+    if (plan.caFile() != null && node.files().put(plan.caFile(), AgentConfig.CA_FILE, "0644")) {
+      changed.add(AgentConfig.CA_FILE);
+    }
+    if (plan.enrols() && plan.tokens() != null) {
+      String token = plan.tokens().tokenFor(node.target());
+      if (token != null && node.files().put(bytes(token + "\n"), AgentConfig.TOKEN_FILE, "0600")) {
+        changed.add(AgentConfig.TOKEN_FILE);
+      }
+    }
+    String yaml = AgentConfig.render(profile, plan.controllerAddress(), plan.caFile() != null);
+    if (node.files().put(bytes(yaml), AgentConfig.CONFIG_FILE, "0644")) {
+      changed.add(AgentConfig.CONFIG_FILE);
+    }
+    if (node.files().put(bytes(profile + "\n"), AgentConfig.PROFILE_FILE, "0644")) {
+      changed.add(AgentConfig.PROFILE_FILE);
+    }
+    ExecResult check =
+        node.shell().run("debvisor-agent --config " + AgentConfig.CONFIG_FILE + " --check-config");
+    if (!check.ok()) {
+      throw new StepFailedException(
+          "the agent rejects " + AgentConfig.CONFIG_FILE + " (debvisor-agent --check-config)",
+          check.stderr() + check.stdout());
+    }
+    if (changed.isEmpty()) {
+      return StepOutcome.unchanged("configuration up to date");
+    }
+    node.markConfigChanged();
+    return StepOutcome.changed("wrote " + String.join(", ", changed));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,21 @@
+package org.debvisor.controller.provision;
+
+import java.time.Duration;
+import org.debvisor.controller.ssh.SshException;
+
+/**
+ * The last step's question: has the node's agent come up healthy (and, with a controller,
+ * enrolled)? {@link LocalAgentProbe} asks the agent on the node over SSH; a controller-backed probe
+ * can ask {@code debvisor.Controller/ListNodes} instead.
+ */
+public interface HealthProbe {
+
+  /**
+   * Waits until the node is healthy or {@code timeout} passes.
+   *
+   * @return a one-line description of the healthy node
+   * @throws StepFailedException when it is not healthy in time, with the last answer
+   */
+  String awaitHealthy(NodeSession node, Duration timeout)
+      throws SshException, StepFailedException, InterruptedException;
+}

@@ -1,0 +1,82 @@
+package org.debvisor.controller.provision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import org.debvisor.controller.ssh.ExecResult;
+import org.debvisor.controller.ssh.SshException;
+
+/**
+ * Decides health on the node itself: the agent must answer {@code debvisor-agent status -o json} on
+ * loopback with an overall state of OK or WARN. Polls about once a second, bounded by the timeout.
+ */
+public final class LocalAgentProbe implements HealthProbe {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public String awaitHealthy(NodeSession node, Duration timeout)
+      throws SshException, StepFailedException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer yet";
+    String lastErr = "";
+    int attempts = 0;
+    while (attempts < 10_000) {
+      attempts++;
+      ExecResult r =
+          node.shell().run("debvisor-agent status -o json --timeout 3", Duration.ofSeconds(30));
+      if (r.ok()) {
+        Verdict v = judge(r.stdout());
+        if (v.healthy()) {
+          return v.description();
+        }
+        last = v.description();
+        lastErr = "";
+      } else {
+        last = "agent not answering (exit " + r.exitCode() + ")";
+        lastErr = r.stderr();
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    throw new StepFailedException(
+        "the agent did not report healthy within "
+            + timeout.toSeconds()
+            + " s: "
+            + last
+            + " (see "
+            + StartAgentStep.LOG_FILE
+            + " or journalctl -u debvisor-agent on the host)",
+        lastErr);
+  }
+
+  /**
+   * A health verdict from the agent's JSON report.
+   *
+   * @param healthy OK or WARN
+   * @param description e.g. "node dvn-node-1 (…) HEALTH_OK, agent 0.1.0"
+   */
+  record Verdict(boolean healthy, String description) {}
+
+  static Verdict judge(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      return new Verdict(false, "unreadable status report: " + e.getMessage());
+    }
+    String state = root.path("state").asText("HEALTH_UNKNOWN");
+    JsonNode id = root.path("node");
+    String desc =
+        "agent on "
+            + id.path("hostname").asText("?")
+            + " reports "
+            + state
+            + (id.hasNonNull("agentVersion") ? ", agent " + id.path("agentVersion").asText() : "");
+    boolean healthy = state.equals("HEALTH_OK") || state.equals("HEALTH_WARN");
+    return new Verdict(healthy, desc);
+  }
+}

@@ -1,0 +1,9 @@
+package org.debvisor.controller.ssh;
+
+/** The server's host key is not the one in known_hosts, or is unknown and may not be trusted. */
+public final class HostKeyException extends SshException {
+
+  public HostKeyException(String message) {
+    super(message);
+  }
+}
