@@ -202,6 +202,9 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
     if (controller != null && (secret == null || secret.isEmpty())) {
       problems.add("--controller needs a bootstrap token (--token-file FILE or --token TOKEN)");
     }
+    if (controller != null && !controller.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}")) {
+      problems.add("--controller '" + controller + "' is not HOST:PORT (IPv6 in brackets)");
+    }
     if (controller == null && (secret != null || caFile != null)) {
       problems.add("--token/--token-file/--ca-file only make sense with --controller HOST:PORT");
     }

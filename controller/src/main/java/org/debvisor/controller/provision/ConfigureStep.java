@@ -25,13 +25,19 @@ public final class ConfigureStep implements ProvisionStep {
     if (plan.caFile() != null && node.files().put(plan.caFile(), AgentConfig.CA_FILE, "0644")) {
       changed.add(AgentConfig.CA_FILE);
     }
+    boolean enrolled = false;
     if (plan.enrols() && plan.tokens() != null) {
-      String token = plan.tokens().tokenFor(node.target());
+      // A token is single-use: once the node holds its certificate it needs none, and the agent
+      // may have emptied the file, which must not count as a change.
+      enrolled = node.shell().run("test -s " + AgentConfig.NODE_CERT).ok();
+      String token = enrolled ? null : plan.tokens().tokenFor(node.target());
       if (token != null && node.files().put(bytes(token + "\n"), AgentConfig.TOKEN_FILE, "0600")) {
         changed.add(AgentConfig.TOKEN_FILE);
       }
     }
-    String yaml = AgentConfig.render(profile, plan.controllerAddress(), plan.caFile() != null);
+    String yaml =
+        AgentConfig.render(
+            profile, plan.controllerAddress(), plan.caFile() != null, node.facts().address());
     if (node.files().put(bytes(yaml), AgentConfig.CONFIG_FILE, "0644")) {
       changed.add(AgentConfig.CONFIG_FILE);
     }
@@ -46,7 +52,8 @@ public final class ConfigureStep implements ProvisionStep {
           check.stderr() + check.stdout());
     }
     if (changed.isEmpty()) {
-      return StepOutcome.unchanged("configuration up to date");
+      return StepOutcome.unchanged(
+          "configuration up to date" + (enrolled ? " (node already enrolled, no token sent)" : ""));
     }
     node.markConfigChanged();
     return StepOutcome.changed("wrote " + String.join(", ", changed));

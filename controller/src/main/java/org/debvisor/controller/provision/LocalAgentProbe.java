@@ -28,8 +28,19 @@ public final class LocalAgentProbe implements HealthProbe {
           node.shell().run("debvisor-agent status -o json --timeout 3", Duration.ofSeconds(30));
       if (r.ok()) {
         Verdict v = judge(r.stdout());
-        if (v.healthy()) {
-          return v.description();
+        boolean enrolled =
+            !node.plan().enrols() || node.shell().run("test -s " + AgentConfig.NODE_CERT).ok();
+        if (v.healthy() && enrolled) {
+          return v.description() + (node.plan().enrols() ? ", enrolled" : "");
+        }
+        if (!enrolled) {
+          v =
+              new Verdict(
+                  false,
+                  v.description()
+                      + ", not enrolled yet (no "
+                      + AgentConfig.NODE_CERT
+                      + "; is the controller reachable from the node and the token valid?)");
         }
         last = v.description();
         lastErr = "";

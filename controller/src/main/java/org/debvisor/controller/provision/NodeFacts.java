@@ -10,6 +10,7 @@ package org.debvisor.controller.provision;
  * @param freeBytes free space on the filesystem holding /var
  * @param root true when the login is root (else commands go through sudo -n)
  * @param systemd true when systemd is the running init (/run/systemd/system exists)
+ * @param address the node's own address the SSH connection arrived at (from SSH_CONNECTION), or ""
  */
 public record NodeFacts(
     String osId,
@@ -18,4 +19,5 @@ public record NodeFacts(
     String arch,
     long freeBytes,
     boolean root,
-    boolean systemd) {}
+    boolean systemd,
+    String address) {}

@@ -26,7 +26,7 @@ public final class PreflightStep implements ProvisionStep {
           + " echo \"id=${ID:-}\"; echo \"version=${VERSION_ID:-}\"; echo \"codename=${VERSION_CODENAME:-}\";"
           + " echo \"arch=$(dpkg --print-architecture 2>/dev/null)\";"
           + " echo \"free=$(df -Pk /var 2>/dev/null | awk 'NR==2 {print $4}')\";"
-          + " echo \"uid=$(id -u)\";"
+          + " echo \"uid=$(id -u)\"; echo \"sshaddr=$(echo ${SSH_CONNECTION:-} | cut -d' ' -f3)\";"
           + " if [ \"$(id -u)\" != 0 ]; then if sudo -n true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi; fi;"
           + " if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi";
 
@@ -103,7 +103,15 @@ public final class PreflightStep implements ProvisionStep {
               + " log in as root or allow passwordless sudo for this user",
           "");
     }
-    return new NodeFacts(id, version, codename, arch, free, root, "yes".equals(v.get("systemd")));
+    return new NodeFacts(
+        id,
+        version,
+        codename,
+        arch,
+        free,
+        root,
+        "yes".equals(v.get("systemd")),
+        v.getOrDefault("sshaddr", ""));
   }
 
   static String describe(NodeFacts f) {

@@ -1,0 +1,107 @@
+package org.debvisor.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad arguments to debvisor-provision-node: exit 2, the option and rule named, nothing touched. */
+class ProvisionNodeCliTest {
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run run(String... extra) throws Exception {
+    Path deb = dir.resolve("debvisor-agent_1_all.deb");
+    Files.writeString(deb, "not really");
+    Path key = dir.resolve("id");
+    Files.writeString(key, "x");
+    List<String> args =
+        new ArrayList<>(
+            List.of("--identity", key.toString(), "--known-hosts", dir.resolve("kh").toString()));
+    if (!List.of(extra).contains("--agent-deb")) {
+      args.addAll(List.of("--agent-deb", deb.toString()));
+    }
+    args.addAll(List.of(extra));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = DebvisorCli.create(null);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    List<String> full = new ArrayList<>(List.of("provision-node"));
+    full.addAll(args);
+    int exit = cmd.execute(full.toArray(String[]::new));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void unknownProfileIsNamedWithTheChoices() throws Exception {
+    Run r = run("--host", "n1", "--profile", "storage");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--profile 'storage' is unknown")
+        .contains("ceph, hypervisor, k8s");
+    assertThat(dir.resolve("kh")).doesNotExist();
+  }
+
+  @Test
+  void malformedHostsAndMissingHostsAreRefused() throws Exception {
+    Run bad = run("--host", "n1;reboot", "--profile", "ceph");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--host 'n1;reboot' is not [user@]host[:port]");
+    Run none = run("--profile", "ceph");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("no hosts");
+  }
+
+  @Test
+  void controllerNeedsATokenAndTokenNeedsAController() throws Exception {
+    Run noToken = run("--host", "n1", "--profile", "ceph", "--controller", "ctl:5443");
+    assertThat(noToken.exit()).isEqualTo(2);
+    assertThat(noToken.err()).contains("--controller needs a bootstrap token");
+    Run badAddress =
+        run("--host", "n1", "--profile", "ceph", "--controller", "ctl\nauth:", "--token", "t");
+    assertThat(badAddress.exit()).isEqualTo(2);
+    assertThat(badAddress.err()).contains("is not HOST:PORT");
+    Run noController = run("--host", "n1", "--profile", "ceph", "--token", "abc");
+    assertThat(noController.exit()).isEqualTo(2);
+    assertThat(noController.err()).contains("only make sense with --controller");
+  }
+
+  @Test
+  void parallelOutputAndDebAreChecked() throws Exception {
+    Run r =
+        run(
+            "--host",
+            "n1",
+            "--profile",
+            "ceph",
+            "--parallel",
+            "0",
+            "-o",
+            "yaml",
+            "--agent-deb",
+            dir.resolve("missing.deb").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--parallel must be between 1 and 256, not 0")
+        .contains("--output must be table or json, not 'yaml'")
+        .contains("missing.deb is not a .deb file");
+  }
+
+  @Test
+  void anUnreadableIdentityIsExplained() throws Exception {
+    Run r = run("--host", "n1", "--profile", "ceph");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--identity " + dir.resolve("id")).contains("no private key");
+    assertThat(dir.resolve("kh")).doesNotExist();
+  }
+}
