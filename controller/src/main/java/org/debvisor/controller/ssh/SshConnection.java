@@ -56,7 +56,7 @@ public final class SshConnection implements AutoCloseable {
       Set<ClientChannelEvent> events =
           channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
       if (events.contains(ClientChannelEvent.TIMEOUT)) {
-        throw new SshException(
+        throw new CommandTimeoutException(
             "command on "
                 + target
                 + " did not finish within "
