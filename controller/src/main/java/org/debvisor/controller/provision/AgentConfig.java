@@ -17,6 +17,9 @@ public final class AgentConfig {
   /** The certificate the agent stores once it has enrolled (agent's controller.stateDir). */
   public static final String NODE_CERT = "/var/lib/debvisor/pki/node.pem";
 
+  /** The agent's operations HTTP port (/readyz), its default, which agent.yaml keeps. */
+  public static final int HTTP_PORT = 9500;
+
   /** The agent's gRPC port. */
   public static final int GRPC_PORT = 5000;
 

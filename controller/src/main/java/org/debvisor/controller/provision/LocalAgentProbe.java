@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.time.Duration;
 import org.debvisor.controller.ssh.CommandTimeoutException;
 import org.debvisor.controller.ssh.ExecResult;
+import org.debvisor.controller.ssh.SshConnection;
 import org.debvisor.controller.ssh.SshException;
 
 /**
- * Decides health on the node itself: the agent must answer {@code debvisor-agent status -o json} on
- * loopback with an overall state of OK or WARN, and, when it enrols with a controller, the node must
- * hold the certificate the controller issued. Polls with a growing pause (0.5 s to 5 s), bounded by
- * the timeout.
+ * Decides health on the node itself: once the agent's {@code /readyz} (port 9500 on the node's
+ * loopback, read through an SSH port forward) says ready, the agent must answer {@code
+ * debvisor-agent status -o json} on loopback with an overall state of OK or WARN, and, when it
+ * enrols with a controller, the node must hold the certificate the controller issued. Polls with a
+ * growing pause (0.5 s to 5 s), bounded by the timeout.
  */
 public final class LocalAgentProbe implements HealthProbe {
 
@@ -29,9 +31,33 @@ public final class LocalAgentProbe implements HealthProbe {
     String last = "no answer yet";
     String lastErr = "";
     int attempts = 0;
+    boolean readyzUsable = true;
     while (attempts < 10_000) {
       attempts++;
       long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
+      if (readyzUsable) {
+        // Cheap first: the agent's /readyz through a port forward runs nothing on the node, so
+        // polling many busy nodes does not start a JVM on each every second.
+        try {
+          SshConnection.HttpAnswer ready =
+              node.connection()
+                  .loopbackGet(AgentConfig.HTTP_PORT, "/readyz", Duration.ofSeconds(10));
+          if (ready.status() != 200) {
+            last =
+                ready.status() == 0
+                    ? "agent not answering on port " + AgentConfig.HTTP_PORT + " yet"
+                    : ready.body().strip();
+            lastErr = "";
+            if (System.nanoTime() > deadline) {
+              break;
+            }
+            Thread.sleep(Math.min(3000, 500L * attempts));
+            continue;
+          }
+        } catch (SshException e) {
+          readyzUsable = false;
+        }
+      }
       ExecResult r;
       try {
         r = node.shell().run(STATUS, Duration.ofSeconds(Math.min(60, left + 5)));

@@ -114,6 +114,25 @@ public final class SshConnection implements AutoCloseable {
     return new SshException("SSH error on " + target + " during: " + what + " (" + why + ")", e);
   }
 
+  /**
+   * GETs {@code http://127.0.0.1:remotePort/path} as seen from the host, through a port forward.
+   *
+   * @return the HTTP status and body; status 0 when nothing answered on that port
+   * @throws SshException when the host refuses forwarding
+   */
+  public HttpAnswer loopbackGet(int remotePort, String path, Duration timeout) throws SshException {
+    LoopbackHttp.Answer a = new LoopbackHttp(session).get(remotePort, path, timeout);
+    return new HttpAnswer(a.status(), a.body());
+  }
+
+  /**
+   * An HTTP answer read through the connection.
+   *
+   * @param status HTTP status, 0 when nothing answered
+   * @param body the body, or why nothing answered
+   */
+  public record HttpAnswer(int status, String body) {}
+
   /** True while the connection is up. */
   public boolean isOpen() {
     return session.isOpen();

@@ -65,7 +65,7 @@ class ProvisionNodesTest {
     assumeTrue(
         agentDeb != null,
         "no agent .deb in " + debDir + ": build it first (./mvnw -pl agent -am package)");
-    nodes = TestNodes.create(tmp.resolve("nodes"), "dvt", "10.234", 4);
+    nodes = TestNodes.create(tmp.resolve("nodes"), "dvt", "10.234", 5);
   }
 
   @AfterAll
@@ -292,6 +292,39 @@ class ProvisionNodesTest {
     Run table = cli(args(nodes.knownHosts(), "--host", unreachable));
     assertThat(table.exit()).isEqualTo(1);
     assertThat(table.out()).contains(unreachable + " failed at connect").contains("FAILED");
+  }
+
+  @Test
+  @Order(6)
+  void aNonRootLoginWorksThroughPasswordlessSudo() throws Exception {
+    Path root = nodes.root(5);
+    chroot(root, "useradd", "--create-home", "--shell", "/bin/sh", "ops");
+    Files.writeString(root.resolve("etc/sudoers.d/ops"), "ops ALL=(ALL) NOPASSWD: ALL\n");
+    Path ssh = root.resolve("home/ops/.ssh");
+    Files.createDirectories(ssh);
+    Files.copy(root.resolve("root/.ssh/authorized_keys"), ssh.resolve("authorized_keys"));
+    chroot(root, "chown", "-R", "ops:ops", "/home/ops/.ssh");
+
+    String host = "ops@" + nodes.address(5);
+    Run run = cli(args(nodes.knownHosts(), "--host", host, "-o", "json"));
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    JsonNode steps = new ObjectMapper().readTree(run.out()).path("hosts").get(0).path("steps");
+    assertThat(steps.get(1).path("detail").asText()).contains(", sudo,");
+    assertThat(root.resolve("usr/share/debvisor-agent/debvisor-agent.jar")).exists();
+    // Installed as root, not as the login user.
+    assertThat(Files.getOwner(root.resolve("etc/debvisor/agent.yaml")).getName()).isEqualTo("root");
+    Run again = cli(args(nodes.knownHosts(), "--host", host));
+    assertThat(again.exit()).as(again.out()).isZero();
+    assertThat(again.out()).contains("1 ok (0 changed, 1 unchanged)");
+  }
+
+  private static void chroot(Path root, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("chroot", root.toString()));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
   }
 
   private static String fingerprint(String knownHostsLine) throws Exception {
