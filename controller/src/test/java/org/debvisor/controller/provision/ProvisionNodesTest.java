@@ -299,6 +299,8 @@ class ProvisionNodesTest {
   void aNonRootLoginWorksThroughPasswordlessSudo() throws Exception {
     Path root = nodes.root(5);
     chroot(root, "useradd", "--create-home", "--shell", "/bin/sh", "ops");
+    // No password, but not locked: sshd (without PAM) refuses locked accounts even with a key.
+    chroot(root, "usermod", "-p", "*", "ops");
     Files.writeString(root.resolve("etc/sudoers.d/ops"), "ops ALL=(ALL) NOPASSWD: ALL\n");
     Path ssh = root.resolve("home/ops/.ssh");
     Files.createDirectories(ssh);
