@@ -306,7 +306,6 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
             Locale.ROOT, fmt, "HOST", "RESULT", "CHANGED", "FAILED STEP", "TIME", "DETAIL"));
     for (HostResult r : results) {
       StepResult f = r.failure();
-      StepResult last = r.steps().isEmpty() ? null : r.steps().get(r.steps().size() - 1);
       b.append(
           String.format(
               Locale.ROOT,
@@ -316,9 +315,7 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
               r.changed() ? "changed" : "no",
               f == null ? "-" : f.step(),
               String.format(Locale.ROOT, "%.1fs", r.elapsed().toMillis() / 1000.0),
-              f != null
-                  ? firstLine(f.detail())
-                  : r.changed() ? "provisioned" : "nothing changed" + (last == null ? "" : "")));
+              f != null ? firstLine(f.detail()) : r.changed() ? "provisioned" : "nothing changed"));
     }
     long failed = results.stream().filter(r -> !r.ok()).count();
     long changed = results.stream().filter(r -> r.ok() && r.changed()).count();

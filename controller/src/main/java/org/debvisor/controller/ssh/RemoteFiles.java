@@ -50,21 +50,6 @@ public final class RemoteFiles {
     return put(new Source(sha, () -> Files.newInputStream(local)), dest, mode);
   }
 
-  /** The SHA-256 (hex) of the file at {@code dest} on the host, or null when there is none. */
-  public String remoteSha256(String dest) throws SshException {
-    ExecResult r =
-        shell
-            .run(
-                "if [ -f "
-                    + ShellWords.quote(dest)
-                    + " ]; then sha256sum "
-                    + ShellWords.quote(dest)
-                    + "; fi")
-            .orThrow();
-    String out = r.stdout().strip();
-    return out.isEmpty() ? null : out.substring(0, Math.min(64, out.length()));
-  }
-
   private boolean put(Source source, String dest, String mode) throws SshException {
     if (!dest.startsWith("/") || dest.contains("\n") || !mode.matches("0?[0-7]{3}")) {
       throw new IllegalArgumentException("bad destination or mode: " + dest + " " + mode);

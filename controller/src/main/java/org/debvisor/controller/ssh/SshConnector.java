@@ -146,11 +146,6 @@ public final class SshConnector implements AutoCloseable {
     }
   }
 
-  /** The message explaining why the host key was accepted as new, or null. */
-  static String describeAccepted(String line) {
-    return line == null ? null : "recorded " + line;
-  }
-
   private static SshException connectFailure(SshTarget target, Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
