@@ -48,8 +48,8 @@ public final class Database implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
-    // Take the write lock when a transaction starts, not on its first write: no upgrade deadlock.
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // Deferred transactions: readers must not take the write lock. Writers in this process are
+    // serialised by writeLock, so no two of them can deadlock upgrading their locks.
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     try {
@@ -70,6 +70,18 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw new InventoryException("cannot open the inventory database " + file, e);
     }
+  }
+
+  /**
+   * A read-only connection to an existing database file without migrating it, for tools that
+   * inspect the file (audit verify) while a controller may be running.
+   */
+  public static Connection readOnlyConnection(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    config.setOpenMode(org.sqlite.SQLiteOpenMode.READONLY);
+    return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
   /** Runs {@code work} in one committed transaction; any exception rolls it back. */
