@@ -40,6 +40,13 @@ public final class Database implements AutoCloseable {
   public static Database open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
+      if (!Files.exists(file)) {
+        // Token hashes and node data: owner only. SQLite gives -wal/-shm the same mode.
+        Files.createFile(
+            file,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      }
     } catch (java.io.IOException e) {
       throw new InventoryException("cannot create the directory of " + file, e);
     }
