@@ -127,7 +127,17 @@ final class AuthInterceptor implements ServerInterceptor {
           if (node.isEmpty()) {
             throw Errors.unauthenticated("node " + cn + " is not in the inventory");
           }
-          if (node.get().state() == NodeState.REVOKED || issued.get().revokedAt() != null) {
+          if (node.get().state() == NodeState.ACTIVE && issued.get().revokedAt() != null) {
+            throw Errors.denied(
+                "client certificate "
+                    + serial
+                    + " of node "
+                    + cn
+                    + " was superseded at "
+                    + issued.get().revokedAt()
+                    + " (the node enrolled again); use its current certificate");
+          }
+          if (node.get().state() == NodeState.REVOKED) {
             throw Errors.denied(
                 "node "
                     + cn

@@ -109,6 +109,8 @@ final class Enrolment {
               }
               TokenRow row = tokens.find(c, token.get().id()).orElseThrow();
               tokens.consume(c, row.id(), now, nodeId);
+              // Re-enrolment (reinstalled machine) means a new key: the old certificates go.
+              int superseded = certificates.revokeAllOf(c, nodeId, now);
               String profile =
                   request.getProfile().isEmpty() ? row.profile() : request.getProfile();
               byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;
@@ -148,7 +150,8 @@ final class Enrolment {
                           + " token="
                           + row.id()
                           + " serial="
-                          + cert.serialHex()));
+                          + cert.serialHex()
+                          + (superseded > 0 ? " superseded=" + superseded : "")));
               return null;
             });
     if (refusal != null) {

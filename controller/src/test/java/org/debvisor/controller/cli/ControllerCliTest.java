@@ -63,7 +63,7 @@ class ControllerCliTest {
     assertThat(err.toString()).contains("only for host " + hostname).contains("shown once");
     TestNode node = new TestNode(id, hostname);
     try (var anon = ctl.anonymous()) {
-      anon.controller(30)
+      anon.controller(120)
           .registerNode(node.request(token).setFacts(TestNode.facts(arch, disks)).build());
     }
   }
@@ -177,7 +177,7 @@ class ControllerCliTest {
                         "ctl.test"));
     serve.start();
     // Bounded wait for the first start (CA creation) to print its address.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!Files.exists(other.resolve("pki/server.pem"))
         || out == null
         || !out.toString().contains("listening on")) {

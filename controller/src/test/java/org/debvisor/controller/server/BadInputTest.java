@@ -69,7 +69,7 @@ class BadInputTest {
 
   private static StatusRuntimeException register(RegisterNodeRequest request) {
     try {
-      anonymous.controller(30).registerNode(request);
+      anonymous.controller(120).registerNode(request);
     } catch (StatusRuntimeException e) {
       return e;
     }
@@ -106,7 +106,7 @@ class BadInputTest {
     assertThat(e.getStatus().getDescription()).doesNotContain("\n");
     assertThat(nodeCount()).isEqualTo(before);
     // The token was not consumed by the refused call.
-    anonymous.controller(30).registerNode(node.request(token).build());
+    anonymous.controller(120).registerNode(node.request(token).build());
     assertThat(nodeCount()).isEqualTo(before + 1);
   }
 
@@ -137,7 +137,7 @@ class BadInputTest {
 
     // RSA 2048 is accepted.
     anonymous
-        .controller(30)
+        .controller(120)
         .registerNode(
             node.request(token)
                 .setCsrDer(ByteString.copyFrom(node.csr(TestNode.rsa(2048))))

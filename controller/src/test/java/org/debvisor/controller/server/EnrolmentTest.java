@@ -60,7 +60,7 @@ class EnrolmentTest {
 
   private RegisterNodeResponse enrol() {
     try (var anon = ctl.anonymous()) {
-      return anon.controller(30).registerNode(node.request(token("")).build());
+      return anon.controller(120).registerNode(node.request(token("")).build());
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -221,21 +221,21 @@ class EnrolmentTest {
 
   private void enrolWith(String token) throws Exception {
     try (var anon = ctl.anonymous()) {
-      anon.controller(30).registerNode(node.request(token).build());
+      anon.controller(120).registerNode(node.request(token).build());
     }
   }
 
   @Test
   void nodeCallsNeedAClientCertificateAndOperatorCallsTheOperatorToken() throws Exception {
     try (var anon = ctl.anonymous()) {
-      assertThatThrownBy(() -> anon.controller(30).heartbeat(HeartbeatRequest.getDefaultInstance()))
+      assertThatThrownBy(() -> anon.controller(120).heartbeat(HeartbeatRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
                 assertThat(e.getStatus().getDescription()).contains("client certificate");
               });
-      assertThatThrownBy(() -> anon.controller(30).listNodes(ListNodesRequest.getDefaultInstance()))
+      assertThatThrownBy(() -> anon.controller(120).listNodes(ListNodesRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
@@ -247,7 +247,7 @@ class EnrolmentTest {
         org.debvisor.controller.client.ControllerConnection.open(
             ctl.target(), ctl.caFile(), "dvo_not-the-token")) {
       assertThatThrownBy(
-              () -> wrong.controller(30).listNodes(ListNodesRequest.getDefaultInstance()))
+              () -> wrong.controller(120).listNodes(ListNodesRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
@@ -276,5 +276,29 @@ class EnrolmentTest {
               "node.register/ok/127.0.0.1",
               "node.revoke/ok/127.0.0.1");
     }
+  }
+
+  @Test
+  void reEnrolmentSupersedesTheOldCertificate() {
+    RegisterNodeResponse first = enrol();
+    var oldKeys = node.keys;
+    node.keys = TestNode.ec("secp256r1");
+    RegisterNodeResponse second = enrol();
+    assertThat(second.getCertificatePem()).isNotEqualTo(first.getCertificatePem());
+
+    assertThat(
+            node.mtls(ctl, second.getCertificatePem())
+                .heartbeat(HeartbeatRequest.getDefaultInstance())
+                .hasHeartbeatInterval())
+        .isTrue();
+    node.keys = oldKeys;
+    var oldStub = node.mtls(ctl, first.getCertificatePem());
+    assertThatThrownBy(() -> oldStub.heartbeat(HeartbeatRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(e.getStatus().getDescription()).contains("superseded");
+            });
   }
 }

@@ -33,7 +33,7 @@ class RateLimitAndRestartTest {
       // Capacity 3, refill 1/s: ten quick calls cannot all pass.
       for (int i = 0; i < 10; i++) {
         try {
-          anon.controller(30).registerNode(RegisterNodeRequest.getDefaultInstance());
+          anon.controller(120).registerNode(RegisterNodeRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
           codes.add(e.getStatus().getCode());
           if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
@@ -70,7 +70,7 @@ class RateLimitAndRestartTest {
       operatorToken = ctl.operatorToken();
       String used = newToken(ctl);
       unusedToken = newToken(ctl);
-      anon.controller(30).registerNode(node.request(used).build());
+      anon.controller(120).registerNode(node.request(used).build());
     }
     assertThat(Files.getPosixFilePermissions(state.resolve("pki/ca.key")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -89,7 +89,7 @@ class RateLimitAndRestartTest {
                   .getHostname())
           .isEqualTo("r1");
       TestNode second = new TestNode("restart-node-2", "r2");
-      var response = anon.controller(30).registerNode(second.request(unusedToken).build());
+      var response = anon.controller(120).registerNode(second.request(unusedToken).build());
       TestNode.certificate(response.getCertificatePem())
           .verify(TestNode.certificate(caPem).getPublicKey());
     }

@@ -56,7 +56,7 @@ public final class RunningController implements AutoCloseable {
 
   /** Stub authenticated as the operator. */
   public ControllerGrpc.ControllerBlockingStub operator() {
-    return operator.controller(30);
+    return operator.controller(120);
   }
 
   /** Stub without any credentials. */

@@ -118,7 +118,7 @@ public final class TestNode implements AutoCloseable {
                       .keyManager(keys.getPrivate(), certificate(certificatePem))
                       .build())
               .build();
-      return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -56,7 +56,7 @@ class TokenRefusalTest {
 
   private StatusRuntimeException refused(RegisterNodeRequest request) {
     try {
-      anonymous.controller(30).registerNode(request);
+      anonymous.controller(120).registerNode(request);
     } catch (StatusRuntimeException e) {
       return e;
     }
@@ -107,7 +107,7 @@ class TokenRefusalTest {
   void reusedTokenIsRefusedAndTheFirstNodeKeepsIt() throws Exception {
     String token = token(3600, "");
     TestNode first = new TestNode("node-first", "n1");
-    anonymous.controller(30).registerNode(first.request(token).build());
+    anonymous.controller(120).registerNode(first.request(token).build());
     List<String> before = inventory();
 
     StatusRuntimeException e = refused(new TestNode("node-second", "n2").request(token).build());
@@ -143,7 +143,7 @@ class TokenRefusalTest {
     assertThat(inventory()).isEqualTo(before);
     assertNodeAbsent("node-forged");
     // The real token is still good.
-    anonymous.controller(30).registerNode(node.request(real).build());
+    anonymous.controller(120).registerNode(node.request(real).build());
   }
 
   @Test
@@ -160,7 +160,7 @@ class TokenRefusalTest {
     assertNodeAbsent("node-wrong-host");
     // The right host can use it.
     anonymous
-        .controller(30)
+        .controller(120)
         .registerNode(new TestNode("node-right", "ceph-7").request(token).build());
   }
 
