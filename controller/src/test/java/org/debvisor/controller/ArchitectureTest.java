@@ -58,7 +58,8 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.debvisor.controller.pki..",
             "org.debvisor.controller.inventory..",
-            "org.debvisor.controller.audit..")
+            "org.debvisor.controller.audit..",
+            "org.debvisor.controller.fleet..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

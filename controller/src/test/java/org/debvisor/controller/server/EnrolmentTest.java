@@ -228,14 +228,16 @@ class EnrolmentTest {
   @Test
   void nodeCallsNeedAClientCertificateAndOperatorCallsTheOperatorToken() throws Exception {
     try (var anon = ctl.anonymous()) {
-      assertThatThrownBy(() -> anon.controller(120).heartbeat(HeartbeatRequest.getDefaultInstance()))
+      assertThatThrownBy(
+              () -> anon.controller(120).heartbeat(HeartbeatRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
                 assertThat(e.getStatus().getDescription()).contains("client certificate");
               });
-      assertThatThrownBy(() -> anon.controller(120).listNodes(ListNodesRequest.getDefaultInstance()))
+      assertThatThrownBy(
+              () -> anon.controller(120).listNodes(ListNodesRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
