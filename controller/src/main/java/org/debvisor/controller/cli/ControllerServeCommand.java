@@ -17,6 +17,7 @@ import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.server.Controller;
 import org.debvisor.controller.server.ControllerSettings;
+import org.debvisor.controller.server.MetricsHttpServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +98,15 @@ public final class ControllerServeCommand implements Callable<Integer> {
   long registerRate;
 
   @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description = {
+        "Serve Prometheus /metrics and /healthz over plain HTTP here (default: off), e.g.",
+        "127.0.0.1:9443."
+      })
+  String metricsListen;
+
+  @Option(
       names = "--cluster",
       paramLabel = "NAME",
       defaultValue = "default",
@@ -114,7 +124,12 @@ public final class ControllerServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     ControllerSettings settings;
+    java.net.InetSocketAddress metricsAddress = null;
     try {
+      if (metricsListen != null) {
+        ControllerConnection.HostPort m = ControllerConnection.HostPort.parse(metricsListen);
+        metricsAddress = new java.net.InetSocketAddress(m.host(), m.port());
+      }
       ControllerConnection.HostPort address = ControllerConnection.HostPort.parse(listen);
       CertificatePolicy policy =
           new CertificatePolicy(
@@ -130,7 +145,10 @@ public final class ControllerServeCommand implements Callable<Integer> {
               .withRegisterLimit(new ControllerSettings.RateLimit(registerBurst, registerRate))
               .withCluster(cluster);
     } catch (IOException | IllegalArgumentException e) {
-      err.println("error: " + (e instanceof IOException ? "--listen: " : "") + e.getMessage());
+      err.println(
+          "error: "
+              + (e instanceof IOException ? "--listen/--metrics-listen: " : "")
+              + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -141,11 +159,29 @@ public final class ControllerServeCommand implements Callable<Integer> {
       err.println("error: cannot start the controller: " + e.getMessage());
       return DebvisorCli.EXIT_FAILURE;
     }
+    MetricsHttpServer metrics = null;
+    if (metricsAddress != null) {
+      try {
+        metrics = new MetricsHttpServer(metricsAddress, registry::scrape);
+      } catch (IOException e) {
+        controller.close();
+        err.println("error: --metrics-listen " + metricsListen + ": " + e.getMessage());
+        return DebvisorCli.EXIT_FAILURE;
+      }
+    }
+    MetricsHttpServer metricsServer = metrics;
     CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop =
+        () -> {
+          if (metricsServer != null) {
+            metricsServer.close();
+          }
+          controller.close();
+        };
     Thread hook =
         new Thread(
             () -> {
-              controller.close();
+              stop.run();
               stopped.countDown();
             },
             "controller-shutdown");
@@ -158,13 +194,21 @@ public final class ControllerServeCommand implements Callable<Integer> {
     out.println("state directory: " + settings.stateDir());
     out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
     out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
+    if (metricsServer != null) {
+      out.println(
+          "metrics:         http://"
+              + metricsServer.address().getHostString()
+              + ":"
+              + metricsServer.address().getPort()
+              + "/metrics");
+    }
     out.flush();
     try {
       stopped.await();
     } catch (InterruptedException e) {
       // Interrupted in process (tests, embedding): stop like on SIGTERM.
       Runtime.getRuntime().removeShutdownHook(hook);
-      controller.close();
+      stop.run();
       Thread.currentThread().interrupt();
     }
     return 0;

@@ -15,7 +15,10 @@ final class DurationOption {
     Matcher m = FORMAT.matcher(value == null ? "" : value);
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
       throw new IllegalArgumentException(
-          option + ": expected a positive number with s, m, h or d, like 15m; got '" + value + "'");
+          option
+              + ": expected a positive number with s, m or h (or d for days), like 15m; got '"
+              + value
+              + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -174,7 +174,9 @@ class ControllerCliTest {
                         "--listen",
                         "127.0.0.1:0",
                         "--server-name",
-                        "ctl.test"));
+                        "ctl.test",
+                        "--metrics-listen",
+                        "127.0.0.1:0"));
     serve.start();
     // Bounded wait for the first start (CA creation) to print its address.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -190,7 +192,9 @@ class ControllerCliTest {
 
     assertThat(serve.isAlive()).isFalse();
     assertThat(code[0]).isZero();
-    assertThat(out.toString()).contains("operator token:  " + other.resolve("operator-token"));
+    assertThat(out.toString())
+        .contains("operator token:  " + other.resolve("operator-token"))
+        .containsPattern("metrics: +http://127\\.0\\.0\\.1:\\d+/metrics");
     assertThat(Files.exists(other.resolve("pki/ca.key"))).isTrue();
     assertThat(Files.exists(other.resolve("controller.db"))).isTrue();
   }
