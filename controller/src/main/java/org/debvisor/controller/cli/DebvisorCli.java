@@ -57,7 +57,8 @@ public final class DebvisorCli {
             .addSubcommand(token)
             .addSubcommand(node)
             .addSubcommand(nodes)
-            .addSubcommand(audit);
+            .addSubcommand(audit)
+            .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     root.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {

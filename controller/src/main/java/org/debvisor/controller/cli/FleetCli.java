@@ -34,6 +34,7 @@ public final class FleetCli {
   }
 
   private static CommandLine configure(CommandLine root) {
+    root.addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     root.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {

@@ -205,4 +205,10 @@ class ControllerCliTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("--listen").contains("HOST:PORT");
   }
+
+  @Test
+  void bashCompletionKnowsTheNewCommands() {
+    assertThat(run("generate-completion")).isZero();
+    assertThat(out.toString()).contains("nodes").contains("revoke").contains("--selector");
+  }
 }
