@@ -15,35 +15,29 @@ final class RpcFailure {
   static int report(StatusRuntimeException e, String target, PrintWriter err) {
     Status status = e.getStatus();
     String description = status.getDescription() == null ? "" : status.getDescription();
-    switch (status.getCode()) {
-      case UNAVAILABLE ->
-          err.println(
-              "error: controller at "
-                  + target
-                  + " is unreachable: "
-                  + description
-                  + (status.getCause() == null ? "" : " (" + rootMessage(status.getCause()) + ")")
-                  + "; check --controller and that `debvisor controller serve` runs");
-      case DEADLINE_EXCEEDED ->
-          err.println(
-              "error: controller at "
-                  + target
-                  + " did not answer in time; retry or raise --timeout");
-      default -> err.println("error: " + status.getCode() + ": " + description);
-    }
-    com.google.rpc.Status details = StatusProto.fromThrowable(e);
-    if (details != null) {
-      for (com.google.protobuf.Any any : details.getDetailsList()) {
-        if (any.is(BadRequest.class)) {
-          try {
-            for (BadRequest.FieldViolation v :
-                any.unpack(BadRequest.class).getFieldViolationsList()) {
-              err.println("  " + v.getField() + ": " + v.getDescription());
-            }
-          } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
-            // Details are a courtesy; the description above already says what was wrong.
-          }
-        }
+    java.util.List<BadRequest.FieldViolation> violations = violations(e);
+    if (!violations.isEmpty()) {
+      // The violations say it all; the description repeats them on one line.
+      err.println("error: " + status.getCode() + ": the controller refused the request:");
+      for (BadRequest.FieldViolation v : violations) {
+        err.println("  " + v.getField() + ": " + v.getDescription());
+      }
+    } else {
+      switch (status.getCode()) {
+        case UNAVAILABLE ->
+            err.println(
+                "error: controller at "
+                    + target
+                    + " is unreachable: "
+                    + description
+                    + (status.getCause() == null ? "" : " (" + rootMessage(status.getCause()) + ")")
+                    + "; check --controller and that `debvisor controller serve` runs");
+        case DEADLINE_EXCEEDED ->
+            err.println(
+                "error: controller at "
+                    + target
+                    + " did not answer in time; retry or raise --timeout");
+        default -> err.println("error: " + status.getCode() + ": " + description);
       }
     }
     return status.getCode() == Status.Code.INVALID_ARGUMENT
@@ -57,5 +51,23 @@ final class RpcFailure {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static java.util.List<BadRequest.FieldViolation> violations(StatusRuntimeException e) {
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    java.util.List<BadRequest.FieldViolation> out = new java.util.ArrayList<>();
+    if (details == null) {
+      return out;
+    }
+    for (com.google.protobuf.Any any : details.getDetailsList()) {
+      if (any.is(BadRequest.class)) {
+        try {
+          out.addAll(any.unpack(BadRequest.class).getFieldViolationsList());
+        } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+          // Details are a courtesy; fall back to the description.
+        }
+      }
+    }
+    return out;
   }
 }
