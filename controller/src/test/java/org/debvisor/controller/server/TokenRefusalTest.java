@@ -179,4 +179,44 @@ class TokenRefusalTest {
               });
     }
   }
+
+  @Test
+  void concurrentUsesOfOneTokenEnrolExactlyOneNode() throws Exception {
+    String token = token(3600, "");
+    int racers = 6;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(racers);
+    try {
+      List<java.util.concurrent.Future<Status.Code>> results = new ArrayList<>();
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < racers; i++) {
+        TestNode node = new TestNode("racer-" + i, "racer-" + i);
+        var request = node.request(token).build();
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    anonymous.controller(120).registerNode(request);
+                    return Status.Code.OK;
+                  } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode();
+                  }
+                }));
+      }
+      go.countDown();
+      List<Status.Code> codes = new ArrayList<>();
+      for (var result : results) {
+        codes.add(result.get(180, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(codes).containsOnlyOnce(Status.Code.OK);
+      assertThat(codes)
+          .filteredOn(c -> c != Status.Code.OK)
+          .containsOnly(Status.Code.UNAUTHENTICATED);
+      assertThat(ctl.operator().listNodes(ListNodesRequest.getDefaultInstance()).getNodesCount())
+          .isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
