@@ -76,19 +76,26 @@ final class CpuFactsReader {
   }
 
   private String model(Map<String, String> first) {
-    for (String key : new String[] {"model name", "Hardware", "Processor", "cpu model"}) {
+    for (String key : new String[] {"model name", "cpu model"}) {
       String value = first.getOrDefault(key, "");
       if (!value.isEmpty()) {
         return value;
       }
     }
-    String board = fs.text("sys/firmware/devicetree/base/model");
-    String implementer = first.getOrDefault("CPU implementer", "");
-    String part = first.getOrDefault("CPU part", "");
-    if (!implementer.isEmpty()) {
-      return ("implementer " + implementer + " part " + part).strip();
+    // arm64 cpuinfo names no model, only the implementer and part numbers.
+    String arm =
+        ArmCores.name(
+            first.getOrDefault("CPU implementer", ""), first.getOrDefault("CPU part", ""));
+    if (!arm.isEmpty()) {
+      return arm;
     }
-    return board;
+    for (String key : new String[] {"Hardware", "Processor"}) {
+      String value = first.getOrDefault(key, "");
+      if (!value.isEmpty()) {
+        return value;
+      }
+    }
+    return fs.text("sys/firmware/devicetree/base/model");
   }
 
   private String virtualization(Map<String, String> first, String arch) {
