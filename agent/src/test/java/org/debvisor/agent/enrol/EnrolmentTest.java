@@ -109,6 +109,10 @@ class EnrolmentTest {
   }
 
   private Agent agent() throws Exception {
+    return agent(false);
+  }
+
+  private Agent agent(boolean background) throws Exception {
     AgentSettings settings =
         new AgentSettings(
             null,
@@ -131,7 +135,11 @@ class EnrolmentTest {
                 .build(),
             List.of(),
             clock,
-            new LinkOptions(facts::get, new SplittableRandom(7), d -> {}, false));
+            new LinkOptions(
+                facts::get,
+                new SplittableRandom(7),
+                background ? Sleeper.real() : d -> {},
+                background));
     agents.add(agent);
     agent.start();
     return agent;
@@ -219,6 +227,25 @@ class EnrolmentTest {
     int port = tlsPorts(agent).get(0);
     assertThat(statusCode(tlsChannel(port, pki.resolve("node.pem"), pki.resolve("node.key"))))
         .isEqualTo(Status.Code.OK);
+  }
+
+  @Test
+  void startedAgentEnrolsInTheBackgroundAndStopsCleanly() throws Exception {
+    Agent agent = agent(true);
+
+    // Waiting for an outcome, bounded; nothing here asserts how long it took.
+    for (int i = 0; i < 300 && controller.heartbeats().isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+
+    assertThat(controller.registrations()).hasSize(1);
+    assertThat(controller.heartbeats()).isNotEmpty();
+    assertThat(tlsPorts(agent)).hasSize(1);
+    agent.close();
+    agents.remove(agent);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
+        .doesNotContain("controller-link");
   }
 
   @Test
