@@ -65,6 +65,7 @@ public final class ControllerLink implements AutoCloseable {
   private Duration renewBefore;
   private Duration interval;
   private boolean renewRequested;
+  private NodeCredentials unsaved;
 
   private volatile boolean closed;
   private Thread thread;
@@ -178,15 +179,37 @@ public final class ControllerLink implements AutoCloseable {
   /** One step: enrol, renew or report. Returns how long to wait before the next step. */
   public Duration runOnce() {
     Instant now = clock.instant();
+    if (unsaved != null) {
+      store(unsaved);
+    }
     Optional<NodeCredentials> current = tls.current();
     if (current.isEmpty() || !current.get().notAfter().isAfter(now)) {
       enrolled.set(0);
       return enrol(current);
     }
-    if (renewRequested || CertificateRenewer.due(current.get(), now, renewBefore)) {
+    boolean renewing = renewRequested || CertificateRenewer.due(current.get(), now, renewBefore);
+    if (renewing) {
       renew();
     }
-    return heartbeat();
+    return heartbeat(renewing);
+  }
+
+  /**
+   * Stores credentials; when the disk refuses, they are used from memory and stored at the next
+   * step (the bootstrap token is spent, so they must not be thrown away).
+   */
+  private void store(NodeCredentials credentials) {
+    try {
+      store.save(credentials);
+      unsaved = null;
+    } catch (IOException e) {
+      unsaved = credentials;
+      log.error(
+          "cannot store the node certificate in {}: {}; serving it from memory and retrying"
+              + " (it is lost if the agent stops before then)",
+          settings.stateDir(),
+          e.getMessage());
+    }
   }
 
   private Duration enrol(Optional<NodeCredentials> expired) {
@@ -204,7 +227,7 @@ public final class ControllerLink implements AutoCloseable {
     }
     try {
       Enroller.Enrolment enrolment = enroller.enrol(node, token, facts.get());
-      store.save(enrolment.credentials());
+      store(enrolment.credentials());
       renewBefore = enrolment.renewBefore();
       if (enrolment.heartbeatInterval() != null) {
         interval = Durations.clamp(enrolment.heartbeatInterval(), MIN_INTERVAL, MAX_INTERVAL);
@@ -225,8 +248,8 @@ public final class ControllerLink implements AutoCloseable {
       return Duration.ZERO;
     } catch (StatusRuntimeException e) {
       enrolmentFailures.increment();
-      reachable.set(refusal(e) || e.getStatus().getCode() != Status.Code.UNAVAILABLE ? 1 : 0);
       if (refusal(e)) {
+        reachable.set(1);
         // The token is never logged; the controller's reason says which check failed.
         log.error(
             "the controller at {} refused the bootstrap token in {}: {}; create a new one with"
@@ -247,7 +270,7 @@ public final class ControllerLink implements AutoCloseable {
   private void renew() {
     try {
       NodeCredentials renewed = renewer.renew(mutualChannel(), node.nodeId());
-      store.save(renewed);
+      store(renewed);
       tls.update(renewed);
       renewRequested = false;
       renewals.increment();
@@ -263,7 +286,11 @@ public final class ControllerLink implements AutoCloseable {
     }
   }
 
-  private Duration heartbeat() {
+  /**
+   * @param renewedThisStep a renewal was just attempted, so a repeated request for one waits for
+   *     the next interval instead of looping
+   */
+  private Duration heartbeat(boolean renewedThisStep) {
     try {
       HeartbeatResponse response = reporter.beat(mutualChannel());
       heartbeats.increment();
@@ -278,7 +305,7 @@ public final class ControllerLink implements AutoCloseable {
       }
       if (response.getRenewCertificate()) {
         renewRequested = true;
-        return Duration.ZERO;
+        return renewedThisStep ? interval : Duration.ZERO;
       }
       return interval;
     } catch (StatusRuntimeException e) {

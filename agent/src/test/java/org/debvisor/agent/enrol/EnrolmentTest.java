@@ -386,17 +386,33 @@ class EnrolmentTest {
   }
 
   @Test
-  void controllerAskingForRenewalIsHonoured() throws Exception {
+  void controllerAskingForRenewalIsHonouredWithoutLooping() throws Exception {
     Agent agent = agent();
     ControllerLink link = link(agent);
     link.runOnce();
     controller.askForRenewal(true);
-    assertThat(link.runOnce()).isEqualTo(Duration.ZERO);
-    controller.askForRenewal(false);
 
-    link.runOnce();
+    assertThat(link.runOnce()).as("renew right away").isEqualTo(Duration.ZERO);
+    assertThat(link.runOnce()).as("renewed; asked again: wait").isEqualTo(Duration.ofSeconds(10));
 
     assertThat(controller.renewals()).containsExactly("node-1");
+  }
+
+  @Test
+  void credentialsTheDiskRefusesAreServedFromMemoryAndStoredLater() throws Exception {
+    Path pki = Files.writeString(dir.resolve("pki"), "a file where the directory should be");
+    Agent agent = agent();
+    ControllerLink link = link(agent);
+
+    assertThat(link.runOnce()).isEqualTo(Duration.ZERO);
+    assertThat(tlsPorts(agent)).hasSize(1);
+    Files.delete(pki);
+    link.runOnce();
+
+    assertThat(pki.resolve("node.key")).exists();
+    assertThat(servedSerial(tlsPorts(agent).get(0)))
+        .isEqualTo(new CredentialStore(pki).load().orElseThrow().serialHex());
+    assertThat(controller.registrations()).hasSize(1);
   }
 
   @Test
