@@ -222,7 +222,7 @@ public final class ControllerLink implements AutoCloseable {
               ? "the node certificate expired at " + expired.get().notAfter()
               : "this node has no certificate yet",
           settings.tokenFile(),
-          settings.retryMax());
+          human(settings.retryMax()));
       return settings.retryMax();
     }
     try {
@@ -257,10 +257,10 @@ public final class ControllerLink implements AutoCloseable {
             settings.address(),
             settings.tokenFile(),
             e.getStatus().getDescription(),
-            settings.retryMax());
+            human(settings.retryMax()));
         return settings.retryMax();
       }
-      return failed("enrol with", e.getStatus().toString());
+      return failed("enrol with", describe(e));
     } catch (IOException e) {
       enrolmentFailures.increment();
       return failed("enrol with", e.getMessage());
@@ -318,12 +318,12 @@ public final class ControllerLink implements AutoCloseable {
             settings.address(),
             tls.current().map(NodeCredentials::serialHex).orElse("?"),
             e.getStatus().getDescription(),
-            settings.retryMax());
+            human(settings.retryMax()));
         return settings.retryMax();
       }
       // A fresh channel next time: a broken one would wait out grpc's own reconnect backoff.
       dropMutualChannel();
-      return failed("report to", e.getStatus().toString());
+      return failed("report to", describe(e));
     }
   }
 
@@ -342,7 +342,7 @@ public final class ControllerLink implements AutoCloseable {
         settings.address(),
         failures,
         why,
-        wait);
+        human(wait));
     return wait;
   }
 
@@ -378,8 +378,32 @@ public final class ControllerLink implements AutoCloseable {
     return code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
   }
 
+  /** e.g. "UNAVAILABLE: io exception (Connection refused: /10.0.0.1:5443)", on one line. */
   private static String describe(Exception e) {
-    return e instanceof StatusRuntimeException s ? s.getStatus().toString() : e.getMessage();
+    if (!(e instanceof StatusRuntimeException s)) {
+      return e.getMessage();
+    }
+    StringBuilder text = new StringBuilder(s.getStatus().getCode().name());
+    if (s.getStatus().getDescription() != null) {
+      text.append(": ").append(s.getStatus().getDescription());
+    }
+    Throwable root = s.getStatus().getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null && root.getMessage() != null) {
+      text.append(" (").append(root.getMessage().lines().findFirst().orElse("")).append(')');
+    }
+    return text.toString();
+  }
+
+  /** e.g. "0.4s", "2m30s". */
+  static String human(Duration d) {
+    if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+    long seconds = d.toSeconds();
+    return (seconds / 60) + "m" + (seconds % 60 == 0 ? "" : (seconds % 60) + "s");
   }
 
   /** Failures in a row since the last successful call (for tests and diagnostics). */
