@@ -10,13 +10,16 @@ import org.debvisor.proto.DiskFacts;
 
 /**
  * Block devices from {@code /sys/block}, without the kernel's virtual ones (loop, ram, zram,
- * device-mapper), with their stable {@code /dev/disk/by-id} name when udev made one.
+ * device-mapper, md, nbd, rbd), with their stable {@code /dev/disk/by-id} name when udev made one.
  */
 final class DiskFactsReader {
 
   private static final String BLOCK = "sys/block";
   private static final String BY_ID = "dev/disk/by-id";
-  private static final List<String> VIRTUAL = List.of("loop", "ram", "zram", "dm-");
+  // Also RAID arrays, network block devices and mapped Ceph images: not disks of this machine,
+  // and they come and go.
+  private static final List<String> VIRTUAL =
+      List.of("loop", "ram", "zram", "dm-", "md", "nbd", "rbd");
   // Vendor-model-serial names first: they say what the disk is; wwn and eui only identify it.
   private static final List<String> BY_ID_PREFERENCE =
       List.of("nvme-", "ata-", "scsi-", "virtio-", "usb-", "mmc-", "wwn-");

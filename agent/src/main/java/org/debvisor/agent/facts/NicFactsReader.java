@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.debvisor.proto.NicFacts;
 
-/** Network interfaces from {@code /sys/class/net}, loopback left out. */
+/**
+ * Network interfaces from {@code /sys/class/net}, loopback left out. Only interfaces backed by a
+ * device are hardware: bridges, bonds, veth and tap interfaces come and go with VMs and containers
+ * and would change the fingerprint all the time. A node with no such interface (a container, a
+ * namespace test node) reports its virtual ones instead.
+ */
 final class NicFactsReader {
 
   private static final String NET = "sys/class/net";
@@ -17,7 +22,8 @@ final class NicFactsReader {
   }
 
   List<NicFacts> read() {
-    List<NicFacts> nics = new ArrayList<>();
+    List<NicFacts> physical = new ArrayList<>();
+    List<NicFacts> virtual = new ArrayList<>();
     for (String name : fs.names(NET)) {
       if (name.equals("lo")) {
         continue;
@@ -28,16 +34,18 @@ final class NicFactsReader {
       String operstate = fs.text(dir.resolve("operstate"));
       boolean carrier = fs.text(dir.resolve("carrier")).equals("1");
       boolean up = operstate.equals("up") || (operstate.equals("unknown") && carrier);
-      nics.add(
-          NicFacts.newBuilder()
-              .setName(name)
-              .setMac(fs.text(dir.resolve("address")))
-              .setSpeedMbps(speed > 0 && speed <= Integer.MAX_VALUE ? (int) speed : 0)
-              .setLinkUp(up)
-              .setDriver(fs.linkName(dir.resolve("device/driver")))
-              .setMtu((int) Math.max(0, Math.min(fs.number(dir.resolve("mtu"), 0), 1 << 30)))
-              .build());
+      boolean hasDevice = java.nio.file.Files.exists(dir.resolve("device"));
+      (hasDevice ? physical : virtual)
+          .add(
+              NicFacts.newBuilder()
+                  .setName(name)
+                  .setMac(fs.text(dir.resolve("address")))
+                  .setSpeedMbps(speed > 0 && speed <= Integer.MAX_VALUE ? (int) speed : 0)
+                  .setLinkUp(up)
+                  .setDriver(fs.linkName(dir.resolve("device/driver")))
+                  .setMtu((int) Math.max(0, Math.min(fs.number(dir.resolve("mtu"), 0), 1 << 30)))
+                  .build());
     }
-    return nics;
+    return physical.isEmpty() ? virtual : physical;
   }
 }

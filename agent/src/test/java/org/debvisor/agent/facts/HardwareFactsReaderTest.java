@@ -134,6 +134,19 @@ class HardwareFactsReaderTest {
   }
 
   @Test
+  void aNodeWithOnlyVirtualInterfacesReportsThem() throws Exception {
+    Path root = FixtureTree.materialise("server-2s", dir);
+    Files.delete(root.resolve("sys/devices/pci0000:00/0000:00:1f.6/net/eno1/device"));
+    Files.delete(root.resolve("sys/devices/pci0000:00/0000:00:1f.6/net/eno2/device"));
+
+    HardwareFacts facts = new HardwareFactsReader(root, "amd64").read();
+
+    assertThat(facts.getNicsList())
+        .extracting(NicFacts::getName)
+        .containsExactly("eno1", "eno2", "veth0a1b");
+  }
+
+  @Test
   void withoutKvmAnArm64BoardReportsNoVirtualisation() throws Exception {
     Path root = FixtureTree.materialise("arm64-board", dir);
     Files.delete(root.resolve("dev/kvm"));
