@@ -22,30 +22,34 @@ final class NicFactsReader {
   }
 
   List<NicFacts> read() {
-    List<NicFacts> physical = new ArrayList<>();
-    List<NicFacts> virtual = new ArrayList<>();
+    List<String> physical = new ArrayList<>();
+    List<String> virtual = new ArrayList<>();
     for (String name : fs.names(NET)) {
-      if (name.equals("lo")) {
-        continue;
+      if (!name.equals("lo")) {
+        (fs.exists(NET + "/" + name + "/device") ? physical : virtual).add(name);
       }
-      Path dir = fs.path(NET).resolve(name);
-      // The kernel answers EINVAL for speed without link and -1 when the driver does not know.
-      long speed = fs.number(dir.resolve("speed"), 0);
-      String operstate = fs.text(dir.resolve("operstate"));
-      boolean carrier = fs.text(dir.resolve("carrier")).equals("1");
-      boolean up = operstate.equals("up") || (operstate.equals("unknown") && carrier);
-      boolean hasDevice = java.nio.file.Files.exists(dir.resolve("device"));
-      (hasDevice ? physical : virtual)
-          .add(
-              NicFacts.newBuilder()
-                  .setName(name)
-                  .setMac(fs.text(dir.resolve("address")))
-                  .setSpeedMbps(speed > 0 && speed <= Integer.MAX_VALUE ? (int) speed : 0)
-                  .setLinkUp(up)
-                  .setDriver(fs.linkName(dir.resolve("device/driver")))
-                  .setMtu((int) Math.max(0, Math.min(fs.number(dir.resolve("mtu"), 0), 1 << 30)))
-                  .build());
     }
-    return physical.isEmpty() ? virtual : physical;
+    List<NicFacts> nics = new ArrayList<>();
+    for (String name : physical.isEmpty() ? virtual : physical) {
+      nics.add(read(name));
+    }
+    return nics;
+  }
+
+  private NicFacts read(String name) {
+    Path dir = fs.path(NET).resolve(name);
+    // The kernel answers EINVAL for speed without link and -1 when the driver does not know.
+    long speed = fs.number(dir.resolve("speed"), 0);
+    String operstate = fs.text(dir.resolve("operstate"));
+    boolean carrier = fs.text(dir.resolve("carrier")).equals("1");
+    boolean up = operstate.equals("up") || (operstate.equals("unknown") && carrier);
+    return NicFacts.newBuilder()
+        .setName(name)
+        .setMac(fs.text(dir.resolve("address")))
+        .setSpeedMbps(speed > 0 && speed <= Integer.MAX_VALUE ? (int) speed : 0)
+        .setLinkUp(up)
+        .setDriver(fs.linkName(dir.resolve("device/driver")))
+        .setMtu((int) Math.max(0, Math.min(fs.number(dir.resolve("mtu"), 0), 1 << 30)))
+        .build();
   }
 }

@@ -461,6 +461,33 @@ class EnrolmentTest {
   }
 
   @Test
+  void revokedNodeRetriesAtTheCapAndKeepsServing() throws Exception {
+    Agent agent = agent();
+    ControllerLink link = link(agent);
+    link.runOnce();
+    controller.revokeAll();
+
+    assertThat(link.runOnce()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(statusCode(loopback(agent))).isEqualTo(Status.Code.OK);
+    assertThat(scrape(agent)).contains("debvisor_agent_heartbeat_failures_total 1.0");
+  }
+
+  @Test
+  void expiredCertificateEnrolsAgainWithAFreshToken() throws Exception {
+    Agent agent = agent();
+    ControllerLink link = link(agent);
+    link.runOnce();
+    clock.advance(Duration.ofDays(2));
+
+    assertThat(link.runOnce()).as("old token is spent").isEqualTo(Duration.ofMinutes(5));
+    Files.writeString(tokenFile, controller.createToken());
+    assertThat(link.runOnce()).isEqualTo(Duration.ZERO);
+
+    assertThat(controller.registrations()).hasSize(2);
+    assertThat(scrape(agent)).contains("debvisor_agent_enrolled 1.0");
+  }
+
+  @Test
   void missingTokenWithoutCertificateWaitsAtTheCap() throws Exception {
     Files.delete(tokenFile);
     Agent agent = agent();

@@ -76,6 +76,7 @@ public final class TestController implements AutoCloseable {
   private volatile Duration certificateLifetime = Duration.ofDays(1);
   private volatile com.google.protobuf.Duration renewBefore;
   private volatile boolean askForRenewal;
+  private volatile boolean revoked;
   private Server server;
   private int port;
 
@@ -151,6 +152,11 @@ public final class TestController implements AutoCloseable {
   public void renewBefore(Duration window) {
     this.renewBefore =
         com.google.protobuf.Duration.newBuilder().setSeconds(window.getSeconds()).build();
+  }
+
+  /** Refuses every node certificate from now on, as after {@code debvisor node revoke}. */
+  public void revokeAll() {
+    this.revoked = true;
   }
 
   public void askForRenewal(boolean ask) {
@@ -305,6 +311,13 @@ public final class TestController implements AutoCloseable {
         out.onError(
             Status.UNAUTHENTICATED
                 .withDescription("client certificate needed")
+                .asRuntimeException());
+        return;
+      }
+      if (revoked) {
+        out.onError(
+            Status.PERMISSION_DENIED
+                .withDescription("node " + clientName() + " is revoked")
                 .asRuntimeException());
         return;
       }
