@@ -18,6 +18,10 @@ import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.config.HealthGateRunner;
 import org.debvisor.agent.config.ProcessRunner;
 import org.debvisor.agent.config.ServiceReloader;
+import org.debvisor.agent.enrol.AdvertisedAddress;
+import org.debvisor.agent.enrol.ControllerLink;
+import org.debvisor.agent.enrol.LinkOptions;
+import org.debvisor.agent.enrol.NodeDescription;
 import org.debvisor.agent.http.OpsHttpServer;
 import org.debvisor.agent.metrics.AgentMetrics;
 import org.debvisor.agent.report.StatusBoard;
@@ -26,6 +30,7 @@ import org.debvisor.agent.server.NodeService;
 import org.debvisor.agent.server.ServerInterceptors;
 import org.debvisor.agent.settings.AgentSettings;
 import org.debvisor.agent.settings.ListenAddress;
+import org.debvisor.agent.tls.NodeTls;
 import org.debvisor.proto.NodeIdentity;
 import org.debvisor.proto.Subsystem;
 import org.slf4j.Logger;
@@ -57,6 +62,8 @@ public final class Agent implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final ControllerLink link;
+  private final LinkOptions linkOptions;
   private OpsHttpServer http;
   private volatile boolean serving;
 
@@ -68,7 +75,22 @@ public final class Agent implements AutoCloseable {
   public Agent(
       AgentSettings settings, NodeIdentity identity, List<Collector> collectors, Clock clock)
       throws IOException {
+    this(settings, identity, collectors, clock, LinkOptions.production());
+  }
+
+  /**
+   * Builds an agent whose controller link (used when controller.address is set) reads facts and
+   * waits as {@code linkOptions} say.
+   */
+  public Agent(
+      AgentSettings settings,
+      NodeIdentity identity,
+      List<Collector> collectors,
+      Clock clock,
+      LinkOptions linkOptions)
+      throws IOException {
     this.settings = settings;
+    this.linkOptions = linkOptions;
     List<Subsystem> order = collectors.stream().map(Collector::subsystem).sorted().toList();
     this.board = new StatusBoard(identity, order, clock);
     metrics.watch(board, order);
@@ -89,9 +111,34 @@ public final class Agent implements AutoCloseable {
         List.of(
             new NodeService(
                 board, timer, settings.grpc().watchHeartbeat(), updater, store, configExecutor));
+    NodeTls nodeTls = settings.controller().enabled() ? new NodeTls() : null;
     this.grpc =
         new AgentGrpcServer(
-            settings.grpc(), services, ServerInterceptors.forAgent(settings, metrics.registry()));
+            settings.grpc(),
+            services,
+            ServerInterceptors.forAgent(settings, metrics.registry()),
+            nodeTls);
+    this.link =
+        nodeTls == null
+            ? null
+            : new ControllerLink(
+                settings.controller(),
+                new NodeDescription(
+                    identity.getNodeId(),
+                    identity.getHostname(),
+                    settings.controller().profile(),
+                    AdvertisedAddress.of(
+                        settings.controller().advertiseAddress(),
+                        settings.grpc().listen(),
+                        identity.getHostname()),
+                    identity.getAgentVersion()),
+                nodeTls,
+                board::current,
+                linkOptions.facts(),
+                metrics.registry(),
+                clock,
+                linkOptions.random(),
+                linkOptions.sleeper());
   }
 
   /** Starts collecting, then serving; on failure everything started so far is stopped. */
@@ -108,7 +155,15 @@ public final class Agent implements AutoCloseable {
                 this::notReadyReason);
         http.start();
       }
+      if (link != null) {
+        // A certificate from an earlier enrolment is served from the start.
+        link.loadStored();
+      }
       grpc.start();
+      if (link != null && linkOptions.background()) {
+        // Enrolment and heartbeats never hold up serving: they run on their own thread.
+        link.start();
+      }
       serving = true;
       log.info("agent started; node {}", board.current().getNode().getNodeId());
     } catch (IOException | RuntimeException e) {
@@ -139,9 +194,17 @@ public final class Agent implements AutoCloseable {
     return Optional.ofNullable(http).map(OpsHttpServer::address);
   }
 
+  /** The link to the controller, when controller.address is set. */
+  public Optional<ControllerLink> controllerLink() {
+    return Optional.ofNullable(link);
+  }
+
   @Override
   public void close() {
     serving = false;
+    if (link != null) {
+      link.close();
+    }
     grpc.close();
     configExecutor.shutdown();
     if (http != null) {

@@ -52,6 +52,36 @@ class AgentMainTest {
   }
 
   @Test
+  void checkConfigAcceptsEnrolmentOnANodeAddressWithoutTlsFiles() throws IOException {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "pinned CA");
+    Path config =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            "grpc:\n  listen: [\"127.0.0.1:5000\", \"10.0.0.5:5000\"]\n"
+                + "controller:\n  address: ctl:5443\n  caFile: "
+                + ca
+                + "\n");
+
+    Run run = run("--config", config.toString(), "--check-config");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("is valid");
+  }
+
+  @Test
+  void checkConfigNamesAMissingPinnedControllerCa() throws IOException {
+    Path config =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            "controller:\n  address: ctl:5443\n  caFile: " + dir.resolve("missing.pem") + "\n");
+
+    Run run = run("--config", config.toString(), "--check-config");
+
+    assertThat(run.exit()).isEqualTo(AgentMain.EXIT_BAD_CONFIG);
+    assertThat(run.err()).contains("controller.caFile", "missing.pem does not exist");
+  }
+
+  @Test
   void unknownOptionExitsTwoWithUsage() {
     Run run = run("--frobnicate");
 

@@ -113,4 +113,38 @@ class ArchitectureTest {
             "org.debvisor.agent.metrics..")
         .check(classes);
   }
+
+  @Test
+  void enrolmentAndServingMeetOnlyInTheTlsIdentity() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("org.debvisor.agent.server..", "org.debvisor.agent.tls..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.debvisor.agent.enrol..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAnyPackage("org.debvisor.agent.enrol..", "org.debvisor.agent.tls..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.agent.server..", "org.debvisor.agent.collect..")
+        .check(classes);
+  }
+
+  @Test
+  void factsReadTheMachineAndNothingElse() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.agent.facts..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.agent.server..",
+            "org.debvisor.agent.enrol..",
+            "org.debvisor.agent.tls..",
+            "org.debvisor.agent.collect..",
+            "org.debvisor.agent.http..")
+        .check(classes);
+  }
 }

@@ -49,4 +49,63 @@ class ArchitectureTest {
         .resideInAnyPackage("org.debvisor.controller.cli..", "picocli..")
         .check(classes);
   }
+
+  @Test
+  void controllerCoreIsLayered() {
+    // pki, inventory and audit are the bottom: they know neither gRPC nor the layers above.
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "org.debvisor.controller.pki..",
+            "org.debvisor.controller.inventory..",
+            "org.debvisor.controller.audit..",
+            "org.debvisor.controller.fleet..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.server..",
+            "org.debvisor.controller.client..",
+            "org.debvisor.controller.cli..",
+            "io.grpc..",
+            "picocli..")
+        .check(classes);
+    // The audit log stands alone: it takes a JDBC connection, whoever owns the transaction.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.audit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.controller.pki..", "org.debvisor.controller.inventory..")
+        .check(classes);
+    // The server is used by the CLI, never the other way round; the client is for callers.
+    noClasses()
+        .that()
+        .resideInAnyPackage("org.debvisor.controller.server..", "org.debvisor.controller.client..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.controller.cli..", "picocli..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.debvisor.controller.client..")
+        .check(classes);
+  }
+
+  @Test
+  void sqlLivesInTheRepositories() {
+    // SQL only in inventory (repositories, Database) and audit (its own table). The server holds
+    // a Connection only as the handle of the transaction it passes to them.
+    noClasses()
+        .that()
+        .resideInAnyPackage("org.debvisor.controller.server..", "org.debvisor.controller.pki..")
+        .should()
+        .dependOnClassesThat()
+        .haveNameMatching(
+            "java\\.sql\\.(PreparedStatement|Statement|CallableStatement|ResultSet|DriverManager)"
+                + "|org\\.sqlite\\..*|org\\.flywaydb\\..*")
+        .check(classes);
+  }
 }

@@ -36,7 +36,7 @@ public final class NodeIdentityReader {
   }
 
   /** Maps the JVM's {@code os.arch} to Debian's architecture names. */
-  static String debianArch(String jvmArch) {
+  public static String debianArch(String jvmArch) {
     return switch (jvmArch.toLowerCase(Locale.ROOT)) {
       case "amd64", "x86_64" -> "amd64";
       case "aarch64", "arm64" -> "arm64";

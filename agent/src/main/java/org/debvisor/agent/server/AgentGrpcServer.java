@@ -26,13 +26,17 @@ import java.util.concurrent.TimeUnit;
 import org.debvisor.agent.settings.GrpcSettings;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agent.settings.TlsSettings;
+import org.debvisor.agent.tls.NodeTls;
 import org.debvisor.proto.NodeGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's gRPC endpoint: plaintext on loopback addresses, TLS (mTLS when a client CA is set) on
- * every other address, with health and server reflection (v1 and v1alpha) beside the services.
+ * The agent's gRPC endpoint: plaintext on loopback addresses, TLS on every other address, with
+ * health and server reflection (v1 and v1alpha) beside the services. TLS uses the grpc.tls files
+ * when configured (mTLS when a client CA is set); otherwise the certificate issued at enrolment,
+ * always with client certificates required from the controller's CA, served from the moment the
+ * node has one and renewed in place.
  */
 public final class AgentGrpcServer implements AutoCloseable {
 
@@ -43,11 +47,27 @@ public final class AgentGrpcServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-  private final List<Server> servers = new ArrayList<>();
+  private final List<Server> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final NodeTls nodeTls;
+  private final List<SocketAddress> deferred = new ArrayList<>();
+  private boolean closed;
 
   public AgentGrpcServer(
       GrpcSettings settings, List<BindableService> services, List<ServerInterceptor> interceptors) {
+    this(settings, services, interceptors, null);
+  }
+
+  /**
+   * @param nodeTls the enrolment identity for non-loopback addresses when grpc.tls is not
+   *     configured; null when the agent does not enrol
+   */
+  public AgentGrpcServer(
+      GrpcSettings settings,
+      List<BindableService> services,
+      List<ServerInterceptor> interceptors,
+      NodeTls nodeTls) {
     this.settings = settings;
+    this.nodeTls = nodeTls;
     List<ServerServiceDefinition> all = new ArrayList<>();
     for (BindableService service : services) {
       all.add(ServerInterceptors.intercept(service, interceptors));
@@ -73,14 +93,15 @@ public final class AgentGrpcServer implements AutoCloseable {
       ListenAddress address = ListenAddress.parse(text);
       (address.isLoopback() ? plain : secure).add(address.resolve());
     }
-    // Settings validation already refused non-loopback addresses without TLS. Load the TLS
-    // material before binding anything, so a bad key leaves no half-started server behind.
-    SslContext ssl = secure.isEmpty() ? null : sslContext(settings.tls());
+    // Settings validation already refused non-loopback addresses without TLS or enrolment. Load
+    // the TLS material before binding anything, so a bad key leaves no half-started server behind.
+    boolean fromFiles = settings.tls().configured() || nodeTls == null;
+    SslContext ssl = secure.isEmpty() || !fromFiles ? null : sslContext(settings.tls());
     try {
       if (!plain.isEmpty()) {
         servers.add(build(plain, null).start());
       }
-      if (!secure.isEmpty()) {
+      if (!secure.isEmpty() && fromFiles) {
         servers.add(build(secure, ssl).start());
       }
     } catch (IOException e) {
@@ -91,6 +112,41 @@ public final class AgentGrpcServer implements AutoCloseable {
     health.setStatus(
         NodeGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     log.info("gRPC listening on {} (plaintext: {}, TLS: {})", boundAddresses(), plain, secure);
+    if (!secure.isEmpty() && !fromFiles) {
+      synchronized (this) {
+        deferred.addAll(secure);
+      }
+      nodeTls.onUpdate(c -> serveEnrolled());
+      if (nodeTls.current().isPresent()) {
+        serveEnrolled();
+      } else {
+        log.info("TLS on {} starts once this node has enrolled with the controller", secure);
+      }
+    }
+  }
+
+  /**
+   * Starts the mTLS listener on the non-loopback addresses with the enrolment certificate; does
+   * nothing when it already runs. Later renewals need no restart: each handshake asks {@link
+   * NodeTls} for the current certificate.
+   */
+  private synchronized void serveEnrolled() {
+    if (closed || deferred.isEmpty()) {
+      return;
+    }
+    try {
+      SslContext ssl =
+          GrpcSslContexts.configure(SslContextBuilder.forServer(nodeTls.keyManager()))
+              .trustManager(nodeTls.trustManager())
+              .clientAuth(ClientAuth.REQUIRE)
+              .build();
+      servers.add(build(deferred, ssl).start());
+      log.info("gRPC mutual TLS with the enrolment certificate on {}", deferred);
+      deferred.clear();
+    } catch (IOException | RuntimeException e) {
+      log.error(
+          "cannot serve mutual TLS on {}: {}; only loopback is served", deferred, rootMessage(e));
+    }
   }
 
   private Server build(List<SocketAddress> addresses, SslContext ssl) {
@@ -157,6 +213,9 @@ public final class AgentGrpcServer implements AutoCloseable {
   /** Marks health NOT_SERVING, then stops accepting and waits briefly for calls in flight. */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
     health.enterTerminalState();
     for (Server server : servers) {
       server.shutdown();

@@ -9,7 +9,8 @@ public record AgentSettings(
     LoggingSettings logging,
     ConfigSettings config,
     AuthSettings auth,
-    RateLimitSettings rateLimits) {
+    RateLimitSettings rateLimits,
+    ControllerSettings controller) {
 
   public AgentSettings {
     node = node == null ? new NodeSettings(null, null) : node;
@@ -20,20 +21,34 @@ public record AgentSettings(
     config = config == null ? ConfigSettings.defaults() : config;
     auth = auth == null ? new AuthSettings(null, null) : auth;
     rateLimits = rateLimits == null ? new RateLimitSettings(null, null, null, null) : rateLimits;
+    controller = controller == null ? ControllerSettings.defaults() : controller;
   }
 
-  /** Settings with defaults for configuration updates, authorisation and rate limits. */
+  /** Settings without enrolment (no controller). */
+  public AgentSettings(
+      NodeSettings node,
+      GrpcSettings grpc,
+      HttpSettings http,
+      CollectorsSettings collectors,
+      LoggingSettings logging,
+      ConfigSettings config,
+      AuthSettings auth,
+      RateLimitSettings rateLimits) {
+    this(node, grpc, http, collectors, logging, config, auth, rateLimits, null);
+  }
+
+  /** Settings with defaults for configuration updates, authorisation, rate limits, controller. */
   public AgentSettings(
       NodeSettings node,
       GrpcSettings grpc,
       HttpSettings http,
       CollectorsSettings collectors,
       LoggingSettings logging) {
-    this(node, grpc, http, collectors, logging, null, null, null);
+    this(node, grpc, http, collectors, logging, null, null, null, null);
   }
 
   /** The settings an agent runs with when the file says nothing. */
   public static AgentSettings defaults() {
-    return new AgentSettings(null, null, null, null, null, null, null, null);
+    return new AgentSettings(null, null, null, null, null, null, null, null, null);
   }
 }

@@ -6,12 +6,18 @@ import java.util.List;
  * Who may change this node's configuration.
  *
  * @param tokens operators' bearer tokens, stored as SHA-256 hashes
- * @param controllerNames certificate common names of controllers allowed over mutual TLS
+ * @param controllerNames certificate common names of controllers allowed over mutual TLS; by
+ *     default {@value #DEFAULT_CONTROLLER_NAME}, the name the DebVisor controller's client
+ *     certificate has
  */
 public record AuthSettings(List<TokenSettings> tokens, List<String> controllerNames) {
+
+  public static final String DEFAULT_CONTROLLER_NAME = "debvisor-controller";
+
   public AuthSettings {
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
-    controllerNames = controllerNames == null ? List.of() : List.copyOf(controllerNames);
+    controllerNames =
+        controllerNames == null ? List.of(DEFAULT_CONTROLLER_NAME) : List.copyOf(controllerNames);
   }
 
   /**

@@ -7,19 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Checks the rules that a YAML schema cannot express: ranges, files, TLS on non-loopback. */
+/**
+ * Checks the rules that a YAML schema cannot express: ranges, files, TLS (configured or from
+ * enrolment) on non-loopback addresses.
+ */
 final class SettingsValidator {
 
   private static final int MIN_MESSAGE_BYTES = 1024;
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  private static final Set<String> PROFILES = Set.of("", "ceph", "hypervisor", "k8s");
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
   private final List<SettingsProblem> problems = new ArrayList<>();
 
   List<SettingsProblem> validate(AgentSettings s) {
     problems.clear();
-    grpc(s.grpc());
+    grpc(s.grpc(), s.controller().enabled());
     http(s.http());
+    controller(s.controller());
     CollectorsSettings c = s.collectors();
     schedule("collectors.ceph", c.ceph().interval(), c.ceph().timeout());
     positive("collectors.ceph.connectTimeout", c.ceph().connectTimeout());
@@ -61,7 +66,7 @@ final class SettingsValidator {
     return List.copyOf(problems);
   }
 
-  private void grpc(GrpcSettings grpc) {
+  private void grpc(GrpcSettings grpc, boolean enrols) {
     if (grpc.listen().isEmpty()) {
       add("grpc.listen", "needs at least one address, e.g. 127.0.0.1:5000");
     }
@@ -74,12 +79,13 @@ final class SettingsValidator {
         add(key, e.getMessage());
         continue;
       }
-      if (!address.isLoopback() && !grpc.tls().configured()) {
+      if (!address.isLoopback() && !grpc.tls().configured() && !enrols) {
         add(
             key,
             address
                 + " is not a loopback address and plaintext is only allowed on loopback;"
-                + " set grpc.tls.certFile and grpc.tls.keyFile, or listen on 127.0.0.1");
+                + " set grpc.tls.certFile and grpc.tls.keyFile, set controller.address to serve"
+                + " the certificate issued at enrolment, or listen on 127.0.0.1");
       }
     }
     TlsSettings tls = grpc.tls();
@@ -101,6 +107,48 @@ final class SettingsValidator {
     if (grpc.watchHeartbeat().compareTo(Duration.ofSeconds(1)) < 0
         || grpc.watchHeartbeat().compareTo(Duration.ofHours(1)) > 0) {
       add("grpc.watchHeartbeat", "must be from 1s to 1h");
+    }
+  }
+
+  private void controller(ControllerSettings c) {
+    if (!c.enabled()) {
+      return;
+    }
+    try {
+      ListenAddress.parse(c.address());
+    } catch (IllegalArgumentException e) {
+      add("controller.address", e.getMessage() + "; or \"\" to run without a controller");
+    }
+    if (!Files.isReadable(c.caFile())) {
+      add(
+          "controller.caFile",
+          c.caFile()
+              + " does not exist or cannot be read; copy the controller's CA certificate there"
+              + " (the agent trusts no other authority when it enrols)");
+    }
+    if (!c.stateDir().isAbsolute()) {
+      add("controller.stateDir", "must be an absolute path");
+    }
+    if (!c.tokenFile().isAbsolute()) {
+      add("controller.tokenFile", "must be an absolute path");
+    }
+    if (!c.advertiseAddress().isEmpty()) {
+      try {
+        ListenAddress.parse(c.advertiseAddress());
+      } catch (IllegalArgumentException e) {
+        add("controller.advertiseAddress", e.getMessage() + "; or \"\" to derive it");
+      }
+    }
+    if (c.heartbeatInterval().compareTo(Duration.ofSeconds(1)) < 0
+        || c.heartbeatInterval().compareTo(Duration.ofHours(1)) > 0) {
+      add("controller.heartbeatInterval", "must be from 1s to 1h");
+    }
+    if (c.retryMax().compareTo(Duration.ofSeconds(1)) < 0
+        || c.retryMax().compareTo(Duration.ofHours(24)) > 0) {
+      add("controller.retryMax", "must be from 1s to 24h");
+    }
+    if (!PROFILES.contains(c.profile())) {
+      add("controller.profile", "must be ceph, hypervisor, k8s or \"\", not '" + c.profile() + "'");
     }
   }
 

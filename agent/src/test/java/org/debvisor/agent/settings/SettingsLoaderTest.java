@@ -211,4 +211,73 @@ class SettingsLoaderTest {
     assertThatThrownBy(() -> ListenAddress.parse("127.0.0.1:70000"))
         .hasMessageContaining("port must be from 1 to 65535");
   }
+
+  @Test
+  void controllerSectionDefaultsToNoEnrolment() throws Exception {
+    AgentSettings s = new SettingsLoader().load(write(""));
+
+    assertThat(s.controller()).isEqualTo(ControllerSettings.defaults());
+    assertThat(s.controller().enabled()).isFalse();
+    assertThat(s.controller().stateDir()).isEqualTo(Path.of("/var/lib/debvisor/pki"));
+    assertThat(s.controller().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.controller().retryMax()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.auth().controllerNames()).containsExactly("debvisor-controller");
+  }
+
+  @Test
+  void withAControllerNonLoopbackAddressesNeedNoTlsFiles() throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "pinned");
+    AgentSettings s =
+        new SettingsLoader()
+            .load(
+                write(
+                    "grpc:\n  listen: [\"127.0.0.1:5000\", \"10.0.0.5:5000\"]\n"
+                        + "controller:\n  address: ctl.example:5443\n  caFile: "
+                        + ca
+                        + "\n  profile: ceph\n  heartbeatInterval: 30s\n"));
+
+    assertThat(s.controller().enabled()).isTrue();
+    assertThat(s.controller().address()).isEqualTo("ctl.example:5443");
+    assertThat(s.controller().heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.grpc().tls().configured()).isFalse();
+  }
+
+  @Test
+  void badControllerSettingsAreEachNamed() throws Exception {
+    SettingsException e =
+        failure(
+            """
+            controller:
+              address: "ctl.example"
+              caFile: /nonexistent/ca.pem
+              stateDir: relative/pki
+              advertiseAddress: "no-port"
+              heartbeatInterval: 500ms
+              retryMax: 48h
+              profile: storage
+            """);
+
+    assertThat(e.problems())
+        .extracting(SettingsProblem::key)
+        .containsExactlyInAnyOrder(
+            "controller.address",
+            "controller.caFile",
+            "controller.stateDir",
+            "controller.advertiseAddress",
+            "controller.heartbeatInterval",
+            "controller.retryMax",
+            "controller.profile");
+    assertThat(e.getMessage())
+        .contains("/nonexistent/ca.pem does not exist")
+        .contains("must be ceph, hypervisor, k8s")
+        .contains("is not host:port");
+  }
+
+  @Test
+  void withoutAControllerThePinnedCaIsNotRequired() throws Exception {
+    AgentSettings s =
+        new SettingsLoader().load(write("controller:\n  caFile: /nonexistent/ca.pem\n"));
+
+    assertThat(s.controller().enabled()).isFalse();
+  }
 }

@@ -1,6 +1,7 @@
 package org.debvisor.controller.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Builds the {@code debvisor} command tree; used by the main class and by tests in process. */
@@ -19,6 +20,14 @@ public final class DebvisorCli {
    *     may be null
    */
   public static CommandLine create(Path jarLocation) {
+    return create(jarLocation, System.getenv());
+  }
+
+  /**
+   * @param env environment the commands read defaults from (DEBVISOR_STATE_DIR,
+   *     DEBVISOR_CONTROLLER, DEBVISOR_TOKEN); tests pass their own
+   */
+  public static CommandLine create(Path jarLocation, Map<String, String> env) {
     PreseedDataLocator locator = new PreseedDataLocator(jarLocation);
     CommandLine preseed =
         new CommandLine(new PreseedCommand())
@@ -29,11 +38,29 @@ public final class DebvisorCli {
             .addSubcommand(new IsoBuildCommand(locator))
             .addSubcommand(new IsoPreflightCommand())
             .addSubcommand(new IsoTestCommand());
+    CommandLine controller =
+        new CommandLine(new ControllerCommand()).addSubcommand(new ControllerServeCommand(env));
+    CommandLine token =
+        new CommandLine(new TokenCommand()).addSubcommand(new TokenCreateCommand(env));
+    CommandLine node = new CommandLine(new NodeCommand()).addSubcommand(new NodeRevokeCommand(env));
+    CommandLine nodes =
+        new CommandLine(new NodesCommand())
+            .addSubcommand(new NodesListCommand(env))
+            .addSubcommand(new NodesShowCommand(env));
+    CommandLine audit =
+        new CommandLine(new AuditCommand()).addSubcommand(new AuditVerifyCommand(env));
     CommandLine root =
         new CommandLine(new DebvisorCommand())
             .addSubcommand(preseed)
             .addSubcommand(iso)
-            .addSubcommand(new ProvisionNodeCommand(locator));
+            .addSubcommand(controller)
+            .addSubcommand(token)
+            .addSubcommand(node)
+            .addSubcommand(nodes)
+            .addSubcommand(audit)
+            .addSubcommand(new ProvisionNodeCommand(locator))
+            .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
+    root.setCaseInsensitiveEnumValuesAllowed(true);
     return withErrorHandler(root);
   }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "debvisor",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "DebVisor controller: build node installs (more commands to come).",
+    description = "DebVisor controller: build node installs, run the controller, manage the fleet.",
     subcommandsRepeatable = false,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:invalid input or arguments"})

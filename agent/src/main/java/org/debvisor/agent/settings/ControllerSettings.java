@@ -1,0 +1,52 @@
+package org.debvisor.agent.settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Enrolment with the DebVisor controller and reporting to it.
+ *
+ * @param address controller {@code host:port}; empty means the agent does not enrol
+ * @param caFile the controller's CA certificate (PEM), pinned at provisioning time; the only
+ *     authority the agent trusts when it enrols
+ * @param tokenFile single-use bootstrap token; needed only until the node has a certificate
+ * @param stateDir where the node's key ({@code node.key}, 0600), certificate ({@code node.pem}) and
+ *     the controller's CA bundle ({@code ca.pem}) are kept
+ * @param advertiseAddress {@code host:port} the controller should use to reach this agent; empty
+ *     means the first non-loopback {@code grpc.listen} address (a wildcard host is replaced by the
+ *     hostname)
+ * @param heartbeatInterval how often the agent reports when the controller does not say otherwise
+ * @param retryMax longest wait between attempts while the controller is unreachable or refuses
+ * @param profile role profile the node was provisioned with: ceph, hypervisor, k8s or empty
+ */
+public record ControllerSettings(
+    String address,
+    Path caFile,
+    Path tokenFile,
+    Path stateDir,
+    String advertiseAddress,
+    Duration heartbeatInterval,
+    Duration retryMax,
+    String profile) {
+
+  public ControllerSettings {
+    address = address == null ? "" : address.strip();
+    caFile = caFile == null ? Path.of("/etc/debvisor/controller-ca.pem") : caFile;
+    tokenFile = tokenFile == null ? Path.of("/etc/debvisor/bootstrap-token") : tokenFile;
+    stateDir = stateDir == null ? Path.of("/var/lib/debvisor/pki") : stateDir;
+    advertiseAddress = advertiseAddress == null ? "" : advertiseAddress.strip();
+    heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(10) : heartbeatInterval;
+    retryMax = retryMax == null ? Duration.ofMinutes(5) : retryMax;
+    profile = profile == null ? "" : profile.strip();
+  }
+
+  /** No enrolment: every key at its default. */
+  public static ControllerSettings defaults() {
+    return new ControllerSettings(null, null, null, null, null, null, null, null);
+  }
+
+  /** True when a controller address is configured. */
+  public boolean enabled() {
+    return !address.isEmpty();
+  }
+}

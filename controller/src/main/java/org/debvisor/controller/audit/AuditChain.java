@@ -1,0 +1,40 @@
+package org.debvisor.controller.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * The hash chain: {@code hash = SHA-256(prevHash || canonical(entry))}. The canonical encoding is
+ * the sequence number and time as 8-byte big-endian integers followed by each text field as a
+ * 4-byte big-endian length and its UTF-8 bytes, so no two different entries encode alike.
+ */
+final class AuditChain {
+
+  /** The previous hash of the first entry. */
+  static final String GENESIS = "0".repeat(64);
+
+  private AuditChain() {}
+
+  static String hash(String prevHash, long seq, Instant at, AuditEntry e) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.writeBytes(HexFormat.of().parseHex(prevHash));
+    out.writeBytes(ByteBuffer.allocate(16).putLong(seq).putLong(at.toEpochMilli()).array());
+    for (String field :
+        new String[] {e.actor(), e.action(), e.target(), e.source(), e.result(), e.detail()}) {
+      byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+      out.writeBytes(bytes);
+    }
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+}

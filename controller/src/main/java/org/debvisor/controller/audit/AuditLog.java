@@ -1,0 +1,87 @@
+package org.debvisor.controller.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The append-only audit log and all its SQL. {@link #append} runs inside the caller's write
+ * transaction, so an action and its audit entry commit (or roll back) together.
+ */
+public final class AuditLog {
+
+  private final Clock clock;
+
+  public AuditLog(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Appends the entry after the current last one and returns it as stored. */
+  public AuditRecord append(Connection c, AuditEntry entry) throws SQLException {
+    long seq = 1;
+    String prev = AuditChain.GENESIS;
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        seq = rs.getLong(1) + 1;
+        prev = rs.getString(2);
+      }
+    }
+    // Millisecond precision: that is what the column keeps and what the hash must cover.
+    Instant at = Instant.ofEpochMilli(clock.millis());
+    String hash = AuditChain.hash(prev, seq, at, entry);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail,"
+                + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, seq);
+      ps.setLong(2, at.toEpochMilli());
+      ps.setString(3, entry.actor());
+      ps.setString(4, entry.action());
+      ps.setString(5, entry.target());
+      ps.setString(6, entry.source());
+      ps.setString(7, entry.result());
+      ps.setString(8, entry.detail());
+      ps.setString(9, prev);
+      ps.setString(10, hash);
+      ps.executeUpdate();
+    }
+    return new AuditRecord(seq, at, entry, prev, hash);
+  }
+
+  /** Entries with {@code seq > after}, oldest first, at most {@code limit}. */
+  public static List<AuditRecord> page(Connection c, long after, int limit) throws SQLException {
+    List<AuditRecord> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT seq, at, actor, action, target, source, result, detail, prev_hash, hash"
+                + " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      ps.setLong(1, after);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new AuditRecord(
+                  rs.getLong(1),
+                  Instant.ofEpochMilli(rs.getLong(2)),
+                  new AuditEntry(
+                      rs.getString(3),
+                      rs.getString(4),
+                      rs.getString(5),
+                      rs.getString(6),
+                      rs.getString(7),
+                      rs.getString(8)),
+                  rs.getString(9),
+                  rs.getString(10)));
+        }
+      }
+    }
+    return out;
+  }
+}

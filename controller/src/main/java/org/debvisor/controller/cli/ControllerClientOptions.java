@@ -1,0 +1,90 @@
+package org.debvisor.controller.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.debvisor.controller.client.ControllerConnection;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every command that calls the controller shares: where it is, which CA to trust and the
+ * operator token. Defaults follow the controller's state directory so that on the controller host
+ * no option is needed.
+ */
+public final class ControllerClientOptions {
+
+  static final String CONTROLLER_ENV = "DEBVISOR_CONTROLLER";
+  static final String TOKEN_ENV = "DEBVISOR_TOKEN";
+  static final String DEFAULT_CONTROLLER = "127.0.0.1:5443";
+
+  @Option(
+      names = "--controller",
+      paramLabel = "HOST:PORT",
+      description = "Controller address (default: $DEBVISOR_CONTROLLER or 127.0.0.1:5443).")
+  String controller;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Controller state directory for the default CA and token files (default:"
+              + " $DEBVISOR_STATE_DIR or /var/lib/debvisor-controller).")
+  Path stateDir;
+
+  @Option(
+      names = "--ca-file",
+      paramLabel = "FILE",
+      description = "CA certificate to trust (default: <state-dir>/pki/ca.pem).")
+  Path caFile;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Operator token file (default: $DEBVISOR_TOKEN if set, else <state-dir>/operator-token).")
+  Path tokenFile;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "Deadline for each call (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  /** Opens a connection that sends the operator token. */
+  public ControllerConnection connect(Map<String, String> env) throws IOException {
+    Path state = StateDirectory.resolve(stateDir, env);
+    String target = controller;
+    if (target == null) {
+      String fromEnv = env.get(CONTROLLER_ENV);
+      target = fromEnv == null || fromEnv.isBlank() ? DEFAULT_CONTROLLER : fromEnv;
+    }
+    Path ca = caFile != null ? caFile : state.resolve("pki/ca.pem");
+    return ControllerConnection.open(target, ca, token(state, env));
+  }
+
+  private String token(Path state, Map<String, String> env) throws IOException {
+    if (tokenFile == null) {
+      String fromEnv = env.get(TOKEN_ENV);
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        return fromEnv.trim();
+      }
+    }
+    Path file = tokenFile != null ? tokenFile : state.resolve("operator-token");
+    if (!Files.isReadable(file)) {
+      throw new IOException(
+          "operator token file "
+              + file
+              + " is not readable; pass --token-file, set $DEBVISOR_TOKEN, or run as the user"
+              + " that owns the controller's state directory");
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
+  /** The per-call deadline in seconds. */
+  public long timeoutSeconds() {
+    return timeoutSeconds;
+  }
+}

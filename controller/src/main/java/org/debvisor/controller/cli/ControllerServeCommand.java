@@ -1,0 +1,216 @@
+package org.debvisor.controller.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.inventory.InventoryException;
+import org.debvisor.controller.pki.CertificatePolicy;
+import org.debvisor.controller.server.Controller;
+import org.debvisor.controller.server.ControllerSettings;
+import org.debvisor.controller.server.MetricsHttpServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code debvisor controller serve}: runs the controller until interrupted or terminated. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve debvisor.Controller over TLS. On first start creates in the state directory the CA",
+      "(pki/ca.key, pki/ca.pem), the operator token (operator-token) and the database",
+      "(controller.db)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly", "1:could not start", "2:invalid arguments"})
+public final class ControllerServeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "State directory (default: $DEBVISOR_STATE_DIR or /var/lib/debvisor-controller).")
+  Path stateDir;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "0.0.0.0:5443",
+      description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(
+      names = "--server-name",
+      paramLabel = "NAME",
+      description = {
+        "Extra DNS name or IP for the controller's TLS certificate (repeatable); localhost,",
+        "127.0.0.1 and ::1 are always included. Add every name agents use to reach it."
+      })
+  List<String> serverNames = new ArrayList<>();
+
+  @Option(
+      names = "--cert-validity",
+      paramLabel = "DURATION",
+      defaultValue = "7d",
+      description = "Validity of node certificates (default: ${DEFAULT-VALUE}).")
+  String certValidity;
+
+  @Option(
+      names = "--renew-before",
+      paramLabel = "DURATION",
+      defaultValue = "2d",
+      description = "Nodes renew when this much validity is left (default: ${DEFAULT-VALUE}).")
+  String renewBefore;
+
+  @Option(
+      names = "--heartbeat-interval",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description = "How often agents report (default: ${DEFAULT-VALUE}).")
+  String heartbeatInterval;
+
+  @Option(
+      names = "--register-burst",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "RegisterNode calls one source address may make at once (default: ${DEFAULT-VALUE}).")
+  long registerBurst;
+
+  @Option(
+      names = "--register-rate",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "RegisterNode calls per second per source address after the burst (default: ${DEFAULT-VALUE}).")
+  long registerRate;
+
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description = {
+        "Serve Prometheus /metrics and /healthz over plain HTTP here (default: off), e.g.",
+        "127.0.0.1:9443."
+      })
+  String metricsListen;
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      defaultValue = "default",
+      description = "Cluster name on the metrics (default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  private final Map<String, String> env;
+
+  ControllerServeCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    ControllerSettings settings;
+    java.net.InetSocketAddress metricsAddress = null;
+    try {
+      if (metricsListen != null) {
+        ControllerConnection.HostPort m = ControllerConnection.HostPort.parse(metricsListen);
+        metricsAddress = new java.net.InetSocketAddress(m.host(), m.port());
+      }
+      ControllerConnection.HostPort address = ControllerConnection.HostPort.parse(listen);
+      CertificatePolicy policy =
+          new CertificatePolicy(
+              DurationOption.parse("--cert-validity", certValidity),
+              DurationOption.parse("--renew-before", renewBefore),
+              serverNames);
+      Duration heartbeat = DurationOption.parse("--heartbeat-interval", heartbeatInterval);
+      settings =
+          ControllerSettings.defaults(StateDirectory.resolve(stateDir, env))
+              .withListen(address.host(), address.port())
+              .withCertificates(policy)
+              .withHeartbeatInterval(heartbeat)
+              .withRegisterLimit(new ControllerSettings.RateLimit(registerBurst, registerRate))
+              .withCluster(cluster);
+    } catch (IOException | IllegalArgumentException e) {
+      err.println(
+          "error: "
+              + (e instanceof IOException ? "--listen/--metrics-listen: " : "")
+              + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Controller controller;
+    try {
+      controller = Controller.start(settings, registry, Clock.systemUTC());
+    } catch (IOException | InventoryException e) {
+      err.println("error: cannot start the controller: " + e.getMessage());
+      return DebvisorCli.EXIT_FAILURE;
+    }
+    MetricsHttpServer metrics = null;
+    if (metricsAddress != null) {
+      try {
+        metrics = new MetricsHttpServer(metricsAddress, registry::scrape);
+      } catch (IOException e) {
+        controller.close();
+        err.println("error: --metrics-listen " + metricsListen + ": " + e.getMessage());
+        return DebvisorCli.EXIT_FAILURE;
+      }
+    }
+    MetricsHttpServer metricsServer = metrics;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop =
+        () -> {
+          if (metricsServer != null) {
+            metricsServer.close();
+          }
+          controller.close();
+        };
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.run();
+              stopped.countDown();
+            },
+            "controller-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println(
+        "debvisor controller listening on "
+            + controller.address().getHostString()
+            + ":"
+            + controller.address().getPort());
+    out.println("state directory: " + settings.stateDir());
+    out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
+    out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
+    if (metricsServer != null) {
+      out.println(
+          "metrics:         http://"
+              + metricsServer.address().getHostString()
+              + ":"
+              + metricsServer.address().getPort()
+              + "/metrics");
+    }
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Interrupted in process (tests, embedding): stop like on SIGTERM.
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop.run();
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,109 @@
+package org.debvisor.controller.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.fleet.HypervisorRow;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hvctl nodes}: the fleet's hypervisors from the agents' last reports. */
+@Command(
+    name = "nodes",
+    mixinStandardHelpOptions = true,
+    description =
+        "Hypervisor nodes as the agents last reported them: libvirt, CPUs, memory, domains.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every listed hypervisor is OK",
+      "1:a hypervisor is not OK, or the controller could not be asked",
+      "2:invalid arguments or selector"
+    })
+public final class HvNodesCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-l", "--selector"},
+      paramLabel = "EXPR",
+      description = "Only nodes matching this selector (see `debvisor nodes list --help`).")
+  String selector = "";
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin ControllerClientOptions client;
+
+  private final Map<String, String> env;
+
+  HvNodesCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<HypervisorRow> rows;
+    try {
+      rows =
+          HypervisorRow.from(
+              FleetQuery.nodes(
+                  client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID));
+    } catch (FleetQuery.Failure e) {
+      return e.exitCode;
+    }
+    boolean allOk = rows.stream().allMatch(r -> r.state().equals("OK") && !r.stale());
+    if (output == OutputFormat.json) {
+      out.println(FleetQuery.json(rows));
+      return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
+    }
+    if (rows.isEmpty()) {
+      err.println("no node reports a hypervisor");
+      return 0;
+    }
+    List<String[]> table = new ArrayList<>();
+    table.add(
+        new String[] {
+          "HOSTNAME", "STATE", "LIBVIRT", "DRIVER", "CPUS", "MEM FREE/TOTAL", "DOMAINS"
+        });
+    for (HypervisorRow r : rows) {
+      table.add(
+          new String[] {
+            r.hostname(),
+            r.state() + (r.stale() ? ",stale" : ""),
+            r.libvirtReachable() ? "up" : "down",
+            r.driver().isEmpty() ? "-" : r.driver(),
+            Integer.toString(r.cpus()),
+            gib(r.memoryFreeBytes()) + "/" + gib(r.memoryTotalBytes()) + " GiB",
+            domains(r.domainsByState())
+          });
+    }
+    NodeTable.print(table, out);
+    return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
+  }
+
+  private static String gib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
+  }
+
+  private static String domains(Map<String, Integer> byState) {
+    if (byState.isEmpty()) {
+      return "-";
+    }
+    StringBuilder s = new StringBuilder();
+    new TreeMap<>(byState)
+        .forEach(
+            (state, n) -> s.append(s.isEmpty() ? "" : " ").append(state).append('=').append(n));
+    return s.toString();
+  }
+}

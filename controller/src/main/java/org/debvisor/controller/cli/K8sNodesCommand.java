@@ -1,0 +1,94 @@
+package org.debvisor.controller.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.fleet.KubernetesRow;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code k8sctl nodes}: the fleet's Kubernetes nodes from the agents' last reports. */
+@Command(
+    name = "nodes",
+    mixinStandardHelpOptions = true,
+    description = "Kubernetes nodes as the agents last reported them: apiserver, Ready, kubelet.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every listed node is Ready and OK",
+      "1:a node is not Ready or not OK, or the controller could not be asked",
+      "2:invalid arguments or selector"
+    })
+public final class K8sNodesCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-l", "--selector"},
+      paramLabel = "EXPR",
+      description = "Only nodes matching this selector (see `debvisor nodes list --help`).")
+  String selector = "";
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin ControllerClientOptions client;
+
+  private final Map<String, String> env;
+
+  K8sNodesCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<KubernetesRow> rows;
+    try {
+      rows =
+          KubernetesRow.from(
+              FleetQuery.nodes(
+                  client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID));
+    } catch (FleetQuery.Failure e) {
+      return e.exitCode;
+    }
+    boolean allOk =
+        rows.stream()
+            .allMatch(r -> r.state().equals("OK") && r.ready().equals("True") && !r.stale());
+    if (output == OutputFormat.json) {
+      out.println(FleetQuery.json(rows));
+      return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
+    }
+    if (rows.isEmpty()) {
+      err.println("no node reports Kubernetes");
+      return 0;
+    }
+    List<String[]> table = new ArrayList<>();
+    table.add(
+        new String[] {
+          "HOSTNAME", "K8S NAME", "STATE", "READY", "KUBELET", "APISERVER", "CLUSTER READY"
+        });
+    for (KubernetesRow r : rows) {
+      table.add(
+          new String[] {
+            r.hostname(),
+            r.nodeName().isEmpty() ? "-" : r.nodeName(),
+            r.state() + (r.stale() ? ",stale" : ""),
+            r.ready(),
+            r.kubeletVersion().isEmpty() ? "-" : r.kubeletVersion(),
+            r.apiserverReady() ? "ready" : "not ready",
+            r.readyNodes() + "/" + r.nodeCount()
+          });
+    }
+    NodeTable.print(table, out);
+    return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,83 @@
+package org.debvisor.controller.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.proto.ListNodesRequest;
+import org.debvisor.proto.ListNodesResponse;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code debvisor nodes list}: the inventory, optionally filtered by a selector. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "List enrolled nodes (revoked ones included, marked).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "1:refused or unreachable", "2:invalid selector or arguments"})
+public final class NodesListCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-l", "--selector"},
+      paramLabel = "EXPR",
+      description = {
+        "Only nodes matching every comma-separated condition, e.g.",
+        "profile=ceph,disks.count>=4,arch=arm64. Keys: id, hostname, profile, arch, state,",
+        "cpu.cores, memory.bytes, disks.count, nics.count, system.vendor, system.product;",
+        "operators = != >= <= > < (text keys: = and != only); numbers may end in K/M/G/T."
+      })
+  String selector = "";
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin ControllerClientOptions client;
+
+  private final Map<String, String> env;
+
+  NodesListCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    try (ControllerConnection connection = client.connect(env)) {
+      ListNodesResponse response;
+      try {
+        response =
+            connection
+                .controller(client.timeoutSeconds())
+                .listNodes(ListNodesRequest.newBuilder().setSelector(selector).build());
+      } catch (StatusRuntimeException e) {
+        return RpcFailure.report(e, connection.target(), err);
+      }
+      if (output == OutputFormat.json) {
+        out.println(NodeTable.json(response));
+      } else if (response.getNodesCount() == 0) {
+        err.println(
+            selector.isEmpty()
+                ? "no nodes enrolled yet; create a token with `debvisor token create`"
+                : "no node matches " + selector);
+      } else {
+        NodeTable.list(response.getNodesList(), out);
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_FAILURE;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package org.debvisor.controller.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.proto.GetNodeStatusRequest;
+import org.debvisor.proto.NodeRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code debvisor nodes show}: one node with its hardware facts and last status. */
+@Command(
+    name = "show",
+    mixinStandardHelpOptions = true,
+    description = "Show one node: enrolment, certificate, last health and hardware facts.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:shown", "1:unknown node, refused or unreachable", "2:invalid arguments"})
+public final class NodesShowCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NODE", description = "Node id or hostname.")
+  String node;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin ControllerClientOptions client;
+
+  private final Map<String, String> env;
+
+  NodesShowCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    try (ControllerConnection connection = client.connect(env)) {
+      NodeRecord record;
+      try {
+        record =
+            connection
+                .controller(client.timeoutSeconds())
+                .getNodeStatus(GetNodeStatusRequest.newBuilder().setNode(node).build());
+      } catch (StatusRuntimeException e) {
+        return RpcFailure.report(e, connection.target(), err);
+      }
+      if (output == OutputFormat.json) {
+        out.println(NodeTable.json(record));
+      } else {
+        NodeTable.show(record, out);
+      }
+      return 0;
+    } catch (IOException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_FAILURE;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package org.debvisor.controller.cli;
+
+/** {@code -o table|json}. */
+public enum OutputFormat {
+  table,
+  json
+}

@@ -1,0 +1,176 @@
+package org.debvisor.controller.inventory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** All SQL about nodes. Methods take the connection of the caller's transaction. */
+public final class NodeRepository {
+
+  private static final String COLUMNS =
+      "id, hostname, profile, arch, agent_address, agent_version, state, enrolled_at, last_seen,"
+          + " cert_serial, cert_not_after, last_status, facts, facts_fingerprint, revoked_at,"
+          + " revoked_reason";
+
+  /** The node with this id. */
+  public Optional<NodeRow> find(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM nodes WHERE id = ?")) {
+      ps.setString(1, id);
+      List<NodeRow> rows = rows(ps);
+      return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+  }
+
+  /** Nodes with this hostname (usually one; re-installed machines may leave an old record). */
+  public List<NodeRow> findByHostname(Connection c, String hostname) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM nodes WHERE hostname = ? ORDER BY id")) {
+      ps.setString(1, hostname);
+      return rows(ps);
+    }
+  }
+
+  /** Every node, ordered by hostname then id. */
+  public List<NodeRow> all(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM nodes ORDER BY hostname, id")) {
+      return rows(ps);
+    }
+  }
+
+  /** How many nodes are enrolled and not revoked. */
+  public long countActive(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT COUNT(*) FROM nodes WHERE state = 'ACTIVE'")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Records a newly enrolled node, or re-enrols an existing active one (fresh certificate). */
+  public void upsertEnrolment(Connection c, NodeRow node) throws SQLException {
+    boolean exists = find(c, node.id()).isPresent();
+    String sql =
+        exists
+            ? "UPDATE nodes SET hostname = ?, profile = ?, arch = ?, agent_address = ?,"
+                + " agent_version = ?, state = ?, enrolled_at = ?, last_seen = ?, cert_serial = ?,"
+                + " cert_not_after = ?, last_status = ?, facts = ?, facts_fingerprint = ?,"
+                + " revoked_at = ?, revoked_reason = ? WHERE id = ?"
+            : "INSERT INTO nodes (hostname, profile, arch, agent_address, agent_version, state,"
+                + " enrolled_at, last_seen, cert_serial, cert_not_after, last_status, facts,"
+                + " facts_fingerprint, revoked_at, revoked_reason, id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, node.hostname());
+      ps.setString(2, node.profile());
+      ps.setString(3, node.arch());
+      ps.setString(4, node.agentAddress());
+      ps.setString(5, node.agentVersion());
+      ps.setString(6, node.state().name());
+      Jdbc.setInstant(ps, 7, node.enrolledAt());
+      Jdbc.setInstant(ps, 8, node.lastSeen());
+      ps.setString(9, node.certSerial());
+      Jdbc.setInstant(ps, 10, node.certNotAfter());
+      ps.setBytes(11, node.lastStatus());
+      ps.setBytes(12, node.facts());
+      ps.setString(13, node.factsFingerprint());
+      Jdbc.setInstant(ps, 14, node.revokedAt());
+      ps.setString(15, node.revokedReason());
+      ps.setString(16, node.id());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Stores a heartbeat: time, status, the agent address, and the facts when sent. */
+  public void recordHeartbeat(
+      Connection c,
+      String id,
+      Instant seen,
+      byte[] status,
+      String agentAddress,
+      byte[] facts,
+      String factsFingerprint)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("UPDATE nodes SET last_seen = ?, last_status = ?");
+    if (!agentAddress.isEmpty()) {
+      sql.append(", agent_address = ?");
+    }
+    if (facts != null) {
+      sql.append(", facts = ?, facts_fingerprint = ?");
+    }
+    sql.append(" WHERE id = ?");
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      Jdbc.setInstant(ps, i++, seen);
+      ps.setBytes(i++, status);
+      if (!agentAddress.isEmpty()) {
+        ps.setString(i++, agentAddress);
+      }
+      if (facts != null) {
+        ps.setBytes(i++, facts);
+        ps.setString(i++, factsFingerprint);
+      }
+      ps.setString(i, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Points the node at its newest certificate. */
+  public void updateCertificate(Connection c, String id, String serial, Instant notAfter)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE nodes SET cert_serial = ?, cert_not_after = ? WHERE id = ?")) {
+      ps.setString(1, serial);
+      Jdbc.setInstant(ps, 2, notAfter);
+      ps.setString(3, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Marks the node revoked. */
+  public void revoke(Connection c, String id, Instant at, String reason) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE nodes SET state = 'REVOKED', revoked_at = ?, revoked_reason = ? WHERE id = ?")) {
+      Jdbc.setInstant(ps, 1, at);
+      ps.setString(2, reason);
+      ps.setString(3, id);
+      ps.executeUpdate();
+    }
+  }
+
+  private static List<NodeRow> rows(PreparedStatement ps) throws SQLException {
+    List<NodeRow> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new NodeRow(
+                rs.getString("id"),
+                rs.getString("hostname"),
+                rs.getString("profile"),
+                rs.getString("arch"),
+                rs.getString("agent_address"),
+                rs.getString("agent_version"),
+                NodeState.valueOf(rs.getString("state")),
+                Jdbc.instant(rs, "enrolled_at"),
+                Jdbc.instant(rs, "last_seen"),
+                rs.getString("cert_serial"),
+                Jdbc.instant(rs, "cert_not_after"),
+                rs.getBytes("last_status"),
+                rs.getBytes("facts"),
+                rs.getString("facts_fingerprint"),
+                Jdbc.instant(rs, "revoked_at"),
+                rs.getString("revoked_reason")));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,7 @@
+package org.debvisor.controller.inventory;
+
+/** Enrolment state of a node as stored in the inventory. */
+public enum NodeState {
+  ACTIVE,
+  REVOKED
+}

@@ -1,0 +1,70 @@
+package org.debvisor.controller.inventory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** All SQL about bootstrap tokens. */
+public final class TokenRepository {
+
+  /** Stores a new token (its secret's hash only). */
+  public void insert(Connection c, TokenRow token) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO bootstrap_tokens (id, secret_sha256, created_at, expires_at, hostname,"
+                + " profile, created_by, used_at, used_by_node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, token.id());
+      ps.setString(2, token.secretSha256());
+      Jdbc.setInstant(ps, 3, token.createdAt());
+      Jdbc.setInstant(ps, 4, token.expiresAt());
+      ps.setString(5, token.hostname());
+      ps.setString(6, token.profile());
+      ps.setString(7, token.createdBy());
+      Jdbc.setInstant(ps, 8, token.usedAt());
+      ps.setString(9, token.usedByNode());
+      ps.executeUpdate();
+    }
+  }
+
+  /** The token with this id. */
+  public Optional<TokenRow> find(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM bootstrap_tokens WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new TokenRow(
+                rs.getString("id"),
+                rs.getString("secret_sha256"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "expires_at"),
+                rs.getString("hostname"),
+                rs.getString("profile"),
+                rs.getString("created_by"),
+                Jdbc.instant(rs, "used_at"),
+                rs.getString("used_by_node")));
+      }
+    }
+  }
+
+  /**
+   * Consumes the token for {@code nodeId}; false when it was already used (the condition in the
+   * UPDATE makes this safe even against a concurrent writer).
+   */
+  public boolean consume(Connection c, String id, Instant at, String nodeId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE bootstrap_tokens SET used_at = ?, used_by_node = ?"
+                + " WHERE id = ? AND used_at IS NULL")) {
+      Jdbc.setInstant(ps, 1, at);
+      ps.setString(2, nodeId);
+      ps.setString(3, id);
+      return ps.executeUpdate() == 1;
+    }
+  }
+}

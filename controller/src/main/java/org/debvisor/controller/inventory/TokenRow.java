@@ -1,0 +1,15 @@
+package org.debvisor.controller.inventory;
+
+import java.time.Instant;
+
+/** A bootstrap token as stored: only the SHA-256 of its secret, never the secret. */
+public record TokenRow(
+    String id,
+    String secretSha256,
+    Instant createdAt,
+    Instant expiresAt,
+    String hostname,
+    String profile,
+    String createdBy,
+    Instant usedAt,
+    String usedByNode) {}

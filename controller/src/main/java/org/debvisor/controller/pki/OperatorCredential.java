@@ -1,0 +1,48 @@
+package org.debvisor.controller.pki;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The operator's bearer token: generated on first start into {@code <stateDir>/operator-token}
+ * (0600) for the CLI to read; the running controller keeps only its SHA-256.
+ */
+public final class OperatorCredential {
+
+  private final byte[] hash;
+
+  private OperatorCredential(String token) {
+    this.hash = BootstrapToken.sha256Hex(token).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Reads the token file, creating it with a fresh random token when missing. */
+  public static OperatorCredential loadOrCreate(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      SecretFiles.writeSecret(
+          file, "dvo_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\n");
+    } else if (SecretFiles.tooOpen(file)) {
+      throw new IOException(file + " is readable by others; run: chmod 600 " + file);
+    }
+    String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+    if (token.isEmpty()) {
+      throw new IOException(file + " is empty; delete it to have a new operator token generated");
+    }
+    return new OperatorCredential(token);
+  }
+
+  /** True when {@code presented} is the operator token (constant-time comparison). */
+  public boolean accepts(String presented) {
+    if (presented == null || presented.isEmpty()) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        hash, BootstrapToken.sha256Hex(presented.trim()).getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,101 @@
+package org.debvisor.controller.pki;
+
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECParameterSpec;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+
+/**
+ * A parsed PKCS#10 request whose self-signature was checked and whose key is acceptable: EC P-256
+ * or P-384, or RSA of at least 2048 bits.
+ */
+public final class SigningRequest {
+
+  /** Larger requests are refused before parsing. */
+  public static final int MAX_DER_BYTES = 16 * 1024;
+
+  private final PublicKey publicKey;
+  private final String commonName;
+
+  private SigningRequest(PublicKey publicKey, String commonName) {
+    this.publicKey = publicKey;
+    this.commonName = commonName;
+  }
+
+  /**
+   * @throws CsrRejectedException naming what is wrong: not DER PKCS#10, bad signature, weak key
+   */
+  public static SigningRequest parse(byte[] der) throws CsrRejectedException {
+    if (der == null || der.length == 0) {
+      throw new CsrRejectedException("is empty; send a DER-encoded PKCS#10 request");
+    }
+    if (der.length > MAX_DER_BYTES) {
+      throw new CsrRejectedException(
+          "is " + der.length + " bytes; at most " + MAX_DER_BYTES + " are accepted");
+    }
+    JcaPKCS10CertificationRequest csr;
+    PublicKey key;
+    try {
+      csr = new JcaPKCS10CertificationRequest(der);
+      key = csr.getPublicKey();
+    } catch (Exception e) {
+      throw new CsrRejectedException("is not a DER-encoded PKCS#10 request: " + e.getMessage(), e);
+    }
+    checkKey(key);
+    try {
+      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+        throw new CsrRejectedException(
+            "signature does not verify (the request was not signed by its own key)");
+      }
+    } catch (OperatorCreationException | PKCSException e) {
+      throw new CsrRejectedException("signature cannot be checked: " + e.getMessage(), e);
+    }
+    RDN[] cn = csr.getSubject().getRDNs(BCStyle.CN);
+    String commonName = cn.length == 0 ? "" : IETFUtils.valueToString(cn[0].getFirst().getValue());
+    return new SigningRequest(key, commonName);
+  }
+
+  private static void checkKey(PublicKey key) throws CsrRejectedException {
+    if (key instanceof RSAPublicKey rsa) {
+      int bits = rsa.getModulus().bitLength();
+      if (bits < 2048) {
+        throw new CsrRejectedException(
+            "has an RSA key of " + bits + " bits; at least 2048 are required");
+      }
+      return;
+    }
+    if (key instanceof ECPublicKey ec) {
+      if (!isCurve(ec.getParams(), "P-256") && !isCurve(ec.getParams(), "P-384")) {
+        throw new CsrRejectedException("has an EC key on a curve other than P-256 or P-384");
+      }
+      return;
+    }
+    throw new CsrRejectedException(
+        "has a " + key.getAlgorithm() + " key; only EC P-256/P-384 or RSA >= 2048 are accepted");
+  }
+
+  private static boolean isCurve(ECParameterSpec params, String name) {
+    ECNamedCurveParameterSpec named = ECNamedCurveTable.getParameterSpec(name);
+    return params.getOrder().equals(named.getN())
+        && params.getCurve().getField().getFieldSize() == named.getCurve().getFieldSize();
+  }
+
+  /** The requester's public key, which the certificate will carry. */
+  public PublicKey publicKey() {
+    return publicKey;
+  }
+
+  /** The subject's common name, or "" when the request has none. */
+  public String commonName() {
+    return commonName;
+  }
+}

@@ -1,0 +1,105 @@
+package org.debvisor.controller.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.NodeRepository;
+import org.debvisor.controller.pki.CertificateAuthority;
+import org.debvisor.controller.pki.OperatorCredential;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running controller: opens the state directory (database, CA, operator token), issues its own
+ * TLS certificates and serves debvisor.Controller until closed.
+ */
+public final class Controller implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+  private final Database db;
+  private final ControllerGrpcServer server;
+  private final CertificateAuthority ca;
+
+  private Controller(Database db, ControllerGrpcServer server, CertificateAuthority ca) {
+    this.db = db;
+    this.server = server;
+    this.ca = ca;
+  }
+
+  /** Starts a controller; the state directory is created (0700) on first start. */
+  public static Controller start(ControllerSettings settings, MeterRegistry registry, Clock clock)
+      throws IOException {
+    if (!Files.exists(settings.stateDir())) {
+      Files.createDirectories(
+          settings.stateDir(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    OperatorCredential operator = OperatorCredential.loadOrCreate(settings.operatorTokenFile());
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
+    CertificateAuthority.KeyMaterial serverMaterial =
+        ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
+    ca.issueClientMaterial(settings.pkiDir());
+    Database db = Database.open(settings.databaseFile());
+    try {
+      AtomicLong nodeCount = new AtomicLong();
+      NodeRepository nodes = new NodeRepository();
+      Runnable recount = () -> nodeCount.set(db.read(nodes::countActive));
+      recount.run();
+      Gauge.builder("debvisor.node.count", nodeCount, AtomicLong::get)
+          .description("Enrolled, not revoked nodes")
+          .tag("cluster", settings.cluster())
+          .register(registry);
+      AuditLog audit = new AuditLog(clock);
+      Enrolment enrolment = new Enrolment(db, ca, settings, audit, clock);
+      Fleet fleet = new Fleet(db, settings, audit, clock, recount);
+      ControllerGrpcServer server =
+          new ControllerGrpcServer(
+              settings.host(),
+              settings.port(),
+              serverMaterial,
+              ca.certificate(),
+              new ControllerService(enrolment, fleet, recount),
+              ControllerInterceptors.create(settings, db, operator, registry));
+      server.start();
+      log.info(
+          "controller listening on {} (state {}, {} active nodes)",
+          server.address(),
+          settings.stateDir(),
+          nodeCount.get());
+      return new Controller(db, server, ca);
+    } catch (IOException | RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Where the controller listens. */
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  /** The CA that signs node certificates. */
+  public CertificateAuthority certificateAuthority() {
+    return ca;
+  }
+
+  /** Names the server certificate carries besides the configured ones. */
+  public static List<String> builtInServerNames() {
+    return List.of("localhost", "127.0.0.1", "::1");
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    db.close();
+  }
+}

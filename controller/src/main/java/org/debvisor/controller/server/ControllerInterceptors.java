@@ -1,0 +1,31 @@
+package org.debvisor.controller.server;
+
+import io.grpc.ServerInterceptor;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.pki.OperatorCredential;
+
+/**
+ * The one place where cross-cutting concerns are put around every service. A call passes them in
+ * this order: request id + logging → metrics → rate limit (RegisterNode per source) →
+ * authentication → handler. Rate limiting comes before authentication so a flood costs no database
+ * lookups.
+ */
+final class ControllerInterceptors {
+
+  private ControllerInterceptors() {}
+
+  /** Listed innermost first, as {@code ServerInterceptors.intercept} expects. */
+  static List<ServerInterceptor> create(
+      ControllerSettings settings,
+      Database db,
+      OperatorCredential operator,
+      MeterRegistry registry) {
+    return List.of(
+        new AuthInterceptor(db, operator),
+        new RegisterRateLimiter(settings.registerLimit(), registry),
+        new RpcMetricsInterceptor(registry),
+        new RequestLogInterceptor());
+  }
+}

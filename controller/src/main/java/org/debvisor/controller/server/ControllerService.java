@@ -1,0 +1,113 @@
+package org.debvisor.controller.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.debvisor.controller.inventory.InventoryException;
+import org.debvisor.proto.ControllerGrpc;
+import org.debvisor.proto.CreateBootstrapTokenRequest;
+import org.debvisor.proto.CreateBootstrapTokenResponse;
+import org.debvisor.proto.GetNodeStatusRequest;
+import org.debvisor.proto.HeartbeatRequest;
+import org.debvisor.proto.HeartbeatResponse;
+import org.debvisor.proto.ListNodesRequest;
+import org.debvisor.proto.ListNodesResponse;
+import org.debvisor.proto.NodeRecord;
+import org.debvisor.proto.RegisterNodeRequest;
+import org.debvisor.proto.RegisterNodeResponse;
+import org.debvisor.proto.RenewCertificateRequest;
+import org.debvisor.proto.RenewCertificateResponse;
+import org.debvisor.proto.RevokeNodeRequest;
+import org.debvisor.proto.RevokeNodeResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** debvisor.Controller: hands each RPC to enrolment or the fleet and maps failures to statuses. */
+final class ControllerService extends ControllerGrpc.ControllerImplBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ControllerService.class);
+
+  private final Enrolment enrolment;
+  private final Fleet fleet;
+  private final Runnable onMembershipChange;
+
+  ControllerService(Enrolment enrolment, Fleet fleet, Runnable onMembershipChange) {
+    this.enrolment = enrolment;
+    this.fleet = fleet;
+    this.onMembershipChange = onMembershipChange;
+  }
+
+  @Override
+  public void registerNode(
+      RegisterNodeRequest request, StreamObserver<RegisterNodeResponse> response) {
+    answer(
+        response,
+        () -> {
+          RegisterNodeResponse r = enrolment.register(request, Caller.current());
+          onMembershipChange.run();
+          return r;
+        });
+  }
+
+  @Override
+  public void renewCertificate(
+      RenewCertificateRequest request, StreamObserver<RenewCertificateResponse> response) {
+    answer(response, () -> enrolment.renew(request, Caller.current()));
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+    answer(response, () -> fleet.heartbeat(request, Caller.current()));
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
+    answer(response, () -> fleet.list(request));
+  }
+
+  @Override
+  public void getNodeStatus(GetNodeStatusRequest request, StreamObserver<NodeRecord> response) {
+    answer(response, () -> fleet.show(request.getNode()));
+  }
+
+  @Override
+  public void createBootstrapToken(
+      CreateBootstrapTokenRequest request, StreamObserver<CreateBootstrapTokenResponse> response) {
+    answer(response, () -> fleet.createToken(request, Caller.current()));
+  }
+
+  @Override
+  public void revokeNode(RevokeNodeRequest request, StreamObserver<RevokeNodeResponse> response) {
+    answer(response, () -> fleet.revoke(request, Caller.current()));
+  }
+
+  private static <T> void answer(StreamObserver<T> response, Supplier<T> work) {
+    T result;
+    try {
+      result = work.get();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    } catch (InventoryException e) {
+      log.warn("inventory failure", e);
+      response.onError(
+          (e.isBusy() ? Status.UNAVAILABLE : Status.INTERNAL)
+              .withDescription(
+                  e.isBusy()
+                      ? "the inventory database is busy; retry shortly"
+                      : "the inventory database failed; see the controller log")
+              .asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      log.error("unexpected failure", e);
+      response.onError(
+          Status.INTERNAL
+              .withDescription("internal error (" + e.getClass().getSimpleName() + "); see log")
+              .asRuntimeException());
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+}

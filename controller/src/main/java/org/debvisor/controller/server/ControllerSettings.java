@@ -1,0 +1,84 @@
+package org.debvisor.controller.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.debvisor.controller.pki.CertificatePolicy;
+
+/**
+ * How a controller runs: where its state lives, where it listens, certificate policy, how often
+ * agents report, the RegisterNode rate limit per source address, and the cluster name its metrics
+ * carry.
+ *
+ * @param port 0 picks a free port (tests)
+ */
+public record ControllerSettings(
+    Path stateDir,
+    String host,
+    int port,
+    CertificatePolicy certificates,
+    Duration heartbeatInterval,
+    RateLimit registerLimit,
+    String cluster) {
+
+  /** Token bucket: {@code capacity} calls at once, refilled at {@code perSecond}. */
+  public record RateLimit(long capacity, long perSecond) {
+    public RateLimit {
+      if (capacity < 1 || perSecond < 1) {
+        throw new IllegalArgumentException(
+            "rate limit capacity and rate must be at least 1, got " + capacity + "/" + perSecond);
+      }
+    }
+  }
+
+  /** Defaults: listen on 0.0.0.0:5443, 7-day certificates, heartbeat every 30 s, 20 + 10/s. */
+  public static ControllerSettings defaults(Path stateDir) {
+    return new ControllerSettings(
+        stateDir,
+        "0.0.0.0",
+        5443,
+        CertificatePolicy.DEFAULT,
+        Duration.ofSeconds(30),
+        new RateLimit(20, 10),
+        "default");
+  }
+
+  public ControllerSettings withListen(String host, int port) {
+    return new ControllerSettings(
+        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster);
+  }
+
+  public ControllerSettings withCertificates(CertificatePolicy policy) {
+    return new ControllerSettings(
+        stateDir, host, port, policy, heartbeatInterval, registerLimit, cluster);
+  }
+
+  public ControllerSettings withRegisterLimit(RateLimit limit) {
+    return new ControllerSettings(
+        stateDir, host, port, certificates, heartbeatInterval, limit, cluster);
+  }
+
+  public ControllerSettings withHeartbeatInterval(Duration interval) {
+    return new ControllerSettings(
+        stateDir, host, port, certificates, interval, registerLimit, cluster);
+  }
+
+  public ControllerSettings withCluster(String name) {
+    return new ControllerSettings(
+        stateDir, host, port, certificates, heartbeatInterval, registerLimit, name);
+  }
+
+  /** {@code <stateDir>/pki}. */
+  public Path pkiDir() {
+    return stateDir.resolve("pki");
+  }
+
+  /** {@code <stateDir>/controller.db}. */
+  public Path databaseFile() {
+    return stateDir.resolve("controller.db");
+  }
+
+  /** {@code <stateDir>/operator-token}. */
+  public Path operatorTokenFile() {
+    return stateDir.resolve("operator-token");
+  }
+}

@@ -1,0 +1,297 @@
+package org.debvisor.controller.server;
+
+import io.grpc.StatusRuntimeException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.debvisor.controller.audit.AuditEntry;
+import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.inventory.CertificateRepository;
+import org.debvisor.controller.inventory.CertificateRow;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.NodeRepository;
+import org.debvisor.controller.inventory.NodeRow;
+import org.debvisor.controller.inventory.NodeState;
+import org.debvisor.controller.inventory.TokenRepository;
+import org.debvisor.controller.inventory.TokenRow;
+import org.debvisor.controller.pki.BootstrapToken;
+import org.debvisor.controller.pki.CertificateAuthority;
+import org.debvisor.controller.pki.CertificatePolicy;
+import org.debvisor.controller.pki.CsrRejectedException;
+import org.debvisor.controller.pki.IssuedCertificate;
+import org.debvisor.controller.pki.SigningRequest;
+import org.debvisor.proto.RegisterNodeRequest;
+import org.debvisor.proto.RegisterNodeResponse;
+import org.debvisor.proto.RenewCertificateRequest;
+import org.debvisor.proto.RenewCertificateResponse;
+
+/**
+ * Enrolment and renewal: checks the request, signs the CSR, and in ONE transaction consumes the
+ * bootstrap token, records the node and its certificate and appends the audit entry. A refused
+ * token changes nothing but the audit log, which records the refusal.
+ */
+final class Enrolment {
+
+  private final Database db;
+  private final CertificateAuthority ca;
+  private final CertificatePolicy policy;
+  private final ControllerSettings settings;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final NodeRepository nodes = new NodeRepository();
+  private final TokenRepository tokens = new TokenRepository();
+  private final CertificateRepository certificates = new CertificateRepository();
+
+  Enrolment(
+      Database db,
+      CertificateAuthority ca,
+      ControllerSettings settings,
+      AuditLog audit,
+      Clock clock) {
+    this.db = db;
+    this.ca = ca;
+    this.policy = settings.certificates();
+    this.settings = settings;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  RegisterNodeResponse register(RegisterNodeRequest request, Caller caller) {
+    List<Errors.Violation> violations = new ArrayList<>();
+    FieldRules.nodeId(violations, "node_id", request.getNodeId());
+    FieldRules.hostname(violations, "hostname", request.getHostname(), true);
+    FieldRules.profile(violations, "profile", request.getProfile());
+    FieldRules.address(violations, "agent_address", request.getAgentAddress(), true);
+    FieldRules.text(violations, "agent_version", request.getAgentVersion(), 64);
+    FieldRules.text(violations, "facts.arch", request.getFacts().getArch(), 16);
+    if (request.getBootstrapToken().isEmpty()) {
+      violations.add(
+          new Errors.Violation("bootstrap_token", "is required (from `debvisor token create`)"));
+    }
+    SigningRequest csr = null;
+    try {
+      csr = SigningRequest.parse(request.getCsrDer().toByteArray());
+    } catch (CsrRejectedException e) {
+      violations.add(new Errors.Violation("csr_der", e.getMessage()));
+    }
+    if (!violations.isEmpty()) {
+      throw Errors.invalid(violations);
+    }
+    String nodeId = request.getNodeId();
+    Optional<BootstrapToken> token = BootstrapToken.parse(request.getBootstrapToken());
+    // Signing is the expensive part; done before the write lock, thrown away if refused.
+    List<String> names =
+        List.of(request.getHostname(), FieldRules.addressHost(request.getAgentAddress()));
+    IssuedCertificate cert = ca.issueNodeCertificate(csr, nodeId, names, policy.nodeValidity());
+    Instant now = clock.instant();
+    StatusRuntimeException refusal =
+        db.write(
+            c -> {
+              StatusRuntimeException refused = checkToken(c, token, request, now);
+              if (refused == null) {
+                refused = checkNotRevoked(c, nodeId);
+              }
+              if (refused != null) {
+                audit.append(
+                    c,
+                    new AuditEntry(
+                        "node:" + nodeId,
+                        "node.register",
+                        nodeId,
+                        caller.source(),
+                        "refused",
+                        refused.getStatus().getDescription()));
+                return refused;
+              }
+              TokenRow row = tokens.find(c, token.get().id()).orElseThrow();
+              tokens.consume(c, row.id(), now, nodeId);
+              // Re-enrolment (reinstalled machine) means a new key: the old certificates go.
+              int superseded = certificates.revokeAllOf(c, nodeId, now);
+              String profile =
+                  request.getProfile().isEmpty() ? row.profile() : request.getProfile();
+              byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;
+              nodes.upsertEnrolment(
+                  c,
+                  new NodeRow(
+                      nodeId,
+                      request.getHostname(),
+                      profile,
+                      request.getFacts().getArch(),
+                      request.getAgentAddress(),
+                      request.getAgentVersion(),
+                      NodeState.ACTIVE,
+                      now,
+                      null,
+                      cert.serialHex(),
+                      cert.notAfter(),
+                      null,
+                      facts,
+                      request.getFacts().getFingerprint(),
+                      null,
+                      ""));
+              certificates.insert(
+                  c, new CertificateRow(cert.serialHex(), nodeId, now, cert.notAfter(), null));
+              audit.append(
+                  c,
+                  new AuditEntry(
+                      "node:" + nodeId,
+                      "node.register",
+                      nodeId,
+                      caller.source(),
+                      "ok",
+                      "hostname="
+                          + request.getHostname()
+                          + " profile="
+                          + profile
+                          + " token="
+                          + row.id()
+                          + " serial="
+                          + cert.serialHex()
+                          + (superseded > 0 ? " superseded=" + superseded : "")));
+              return null;
+            });
+    if (refusal != null) {
+      throw refusal;
+    }
+    return RegisterNodeResponse.newBuilder()
+        .setCertificatePem(cert.pem())
+        .setCaBundlePem(ca.bundlePem())
+        .setNotAfter(NodeRecords.timestamp(cert.notAfter()))
+        .setRenewBefore(NodeRecords.duration(policy.renewBefore()))
+        .setHeartbeatInterval(NodeRecords.duration(settings.heartbeatInterval()))
+        .setNodeId(nodeId)
+        .build();
+  }
+
+  private StatusRuntimeException checkToken(
+      Connection c, Optional<BootstrapToken> presented, RegisterNodeRequest request, Instant now)
+      throws SQLException {
+    if (presented.isEmpty()) {
+      return Errors.unauthenticated(
+          "bootstrap token is malformed (expected dvb_<id>_<secret> exactly as printed by"
+              + " `debvisor token create`)");
+    }
+    BootstrapToken token = presented.get();
+    Optional<TokenRow> stored = tokens.find(c, token.id());
+    if (stored.isEmpty() || !token.matches(stored.get().secretSha256())) {
+      return Errors.unauthenticated(
+          "bootstrap token "
+              + token.id()
+              + " is forged or unknown (no such token was issued by this controller);"
+              + " create one with `debvisor token create`");
+    }
+    TokenRow row = stored.get();
+    if (row.usedAt() != null) {
+      return Errors.unauthenticated(
+          "bootstrap token "
+              + row.id()
+              + " was already used at "
+              + row.usedAt()
+              + " (tokens are single-use); create a new one with `debvisor token create`");
+    }
+    if (!now.isBefore(row.expiresAt())) {
+      return Errors.unauthenticated(
+          "bootstrap token "
+              + row.id()
+              + " expired at "
+              + row.expiresAt()
+              + "; create a new one with `debvisor token create --ttl ...`");
+    }
+    if (!row.hostname().isEmpty() && !row.hostname().equalsIgnoreCase(request.getHostname())) {
+      return Errors.denied(
+          "bootstrap token "
+              + row.id()
+              + " is bound to hostname '"
+              + row.hostname()
+              + "', not '"
+              + request.getHostname()
+              + "'; create a token for this host with `debvisor token create --host "
+              + request.getHostname()
+              + "`");
+    }
+    if (!row.profile().isEmpty()
+        && !request.getProfile().isEmpty()
+        && !row.profile().equals(request.getProfile())) {
+      return Errors.denied(
+          "bootstrap token "
+              + row.id()
+              + " is for profile '"
+              + row.profile()
+              + "', not '"
+              + request.getProfile()
+              + "'");
+    }
+    return null;
+  }
+
+  private StatusRuntimeException checkNotRevoked(Connection c, String nodeId) throws SQLException {
+    Optional<NodeRow> existing = nodes.find(c, nodeId);
+    if (existing.isPresent() && existing.get().state() == NodeState.REVOKED) {
+      return Errors.denied(
+          "node "
+              + nodeId
+              + " was revoked at "
+              + existing.get().revokedAt()
+              + " and cannot enrol again under the same id");
+    }
+    return null;
+  }
+
+  RenewCertificateResponse renew(RenewCertificateRequest request, Caller caller) {
+    SigningRequest csr;
+    try {
+      csr = SigningRequest.parse(request.getCsrDer().toByteArray());
+    } catch (CsrRejectedException e) {
+      throw Errors.invalid("csr_der", e.getMessage());
+    }
+    String nodeId = caller.name();
+    if (!csr.commonName().isEmpty() && !csr.commonName().equals(nodeId)) {
+      throw Errors.invalid(
+          "csr_der",
+          "subject CN '"
+              + FieldRules.printable(csr.commonName())
+              + "' does not name the calling node '"
+              + nodeId
+              + "'");
+    }
+    NodeRow node = db.read(c -> nodes.find(c, nodeId)).orElseThrow();
+    List<String> names =
+        List.of(node.hostname(), String.valueOf(FieldRules.addressHost(node.agentAddress())));
+    IssuedCertificate cert = ca.issueNodeCertificate(csr, nodeId, names, policy.nodeValidity());
+    Instant now = clock.instant();
+    StatusRuntimeException refusal =
+        db.write(
+            c -> {
+              // Revocation may have committed since the interceptor looked.
+              StatusRuntimeException refused = checkNotRevoked(c, nodeId);
+              if (refused != null) {
+                return refused;
+              }
+              certificates.insert(
+                  c, new CertificateRow(cert.serialHex(), nodeId, now, cert.notAfter(), null));
+              nodes.updateCertificate(c, nodeId, cert.serialHex(), cert.notAfter());
+              audit.append(
+                  c,
+                  new AuditEntry(
+                      "node:" + nodeId,
+                      "certificate.renew",
+                      nodeId,
+                      caller.source(),
+                      "ok",
+                      "serial=" + cert.serialHex()));
+              return null;
+            });
+    if (refusal != null) {
+      throw refusal;
+    }
+    return RenewCertificateResponse.newBuilder()
+        .setCertificatePem(cert.pem())
+        .setCaBundlePem(ca.bundlePem())
+        .setNotAfter(NodeRecords.timestamp(cert.notAfter()))
+        .build();
+  }
+}

@@ -1,0 +1,236 @@
+package org.debvisor.controller.server;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.debvisor.controller.audit.AuditEntry;
+import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.inventory.CertificateRepository;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.NodeRepository;
+import org.debvisor.controller.inventory.NodeRow;
+import org.debvisor.controller.inventory.NodeSelector;
+import org.debvisor.controller.inventory.NodeState;
+import org.debvisor.controller.inventory.SelectorException;
+import org.debvisor.controller.inventory.TokenRepository;
+import org.debvisor.controller.inventory.TokenRow;
+import org.debvisor.controller.pki.BootstrapToken;
+import org.debvisor.proto.CreateBootstrapTokenRequest;
+import org.debvisor.proto.CreateBootstrapTokenResponse;
+import org.debvisor.proto.HeartbeatRequest;
+import org.debvisor.proto.HeartbeatResponse;
+import org.debvisor.proto.ListNodesRequest;
+import org.debvisor.proto.ListNodesResponse;
+import org.debvisor.proto.NodeRecord;
+import org.debvisor.proto.RevokeNodeRequest;
+import org.debvisor.proto.RevokeNodeResponse;
+
+/** The fleet view and its operator actions (tokens, revocation), and agents' heartbeats. */
+final class Fleet {
+
+  static final Duration MIN_TTL = Duration.ofMinutes(1);
+  static final Duration MAX_TTL = Duration.ofDays(30);
+
+  private final Database db;
+  private final ControllerSettings settings;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final NodeRecords records;
+  private final Runnable onMembershipChange;
+  private final SecureRandom random = new SecureRandom();
+  private final NodeRepository nodes = new NodeRepository();
+  private final TokenRepository tokens = new TokenRepository();
+  private final CertificateRepository certificates = new CertificateRepository();
+
+  Fleet(
+      Database db,
+      ControllerSettings settings,
+      AuditLog audit,
+      Clock clock,
+      Runnable onMembershipChange) {
+    this.db = db;
+    this.settings = settings;
+    this.audit = audit;
+    this.clock = clock;
+    this.records = new NodeRecords(clock, settings.heartbeatInterval());
+    this.onMembershipChange = onMembershipChange;
+  }
+
+  ListNodesResponse list(ListNodesRequest request) {
+    NodeSelector selector;
+    try {
+      selector = NodeSelector.parse(request.getSelector());
+    } catch (SelectorException e) {
+      throw Errors.invalid("selector", e.getMessage());
+    }
+    List<NodeRow> rows = db.read(nodes::all);
+    ListNodesResponse.Builder out = ListNodesResponse.newBuilder();
+    for (NodeRow row : rows) {
+      NodeRecord record = records.toRecord(row);
+      if (selector.matches(record)) {
+        out.addNodes(record);
+      }
+    }
+    return out.build();
+  }
+
+  NodeRecord show(String node) {
+    return records.toRecord(find(node));
+  }
+
+  private NodeRow find(String node) {
+    if (node.isEmpty()) {
+      throw Errors.invalid("node", "is required (a node id or hostname)");
+    }
+    if (node.length() > 253) {
+      throw Errors.invalid("node", "is longer than 253 characters");
+    }
+    return db.read(
+        c -> {
+          Optional<NodeRow> byId = nodes.find(c, node);
+          if (byId.isPresent()) {
+            return byId.get();
+          }
+          List<NodeRow> byHost = nodes.findByHostname(c, node);
+          if (byHost.isEmpty()) {
+            throw Errors.notFound(
+                "no node with id or hostname '"
+                    + FieldRules.printable(node)
+                    + "'; see `debvisor nodes list`");
+          }
+          if (byHost.size() > 1) {
+            List<String> ids = byHost.stream().map(NodeRow::id).toList();
+            throw Errors.invalid(
+                "node", "hostname '" + node + "' names several nodes " + ids + "; give the id");
+          }
+          return byHost.get(0);
+        });
+  }
+
+  CreateBootstrapTokenResponse createToken(CreateBootstrapTokenRequest request, Caller caller) {
+    List<Errors.Violation> violations = new ArrayList<>();
+    Duration ttl = Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos());
+    if (!request.hasTtl()) {
+      violations.add(new Errors.Violation("ttl", "is required (1 minute to 30 days)"));
+    } else if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      violations.add(
+          new Errors.Violation("ttl", "must be between 1 minute and 30 days, got " + ttl));
+    }
+    FieldRules.hostname(violations, "hostname", request.getHostname(), false);
+    FieldRules.profile(violations, "profile", request.getProfile());
+    if (!violations.isEmpty()) {
+      throw Errors.invalid(violations);
+    }
+    BootstrapToken token = BootstrapToken.generate(random);
+    Instant now = clock.instant();
+    Instant expires = now.plus(ttl);
+    db.write(
+        c -> {
+          tokens.insert(
+              c,
+              new TokenRow(
+                  token.id(),
+                  token.secretHash(),
+                  now,
+                  expires,
+                  request.getHostname(),
+                  request.getProfile(),
+                  caller.name(),
+                  null,
+                  null));
+          audit.append(
+              c,
+              new AuditEntry(
+                  caller.name(),
+                  "token.create",
+                  token.id(),
+                  caller.source(),
+                  "ok",
+                  "ttl="
+                      + ttl
+                      + " hostname="
+                      + request.getHostname()
+                      + " profile="
+                      + request.getProfile()));
+          return null;
+        });
+    return CreateBootstrapTokenResponse.newBuilder()
+        .setToken(token.display())
+        .setTokenId(token.id())
+        .setExpiresAt(NodeRecords.timestamp(expires))
+        .build();
+  }
+
+  RevokeNodeResponse revoke(RevokeNodeRequest request, Caller caller) {
+    List<Errors.Violation> violations = new ArrayList<>();
+    FieldRules.text(violations, "reason", request.getReason(), 256);
+    if (!violations.isEmpty()) {
+      throw Errors.invalid(violations);
+    }
+    NodeRow node = find(request.getNode());
+    Instant now = clock.instant();
+    NodeRow after =
+        db.write(
+            c -> {
+              NodeRow current = nodes.find(c, node.id()).orElseThrow();
+              if (current.state() == NodeState.REVOKED) {
+                return current;
+              }
+              nodes.revoke(c, node.id(), now, request.getReason());
+              int revokedCerts = certificates.revokeAllOf(c, node.id(), now);
+              audit.append(
+                  c,
+                  new AuditEntry(
+                      caller.name(),
+                      "node.revoke",
+                      node.id(),
+                      caller.source(),
+                      "ok",
+                      "hostname="
+                          + node.hostname()
+                          + " certificates="
+                          + revokedCerts
+                          + " reason="
+                          + request.getReason()));
+              return nodes.find(c, node.id()).orElseThrow();
+            });
+    onMembershipChange.run();
+    return RevokeNodeResponse.newBuilder().setNode(records.toRecord(after)).build();
+  }
+
+  HeartbeatResponse heartbeat(HeartbeatRequest request, Caller caller) {
+    List<Errors.Violation> violations = new ArrayList<>();
+    FieldRules.address(violations, "agent_address", request.getAgentAddress(), false);
+    if (!violations.isEmpty()) {
+      throw Errors.invalid(violations);
+    }
+    Instant now = clock.instant();
+    byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;
+    db.write(
+        c -> {
+          nodes.recordHeartbeat(
+              c,
+              caller.name(),
+              now,
+              request.getStatus().toByteArray(),
+              request.getAgentAddress(),
+              facts,
+              request.getFacts().getFingerprint());
+          return null;
+        });
+    boolean renew =
+        caller.certificateNotAfter() != null
+            && caller
+                .certificateNotAfter()
+                .minus(settings.certificates().renewBefore())
+                .isBefore(now);
+    return HeartbeatResponse.newBuilder()
+        .setHeartbeatInterval(NodeRecords.duration(settings.heartbeatInterval()))
+        .setRenewCertificate(renew)
+        .build();
+  }
+}

@@ -1,0 +1,54 @@
+package org.debvisor.controller.server;
+
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/** Times every RPC as {@code debvisor_rpc_request_duration_seconds{method,code}}. */
+final class RpcMetricsInterceptor implements ServerInterceptor {
+
+  private final MeterRegistry registry;
+  private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+  RpcMetricsInterceptor(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    long start = System.nanoTime();
+    String method = call.getMethodDescriptor().getFullMethodName();
+    return next.startCall(
+        new SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            timer(method, status.getCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            super.close(status, trailers);
+          }
+        },
+        headers);
+  }
+
+  private Timer timer(String method, Status.Code code) {
+    return timers.computeIfAbsent(
+        method + '|' + code,
+        key ->
+            Timer.builder("debvisor.rpc.request.duration")
+                .description("Time from receiving an RPC to sending its status")
+                .tags("method", method, "code", code.name())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry));
+  }
+}

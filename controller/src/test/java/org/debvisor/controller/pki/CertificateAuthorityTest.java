@@ -1,0 +1,82 @@
+package org.debvisor.controller.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CA on disk, the controller's own certificates, and bootstrap token encoding. */
+class CertificateAuthorityTest {
+
+  @TempDir Path pki;
+
+  @Test
+  void createdOnceWithAPrivateKeyAndLoadedAfterwards() throws Exception {
+    CertificateAuthority first = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+    CertificateAuthority second = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+
+    assertThat(second.certificate()).isEqualTo(first.certificate());
+    assertThat(Files.getPosixFilePermissions(pki.resolve("ca.key")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    X509Certificate ca = first.certificate();
+    assertThat(ca.getBasicConstraints()).isZero();
+    assertThat(ca.getPublicKey().getAlgorithm()).isEqualTo("EC");
+    assertThat(Files.list(pki).map(p -> p.getFileName().toString()))
+        .containsExactlyInAnyOrder("ca.key", "ca.pem");
+  }
+
+  @Test
+  void incompleteOrExposedCaIsRefusedNotReplaced() throws Exception {
+    CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+    Files.setPosixFilePermissions(
+        pki.resolve("ca.key"), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(pki, Clock.systemUTC()))
+        .hasMessageContaining("chmod 600");
+
+    Files.delete(pki.resolve("ca.key"));
+    String pem = Files.readString(pki.resolve("ca.pem"));
+    assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(pki, Clock.systemUTC()))
+        .hasMessageContaining("incomplete CA");
+    assertThat(Files.readString(pki.resolve("ca.pem"))).isEqualTo(pem);
+  }
+
+  @Test
+  void ownServerAndClientCertificates() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+
+    var server = ca.issueServerMaterial(pki, List.of("ctl.example.org", "10.1.2.3"));
+    var client = ca.issueClientMaterial(pki);
+
+    X509Certificate s = server.certificate().certificate();
+    s.verify(ca.certificate().getPublicKey());
+    assertThat(s.getSubjectAlternativeNames())
+        .extracting(san -> (Object) san.get(1))
+        .containsExactlyInAnyOrder(
+            "localhost", "127.0.0.1", "0:0:0:0:0:0:0:1", "ctl.example.org", "10.1.2.3");
+    assertThat(client.certificate().certificate().getSubjectX500Principal().getName())
+        .contains("CN=debvisor-controller");
+    assertThat(Files.getPosixFilePermissions(server.keyFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void bootstrapTokenRoundTripsAndHidesItsSecret() {
+    BootstrapToken token = BootstrapToken.generate(new SecureRandom());
+
+    assertThat(token.display()).matches("dvb_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
+    assertThat(BootstrapToken.parse(token.display())).contains(token);
+    assertThat(token.matches(token.secretHash())).isTrue();
+    assertThat(token.secretHash()).doesNotContain(token.secret());
+    assertThat(token.toString()).doesNotContain(token.secret());
+    assertThat(BootstrapToken.parse("dvb_123_abc")).isEmpty();
+    assertThat(BootstrapToken.parse(token.display() + "x")).isEmpty();
+  }
+}
