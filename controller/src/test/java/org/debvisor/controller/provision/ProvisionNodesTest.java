@@ -20,10 +20,15 @@ import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.debvisor.controller.cli.DebvisorCli;
+import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.preseed.PreseedDataLoader;
+import org.debvisor.controller.server.RunningController;
 import org.debvisor.controller.ssh.KnownHostsFile;
 import org.debvisor.controller.ssh.SshConnector;
 import org.debvisor.controller.ssh.SshTarget;
+import org.debvisor.proto.CreateBootstrapTokenRequest;
+import org.debvisor.proto.ListNodesRequest;
+import org.debvisor.proto.NodeRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,7 +70,7 @@ class ProvisionNodesTest {
     assumeTrue(
         agentDeb != null,
         "no agent .deb in " + debDir + ": build it first (./mvnw -pl agent -am package)");
-    nodes = TestNodes.create(tmp.resolve("nodes"), "dvt", "10.234", 5);
+    nodes = TestNodes.create(tmp.resolve("nodes"), "dvt", "10.234", 6);
   }
 
   @AfterAll
@@ -319,6 +324,65 @@ class ProvisionNodesTest {
     Run again = cli(args(nodes.knownHosts(), "--host", host));
     assertThat(again.exit()).as(again.out()).isZero();
     assertThat(again.out()).contains("1 ok (0 changed, 1 unchanged)");
+  }
+
+  @Test
+  @Order(7)
+  void enrolsWithARealControllerThenARerunSendsNoToken() throws Exception {
+    // The nodes reach this machine through their veth: node 1's host side is 10.234.0.5.
+    String hostSide = "10.234.0.5";
+    try (RunningController ctl =
+        RunningController.start(
+            tmp.resolve("controller"),
+            s ->
+                s.withListen("0.0.0.0", 0)
+                    .withCertificates(
+                        new CertificatePolicy(
+                            Duration.ofDays(7), Duration.ofDays(2), List.of(hostSide))))) {
+      String token =
+          ctl.operator()
+              .createBootstrapToken(
+                  CreateBootstrapTokenRequest.newBuilder()
+                      .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(3600))
+                      .setProfile("ceph")
+                      .build())
+              .getToken();
+      Path tokenFile = tmp.resolve("token");
+      Files.writeString(tokenFile, token + "\n");
+      String controller = hostSide + ":" + ctl.controller.address().getPort();
+      String[] enrolArgs =
+          args(
+              nodes.knownHosts(),
+              "--host",
+              nodes.host(6),
+              "--controller",
+              controller,
+              "--ca-file",
+              ctl.caFile().toString(),
+              "--token-file",
+              tokenFile.toString());
+
+      Run run = cli(enrolArgs);
+
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).contains("enrolled").doesNotContain(token);
+      Path root = nodes.root(6);
+      assertThat(Files.getPosixFilePermissions(root.resolve("etc/debvisor/bootstrap-token")))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      assertThat(root.resolve("var/lib/debvisor/pki/node.pem")).exists();
+      var listed =
+          ctl.operator()
+              .listNodes(ListNodesRequest.newBuilder().setSelector("profile=ceph").build());
+      assertThat(listed.getNodesList())
+          .extracting(NodeRecord::getHostname)
+          .containsExactly("dvt-node-6");
+
+      Run again = cli(enrolArgs);
+      assertThat(again.exit()).as(again.out()).isZero();
+      assertThat(again.out())
+          .contains("node already enrolled, no token sent")
+          .contains("1 ok (0 changed, 1 unchanged)");
+    }
   }
 
   private static void chroot(Path root, String... command) throws Exception {
