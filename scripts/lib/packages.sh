@@ -5,6 +5,9 @@ DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt
 # What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb;
 # debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs.
 DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools"
+# What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
+# amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk.
+DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64"
 
 # Installs the named packages that are missing; does nothing (and needs no network) when all are there.
 debvisor_install_packages() {
