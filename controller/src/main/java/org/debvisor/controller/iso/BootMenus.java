@@ -1,7 +1,11 @@
 package org.debvisor.controller.iso;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.debvisor.controller.preseed.Architecture;
 
 /** Renders the boot menus and the installer kernel command line for an unattended install. */
@@ -47,12 +51,12 @@ public final class BootMenus {
   }
 
   /**
-   * The ISO's marker file {@code /.disk/id/UUID}: the UUID is derived from everything that makes
-   * this ISO (so a rebuild gets the same one, and two different DebVisor ISOs attached to one
-   * machine are told apart).
+   * The ISO's marker file {@code /.disk/id/UUID}: the UUID is derived from the volume id, the
+   * installer package and the preseed, so a rebuild gets the same one (reproducible) and ISOs for
+   * different nodes attached to one machine are told apart.
    */
   public static String marker(IsoBuildRequest request, NetbootInstaller installer) {
-    var digest = Sha256.digest();
+    MessageDigest digest = Sha256.digest();
     for (String part :
         new String[] {
           request.volumeId(),
@@ -60,12 +64,12 @@ public final class BootMenus {
           installer.packageSha256(),
           request.preseed()
         }) {
-      digest.update(part.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(part.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
     }
     byte[] hash = digest.digest();
-    var buffer = java.nio.ByteBuffer.wrap(hash);
-    return "/.disk/id/" + new java.util.UUID(buffer.getLong(), buffer.getLong());
+    ByteBuffer buffer = ByteBuffer.wrap(hash);
+    return "/.disk/id/" + new UUID(buffer.getLong(), buffer.getLong());
   }
 
   /**

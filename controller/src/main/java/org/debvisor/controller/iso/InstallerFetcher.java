@@ -6,8 +6,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.debvisor.controller.preseed.Architecture;
 
 /**
@@ -120,8 +122,8 @@ public final class InstallerFetcher {
    * sharing a cache (parallel test runs, two users) never see a half-unpacked directory, and the
    * loser of a race just uses the winner's copy.
    */
-  private static void unpackAtomically(
-      Path deb, java.util.function.Predicate<String> wanted, Path target) throws IsoBuildException {
+  private static void unpackAtomically(Path deb, Predicate<String> wanted, Path target)
+      throws IsoBuildException {
     Path partial = null;
     try {
       Files.createDirectories(target.getParent());
@@ -149,7 +151,7 @@ public final class InstallerFetcher {
 
   private static void deleteQuietly(Path dir) {
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
