@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
 # shellcheck disable=SC2086
 debvisor_install_packages $DEBVISOR_TEST_PACKAGES
+case " $* " in
+  *" -Ddebvisor.slow=true "*)
+    # shellcheck disable=SC2086
+    debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES ;;
+esac
 . scripts/lib/jdk.sh
 echo "==> JDK: $JAVA_HOME"
 exec ./mvnw -B --no-transfer-progress verify "$@"

@@ -6,6 +6,9 @@ DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt
 # debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; debootstrap,
 # openssh-server/-client, iproute2 and util-linux (unshare, nsenter) make the SSH test nodes.
 DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools debootstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
+# What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
+# amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk.
+DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64"
 
 # Installs the named packages that are missing; does nothing (and needs no network) when all are there.
 debvisor_install_packages() {

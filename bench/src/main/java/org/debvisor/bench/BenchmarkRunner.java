@@ -163,7 +163,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(
         out,
-        markdown(table, results, reportBytes, agentRss, baselineRss) + configMarkdown(configTable));
+        markdown(table, results, reportBytes, agentRss, baselineRss)
+            + configMarkdown(configTable)
+            + IsoSection.from(out.toAbsolutePath().resolveSibling("iso-benchmarks.md")));
     System.out.println("wrote " + out);
     return 0;
   }

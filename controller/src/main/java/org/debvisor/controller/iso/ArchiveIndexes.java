@@ -89,14 +89,22 @@ public final class ArchiveIndexes {
   }
 
   /**
-   * Like {@link #packages} but, when the mirror serves an index that does not match the signed
-   * checksum, reads that index anyway and reports it through {@code warning}. Only for reports (the
-   * preflight's list of files to ask for); nothing read this way is installed.
+   * An index read for a report.
+   *
+   * @param stanzas its packages
+   * @param mismatch why the mirror's copy is not the signed one, empty when it is
    */
-  public List<PackageStanza> packagesForReport(String component, Progress warning)
+  public record ReportIndex(List<PackageStanza> stanzas, Optional<String> mismatch) {}
+
+  /**
+   * Like {@link #packages} but, when the mirror serves an index that does not match the signed
+   * checksum, reads that index anyway, says so through {@code warning} and in the result. Only for
+   * reports (the preflight's list of files to ask for); nothing read this way is installed.
+   */
+  public ReportIndex packagesForReport(String component, Progress warning)
       throws IsoBuildException {
     try {
-      return packages(component);
+      return new ReportIndex(packages(component), Optional.empty());
     } catch (IsoBuildException e) {
       if (!e.getMessage().startsWith("checksum mismatch")) {
         throw e;
@@ -105,7 +113,9 @@ public final class ArchiveIndexes {
       String path = "dists/" + suite + "/" + component + "/Packages.xz";
       byte[] data = fetcher.fetchUnverified(path);
       try (InputStream in = new XZInputStream(new java.io.ByteArrayInputStream(data))) {
-        return PackageStanza.parseAll(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return new ReportIndex(
+            PackageStanza.parseAll(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
+            Optional.of(e.getMessage()));
       } catch (IOException io) {
         throw new IsoBuildException("cannot decompress " + path + ": " + io.getMessage(), io);
       }

@@ -1,14 +1,15 @@
 package org.debvisor.controller.iso;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.debvisor.controller.preseed.Architecture;
 
 /** Renders the boot menus and the installer kernel command line for an unattended install. */
 public final class BootMenus {
-
-  /** The marker file under {@code /.disk/} GRUB searches to find the ISO. */
-  public static final String MARKER = "debvisor";
 
   private final IsoTemplates templates;
 
@@ -39,9 +40,50 @@ public final class BootMenus {
     return templates.render("grub.cfg", values(arch, profile));
   }
 
-  /** The small config in the EFI image that finds the ISO and loads its grub.cfg. */
-  public String grubEfiBootstrap() throws IsoBuildException {
-    return templates.render("grub-efi-bootstrap.cfg", Map.of("MARKER", MARKER));
+  /**
+   * The small config the installer's EFI GRUB reads first (in the EFI image and on the ISO): it
+   * finds the ISO by its marker file and loads {@code /boot/grub/grub.cfg} from there.
+   *
+   * @param marker absolute path of the ISO's marker file, like {@code /.disk/id/UUID}
+   */
+  public String grubEfiBootstrap(String marker) throws IsoBuildException {
+    return templates.render("grub-efi-bootstrap.cfg", Map.of("MARKER", marker));
+  }
+
+  /**
+   * The ISO's marker file {@code /.disk/id/UUID}: the UUID is derived from the volume id, the
+   * installer package and the preseed, so a rebuild gets the same one (reproducible) and ISOs for
+   * different nodes attached to one machine are told apart.
+   */
+  public static String marker(IsoBuildRequest request, NetbootInstaller installer) {
+    MessageDigest digest = Sha256.digest();
+    for (String part :
+        new String[] {
+          request.volumeId(),
+          installer.arch().debianName(),
+          installer.packageSha256(),
+          request.preseed()
+        }) {
+      digest.update(part.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+    }
+    byte[] hash = digest.digest();
+    ByteBuffer buffer = ByteBuffer.wrap(hash);
+    return "/.disk/id/" + new UUID(buffer.getLong(), buffer.getLong());
+  }
+
+  /**
+   * GRUB's serial terminal set-up: amd64 firmware has a COM port GRUB drives itself; on arm64 GRUB
+   * has no {@code com0} (it would print errors), and the firmware console it uses already goes to
+   * the PL011 serial port.
+   */
+  static String grubSerialTerminal(Architecture arch) {
+    if (arch == Architecture.AMD64) {
+      return "serial --unit=0 --speed=115200\n"
+          + "terminal_input console serial\n"
+          + "terminal_output console serial";
+    }
+    return "# arm64: the firmware console GRUB uses is on the serial port already";
   }
 
   private static Map<String, String> values(Architecture arch, String profile) {
@@ -49,6 +91,7 @@ public final class BootMenus {
     values.put("ARCH", arch.debianName());
     values.put("PROFILE", profile);
     values.put("CMDLINE", kernelCommandLine(arch));
+    values.put("SERIAL_TERMINAL", grubSerialTerminal(arch));
     return values;
   }
 }

@@ -11,8 +11,9 @@ import java.util.Locale;
 
 /**
  * Builds the El Torito EFI boot image: a FAT file system with the shim as the removable-media
- * loader, Debian's signed GRUB beside it and a bootstrap grub.cfg (dosfstools + mtools, which
- * honour SOURCE_DATE_EPOCH; the volume serial is fixed).
+ * loader, Debian's signed GRUB beside it and the bootstrap grub.cfg where that GRUB looks for it
+ * ({@code <prefix>/grub.cfg}, see {@link GrubEfiImage}); dosfstools + mtools, which honour
+ * SOURCE_DATE_EPOCH; the volume serial is fixed.
  */
 public final class EfiImageBuilder {
 
@@ -26,8 +27,14 @@ public final class EfiImageBuilder {
     this.epoch = epoch;
   }
 
-  /** Writes the image to {@code target}; {@code scratch} is a private work directory. */
-  public void build(NetbootInstaller installer, String bootstrapCfg, Path scratch, Path target)
+  /**
+   * Writes the image to {@code target}; {@code scratch} is a private work directory.
+   *
+   * @param configPath where the installer's GRUB reads its config, like {@code
+   *     /debian-installer/amd64/grub/grub.cfg}
+   */
+  public void build(
+      NetbootInstaller installer, String configPath, String bootstrapCfg, Path scratch, Path target)
       throws IsoBuildException {
     String suffix = NetbootInstaller.efiSuffix(installer.arch());
     try {
@@ -52,18 +59,31 @@ public final class EfiImageBuilder {
               image,
               Long.toString(kib)),
           scratch);
-      tools.run(List.of("mmd", "-i", image, "::/EFI", "::/EFI/BOOT", "::/EFI/debian"), scratch);
+      List<String> mkdirs = new ArrayList<>(List.of("mmd", "-i", image, "::/EFI", "::/EFI/BOOT"));
+      mkdirs.addAll(parents(configPath));
+      tools.run(mkdirs, scratch);
       List<String[]> copies = new ArrayList<>();
+      // The shim (removable-media path) loads grub<suffix>.efi from its own directory.
       copies.add(new String[] {shim.toString(), "::/EFI/BOOT/BOOT" + upper(suffix) + ".EFI"});
       copies.add(new String[] {grub.toString(), "::/EFI/BOOT/grub" + suffix + ".efi"});
-      copies.add(new String[] {cfg.toString(), "::/EFI/BOOT/grub.cfg"});
-      copies.add(new String[] {cfg.toString(), "::/EFI/debian/grub.cfg"});
+      copies.add(new String[] {cfg.toString(), "::" + configPath});
       for (String[] copy : copies) {
         tools.run(List.of("mcopy", "-m", "-i", image, copy[0], copy[1]), scratch);
       }
     } catch (IOException e) {
       throw new IsoBuildException("cannot build the EFI image: " + e.getMessage(), e);
     }
+  }
+
+  /** The mtools names of the directories above {@code path}, outermost first. */
+  static List<String> parents(String path) {
+    List<String> dirs = new ArrayList<>();
+    int slash = path.indexOf('/', 1);
+    while (slash > 0) {
+      dirs.add("::" + path.substring(0, slash));
+      slash = path.indexOf('/', slash + 1);
+    }
+    return dirs;
   }
 
   private Path copyWithEpoch(Path source, Path target) throws IOException {

@@ -1,10 +1,15 @@
 package org.debvisor.controller.iso;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.debvisor.controller.preseed.Architecture;
 
 /**
@@ -17,6 +22,7 @@ import org.debvisor.controller.preseed.Architecture;
  */
 public final class InstallerFetcher {
 
+  private static final String COMPLETE = ".complete";
   private static final String POOL = "pool/main/d/debian-installer-netboot-images/";
 
   private final ArchiveIndexes indexes;
@@ -91,15 +97,9 @@ public final class InstallerFetcher {
             "shim", dir + "bootnet" + suffix + ".efi",
             "grub", dir + "grub" + suffix + ".efi");
     Path target = fetcher.cache().derivedDir("unpacked", sha256);
-    Path done = target.resolve(".complete");
-    if (!Files.exists(done)) {
+    if (!Files.exists(target.resolve(COMPLETE))) {
       progress.step("Unpacking " + deb.getFileName());
-      DebArchive.extract(deb, wanted::containsValue, target);
-      try {
-        Files.createFile(done);
-      } catch (IOException e) {
-        throw new IsoBuildException("cannot write " + done + ": " + e.getMessage(), e);
-      }
+      unpackAtomically(deb, wanted::containsValue, target);
     }
     for (String file : wanted.values()) {
       if (!Files.isRegularFile(target.resolve(file))) {
@@ -115,5 +115,47 @@ public final class InstallerFetcher {
         target.resolve(wanted.get("initrd")),
         target.resolve(wanted.get("shim")),
         target.resolve(wanted.get("grub")));
+  }
+
+  /**
+   * Extracts into a private directory beside {@code target}, then renames it into place: builds
+   * sharing a cache (parallel test runs, two users) never see a half-unpacked directory, and the
+   * loser of a race just uses the winner's copy.
+   */
+  private static void unpackAtomically(Path deb, Predicate<String> wanted, Path target)
+      throws IsoBuildException {
+    Path partial = null;
+    try {
+      Files.createDirectories(target.getParent());
+      partial = Files.createTempDirectory(target.getParent(), ".unpacking-");
+      DebArchive.extract(deb, wanted, partial);
+      Files.createFile(partial.resolve(COMPLETE));
+      try {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        partial = null;
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+        if (!Files.exists(target.resolve(COMPLETE))) {
+          throw new IsoBuildException(
+              target + " exists but is incomplete (an interrupted older unpack?): delete it",
+              raced);
+        }
+      }
+    } catch (IOException e) {
+      throw new IsoBuildException("cannot unpack " + deb + " into " + target + ": " + e, e);
+    } finally {
+      if (partial != null) {
+        deleteQuietly(partial);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // Best effort: a stray temporary directory in the cache is harmless.
+    }
   }
 }

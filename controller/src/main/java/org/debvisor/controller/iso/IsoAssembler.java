@@ -63,13 +63,25 @@ public final class IsoAssembler {
       Files.writeString(
           tree.resolve(".disk/info"),
           "DebVisor Debian 13 " + arch.debianName() + " installer " + installer.version() + "\n");
-      Files.writeString(tree.resolve(".disk/" + BootMenus.MARKER), request.volumeId() + "\n");
+      String marker = BootMenus.marker(request, installer);
+      Path markerFile = tree.resolve(marker.substring(1));
+      Files.createDirectories(markerFile.getParent());
+      Files.writeString(markerFile, request.volumeId() + "\n");
       Files.writeString(tree.resolve("boot/grub/grub.cfg"), menus.grub(arch, request.profile()));
+      // The installer's GRUB reads <prefix>/grub.cfg from the device it was loaded from: the ISO
+      // (booted as a CD) or the EFI partition (booted as a disk). The bootstrap goes to both.
+      String grubEfi = installer.grubEfi().getFileName().toString();
+      String configPath = GrubEfiImage.read(installer.grubEfi()).configPath(grubEfi);
+      String bootstrap = menus.grubEfiBootstrap(marker);
+      Path onIso = tree.resolve(configPath.substring(1));
+      Files.createDirectories(onIso.getParent());
+      Files.writeString(onIso, bootstrap);
       progress.step("Building the EFI boot image");
       new EfiImageBuilder(tools, epoch)
           .build(
               installer,
-              menus.grubEfiBootstrap(),
+              configPath,
+              bootstrap,
               work.resolve("efi"),
               tree.resolve("boot/grub/efi.img"));
       if (arch.hasBios()) {

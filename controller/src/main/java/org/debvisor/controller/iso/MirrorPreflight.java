@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,12 +49,13 @@ public final class MirrorPreflight {
     InitrdContents initrd = InitrdContents.read(installer.initrd());
     progress.step("Resolving installer components for kernel " + initrd.kernelAbi());
     String component = "main/debian-installer/binary-" + arch.debianName();
-    List<PackageStanza> index =
+    ArchiveIndexes.ReportIndex index =
         allowUnverifiedIndex
             ? indexes.packagesForReport(component, progress)
-            : indexes.packages(component);
+            : new ArchiveIndexes.ReportIndex(indexes.packages(component), Optional.empty());
     ComponentResolver.Resolution resolution =
-        new ComponentResolver(index, initrd.kernelAbi()).resolve(initrd.installed(), baseList());
+        new ComponentResolver(index.stanzas(), initrd.kernelAbi())
+            .resolve(initrd.installed(), baseList());
     List<PreflightReport.Missing> missing = new ArrayList<>();
     resolution
         .unresolved()
@@ -84,6 +86,21 @@ public final class MirrorPreflight {
                             + indexes.suite()
                             + "/Release, the installer stops with 'Bad signature' before"
                             + " downloading components ("
+                            + problem
+                            + ")")));
+    // The installer checks this index against the Release file too, before any component.
+    index
+        .mismatch()
+        .ifPresent(
+            problem ->
+                missing.add(
+                    new PreflightReport.Missing(
+                        component + "/Packages",
+                        mirror.resolve("dists/" + indexes.suite() + "/" + component).toString(),
+                        "the mirror's copy is not the one dists/"
+                            + indexes.suite()
+                            + "/Release lists, the installer stops with 'SHA256 mismatch'"
+                            + " before downloading components ("
                             + problem
                             + ")")));
     missing.sort(Comparator.comparing(PreflightReport.Missing::name));

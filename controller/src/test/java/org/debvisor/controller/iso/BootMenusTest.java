@@ -34,14 +34,37 @@ class BootMenusTest {
   void arm64UsesThePl011Console() throws Exception {
     assertThat(menus.grub(Architecture.ARM64, "k8s"))
         .contains("console=ttyAMA0,115200n8")
-        .doesNotContain("ttyS0");
+        .doesNotContain("ttyS0")
+        .doesNotContain("serial --unit")
+        .doesNotContain("terminal_output console serial");
+    assertThat(menus.grub(Architecture.AMD64, "k8s"))
+        .contains("serial --unit=0 --speed=115200\nterminal_input console serial\n");
   }
 
   @Test
   void theEfiBootstrapFindsTheIsoByItsMarker() throws Exception {
-    assertThat(menus.grubEfiBootstrap())
-        .contains("search --file --set=root /.disk/debvisor")
+    assertThat(menus.grubEfiBootstrap("/.disk/id/0a1b"))
+        .contains("search --file --set=root /.disk/id/0a1b\n")
+        .contains("set prefix=($root)/boot/grub\n")
         .contains("configfile $prefix/grub.cfg");
+  }
+
+  @Test
+  void theMarkerIsStableForEqualInputsAndDiffersWhenThePreseedDiffers() {
+    NetbootInstaller installer =
+        new NetbootInstaller(
+            Architecture.AMD64, "v1", "ab".repeat(32), "test", null, null, null, null);
+    String one = BootMenus.marker(request("d-i a string b\n"), installer);
+
+    assertThat(one)
+        .matches("/\\.disk/id/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(BootMenus.marker(request("d-i a string b\n"), installer)).isEqualTo(one);
+    assertThat(BootMenus.marker(request("d-i a string c\n"), installer)).isNotEqualTo(one);
+  }
+
+  private static IsoBuildRequest request(String preseed) {
+    return new IsoBuildRequest(
+        Architecture.AMD64, "ceph", "n1", preseed, "v1", null, Path.of("out"), 0L);
   }
 
   @Test

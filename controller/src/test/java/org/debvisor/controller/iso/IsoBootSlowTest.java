@@ -8,30 +8,64 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.debvisor.controller.cli.DebvisorCli;
 import org.debvisor.controller.preseed.Architecture;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opt-in ({@code -Ddebvisor.slow=true}): builds the amd64 ISO for a DHCP node and installs from it
- * under QEMU/TCG with BIOS, following the real Debian mirror. Needs qemu-system-x86 and qemu-utils.
+ * Opt-in ({@code -Ddebvisor.slow=true}): builds the ISO for a DHCP node and installs from it under
+ * QEMU/TCG, following the real Debian mirror: amd64 with BIOS (SeaBIOS) and with UEFI (OVMF), arm64
+ * with UEFI (qemu-efi-aarch64). Needs the packages in {@code DEBVISOR_SLOW_TEST_PACKAGES}. Each run
+ * prints its phase times ("report: ...").
  */
 class IsoBootSlowTest {
 
   @TempDir Path dir;
 
+  private final PrintWriter console = new PrintWriter(System.out, true);
+
+  @BeforeEach
+  void optIn() {
+    assumeTrue(
+        Boolean.getBoolean("debvisor.slow"),
+        "QEMU install tests are opt-in: run with -Ddebvisor.slow=true (3-15 min each under TCG)");
+  }
+
   @Test
   void amd64BiosInstallReadsPreseedConfiguresNetworkAndStopsNoEarlierThanPredicted()
       throws Exception {
-    assumeTrue(
-        Boolean.getBoolean("debvisor.slow"),
-        "QEMU install test is opt-in: run with -Ddebvisor.slow=true (takes 3-15 min under TCG)");
+    IsoTestReport report = buildAndBoot(Architecture.AMD64, false, Duration.ofMinutes(15));
+
+    assertGotAsFarAsTheMirrorAllows(report, preflight(Architecture.AMD64));
+  }
+
+  @Test
+  void amd64UefiInstallGetsAsFarAsBios() throws Exception {
+    IsoTestReport report = buildAndBoot(Architecture.AMD64, true, Duration.ofMinutes(15));
+
+    assertThat(report.reason().orElse("")).doesNotContain("GRUB prompt");
+    assertGotAsFarAsTheMirrorAllows(report, preflight(Architecture.AMD64));
+  }
+
+  @Test
+  void arm64UefiBootsTheInstallerWhichReadsThePreseed() throws Exception {
+    IsoTestReport report = buildAndBoot(Architecture.ARM64, true, Duration.ofMinutes(12));
+
+    assertThat(report.reason().orElse("")).doesNotContain("GRUB prompt");
+    assertThat(report.reached())
+        .containsKeys(InstallPhase.KERNEL_BOOTED, InstallPhase.PRESEED_READ);
+    assertThat(dir.resolve("work/serial.log")).isNotEmptyFile();
+  }
+
+  private IsoTestReport buildAndBoot(Architecture arch, boolean uefi, Duration timeout)
+      throws Exception {
     Path node = dir.resolve("node.yaml");
     try (var in = IsoBootSlowTest.class.getResourceAsStream("/examples/qemu-node.yaml")) {
       Files.write(node, in.readAllBytes());
     }
-    PrintWriter console = new PrintWriter(System.out, true);
     var cli = DebvisorCli.create(null);
     cli.setOut(console);
     cli.setErr(console);
@@ -40,27 +74,26 @@ class IsoBootSlowTest {
             "iso",
             "build",
             "--arch",
-            "amd64",
+            arch.debianName(),
             "--node",
             node.toString(),
             "--out",
             dir.resolve("iso").toString(),
             "--quiet");
     assertThat(built).isZero();
-    PreflightReport predicted = preflight();
-
+    Path iso = dir.resolve("iso/debvisor-qemu-node-" + arch.debianName() + ".iso");
     IsoTestReport report =
         new IsoBootTest(new QemuLauncher(), new ConsoleProgress(console), Duration.ofMinutes(3))
-            .run(
-                new IsoTestRequest(
-                    dir.resolve("iso/debvisor-qemu-node-amd64.iso"),
-                    Architecture.AMD64,
-                    false,
-                    Duration.ofMinutes(15),
-                    dir.resolve("work")));
+            .run(new IsoTestRequest(iso, arch, uefi, timeout, dir.resolve("work")));
     console.println("report: " + report);
+    console.println(
+        "phases (" + arch.debianName() + (uefi ? ", UEFI" : ", BIOS") + "): " + seconds(report));
+    assertThat(dir.resolve("work/disk.qcow2")).doesNotExist();
+    return report;
+  }
 
-    // Reached without anyone answering: a question would have stopped it before these.
+  /** Reached without anyone answering: a question would have stopped it before these. */
+  private void assertGotAsFarAsTheMirrorAllows(IsoTestReport report, PreflightReport predicted) {
     assertThat(report.reached())
         .containsKeys(
             InstallPhase.KERNEL_BOOTED,
@@ -81,10 +114,17 @@ class IsoBootSlowTest {
       }
     }
     assertThat(dir.resolve("work/serial.log")).isNotEmptyFile();
-    assertThat(dir.resolve("work/disk.qcow2")).doesNotExist();
   }
 
-  private static PreflightReport preflight() throws IsoBuildException {
+  private static String seconds(IsoTestReport report) {
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<InstallPhase, Duration> e : report.reached().entrySet()) {
+      text.append(e.getKey().label()).append(' ').append(e.getValue().toSeconds()).append(" s; ");
+    }
+    return text + "stopped: " + report.reason().orElse("finished");
+  }
+
+  private static PreflightReport preflight(Architecture arch) throws IsoBuildException {
     VerifiedFetcher fetcher = MirrorFixture.fetcher();
     ArchiveIndexes indexes =
         new ArchiveIndexes(fetcher, MirrorFixture.verifier(), MirrorFixture.SUITE);
@@ -95,6 +135,6 @@ class IsoBootSlowTest {
             fetcher.mirror(),
             Progress.NONE,
             true)
-        .check(Architecture.AMD64, pins.defaultVersion());
+        .check(arch, pins.defaultVersion());
   }
 }

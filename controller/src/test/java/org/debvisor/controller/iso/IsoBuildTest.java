@@ -42,8 +42,9 @@ class IsoBuildTest {
         .contains("/boot/grub/efi.img");
     assertThat(xorriso(first.iso(), "-find", "/", "-type", "f"))
         .contains("'/install/vmlinuz'", "'/install/initrd.gz'", "'/isolinux/isolinux.cfg'")
-        .contains("'/isolinux/ldlinux.c32'", "'/boot/grub/grub.cfg'", "'/.disk/debvisor'");
+        .contains("'/isolinux/ldlinux.c32'", "'/boot/grub/grub.cfg'", "'/.disk/info'");
     assertPreseedInsideInitrd(first);
+    assertEfiBootChainReachesTheInstaller(first, Architecture.AMD64);
     assertThat(extract(first.iso(), "/isolinux/isolinux.cfg"))
         .contains("preseed/file=/preseed.cfg");
     assertThat(Files.readString(dir.resolve("one/debvisor-node01-amd64.iso.prom")))
@@ -63,6 +64,7 @@ class IsoBuildTest {
     assertThat(extract(result.iso(), "/boot/grub/grub.cfg")).contains("console=ttyAMA0");
     assertThat(xorriso(result.iso(), "-find", "/", "-type", "f")).doesNotContain("isolinux");
     assertPreseedInsideInitrd(result);
+    assertEfiBootChainReachesTheInstaller(result, Architecture.ARM64);
   }
 
   private IsoBuildResult build(Architecture arch, Path out) throws Exception {
@@ -101,6 +103,64 @@ class IsoBuildTest {
     byte[] segment = Arrays.copyOfRange(onIso, original.length, onIso.length);
     assertThat(InitrdAppenderTest.readSegment(segment))
         .containsExactly(Map.entry("preseed.cfg", PRESEED));
+  }
+
+  /**
+   * Follows what the firmware and the installer's GRUB do, file by file: the removable-media loader
+   * and GRUB in the EFI image; the config at GRUB's embedded prefix, both in the EFI image (booted
+   * as a disk) and on the ISO (booted as a CD); the marker it searches for; the menu it loads; and
+   * that menu's kernel, command line and initrd.
+   */
+  private void assertEfiBootChainReachesTheInstaller(IsoBuildResult result, Architecture arch)
+      throws Exception {
+    String suffix = NetbootInstaller.efiSuffix(arch);
+    Path efiImg = dir.resolve("efi-" + result.iso().getFileName());
+    xorriso(result.iso(), "-osirrox", "on", "-extract", "/boot/grub/efi.img", efiImg.toString());
+    Path grubEfi = dir.resolve("grub-" + result.iso().getFileName() + ".efi");
+    Path shim = dir.resolve("shim-" + result.iso().getFileName() + ".efi");
+    run(
+        "mcopy",
+        "-n",
+        "-i",
+        efiImg.toString(),
+        "::/EFI/BOOT/grub" + suffix + ".efi",
+        grubEfi.toString());
+    run(
+        "mcopy",
+        "-n",
+        "-i",
+        efiImg.toString(),
+        "::/EFI/BOOT/BOOT" + suffix.toUpperCase(java.util.Locale.ROOT) + ".EFI",
+        shim.toString());
+    assertThat(Files.mismatch(shim, result.installer().shimEfi())).isEqualTo(-1);
+    assertThat(Files.mismatch(grubEfi, result.installer().grubEfi())).isEqualTo(-1);
+
+    String configPath = GrubEfiImage.read(grubEfi).configPath("grub" + suffix + ".efi");
+    assertThat(configPath).isEqualTo("/debian-installer/" + arch.debianName() + "/grub/grub.cfg");
+    String inEfiImage = run("mtype", "-i", efiImg.toString(), "::" + configPath);
+    String onIso = extract(result.iso(), configPath);
+    assertThat(inEfiImage).isEqualTo(onIso);
+
+    java.util.regex.Matcher search =
+        java.util.regex.Pattern.compile("(?m)^search --file --set=root (\\S+)$").matcher(onIso);
+    assertThat(search.find()).as("bootstrap searches a marker file: %s", onIso).isTrue();
+    String isoFiles = xorriso(result.iso(), "-find", "/", "-type", "f");
+    assertThat(isoFiles).contains("'" + search.group(1) + "'");
+    assertThat(onIso).contains("set prefix=($root)/boot/grub\n", "configfile $prefix/grub.cfg");
+
+    String menu = extract(result.iso(), "/boot/grub/grub.cfg");
+    assertThat(menu)
+        .containsPattern("(?m)^menuentry '")
+        .contains("linux /install/vmlinuz " + BootMenus.kernelCommandLine(arch) + "\n")
+        .contains("initrd /install/initrd.gz\n");
+    assertThat(isoFiles).contains("'/install/vmlinuz'", "'/install/initrd.gz'");
+  }
+
+  private static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s: %s", List.of(cmd), out).isZero();
+    return out;
   }
 
   private String extract(Path iso, String path) throws Exception {

@@ -33,6 +33,12 @@ class MirrorPreflightTest {
     assertThat(missing).contains("e2fsprogs-udeb");
     // This mirror's trixie Release.gpg does not sign its Release: the installer stops on that.
     assertThat(missing).contains("Release.gpg");
+    // Its debian-installer index is not the one Release lists: the installer checks that next
+    // (seen with debian-installer/allow_unauthenticated, which only skips the signature).
+    assertThat(report.missing())
+        .filteredOn(m -> m.name().equals("main/debian-installer/binary-amd64/Packages"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.reason()).contains("'SHA256 mismatch'", "checksum mismatch"));
     assertThat(report.missing())
         .filteredOn(m -> m.name().equals("e2fsprogs-udeb"))
         .singleElement()
