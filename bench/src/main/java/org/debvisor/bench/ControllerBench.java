@@ -83,6 +83,7 @@ final class ControllerBench {
   }
 
   Outcome run() throws Exception {
+    String loadBefore = loadAverage();
     Path state = work.resolve("controller");
     int port = freePort();
     Process controller =
@@ -208,19 +209,37 @@ final class ControllerBench {
               nodes,
               tokens.size(),
               tokenSeconds);
-      String console = registerTable + "\n" + heartbeatTable + "\n" + summary + "\n";
+      String loadAfter = loadAverage();
+      String console =
+          registerTable
+              + "\n"
+              + heartbeatTable
+              + "\n"
+              + summary
+              + "\nload average before / after: "
+              + loadBefore
+              + " / "
+              + loadAfter
+              + "\n";
       return new Outcome(
           console,
-          markdown(
-              registerTable,
-              heartbeatTable,
-              register,
-              cores,
-              wall,
-              heapAfterGc,
-              rss,
-              nodes,
-              enrolled.size()));
+          "\nController runs below. Load average (1, 5, 15 min) before / after them: "
+              + loadBefore
+              + " / "
+              + loadAfter
+              + " on "
+              + Runtime.getRuntime().availableProcessors()
+              + " CPUs; other work shared the machine, so absolute figures are pessimistic.\n"
+              + markdown(
+                  registerTable,
+                  heartbeatTable,
+                  register,
+                  cores,
+                  wall,
+                  heapAfterGc,
+                  rss,
+                  nodes,
+                  enrolled.size()));
     } finally {
       for (ManagedChannel c : open) {
         c.shutdownNow();
@@ -459,6 +478,11 @@ final class ControllerBench {
         .listNodes(ListNodesRequest.getDefaultInstance())
         .get(60, TimeUnit.SECONDS)
         .getNodesCount();
+  }
+
+  private static String loadAverage() throws IOException {
+    String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return f[0] + ", " + f[1] + ", " + f[2];
   }
 
   /** Heap in use after a full GC, from {@code jcmd GC.run} then {@code GC.heap_info}. */
