@@ -66,6 +66,43 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(names = "--command", defaultValue = "bench/run", description = "Shown in the report.")
   String command;
 
+  @Option(
+      names = "--controller-jar",
+      description = "The controller's shaded jar; without it the controller is not measured.")
+  Path controllerJar;
+
+  @Option(names = "--skip-agent", description = "Measure only the controller.")
+  boolean skipAgent;
+
+  @Option(names = "--register-rates", split = ",", defaultValue = "100,500")
+  List<Integer> registerRates;
+
+  @Option(names = "--register-in-flight", defaultValue = "32")
+  int registerInFlight;
+
+  @Option(
+      names = "--register-max",
+      defaultValue = "10000",
+      description = "Most RegisterNode calls in the closed loop (one token each).")
+  int registerMax;
+
+  @Option(names = "--agents", defaultValue = "10000", description = "Simulated agents.")
+  int agents;
+
+  @Option(names = "--heartbeat-connections", defaultValue = "1000")
+  int heartbeatConnections;
+
+  @Option(names = "--heartbeat-seconds", defaultValue = "60")
+  int heartbeatSeconds;
+
+  @Option(names = "--controller-heap", defaultValue = "1g")
+  String controllerHeap;
+
+  @Option(
+      names = "--controller-java-option",
+      description = "Extra JVM option for the controller, e.g. -XX:StartFlightRecording=...")
+  List<String> controllerJavaOptions = new ArrayList<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchmarkRunner()).execute(args));
   }
@@ -73,6 +110,49 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("debvisor-bench");
+    String report = skipAgent ? header() : agentReport(work);
+    if (controllerJar != null) {
+      ControllerBench.Outcome controller =
+          new ControllerBench(
+                  controllerJar,
+                  Files.createDirectories(work.resolve("controller-bench")),
+                  durationSeconds,
+                  registerRates,
+                  registerInFlight,
+                  connections,
+                  registerMax,
+                  agents,
+                  heartbeatConnections,
+                  heartbeatSeconds,
+                  controllerHeap,
+                  controllerJavaOptions)
+              .run();
+      System.out.println(controller.console());
+      report += controller.markdown();
+    }
+    // The ISO figures come from the opt-in bench/iso-run; keep them rather than drop them.
+    report += IsoSection.from(out.toAbsolutePath().resolveSibling("iso-benchmarks.md"));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    System.out.println("wrote " + out);
+    return 0;
+  }
+
+  private String header() throws IOException {
+    return "# Benchmarks\n\n"
+        + "Produced by `"
+        + command
+        + "` on "
+        + LocalDate.now()
+        + ". Machine: "
+        + machine()
+        + ". Java "
+        + System.getProperty("java.version")
+        + ".\n";
+  }
+
+  /** The agent's Status and UpdateConfig scenarios against their baselines, as Markdown. */
+  private String agentReport(Path work) throws Exception {
     int agentPort = freePort();
     Path config = work.resolve("agent.yaml");
     Path managed = Files.createDirectories(work.resolve("managed"));
@@ -160,14 +240,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
         reportBytes,
         agentRss / 1024,
         baselineRss / 1024);
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(
-        out,
-        markdown(table, results, reportBytes, agentRss, baselineRss)
-            + configMarkdown(configTable)
-            + IsoSection.from(out.toAbsolutePath().resolveSibling("iso-benchmarks.md")));
-    System.out.println("wrote " + out);
-    return 0;
+    return markdown(table, results, reportBytes, agentRss, baselineRss)
+        + configMarkdown(configTable);
   }
 
   /** A server under test. */
@@ -269,7 +343,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
-  private static String table(List<LoadResult> results) {
+  static String table(List<LoadResult> results) {
     StringBuilder t = new StringBuilder();
     t.append(
         "| scenario | server | requests | errors | qps | p50 ms | p99 ms | p99.9 ms | max ms"
@@ -299,17 +373,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
   private String markdown(
       String table, List<LoadResult> results, int reportBytes, long agentRss, long baselineRss)
       throws IOException {
-    return "# Benchmarks\n\n"
-        + "Produced by `"
-        + command
-        + "` on "
-        + LocalDate.now()
-        + ". Machine: "
-        + machine()
-        + ". Java "
-        + System.getProperty("java.version")
-        + ".\n\n"
-        + "## Agent `debvisor.Node/Status`\n\n"
+    return header()
+        + "\n## Agent `debvisor.Node/Status`\n\n"
         + "Load generator and both servers run on the same machine over loopback, each server in its"
         + " own JVM (`-XX:+UseSerialGC -Xmx256m`, as the .deb runs the agent). **baseline** is a bare"
         + " grpc-java server answering the same method with the same report bytes and the same"

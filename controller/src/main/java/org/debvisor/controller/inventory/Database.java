@@ -111,6 +111,54 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #write}, but the commit is not fsynced (synchronous=NORMAL for this transaction),
+   * for data that may be lost on power loss without harm — heartbeats, which the next one replaces.
+   * The database stays consistent (WAL), the commit is visible at once, and the next durable
+   * commit's fsync of the WAL makes this one durable too. Never for audited changes.
+   */
+  public <T> T writeWithoutSync(SqlWork<T> work) {
+    writeLock.lock();
+    try {
+      synchronous("NORMAL");
+      try {
+        return write(work);
+      } finally {
+        synchronous("FULL");
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Sets the writer's sync level between transactions (SQLite ignores it inside one). */
+  private void synchronous(String level) {
+    try (java.sql.Statement s = writer.createStatement()) {
+      writer.setAutoCommit(true);
+      s.execute("PRAGMA synchronous=" + level);
+      writer.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw new InventoryException(
+          "cannot set synchronous=" + level + " on the inventory database (" + location + ")", e);
+    }
+  }
+
+  /** The writer connection's current {@code PRAGMA synchronous} (2 = FULL, 1 = NORMAL). */
+  public int writerSynchronous() {
+    writeLock.lock();
+    try (java.sql.Statement s = writer.createStatement();
+        java.sql.ResultSet r = s.executeQuery("PRAGMA synchronous")) {
+      r.next();
+      int level = r.getInt(1);
+      writer.commit();
+      return level;
+    } catch (SQLException e) {
+      throw new InventoryException("cannot read PRAGMA synchronous (" + location + ")", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Runs read-only {@code work} on its own connection (a consistent snapshot). */
   public <T> T read(SqlWork<T> work) {
     try (Connection connection = dataSource.getConnection()) {
