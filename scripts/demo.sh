@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # DebVisor demo on this machine: a real micro Ceph cluster (1 mon, 1 memstore OSD, 1 mgr on
 # loopback), libvirt's test driver with a sample hypervisor node, and the agent on 127.0.0.1:5000
-# (metrics on 127.0.0.1:9500). State lives in .demo/ of the checkout.
+# (metrics on 127.0.0.1:9500), and - when the controller is built - a controller on 127.0.0.1:5443
+# that the agent enrols with, so `debvisor nodes list`, `cephctl health` and `hvctl nodes` show the
+# demo node. State lives in .demo/ of the checkout.
 #   scripts/demo.sh start | stop | status
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,11 +13,60 @@ CEPH_DIR="$DEMO/ceph"
 CEPH_SCRIPT="$ROOT/agent/src/test/scripts/ceph-micro.sh"
 JAR="$ROOT/agent/target/debvisor-agent-0.1.0-SNAPSHOT-all.jar"
 PIDFILE="$DEMO/agent.pid"
+CTL_JAR="$ROOT/controller/target/debvisor-controller-0.1.0-SNAPSHOT-all.jar"
+CTL_PIDFILE="$DEMO/controller.pid"
+CTL_STATE="$DEMO/controller"
+CTL_PORT=${DEBVISOR_DEMO_CONTROLLER_PORT:-5443}
 GRPC_PORT=${DEBVISOR_DEMO_GRPC_PORT:-5000}
 HTTP_PORT=${DEBVISOR_DEMO_HTTP_PORT:-9500}
 
 agent_running() {
   [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
+}
+
+controller_running() {
+  [ -f "$CTL_PIDFILE" ] && kill -0 "$(cat "$CTL_PIDFILE")" 2>/dev/null
+}
+
+debvisor_cli() {
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$CTL_JAR" "$@"
+}
+
+# Starts the controller and mints the agent's bootstrap token; prints the agent's controller: section.
+start_controller() {
+  if [ ! -f "$CTL_JAR" ]; then
+    echo "==> controller not built ($CTL_JAR); the agent runs without one" >&2
+    return 0
+  fi
+  if ss -ltn "sport = :$CTL_PORT" 2>/dev/null | grep -q LISTEN; then
+    echo "==> port $CTL_PORT is in use (set DEBVISOR_DEMO_CONTROLLER_PORT); the agent runs without a controller" >&2
+    return 0
+  fi
+  echo "==> starting the controller on 127.0.0.1:$CTL_PORT (state: $CTL_STATE, log: $DEMO/controller.log)" >&2
+  nohup "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$CTL_JAR" \
+    controller serve --state-dir "$CTL_STATE" --listen "127.0.0.1:$CTL_PORT" \
+    > "$DEMO/controller.log" 2>&1 &
+  echo $! > "$CTL_PIDFILE"
+  for _ in $(seq 1 60); do
+    [ -s "$CTL_STATE/operator-token" ] && grep -q "listening" "$DEMO/controller.log" && break
+    controller_running || { echo "error: the controller exited; its log:" >&2; tail -n 30 "$DEMO/controller.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  if [ ! -s "$DEMO/pki/node.pem" ]; then
+    (umask 077; debvisor_cli token create --ttl 1h --profile ceph --state-dir "$CTL_STATE" \
+      --controller "127.0.0.1:$CTL_PORT" > "$DEMO/bootstrap-token" 2>/dev/null) \
+      || { echo "error: could not create a bootstrap token; see $DEMO/controller.log" >&2; exit 1; }
+  fi
+  cat <<YAML
+controller:
+  address: "127.0.0.1:$CTL_PORT"
+  caFile: $CTL_STATE/pki/ca.pem
+  tokenFile: $DEMO/bootstrap-token
+  stateDir: $DEMO/pki
+  advertiseAddress: "127.0.0.1:$GRPC_PORT"   # loopback only here: no mTLS listener
+  heartbeatInterval: 5s
+  profile: ceph
+YAML
 }
 
 start() {
@@ -41,6 +92,7 @@ start() {
   TOKEN_SHA=$(tr -d '\n' < "$DEMO/operator-token" | sha256sum | cut -d' ' -f1)
   CEPH_CONF=$(sed -n 's/^CEPH_CONF=//p' "$DEMO/ceph-start.log")
   CEPH_CLIENT_KEYRING=$(sed -n 's/^CEPH_CLIENT_KEYRING=//p' "$DEMO/ceph-start.log")
+  CONTROLLER_SECTION=$(start_controller)
   cat > "$DEMO/agent.yaml" <<YAML
 # Demo configuration written by scripts/demo.sh; see agent/src/deb/etc/agent.yaml for every key.
 grpc:
@@ -72,6 +124,7 @@ auth:
       sha256: $TOKEN_SHA
 logging:
   format: json
+$CONTROLLER_SECTION
 YAML
   echo "==> starting the agent (log: $DEMO/agent.log)"
   nohup "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$JAR" \
@@ -97,6 +150,11 @@ YAML
   echo "Try:  grpcurl -plaintext localhost:$GRPC_PORT list"
   echo "      grpcurl -plaintext localhost:$GRPC_PORT debvisor.Node/Status"
   echo "Configuration updates (token in $DEMO/operator-token): see README, 'Pushing a configuration'"
+  if controller_running; then
+    echo "Controller: 127.0.0.1:$CTL_PORT; the agent enrols within seconds. With"
+    echo "      export DEBVISOR_STATE_DIR=$CTL_STATE DEBVISOR_CONTROLLER=127.0.0.1:$CTL_PORT"
+    echo "      debvisor nodes list; cephctl health; hvctl nodes; debvisor audit verify"
+  fi
   echo "Stop: scripts/demo.sh stop"
 }
 
@@ -107,6 +165,12 @@ stop() {
     agent_running && kill -9 "$(cat "$PIDFILE")" 2>/dev/null || true
   fi
   rm -f "$PIDFILE"
+  if controller_running; then
+    kill "$(cat "$CTL_PIDFILE")"
+    for _ in $(seq 1 50); do controller_running || break; sleep 0.2; done
+    controller_running && kill -9 "$(cat "$CTL_PIDFILE")" 2>/dev/null || true
+  fi
+  rm -f "$CTL_PIDFILE"
   "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
   echo "demo stopped"
 }
@@ -117,6 +181,11 @@ status() {
     curl -fsS "http://127.0.0.1:$HTTP_PORT/metrics" | grep '^debvisor_cluster_health' || true
   else
     echo "agent not running"
+  fi
+  if controller_running; then
+    echo "controller running (pid $(cat "$CTL_PIDFILE")) on 127.0.0.1:$CTL_PORT"
+  else
+    echo "controller not running"
   fi
   "$CEPH_SCRIPT" status "$CEPH_DIR" 2>/dev/null || echo "ceph not running"
 }

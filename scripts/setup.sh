@@ -11,4 +11,12 @@ debvisor_install_packages $DEBVISOR_DEMO_PACKAGES
 echo "==> JDK: $JAVA_HOME"
 echo "==> building (tests skipped here; scripts/test.sh runs them)"
 ./mvnw -B -q --no-transfer-progress -DskipTests -Dspotless.check.skip=true package
+# The controller's commands, on PATH for everyone on this machine.
+bindir=${DEBVISOR_BIN_DIR:-/usr/local/bin}
+for cmd in debvisor debvisor-provision-node cephctl hvctl k8sctl; do
+  if [ -w "$bindir" ]; then
+    ln -sfn "$PWD/scripts/$cmd" "$bindir/$cmd"
+  fi
+done
+echo "==> commands: debvisor, debvisor-provision-node, cephctl, hvctl, k8sctl (in $bindir)"
 exec scripts/demo.sh start

@@ -62,7 +62,7 @@ build_rootfs() {
     echo "$dir"
     return 0
   fi
-  command -v debootstrap >/dev/null || die "debootstrap is missing: run scripts/setup.sh (DEBVISOR_TEST_PACKAGES)"
+  command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap (scripts/test-nodes.sh does it for you)"
   local tmp="$dir.tmp.$$" started=$SECONDS
   rm -rf "$dir".tmp.*
   echo "test-nodes: building the Debian $SUITE root filesystem in $dir (once; a few minutes)" >&2

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.fleet.CephHealthReport;
+import org.debvisor.controller.fleet.Coverage;
+import org.debvisor.proto.NodeRecord;
+import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,18 +62,22 @@ public final class CephHealthCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    CephHealthReport report;
+    List<NodeRecord> nodes;
     try {
-      report = CephHealthReport.from(FleetQuery.nodes(client, env, selector, err, 3, EXIT_USAGE));
+      nodes = FleetQuery.nodes(client, env, selector, err, 3, EXIT_USAGE);
     } catch (FleetQuery.Failure e) {
       return e.exitCode;
     }
+    CephHealthReport report = CephHealthReport.from(nodes);
     if (output == OutputFormat.json) {
       out.println(FleetQuery.json(report));
       return report.exitCode();
     }
     if (report.clusters().isEmpty()) {
-      out.println("UNKNOWN: no node reports Ceph");
+      out.println(
+          "UNKNOWN: no node reports Ceph ("
+              + Coverage.describe(nodes, Subsystem.SUBSYSTEM_CEPH)
+              + ")");
       return report.exitCode();
     }
     out.println(report.overall());

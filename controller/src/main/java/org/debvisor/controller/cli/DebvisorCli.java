@@ -58,7 +58,7 @@ public final class DebvisorCli {
             .addSubcommand(node)
             .addSubcommand(nodes)
             .addSubcommand(audit)
-            .addSubcommand(new ProvisionNodeCommand(locator))
+            .addSubcommand(new ProvisionNodeCommand(locator, env))
             .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     return withErrorHandler(root);
@@ -66,8 +66,13 @@ public final class DebvisorCli {
 
   /** {@code debvisor-provision-node}: the same command as {@code debvisor provision-node}. */
   public static CommandLine provisionNode(Path jarLocation) {
+    return provisionNode(jarLocation, System.getenv());
+  }
+
+  /** {@code debvisor-provision-node} reading its defaults from {@code env}. */
+  public static CommandLine provisionNode(Path jarLocation, Map<String, String> env) {
     CommandLine cmd =
-        new CommandLine(new ProvisionNodeCommand(new PreseedDataLocator(jarLocation)))
+        new CommandLine(new ProvisionNodeCommand(new PreseedDataLocator(jarLocation), env))
             .setCommandName("debvisor-provision-node");
     return withErrorHandler(cmd);
   }

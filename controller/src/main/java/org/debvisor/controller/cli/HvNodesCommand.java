@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.controller.fleet.HypervisorRow;
+import org.debvisor.proto.NodeRecord;
+import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,22 +56,25 @@ public final class HvNodesCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<HypervisorRow> rows;
+    List<NodeRecord> nodes;
     try {
-      rows =
-          HypervisorRow.from(
-              FleetQuery.nodes(
-                  client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID));
+      nodes =
+          FleetQuery.nodes(
+              client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID);
     } catch (FleetQuery.Failure e) {
       return e.exitCode;
     }
+    List<HypervisorRow> rows = HypervisorRow.from(nodes);
     boolean allOk = rows.stream().allMatch(r -> r.state().equals("OK") && !r.stale());
     if (output == OutputFormat.json) {
       out.println(FleetQuery.json(rows));
       return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
     }
     if (rows.isEmpty()) {
-      err.println("no node reports a hypervisor");
+      out.println(
+          "no node reports a hypervisor ("
+              + Coverage.describe(nodes, Subsystem.SUBSYSTEM_HYPERVISOR)
+              + ")");
       return 0;
     }
     List<String[]> table = new ArrayList<>();

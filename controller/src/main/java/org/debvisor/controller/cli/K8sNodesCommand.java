@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.controller.fleet.KubernetesRow;
+import org.debvisor.proto.NodeRecord;
+import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,15 +54,15 @@ public final class K8sNodesCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<KubernetesRow> rows;
+    List<NodeRecord> nodes;
     try {
-      rows =
-          KubernetesRow.from(
-              FleetQuery.nodes(
-                  client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID));
+      nodes =
+          FleetQuery.nodes(
+              client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID);
     } catch (FleetQuery.Failure e) {
       return e.exitCode;
     }
+    List<KubernetesRow> rows = KubernetesRow.from(nodes);
     boolean allOk =
         rows.stream()
             .allMatch(r -> r.state().equals("OK") && r.ready().equals("True") && !r.stale());
@@ -68,7 +71,10 @@ public final class K8sNodesCommand implements Callable<Integer> {
       return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
     }
     if (rows.isEmpty()) {
-      err.println("no node reports Kubernetes");
+      out.println(
+          "no node reports Kubernetes ("
+              + Coverage.describe(nodes, Subsystem.SUBSYSTEM_KUBERNETES)
+              + ")");
       return 0;
     }
     List<String[]> table = new ArrayList<>();

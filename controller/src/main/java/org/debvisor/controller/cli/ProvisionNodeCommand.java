@@ -14,10 +14,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.provision.BootstrapTokens;
 import org.debvisor.controller.provision.FleetProvisioner;
 import org.debvisor.controller.provision.HostResult;
 import org.debvisor.controller.provision.LocalAgentProbe;
@@ -53,6 +56,7 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final PreseedDataLocator locator;
+  private final Map<String, String> env;
 
   @Option(
       names = "--host",
@@ -133,6 +137,23 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
   Path tokenFile;
 
   @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Controller state directory for the default --ca-file and --operator-token-file (default:"
+              + " $DEBVISOR_STATE_DIR or /var/lib/debvisor-controller).")
+  Path stateDir;
+
+  @Option(
+      names = "--operator-token-file",
+      paramLabel = "FILE",
+      description =
+          "Operator token used to mint one bootstrap token per host when neither --token nor"
+              + " --token-file is given (default: $DEBVISOR_TOKEN if set, else"
+              + " <state-dir>/operator-token).")
+  Path operatorTokenFile;
+
+  @Option(
       names = "--agent-deb",
       required = true,
       paramLabel = "PATH",
@@ -159,8 +180,9 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
       description = "How long to wait for the agent to report healthy (default: ${DEFAULT-VALUE}).")
   Duration healthTimeout;
 
-  public ProvisionNodeCommand(PreseedDataLocator locator) {
+  public ProvisionNodeCommand(PreseedDataLocator locator, Map<String, String> env) {
     this.locator = locator;
+    this.env = env;
   }
 
   @Override
@@ -199,14 +221,38 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
         problems.add("--token-file " + tokenFile + " cannot be read: " + e.getMessage());
       }
     }
-    if (controller != null && (secret == null || secret.isEmpty())) {
-      problems.add("--controller needs a bootstrap token (--token-file FILE or --token TOKEN)");
+    boolean mint = controller != null && token == null && tokenFile == null;
+    if (controller != null && !mint && (secret == null || secret.isEmpty())) {
+      problems.add(
+          "the bootstrap token is empty; give a token or leave --token/--token-file out"
+              + " to have one minted per host");
+    }
+    Path state = StateDirectory.resolve(stateDir, env);
+    if (controller != null && caFile == null) {
+      caFile = state.resolve("pki/ca.pem");
+      if (!Files.isRegularFile(caFile)) {
+        problems.add(
+            "--ca-file not given and "
+                + caFile
+                + " does not exist; pass the controller's"
+                + " CA certificate with --ca-file");
+      }
+    }
+    String operatorToken = null;
+    if (mint) {
+      try {
+        operatorToken = operatorToken(state);
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
     }
     if (controller != null && !controller.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}")) {
       problems.add("--controller '" + controller + "' is not HOST:PORT (IPv6 in brackets)");
     }
-    if (controller == null && (secret != null || caFile != null)) {
-      problems.add("--token/--token-file/--ca-file only make sense with --controller HOST:PORT");
+    if (controller == null && (secret != null || caFile != null || operatorTokenFile != null)) {
+      problems.add(
+          "--token/--token-file/--ca-file/--operator-token-file only make sense with --controller"
+              + " HOST:PORT");
     }
     if (secret != null && (secret.contains("\n") || secret.length() > 4096)) {
       problems.add("the bootstrap token must be one line of at most 4096 characters");
@@ -231,13 +277,61 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
       return DebvisorCli.EXIT_INVALID;
     }
     String finalSecret = secret;
+    ControllerConnection minter = null;
+    BootstrapTokens tokens = null;
+    if (mint) {
+      try {
+        minter = ControllerConnection.open(controller, caFile, operatorToken);
+      } catch (IOException e) {
+        err.println("error: " + e.getMessage());
+        err.flush();
+        return DebvisorCli.EXIT_INVALID;
+      }
+      tokens = new MintedBootstrapTokens(minter, chosen.name(), Duration.ofHours(1), 30);
+    } else if (controller != null) {
+      tokens = host -> finalSecret;
+    }
+    try {
+      return provision(targets, chosen, tokens, out, err);
+    } finally {
+      if (minter != null) {
+        minter.close();
+      }
+    }
+  }
+
+  private String operatorToken(Path state) throws IOException {
+    if (operatorTokenFile == null) {
+      String fromEnv = env.get(ControllerClientOptions.TOKEN_ENV);
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        return fromEnv.trim();
+      }
+    }
+    Path file = operatorTokenFile != null ? operatorTokenFile : state.resolve("operator-token");
+    if (!Files.isReadable(file)) {
+      throw new IOException(
+          "no bootstrap token given and the operator token file "
+              + file
+              + " is not readable to mint one; pass --token-file, --operator-token-file or set"
+              + " $DEBVISOR_TOKEN");
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
+  private int provision(
+      List<SshTarget> targets,
+      Profile chosen,
+      BootstrapTokens tokens,
+      PrintWriter out,
+      PrintWriter err)
+      throws InterruptedException {
     ProvisionPlan plan =
         new ProvisionPlan(
             chosen,
             agentDeb,
             controller,
             caFile,
-            controller == null ? null : host -> finalSecret,
+            tokens,
             new LocalAgentProbe(),
             Duration.ofSeconds(60),
             Duration.ofMinutes(15),

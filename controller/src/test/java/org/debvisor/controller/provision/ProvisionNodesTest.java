@@ -382,7 +382,59 @@ class ProvisionNodesTest {
       assertThat(again.out())
           .contains("node already enrolled, no token sent")
           .contains("1 ok (0 changed, 1 unchanged)");
+
+      // Without --token/--token-file a token is minted per host with the operator token.
+      Path operatorToken = tmp.resolve("operator-token");
+      Files.writeString(operatorToken, ctl.operatorToken() + "\n");
+      Run minted =
+          cli(
+              args(
+                  nodes.knownHosts(),
+                  "--host",
+                  nodes.host(5),
+                  "--controller",
+                  controller,
+                  "--ca-file",
+                  ctl.caFile().toString(),
+                  "--operator-token-file",
+                  operatorToken.toString()));
+
+      assertThat(minted.exit()).as(minted.out() + minted.err()).isZero();
+      String mintedToken =
+          Files.readString(nodes.root(5).resolve("etc/debvisor/bootstrap-token")).strip();
+      assertThat(mintedToken).startsWith("dvb_").isNotEqualTo(token);
+      assertThat(minted.out() + minted.err()).contains("enrolled").doesNotContain(mintedToken);
+      assertThat(
+              ctl.operator()
+                  .listNodes(ListNodesRequest.newBuilder().setSelector("profile=ceph").build())
+                  .getNodesList())
+          .extracting(NodeRecord::getHostname)
+          .containsExactlyInAnyOrder("dvt-node-5", "dvt-node-6");
     }
+  }
+
+  @Test
+  @Order(8)
+  void mintingWithoutAReadableOperatorTokenIsRefusedBeforeAnyHostIsContacted() throws Exception {
+    Run run =
+        cli(
+            args(
+                nodes.knownHosts(),
+                "--host",
+                nodes.host(2),
+                "--controller",
+                "127.0.0.1:1",
+                "--ca-file",
+                nodes.knownHosts().toString(),
+                "--operator-token-file",
+                tmp.resolve("missing-operator-token").toString()));
+
+    assertThat(run.exit()).isEqualTo(DebvisorCli.EXIT_INVALID);
+    assertThat(run.err())
+        .contains("operator token file")
+        .contains("missing-operator-token")
+        .contains("--token-file");
+    assertThat(run.out()).doesNotContain("dvt-node-2");
   }
 
   private static void chroot(Path root, String... command) throws Exception {

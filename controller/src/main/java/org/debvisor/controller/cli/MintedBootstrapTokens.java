@@ -1,0 +1,56 @@
+package org.debvisor.controller.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.provision.BootstrapTokens;
+import org.debvisor.controller.provision.StepFailedException;
+import org.debvisor.controller.ssh.SshTarget;
+import org.debvisor.proto.CreateBootstrapTokenRequest;
+
+/**
+ * Mints one single-use bootstrap token per host through the controller's {@code
+ * CreateBootstrapToken}, so parallel hosts never compete for one token and each enrolment is
+ * audited under its own token id.
+ */
+final class MintedBootstrapTokens implements BootstrapTokens {
+
+  private final ControllerConnection connection;
+  private final String profile;
+  private final Duration ttl;
+  private final long timeoutSeconds;
+
+  MintedBootstrapTokens(
+      ControllerConnection connection, String profile, Duration ttl, long timeoutSeconds) {
+    this.connection = connection;
+    this.profile = profile;
+    this.ttl = ttl;
+    this.timeoutSeconds = timeoutSeconds;
+  }
+
+  @Override
+  public String tokenFor(SshTarget host) throws StepFailedException {
+    try {
+      return connection
+          .controller(timeoutSeconds)
+          .createBootstrapToken(
+              CreateBootstrapTokenRequest.newBuilder()
+                  .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttl.getSeconds()))
+                  .setProfile(profile)
+                  .build())
+          .getToken();
+    } catch (StatusRuntimeException e) {
+      throw new StepFailedException(
+          "the controller at "
+              + connection.target()
+              + " did not mint a bootstrap token for "
+              + host
+              + ": "
+              + e.getStatus().getCode()
+              + " "
+              + e.getStatus().getDescription()
+              + " (check --operator-token-file / $DEBVISOR_TOKEN, or pass --token-file)",
+          "");
+    }
+  }
+}
