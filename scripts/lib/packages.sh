@@ -6,12 +6,6 @@ DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt
 # OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
 DEBVISOR_NODE_PACKAGES="debootstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
 # What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb;
-# debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; debootstrap,
-# openssh-server/-client, iproute2 and util-linux (unshare, nsenter) make the SSH test nodes.
-# What namespace test nodes (scripts/test-nodes.sh) need: debootstrap for their root filesystem,
-# OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
-DEBVISOR_NODE_PACKAGES="debootstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
-# What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb;
 # debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; the test nodes.
 DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools $DEBVISOR_NODE_PACKAGES"
 # What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
