@@ -34,6 +34,54 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void newCaIsP256AndSignsWithSha256() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+
+    var key = (java.security.interfaces.ECPublicKey) ca.certificate().getPublicKey();
+    assertThat(key.getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+    X509Certificate server = ca.issueServerMaterial(pki, List.of()).certificate().certificate();
+    assertThat(server.getSigAlgName()).isEqualTo("SHA256withECDSA");
+    server.verify(key);
+  }
+
+  @Test
+  void caMadeAsP384ByAnEarlierVersionStillSignsWithSha384() throws Exception {
+    java.security.KeyPair pair =
+        CertificateAuthority.generateEc("secp384r1", new java.security.SecureRandom());
+    var name = new org.bouncycastle.asn1.x500.X500Name("CN=legacy P-384 CA");
+    java.time.Instant now = java.time.Instant.now();
+    var builder =
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                name,
+                java.math.BigInteger.TEN,
+                java.util.Date.from(now.minusSeconds(60)),
+                java.util.Date.from(now.plusSeconds(86_400)),
+                name,
+                pair.getPublic())
+            .addExtension(
+                org.bouncycastle.asn1.x509.Extension.basicConstraints,
+                true,
+                new org.bouncycastle.asn1.x509.BasicConstraints(0));
+    X509Certificate legacy =
+        new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA384withECDSA")
+                        .build(pair.getPrivate())));
+    Files.writeString(pki.resolve("ca.key"), Pem.encode(pair.getPrivate()));
+    Files.setPosixFilePermissions(
+        pki.resolve("ca.key"), PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(pki.resolve("ca.pem"), Pem.encode(legacy));
+
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+
+    assertThat(ca.certificate()).isEqualTo(legacy);
+    X509Certificate server = ca.issueServerMaterial(pki, List.of()).certificate().certificate();
+    assertThat(server.getSigAlgName()).isEqualTo("SHA384withECDSA");
+    server.verify(legacy.getPublicKey());
+  }
+
+  @Test
   void incompleteOrExposedCaIsRefusedNotReplaced() throws Exception {
     CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
     Files.setPosixFilePermissions(
