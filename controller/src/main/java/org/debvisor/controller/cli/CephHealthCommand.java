@@ -12,7 +12,6 @@ import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code cephctl health}: the fleet's Ceph clusters from the agents' last reports. */
 @Command(
@@ -37,20 +36,7 @@ public final class CephHealthCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-l", "--selector"},
-      paramLabel = "EXPR",
-      description = "Only nodes matching this selector (see `debvisor nodes list --help`).")
-  String selector = "";
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FORMAT",
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
-  @Mixin ControllerClientOptions client;
+  @Mixin NodeQueryOptions query;
 
   private final Map<String, String> env;
 
@@ -64,12 +50,12 @@ public final class CephHealthCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<NodeRecord> nodes;
     try {
-      nodes = FleetQuery.nodes(client, env, selector, err, 3, EXIT_USAGE);
+      nodes = FleetQuery.nodes(query.client, env, query.selector, err, 3, EXIT_USAGE);
     } catch (FleetQuery.Failure e) {
       return e.exitCode;
     }
     CephHealthReport report = CephHealthReport.from(nodes);
-    if (output == OutputFormat.json) {
+    if (query.output == OutputFormat.json) {
       out.println(FleetQuery.json(report));
       return report.exitCode();
     }

@@ -13,7 +13,6 @@ import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code hvctl nodes}: the fleet's hypervisors from the agents' last reports. */
 @Command(
@@ -31,20 +30,7 @@ public final class HvNodesCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-l", "--selector"},
-      paramLabel = "EXPR",
-      description = "Only nodes matching this selector (see `debvisor nodes list --help`).")
-  String selector = "";
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FORMAT",
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
-  @Mixin ControllerClientOptions client;
+  @Mixin NodeQueryOptions query;
 
   private final Map<String, String> env;
 
@@ -60,13 +46,18 @@ public final class HvNodesCommand implements Callable<Integer> {
     try {
       nodes =
           FleetQuery.nodes(
-              client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID);
+              query.client,
+              env,
+              query.selector,
+              err,
+              DebvisorCli.EXIT_FAILURE,
+              DebvisorCli.EXIT_INVALID);
     } catch (FleetQuery.Failure e) {
       return e.exitCode;
     }
     List<HypervisorRow> rows = HypervisorRow.from(nodes);
     boolean allOk = rows.stream().allMatch(r -> r.state().equals("OK") && !r.stale());
-    if (output == OutputFormat.json) {
+    if (query.output == OutputFormat.json) {
       out.println(FleetQuery.json(rows));
       return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
     }

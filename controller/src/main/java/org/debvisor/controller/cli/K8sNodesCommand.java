@@ -12,7 +12,6 @@ import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code k8sctl nodes}: the fleet's Kubernetes nodes from the agents' last reports. */
 @Command(
@@ -29,20 +28,7 @@ public final class K8sNodesCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-l", "--selector"},
-      paramLabel = "EXPR",
-      description = "Only nodes matching this selector (see `debvisor nodes list --help`).")
-  String selector = "";
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FORMAT",
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
-  @Mixin ControllerClientOptions client;
+  @Mixin NodeQueryOptions query;
 
   private final Map<String, String> env;
 
@@ -58,7 +44,12 @@ public final class K8sNodesCommand implements Callable<Integer> {
     try {
       nodes =
           FleetQuery.nodes(
-              client, env, selector, err, DebvisorCli.EXIT_FAILURE, DebvisorCli.EXIT_INVALID);
+              query.client,
+              env,
+              query.selector,
+              err,
+              DebvisorCli.EXIT_FAILURE,
+              DebvisorCli.EXIT_INVALID);
     } catch (FleetQuery.Failure e) {
       return e.exitCode;
     }
@@ -66,7 +57,7 @@ public final class K8sNodesCommand implements Callable<Integer> {
     boolean allOk =
         rows.stream()
             .allMatch(r -> r.state().equals("OK") && r.ready().equals("True") && !r.stale());
-    if (output == OutputFormat.json) {
+    if (query.output == OutputFormat.json) {
       out.println(FleetQuery.json(rows));
       return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
     }

@@ -11,7 +11,6 @@ import org.debvisor.proto.ListNodesResponse;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code debvisor nodes list}: the inventory, optionally filtered by a selector. */
 @Command(
@@ -24,25 +23,7 @@ public final class NodesListCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-l", "--selector"},
-      paramLabel = "EXPR",
-      description = {
-        "Only nodes matching every comma-separated condition, e.g.",
-        "profile=ceph,disks.count>=4,arch=arm64. Keys: id, hostname, profile, arch, state,",
-        "cpu.cores, memory.bytes, disks.count, nics.count, system.vendor, system.product;",
-        "operators = != >= <= > < (text keys: = and != only); numbers may end in K/M/G/T."
-      })
-  String selector = "";
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FORMAT",
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
-  @Mixin ControllerClientOptions client;
+  @Mixin NodeQueryOptions query;
 
   private final Map<String, String> env;
 
@@ -54,23 +35,23 @@ public final class NodesListCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (ControllerConnection connection = client.connect(env)) {
+    try (ControllerConnection connection = query.client.connect(env)) {
       ListNodesResponse response;
       try {
         response =
             connection
-                .controller(client.timeoutSeconds())
-                .listNodes(ListNodesRequest.newBuilder().setSelector(selector).build());
+                .controller(query.client.timeoutSeconds())
+                .listNodes(ListNodesRequest.newBuilder().setSelector(query.selector).build());
       } catch (StatusRuntimeException e) {
         return RpcFailure.report(e, connection.target(), err);
       }
-      if (output == OutputFormat.json) {
+      if (query.output == OutputFormat.json) {
         out.println(NodeTable.json(response));
       } else if (response.getNodesCount() == 0) {
         err.println(
-            selector.isEmpty()
+            query.selector.isEmpty()
                 ? "no nodes enrolled yet; create a token with `debvisor token create`"
-                : "no node matches " + selector);
+                : "no node matches " + query.selector);
       } else {
         NodeTable.list(response.getNodesList(), out);
       }
