@@ -33,7 +33,10 @@ class ProvisionNodeCliTest {
     args.addAll(List.of(extra));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = DebvisorCli.create(null);
+    // A state dir of our own, so neither this machine's controller nor $DEBVISOR_TOKEN leaks in.
+    CommandLine cmd =
+        DebvisorCli.create(
+            null, java.util.Map.of("DEBVISOR_STATE_DIR", dir.resolve("ctl").toString()));
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     List<String> full = new ArrayList<>(List.of("provision-node"));
@@ -66,7 +69,11 @@ class ProvisionNodeCliTest {
   void controllerNeedsATokenAndTokenNeedsAController() throws Exception {
     Run noToken = run("--host", "n1", "--profile", "ceph", "--controller", "ctl:5443");
     assertThat(noToken.exit()).isEqualTo(2);
-    assertThat(noToken.err()).contains("--controller needs a bootstrap token");
+    // Without a token one is minted per host, which needs the controller's CA and operator token.
+    assertThat(noToken.err())
+        .contains("--ca-file not given and " + dir.resolve("ctl/pki/ca.pem"))
+        .contains("operator token file")
+        .contains("is not readable to mint one");
     Run badAddress =
         run("--host", "n1", "--profile", "ceph", "--controller", "ctl\nauth:", "--token", "t");
     assertThat(badAddress.exit()).isEqualTo(2);
