@@ -104,6 +104,24 @@ class ControllerDebPackageIT {
   }
 
   @Test
+  void bashCompletionRegistersEachCommand() throws Exception {
+    for (String command : List.of("debvisor", "cephctl", "hvctl", "k8sctl")) {
+      Path file = pkg.file("/usr/share/bash-completion/completions/" + command);
+      var result =
+          runner.run(
+              List.of(
+                  "bash",
+                  "-c",
+                  "source \"$1\" && complete -p \"$2\"",
+                  "bash",
+                  file.toString(),
+                  command));
+      assertThat(result.requireSuccess().stdout()).as(command).endsWith(" " + command + "\n");
+      assertThat(Files.readString(file)).as(command).doesNotStartWith("#!");
+    }
+  }
+
+  @Test
   void optionsFileIsTheOnlyConffileAndSetsTheListenAddress() throws Exception {
     assertThat(Files.readAllLines(pkg.control().resolve("conffiles"))).containsExactly(DEFAULTS);
     // systemd reads it as VAR="value" lines; sh gives the same value.
