@@ -1,0 +1,73 @@
+package org.debvisor.controller.packaging;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs an external command in a work directory with a time limit and captures its output. */
+final class CommandRunner {
+
+  private final Path workDir;
+  private final Duration timeout;
+
+  CommandRunner(Path workDir, Duration timeout) {
+    this.workDir = workDir;
+    this.timeout = timeout;
+  }
+
+  /** Runs the command with the test's own environment. */
+  Result run(List<String> command) throws IOException, InterruptedException {
+    return run(command, null);
+  }
+
+  /**
+   * Runs the command.
+   *
+   * @param environment the command's whole environment; null keeps the test's own
+   */
+  Result run(List<String> command, Map<String, String> environment)
+      throws IOException, InterruptedException {
+    Path out = Files.createTempFile(workDir, "cmd", ".out");
+    Path err = Files.createTempFile(workDir, "cmd", ".err");
+    // Files, not pipes: a command that writes a lot never blocks.
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    if (environment != null) {
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+    }
+    Process process = builder.start();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException(command + " did not finish within " + timeout);
+    }
+    return new Result(
+        command,
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** Exit status and output of a finished command. */
+  record Result(List<String> command, int exitCode, String stdout, String stderr) {
+
+    /** Returns this result, or fails with the command and its output. */
+    Result requireSuccess() {
+      if (exitCode != 0) {
+        throw new AssertionError(
+            command + " exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+      }
+      return this;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package org.debvisor.controller.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the packaged /usr/bin/debvisor and its links from the unpacked .deb: on this machine's JDK
+ * (found through JAVA_HOME or DEBVISOR_JVM_DIR) and on a fake {@code java} that prints its
+ * arguments, to check what each name dispatches to.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControllerDebLauncherIT {
+
+  private static final String JAR = "/usr/share/debvisor-controller/debvisor-controller.jar";
+
+  private CommandRunner runner;
+  private UnpackedDeb pkg;
+  private Path workDir;
+
+  @BeforeAll
+  void unpack(@TempDir Path dir) throws Exception {
+    workDir = dir;
+    runner = new CommandRunner(dir, Duration.ofSeconds(60));
+    pkg = UnpackedDeb.unpack(runner, dir);
+  }
+
+  @Test
+  void debvisorPrintsItsVersionOnTheJdkInJavaHome() throws Exception {
+    var result =
+        run("/usr/bin/debvisor", realJar(Map.of("JAVA_HOME", thisJdk().toString())), "--version");
+
+    assertThat(result.requireSuccess().stdout().strip())
+        .isEqualTo("debvisor " + System.getProperty("debvisor.projectVersion"));
+  }
+
+  @Test
+  void cephctlLinkRunsTheFleetToolFoundThroughTheJvmDirectory() throws Exception {
+    // A Debian-style name below DEBVISOR_JVM_DIR; no JAVA_HOME and no java on PATH.
+    Path jvmDir = Files.createDirectories(workDir.resolve("jvm"));
+    Path named = jvmDir.resolve("java-" + Runtime.version().feature() + "-openjdk-test");
+    if (!Files.exists(named, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(named, thisJdk());
+    }
+
+    var result =
+        run("/usr/bin/cephctl", realJar(Map.of("DEBVISOR_JVM_DIR", jvmDir.toString())), "--help");
+
+    assertThat(result.requireSuccess().stdout()).startsWith("Usage: cephctl").contains("cephctl");
+  }
+
+  @Test
+  void eachNameDispatchesToItsMainClass(@TempDir Path fakes) throws Exception {
+    Path java = fakeJava(fakes);
+    Map<String, String> env = Map.of("JAVA_HOME", java.toString());
+    String packagedJar = JAR;
+
+    assertThat(javaArguments(run("/usr/bin/debvisor", env, "nodes", "list")))
+        .containsExactly(
+            "--enable-native-access=ALL-UNNAMED", "-jar", packagedJar, "nodes", "list");
+    for (String tool : List.of("cephctl", "hvctl", "k8sctl")) {
+      assertThat(javaArguments(run("/usr/bin/" + tool, env, "health", "a b")))
+          .as(tool)
+          .containsExactly(
+              "--enable-native-access=ALL-UNNAMED",
+              "-cp",
+              packagedJar,
+              "org.debvisor.controller.FleetMain",
+              tool,
+              "health",
+              "a b");
+    }
+    assertThat(javaArguments(run("/usr/bin/debvisor-provision-node", env, "--host", "*")))
+        .containsExactly(
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            packagedJar,
+            "org.debvisor.controller.ProvisionNodeMain",
+            "--host",
+            "*");
+  }
+
+  @Test
+  void failsNamingTheToolWhenNoJavaIsNewEnough(@TempDir Path fakes) throws Exception {
+    Path old = fakes.resolve("old");
+    writeScript(old.resolve("bin/java"), "echo 'openjdk version \"17.0.13\" 2024-10-15' >&2");
+
+    var result =
+        run(
+            "/usr/bin/hvctl",
+            Map.of(
+                "JAVA_HOME", old.toString(),
+                "DEBVISOR_JVM_DIR", fakes.resolve("none").toString(),
+                "PATH", fakes.resolve("none").toString()),
+            "--help");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr())
+        .contains("hvctl: error: no Java 21 or newer found.")
+        .contains(old.resolve("bin/java") + " (version 17)")
+        .contains("apt-get install openjdk-21-jre-headless");
+  }
+
+  private CommandRunner.Result run(String installedPath, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Map<String, String> environment = new HashMap<>();
+    // Only /bin and /usr/bin (sh, readlink...) unless the test gives its own PATH.
+    environment.put("PATH", "/usr/bin:/bin");
+    environment.putAll(env);
+    List<String> command = new ArrayList<>(List.of(pkg.file(installedPath).toString()));
+    command.addAll(List.of(args));
+    return runner.run(command, environment);
+  }
+
+  /** The environment plus the unpacked jar in place of the (not installed) packaged path. */
+  private Map<String, String> realJar(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("DEBVISOR_CONTROLLER_JAR", pkg.file(JAR).toString());
+    return all;
+  }
+
+  private static Path thisJdk() {
+    return Path.of(System.getProperty("java.home"));
+  }
+
+  /** A java home whose bin/java claims version 21 and prints one argument per line. */
+  private static Path fakeJava(Path dir) throws IOException {
+    Path home = dir.resolve("fake21");
+    writeScript(
+        home.resolve("bin/java"),
+        """
+        if [ "$1" = -version ]; then
+          echo 'openjdk version "21.0.5" 2024-10-15' >&2
+          exit 0
+        fi
+        for a in "$@"; do printf 'ARG %s\\n' "$a"; done
+        """);
+    return home;
+  }
+
+  private static void writeScript(Path file, String body) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static List<String> javaArguments(CommandRunner.Result result) {
+    return result
+        .requireSuccess()
+        .stdout()
+        .lines()
+        .filter(line -> line.startsWith("ARG "))
+        .map(line -> line.substring(4))
+        .toList();
+  }
+}

@@ -1,0 +1,40 @@
+package org.debvisor.controller.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The controller's .deb unpacked with dpkg-deb: its files below {@code root}, its control members
+ * (control, conffiles, maintainer scripts) in {@code control}.
+ */
+record UnpackedDeb(Path deb, Path root, Path control) {
+
+  /** Set by failsafe from jdeb's {@code jdeb.deb} property (see controller/pom.xml). */
+  static final String DEB_PROPERTY = "debvisor.deb";
+
+  /** Finds the .deb built in the package phase and unpacks it into {@code workDir}. */
+  static UnpackedDeb unpack(CommandRunner runner, Path workDir)
+      throws IOException, InterruptedException {
+    String location = System.getProperty(DEB_PROPERTY, "");
+    assertThat(location)
+        .as("system property %s (run through 'mvn verify', which sets it)", DEB_PROPERTY)
+        .isNotBlank()
+        .doesNotContain("${");
+    Path deb = Path.of(location);
+    assertThat(deb).as("the .deb built in the package phase").isRegularFile();
+    Path root = Files.createDirectories(workDir.resolve("root"));
+    Path control = workDir.resolve("control");
+    runner.run(List.of("dpkg-deb", "-x", deb.toString(), root.toString())).requireSuccess();
+    runner.run(List.of("dpkg-deb", "-e", deb.toString(), control.toString())).requireSuccess();
+    return new UnpackedDeb(deb, root, control);
+  }
+
+  /** The unpacked file at an installed absolute path, e.g. /usr/bin/debvisor. */
+  Path file(String installedPath) {
+    return root.resolve(installedPath.substring(1));
+  }
+}
