@@ -66,21 +66,33 @@ public final class ControllerClientOptions {
   }
 
   private String token(Path state, Map<String, String> env) throws IOException {
-    if (tokenFile == null) {
+    return operatorToken(
+        tokenFile,
+        state,
+        env,
+        "; pass --token-file, set $DEBVISOR_TOKEN, or run as the user that owns the controller's"
+            + " state directory");
+  }
+
+  /**
+   * The operator token: from {@code file} when given, else $DEBVISOR_TOKEN, else {@code
+   * <state>/operator-token}.
+   *
+   * @param remedy what follows "operator token file F is not readable" in the error
+   */
+  static String operatorToken(Path file, Path state, Map<String, String> env, String remedy)
+      throws IOException {
+    if (file == null) {
       String fromEnv = env.get(TOKEN_ENV);
       if (fromEnv != null && !fromEnv.isBlank()) {
         return fromEnv.trim();
       }
     }
-    Path file = tokenFile != null ? tokenFile : state.resolve("operator-token");
-    if (!Files.isReadable(file)) {
-      throw new IOException(
-          "operator token file "
-              + file
-              + " is not readable; pass --token-file, set $DEBVISOR_TOKEN, or run as the user"
-              + " that owns the controller's state directory");
+    Path path = file != null ? file : state.resolve("operator-token");
+    if (!Files.isReadable(path)) {
+      throw new IOException("operator token file " + path + " is not readable" + remedy);
     }
-    return Files.readString(file, StandardCharsets.UTF_8).trim();
+    return Files.readString(path, StandardCharsets.UTF_8).trim();
   }
 
   /** The per-call deadline in seconds. */

@@ -241,7 +241,13 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
     String operatorToken = null;
     if (mint) {
       try {
-        operatorToken = operatorToken(state);
+        operatorToken =
+            ControllerClientOptions.operatorToken(
+                operatorTokenFile,
+                state,
+                env,
+                " to mint one (no bootstrap token was given); pass --token-file,"
+                    + " --operator-token-file or set $DEBVISOR_TOKEN");
       } catch (IOException e) {
         problems.add(e.getMessage());
       }
@@ -298,24 +304,6 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
         minter.close();
       }
     }
-  }
-
-  private String operatorToken(Path state) throws IOException {
-    if (operatorTokenFile == null) {
-      String fromEnv = env.get(ControllerClientOptions.TOKEN_ENV);
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        return fromEnv.trim();
-      }
-    }
-    Path file = operatorTokenFile != null ? operatorTokenFile : state.resolve("operator-token");
-    if (!Files.isReadable(file)) {
-      throw new IOException(
-          "no bootstrap token given and the operator token file "
-              + file
-              + " is not readable to mint one; pass --token-file, --operator-token-file or set"
-              + " $DEBVISOR_TOKEN");
-    }
-    return Files.readString(file, StandardCharsets.UTF_8).trim();
   }
 
   private int provision(
