@@ -1,14 +1,10 @@
 package org.debvisor.controller.cli;
 
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.controller.fleet.HypervisorRow;
-import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,55 +34,27 @@ public final class HvNodesCommand implements Callable<Integer> {
     this.env = env;
   }
 
+  private final FleetListing<HypervisorRow> listing =
+      new FleetListing<>(
+          Subsystem.SUBSYSTEM_HYPERVISOR,
+          "no node reports a hypervisor",
+          HypervisorRow::from,
+          r -> r.state().equals("OK") && !r.stale(),
+          List.of("HOSTNAME", "STATE", "LIBVIRT", "DRIVER", "CPUS", "MEM FREE/TOTAL", "DOMAINS"),
+          r ->
+              new String[] {
+                r.hostname(),
+                r.state() + (r.stale() ? ",stale" : ""),
+                r.libvirtReachable() ? "up" : "down",
+                r.driver().isEmpty() ? "-" : r.driver(),
+                Integer.toString(r.cpus()),
+                gib(r.memoryFreeBytes()) + "/" + gib(r.memoryTotalBytes()) + " GiB",
+                domains(r.domainsByState())
+              });
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    List<NodeRecord> nodes;
-    try {
-      nodes =
-          FleetQuery.nodes(
-              query.client,
-              env,
-              query.selector,
-              err,
-              DebvisorCli.EXIT_FAILURE,
-              DebvisorCli.EXIT_INVALID);
-    } catch (FleetQuery.Failure e) {
-      return e.exitCode;
-    }
-    List<HypervisorRow> rows = HypervisorRow.from(nodes);
-    boolean allOk = rows.stream().allMatch(r -> r.state().equals("OK") && !r.stale());
-    if (query.output == OutputFormat.json) {
-      out.println(FleetQuery.json(rows));
-      return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
-    }
-    if (rows.isEmpty()) {
-      out.println(
-          "no node reports a hypervisor ("
-              + Coverage.describe(nodes, Subsystem.SUBSYSTEM_HYPERVISOR)
-              + ")");
-      return 0;
-    }
-    List<String[]> table = new ArrayList<>();
-    table.add(
-        new String[] {
-          "HOSTNAME", "STATE", "LIBVIRT", "DRIVER", "CPUS", "MEM FREE/TOTAL", "DOMAINS"
-        });
-    for (HypervisorRow r : rows) {
-      table.add(
-          new String[] {
-            r.hostname(),
-            r.state() + (r.stale() ? ",stale" : ""),
-            r.libvirtReachable() ? "up" : "down",
-            r.driver().isEmpty() ? "-" : r.driver(),
-            Integer.toString(r.cpus()),
-            gib(r.memoryFreeBytes()) + "/" + gib(r.memoryTotalBytes()) + " GiB",
-            domains(r.domainsByState())
-          });
-    }
-    NodeTable.print(table, out);
-    return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
+    return listing.run(query, env, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   private static String gib(long bytes) {

@@ -1,13 +1,9 @@
 package org.debvisor.controller.cli;
 
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.controller.fleet.KubernetesRow;
-import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.Subsystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,56 +32,27 @@ public final class K8sNodesCommand implements Callable<Integer> {
     this.env = env;
   }
 
+  private final FleetListing<KubernetesRow> listing =
+      new FleetListing<>(
+          Subsystem.SUBSYSTEM_KUBERNETES,
+          "no node reports Kubernetes",
+          KubernetesRow::from,
+          r -> r.state().equals("OK") && r.ready().equals("True") && !r.stale(),
+          List.of(
+              "HOSTNAME", "K8S NAME", "STATE", "READY", "KUBELET", "APISERVER", "CLUSTER READY"),
+          r ->
+              new String[] {
+                r.hostname(),
+                r.nodeName().isEmpty() ? "-" : r.nodeName(),
+                r.state() + (r.stale() ? ",stale" : ""),
+                r.ready(),
+                r.kubeletVersion().isEmpty() ? "-" : r.kubeletVersion(),
+                r.apiserverReady() ? "ready" : "not ready",
+                r.readyNodes() + "/" + r.nodeCount()
+              });
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    List<NodeRecord> nodes;
-    try {
-      nodes =
-          FleetQuery.nodes(
-              query.client,
-              env,
-              query.selector,
-              err,
-              DebvisorCli.EXIT_FAILURE,
-              DebvisorCli.EXIT_INVALID);
-    } catch (FleetQuery.Failure e) {
-      return e.exitCode;
-    }
-    List<KubernetesRow> rows = KubernetesRow.from(nodes);
-    boolean allOk =
-        rows.stream()
-            .allMatch(r -> r.state().equals("OK") && r.ready().equals("True") && !r.stale());
-    if (query.output == OutputFormat.json) {
-      out.println(FleetQuery.json(rows));
-      return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
-    }
-    if (rows.isEmpty()) {
-      out.println(
-          "no node reports Kubernetes ("
-              + Coverage.describe(nodes, Subsystem.SUBSYSTEM_KUBERNETES)
-              + ")");
-      return 0;
-    }
-    List<String[]> table = new ArrayList<>();
-    table.add(
-        new String[] {
-          "HOSTNAME", "K8S NAME", "STATE", "READY", "KUBELET", "APISERVER", "CLUSTER READY"
-        });
-    for (KubernetesRow r : rows) {
-      table.add(
-          new String[] {
-            r.hostname(),
-            r.nodeName().isEmpty() ? "-" : r.nodeName(),
-            r.state() + (r.stale() ? ",stale" : ""),
-            r.ready(),
-            r.kubeletVersion().isEmpty() ? "-" : r.kubeletVersion(),
-            r.apiserverReady() ? "ready" : "not ready",
-            r.readyNodes() + "/" + r.nodeCount()
-          });
-    }
-    NodeTable.print(table, out);
-    return allOk ? 0 : DebvisorCli.EXIT_FAILURE;
+    return listing.run(query, env, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }
