@@ -11,18 +11,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs an external command with a time limit and captures its output. */
-final class CommandRunner {
+public final class CommandRunner {
 
   private final Path workDir;
   private final Duration timeout;
 
-  CommandRunner(Path workDir, Duration timeout) {
+  public CommandRunner(Path workDir, Duration timeout) {
     this.workDir = workDir;
     this.timeout = timeout;
   }
 
   /** Runs the command with the test's own environment. */
-  CommandResult run(List<String> command) throws IOException, InterruptedException {
+  public CommandResult run(List<String> command) throws IOException, InterruptedException {
     return run(command, null);
   }
 
@@ -31,7 +31,7 @@ final class CommandRunner {
    *
    * @param environment the whole environment of the command; null keeps the test's own
    */
-  CommandResult run(List<String> command, Map<String, String> environment)
+  public CommandResult run(List<String> command, Map<String, String> environment)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile(workDir, "cmd", ".out");
     Path err = Files.createTempFile(workDir, "cmd", ".err");
@@ -59,10 +59,10 @@ final class CommandRunner {
   }
 
   /** Exit status and output of one finished command. */
-  record CommandResult(List<String> command, int exitCode, String stdout, String stderr) {
+  public record CommandResult(List<String> command, int exitCode, String stdout, String stderr) {
 
     /** Returns this result, or fails naming the command and its output. */
-    CommandResult requireSuccess() {
+    public CommandResult requireSuccess() {
       if (exitCode != 0) {
         throw new AssertionError(
             command + " exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);

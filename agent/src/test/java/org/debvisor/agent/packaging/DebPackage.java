@@ -8,16 +8,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The agent's .deb under test, unpacked with dpkg-deb: its files below {@code root}, its control
- * members (control, conffiles, maintainer scripts) in {@code control}.
+ * The .deb under test (the agent's, or the controller's in its package tests), unpacked with
+ * dpkg-deb: its files below {@code root}, its control members (control, conffiles, maintainer
+ * scripts) in {@code control}.
  */
-record DebPackage(Path deb, Path root, Path control) {
+public record DebPackage(Path deb, Path root, Path control) {
 
   /** Set by failsafe from jdeb's {@code jdeb.deb} property (see agent/pom.xml). */
-  static final String DEB_PROPERTY = "debvisor.deb";
+  public static final String DEB_PROPERTY = "debvisor.deb";
 
   /** Finds the .deb the build made and unpacks it into {@code workDir}. */
-  static DebPackage unpack(CommandRunner runner, Path workDir)
+  public static DebPackage unpack(CommandRunner runner, Path workDir)
       throws IOException, InterruptedException {
     String location = System.getProperty(DEB_PROPERTY, "");
     assertThat(location)
@@ -34,7 +35,7 @@ record DebPackage(Path deb, Path root, Path control) {
   }
 
   /** The unpacked file at an absolute path of the installed package, e.g. /usr/bin/x. */
-  Path file(String installedPath) {
+  public Path file(String installedPath) {
     return root.resolve(installedPath.substring(1));
   }
 }

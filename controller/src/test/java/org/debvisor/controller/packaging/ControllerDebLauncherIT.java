@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.debvisor.agent.packaging.CommandRunner;
+import org.debvisor.agent.packaging.CommandRunner.CommandResult;
+import org.debvisor.agent.packaging.DebPackage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,14 +31,14 @@ class ControllerDebLauncherIT {
   private static final String JAR = "/usr/share/debvisor-controller/debvisor-controller.jar";
 
   private CommandRunner runner;
-  private UnpackedDeb pkg;
+  private DebPackage pkg;
   private Path workDir;
 
   @BeforeAll
   void unpack(@TempDir Path dir) throws Exception {
     workDir = dir;
     runner = new CommandRunner(dir, Duration.ofSeconds(60));
-    pkg = UnpackedDeb.unpack(runner, dir);
+    pkg = DebPackage.unpack(runner, dir);
   }
 
   @Test
@@ -115,7 +118,7 @@ class ControllerDebLauncherIT {
         .contains("apt-get install openjdk-21-jre-headless");
   }
 
-  private CommandRunner.Result run(String installedPath, Map<String, String> env, String... args)
+  private CommandResult run(String installedPath, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
     Map<String, String> environment = new HashMap<>();
     // Only /bin and /usr/bin (sh, readlink...) unless the test gives its own PATH.
@@ -158,7 +161,7 @@ class ControllerDebLauncherIT {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  private static List<String> javaArguments(CommandRunner.Result result) {
+  private static List<String> javaArguments(CommandResult result) {
     return result
         .requireSuccess()
         .stdout()

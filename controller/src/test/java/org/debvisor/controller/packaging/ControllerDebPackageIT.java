@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.zip.GZIPInputStream;
+import org.debvisor.agent.packaging.CommandRunner;
+import org.debvisor.agent.packaging.DebPackage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -38,12 +40,12 @@ class ControllerDebPackageIT {
       List.of("cephctl", "hvctl", "k8sctl", "debvisor-provision-node");
 
   private CommandRunner runner;
-  private UnpackedDeb pkg;
+  private DebPackage pkg;
 
   @BeforeAll
   void unpack(@TempDir Path dir) throws Exception {
     runner = new CommandRunner(dir, Duration.ofMinutes(2));
-    pkg = UnpackedDeb.unpack(runner, dir);
+    pkg = DebPackage.unpack(runner, dir);
   }
 
   @Test
