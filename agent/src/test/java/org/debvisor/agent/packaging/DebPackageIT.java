@@ -15,8 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -50,16 +48,17 @@ class DebPackageIT {
 
   @Test
   void controlFieldsDescribeTheAgent() throws Exception {
-    assertThat(field("Package")).isEqualTo("debvisor-agent");
-    assertThat(field("Version")).isEqualTo(expectedVersion());
-    assertThat(field("Architecture")).isEqualTo("all");
-    assertThat(field("Section")).isEqualTo("admin");
-    assertThat(field("Priority")).isEqualTo("optional");
-    assertThat(field("Maintainer")).isEqualTo("DebVisor developers <dev@debvisor.org>");
-    assertThat(field("Depends")).contains("openjdk-21-jre-headless | java21-runtime-headless");
-    assertThat(field("Recommends")).contains("librados2").contains("libvirt0");
-    assertThat(field("Homepage")).isEmpty();
-    String description = field("Description");
+    assertThat(pkg.field(runner, "Package")).isEqualTo("debvisor-agent");
+    assertThat(pkg.field(runner, "Version")).isEqualTo(DebPackage.expectedVersion());
+    assertThat(pkg.field(runner, "Architecture")).isEqualTo("all");
+    assertThat(pkg.field(runner, "Section")).isEqualTo("admin");
+    assertThat(pkg.field(runner, "Priority")).isEqualTo("optional");
+    assertThat(pkg.field(runner, "Maintainer")).isEqualTo("DebVisor developers <dev@debvisor.org>");
+    assertThat(pkg.field(runner, "Depends"))
+        .contains("openjdk-21-jre-headless | java21-runtime-headless");
+    assertThat(pkg.field(runner, "Recommends")).contains("librados2").contains("libvirt0");
+    assertThat(pkg.field(runner, "Homepage")).isEmpty();
+    String description = pkg.field(runner, "Description");
     assertThat(description.lines().toList())
         .as("a synopsis and an extended description")
         .hasSizeGreaterThan(3)
@@ -69,12 +68,14 @@ class DebPackageIT {
 
   @Test
   void versionIsAValidDebianVersion() throws Exception {
-    runner.run(List.of("dpkg", "--validate-version", field("Version"))).requireSuccess();
+    runner
+        .run(List.of("dpkg", "--validate-version", pkg.field(runner, "Version")))
+        .requireSuccess();
   }
 
   @Test
   void filesHaveTheirModesOwnerAndBuildTimestamp() throws Exception {
-    Map<String, String[]> entries = contents();
+    Map<String, String[]> entries = pkg.contents(runner);
     assertThat(entries.keySet())
         .contains(
             JAR,
@@ -188,7 +189,7 @@ class DebPackageIT {
             Files.newInputStream(pkg.file("/usr/share/doc/debvisor-agent/changelog.gz")))) {
       String firstLine =
           new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
-      assertThat(firstLine).startsWith("debvisor-agent (" + expectedVersion() + ") ");
+      assertThat(firstLine).startsWith("debvisor-agent (" + DebPackage.expectedVersion() + ") ");
     }
   }
 
@@ -229,36 +230,6 @@ class DebPackageIT {
     System.out.println("lintian:\n" + result.stdout());
     assertThat(errors).as("lintian errors").isEmpty();
     assertThat(result.exitCode()).isZero();
-  }
-
-  private String field(String name) throws Exception {
-    return runner
-        .run(List.of("dpkg-deb", "--field", pkg.deb().toString(), name))
-        .requireSuccess()
-        .stdout()
-        .strip();
-  }
-
-  /** Each entry of the data archive by installed path: mode, owner, size, date, time. */
-  private Map<String, String[]> contents() throws Exception {
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.put("TZ", "UTC");
-    String listing =
-        runner
-            .run(List.of("dpkg-deb", "--contents", pkg.deb().toString()), environment)
-            .requireSuccess()
-            .stdout();
-    Map<String, String[]> entries = new LinkedHashMap<>();
-    for (String line : listing.lines().toList()) {
-      String[] parts = line.trim().split("\\s+");
-      String path = parts[5].substring(1).replaceAll("(.)/$", "$1");
-      entries.put(path, parts);
-    }
-    return entries;
-  }
-
-  private static String expectedVersion() {
-    return System.getProperty("debvisor.projectVersion").replace("-SNAPSHOT", "~SNAPSHOT");
   }
 
   private static void yamlKeys(String prefix, JsonNode node, TreeSet<String> keys) {

@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -50,24 +48,27 @@ class ControllerDebPackageIT {
 
   @Test
   void controlFieldsDescribeTheController() throws Exception {
-    assertThat(field("Package")).isEqualTo("debvisor-controller");
-    assertThat(field("Version")).isEqualTo(expectedVersion());
-    assertThat(field("Architecture")).isEqualTo("all");
-    assertThat(field("Section")).isEqualTo("admin");
-    assertThat(field("Priority")).isEqualTo("optional");
-    assertThat(field("Maintainer")).isEqualTo("DebVisor developers <dev@debvisor.org>");
-    assertThat(field("Depends")).isEqualTo("openjdk-21-jre-headless | java21-runtime-headless");
-    assertThat(field("Description").lines().toList())
+    assertThat(pkg.field(runner, "Package")).isEqualTo("debvisor-controller");
+    assertThat(pkg.field(runner, "Version")).isEqualTo(DebPackage.expectedVersion());
+    assertThat(pkg.field(runner, "Architecture")).isEqualTo("all");
+    assertThat(pkg.field(runner, "Section")).isEqualTo("admin");
+    assertThat(pkg.field(runner, "Priority")).isEqualTo("optional");
+    assertThat(pkg.field(runner, "Maintainer")).isEqualTo("DebVisor developers <dev@debvisor.org>");
+    assertThat(pkg.field(runner, "Depends"))
+        .isEqualTo("openjdk-21-jre-headless | java21-runtime-headless");
+    assertThat(pkg.field(runner, "Description").lines().toList())
         .as("a synopsis and an extended description")
         .hasSizeGreaterThan(3)
         .first()
         .isEqualTo("DebVisor controller and fleet command-line tools");
-    runner.run(List.of("dpkg", "--validate-version", field("Version"))).requireSuccess();
+    runner
+        .run(List.of("dpkg", "--validate-version", pkg.field(runner, "Version")))
+        .requireSuccess();
   }
 
   @Test
   void filesHaveTheirModesOwnerAndBuildTimestamp() throws Exception {
-    Map<String, String[]> entries = contents();
+    Map<String, String[]> entries = pkg.contents(runner);
     assertThat(entries.keySet())
         .contains(
             JAR,
@@ -96,7 +97,7 @@ class ControllerDebPackageIT {
 
   @Test
   void fleetToolsAndProvisionerAreLinksToTheLauncherAndItsManPage() throws Exception {
-    Map<String, String[]> entries = contents();
+    Map<String, String[]> entries = pkg.contents(runner);
     for (String tool : TOOLS) {
       assertThat(linkTarget(entries, "/usr/bin/" + tool)).as(tool).isEqualTo("debvisor");
       assertThat(linkTarget(entries, MAN + tool + ".1.gz")).as(tool).isEqualTo("debvisor.1.gz");
@@ -215,7 +216,8 @@ class ControllerDebPackageIT {
         new GZIPInputStream(Files.newInputStream(pkg.file(DOC + "changelog.gz")))) {
       String firstLine =
           new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
-      assertThat(firstLine).startsWith("debvisor-controller (" + expectedVersion() + ") ");
+      assertThat(firstLine)
+          .startsWith("debvisor-controller (" + DebPackage.expectedVersion() + ") ");
     }
     assertThat(Files.readString(pkg.file(DOC + "copyright")))
         .startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/")
@@ -235,31 +237,6 @@ class ControllerDebPackageIT {
     assertThat(result.exitCode()).isZero();
   }
 
-  private String field(String name) throws Exception {
-    return runner
-        .run(List.of("dpkg-deb", "--field", pkg.deb().toString(), name))
-        .requireSuccess()
-        .stdout()
-        .strip();
-  }
-
-  /** Each entry of the data archive by installed path: mode, owner, size, date, time[, ->, to]. */
-  private Map<String, String[]> contents() throws Exception {
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.put("TZ", "UTC");
-    String listing =
-        runner
-            .run(List.of("dpkg-deb", "--contents", pkg.deb().toString()), environment)
-            .requireSuccess()
-            .stdout();
-    Map<String, String[]> entries = new LinkedHashMap<>();
-    for (String line : listing.lines().toList()) {
-      String[] parts = line.trim().split("\\s+");
-      entries.put(parts[5].substring(1).replaceAll("(.)/$", "$1"), parts);
-    }
-    return entries;
-  }
-
   /** Links keep their mode; directories and the launcher are 0755, everything else 0644. */
   private static String expectedMode(String path, String mode) {
     if (mode.startsWith("l")) {
@@ -277,9 +254,5 @@ class ControllerDebPackageIT {
     assertThat(entry[0]).as("%s is a symbolic link", path).startsWith("l");
     assertThat(entry).as(path).hasSize(8);
     return entry[7];
-  }
-
-  private static String expectedVersion() {
-    return System.getProperty("debvisor.projectVersion").replace("-SNAPSHOT", "~SNAPSHOT");
   }
 }
