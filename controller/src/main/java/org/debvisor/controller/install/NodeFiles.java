@@ -75,7 +75,9 @@ public final class NodeFiles {
     files.add(OverlayFile.text("etc/debvisor/profile", 0644, "root", profile.name() + "\n"));
     AgentEnrolment agent = node.agent();
     if (agent != null) {
-      String listen = net.isStatic() ? net.address() : "0.0.0.0";
+      // A static address is served with mutual TLS; a DHCP node has none to name up front, so its
+      // agent stays on loopback and reports through its heartbeats.
+      String listen = net.isStatic() ? net.address() : "";
       files.add(
           OverlayFile.text(
               "etc/debvisor/agent.yaml",

@@ -13,7 +13,8 @@ public enum ImageInstallPhase {
   BOOTLOADER("bootloader", "boot loader installing"),
   INSTALLED("done", "install finished"),
   SSH_ANSWERING(null, "first boot: SSH answering"),
-  AGENT_ANSWERING(null, "agent answering Status");
+  AGENT_ANSWERING(null, "agent answering Status"),
+  AGENT_ENROLLED(null, "agent enrolled with the controller");
 
   private final String consoleName;
   private final String label;

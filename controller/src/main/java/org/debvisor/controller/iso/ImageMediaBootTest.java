@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.controller.provision.AgentConfig;
+import org.debvisor.controller.ssh.ExecResult;
 import org.debvisor.controller.ssh.KnownHostsFile;
 import org.debvisor.controller.ssh.LocalForward;
 import org.debvisor.controller.ssh.SshConnection;
@@ -192,10 +194,7 @@ public final class ImageMediaBootTest {
             return report(false, "the installed node stopped (QEMU exited)", "", "");
           }
           try (SshConnection ssh = connector.connect(new SshTarget(user, "127.0.0.1", sshPort))) {
-            console.reach(ImageInstallPhase.SSH_ANSWERING, elapsed());
-            progress.step(
-                String.format(
-                    "%4ds  %s", elapsed().toSeconds(), ImageInstallPhase.SSH_ANSWERING.label()));
+            reach(ImageInstallPhase.SSH_ANSWERING);
             return waitForAgent(ssh, qemu, machine);
           } catch (SshException e) {
             lastError = e.getMessage();
@@ -225,12 +224,14 @@ public final class ImageMediaBootTest {
                 NodeGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(RPC_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                     .status(StatusRequest.getDefaultInstance());
-            console.reach(ImageInstallPhase.AGENT_ANSWERING, elapsed());
-            progress.step(
-                String.format(
-                    "%4ds  %s", elapsed().toSeconds(), ImageInstallPhase.AGENT_ANSWERING.label()));
+            reach(ImageInstallPhase.AGENT_ANSWERING);
+            Optional<String> enrolment = waitForEnrolment(ssh, qemu);
             lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
-            return report(true, null, status.getNode().getHostname(), status.getSummary());
+            return report(
+                enrolment.isEmpty(),
+                enrolment.orElse(null),
+                status.getNode().getHostname(),
+                status.getSummary());
           } catch (StatusRuntimeException e) {
             lastError = "Node/Status: " + e.getStatus();
           } finally {
@@ -243,6 +244,38 @@ public final class ImageMediaBootTest {
       }
       lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
       return report(false, "SSH works but " + lastError, "", "");
+    }
+
+    /**
+     * When the media gave the node a controller (its CA is installed), waits for the agent's
+     * certificate; empty when enrolled or nothing to enrol with, else why not.
+     */
+    private Optional<String> waitForEnrolment(SshConnection ssh, Process qemu)
+        throws InterruptedException {
+      try {
+        if (!ssh.exec("test -s " + AgentConfig.CA_FILE, RPC_DEADLINE).ok()) {
+          return Optional.empty();
+        }
+        while (!outOfTime() && qemu.isAlive()) {
+          if (ssh.exec("test -s " + AgentConfig.NODE_CERT, RPC_DEADLINE).ok()) {
+            reach(ImageInstallPhase.AGENT_ENROLLED);
+            return Optional.empty();
+          }
+          Thread.sleep(POLL.toMillis());
+        }
+        ExecResult log =
+            ssh.exec("journalctl -u debvisor-agent --no-pager -n 15 -o cat", RPC_DEADLINE);
+        return Optional.of(
+            "the agent answers but did not enrol with its controller; its last log lines: "
+                + log.stdout().strip());
+      } catch (SshException e) {
+        return Optional.of("lost SSH while waiting for enrolment: " + e.getMessage());
+      }
+    }
+
+    private void reach(ImageInstallPhase phase) {
+      console.reach(phase, elapsed());
+      progress.step(String.format("%4ds  %s", elapsed().toSeconds(), phase.label()));
     }
 
     private ImageInstallPhase furthest() {

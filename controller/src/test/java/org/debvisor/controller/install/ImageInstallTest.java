@@ -127,7 +127,7 @@ class ImageInstallTest {
     assertThat(contents.get("etc/debvisor/controller-ca.pem")).isEqualTo(caPem);
     assertThat(contents.get("etc/debvisor/agent.yaml"))
         .contains("address: \"10.0.2.2:5443\"", "tokenFile: /etc/debvisor/bootstrap-token")
-        .contains("\"0.0.0.0:5000\"")
+        .doesNotContain("0.0.0.0")
         .doesNotContain("dvb_abc");
     assertThat(contents.get("etc/sysctl.d/60-debvisor.conf")).contains("vm.swappiness = 10");
     assertThat(contents.get("etc/systemd/network/10-debvisor.network")).contains("DHCP=yes");
