@@ -130,8 +130,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
       System.out.println(controller.console());
       report += controller.markdown();
     }
-    // The ISO figures come from the opt-in bench/iso-run; keep them rather than drop them.
-    report += IsoSection.from(out.toAbsolutePath().resolveSibling("iso-benchmarks.md"));
+    // The ISO and image-mode figures come from opt-in scripts; keep them rather than drop them.
+    report += OptInSection.ISO.from(out.toAbsolutePath().resolveSibling("iso-benchmarks.md"));
+    report +=
+        OptInSection.IMAGE_INSTALL.from(
+            out.toAbsolutePath().resolveSibling("image-install-benchmarks.md"));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println("wrote " + out);

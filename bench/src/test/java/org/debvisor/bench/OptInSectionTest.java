@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IsoSectionTest {
+class OptInSectionTest {
 
   @TempDir Path dir;
 
@@ -18,7 +18,7 @@ class IsoSectionTest {
         file,
         "# ISO\n\nintro\n<!-- summary:start -->\n| a | 1 |\n<!-- summary:end -->\n\nhand-written remarks\n");
 
-    String section = IsoSection.from(file);
+    String section = OptInSection.ISO.from(file);
 
     assertThat(section)
         .startsWith("\n## ISO build and install (`bench/iso-run`, opt-in)\n")
@@ -29,9 +29,12 @@ class IsoSectionTest {
 
   @Test
   void withoutMeasurementsItSaysHowToMakeThem() throws Exception {
-    assertThat(IsoSection.from(dir.resolve("missing.md")))
+    assertThat(OptInSection.ISO.from(dir.resolve("missing.md")))
         .contains("Not measured yet: run `bench/iso-run`");
     Path noMarkers = Files.writeString(dir.resolve("plain.md"), "# ISO\nhand-written\n");
-    assertThat(IsoSection.from(noMarkers)).contains("No summary in iso-benchmarks.md");
+    assertThat(OptInSection.ISO.from(noMarkers)).contains("No summary in plain.md");
+    assertThat(OptInSection.IMAGE_INSTALL.from(dir.resolve("image-install-benchmarks.md")))
+        .startsWith("\n## Image-mode install (`bench/image-iso-run`, opt-in)\n")
+        .contains("Not measured yet: run `bench/image-iso-run` (10-20 min)");
   }
 }
