@@ -47,7 +47,9 @@ public final class NodeTable {
     out.println("id:            " + n.getNodeId());
     out.println("hostname:      " + n.getHostname());
     out.println("profile:       " + dash(n.getProfile()));
+    out.println("cluster:       " + dash(n.getCluster()));
     out.println("arch:          " + dash(n.getArch()));
+    out.println("agent version: " + dash(n.getAgentVersion()));
     out.println("state:         " + state(n));
     out.println("agent address: " + dash(n.getAgentAddress()));
     out.println("enrolled at:   " + time(n.getEnrolledAt()));
