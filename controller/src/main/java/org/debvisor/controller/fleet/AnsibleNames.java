@@ -1,6 +1,7 @@
 package org.debvisor.controller.fleet;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,14 +17,14 @@ import org.debvisor.proto.NodeRecord;
  * @param hosts inventory host name per node id, in hostname order
  * @param warnings one line per hostname several nodes share, saying how they are named instead
  */
-public record AnsibleNames(Map<String, String> hosts, List<String> warnings) {
+record AnsibleNames(Map<String, String> hosts, List<String> warnings) {
 
   // Ansible's own names; a group called so would merge with or hide them.
   private static final Set<String> RESERVED = Set.of("all", "ungrouped", "_meta");
 
   /** Copies the map and list. */
-  public AnsibleNames {
-    hosts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+  AnsibleNames {
+    hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
     warnings = List.copyOf(warnings);
   }
 
@@ -32,7 +33,7 @@ public record AnsibleNames(Map<String, String> hosts, List<String> warnings) {
    * of it the name {@code hostname_nodeid}, which no real hostname can take ('_' is not allowed in
    * one), so no node silently wins the plain name.
    */
-  public static AnsibleNames of(List<NodeRecord> nodes) {
+  static AnsibleNames of(List<NodeRecord> nodes) {
     Map<String, List<NodeRecord>> byHostname = new TreeMap<>();
     for (NodeRecord node : nodes) {
       byHostname
@@ -70,13 +71,13 @@ public record AnsibleNames(Map<String, String> hosts, List<String> warnings) {
   }
 
   /** The group of a node's profile; Ansible's own group names get a {@code profile_} prefix. */
-  public static String profileGroup(String profile) {
+  static String profileGroup(String profile) {
     String group = group(profile);
     return RESERVED.contains(group) ? "profile_" + group : group;
   }
 
   /** The group of a cluster: {@code cluster_<name>}, made valid. */
-  public static String clusterGroup(String cluster) {
+  static String clusterGroup(String cluster) {
     return group("cluster_" + cluster);
   }
 
@@ -85,7 +86,7 @@ public record AnsibleNames(Map<String, String> hosts, List<String> warnings) {
    * ASCII letter, digit or '_' becomes '_', as Ansible itself transforms invalid group names, and a
    * name starting with a digit gets a '_' in front.
    */
-  public static String group(String name) {
+  static String group(String name) {
     String cleaned = name.replaceAll("[^A-Za-z0-9_]", "_");
     return cleaned.isEmpty() || Character.isDigit(cleaned.charAt(0)) ? "_" + cleaned : cleaned;
   }
