@@ -151,6 +151,12 @@ class InventoryCliTest {
     assertThat(run("inventory", "--ansible", "--host", "k8s-1")).isZero();
     assertThat(out.toString().strip()).isEqualTo("{ }");
 
+    assertThat(run("nodes", "list")).isZero();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("id-c2")))
+        .singleElement()
+        .asString()
+        .contains("prod-a");
+    assertThat(out.toString().lines().findFirst().orElseThrow()).contains("CLUSTER");
     assertThat(run("nodes", "show", "ceph-2")).isZero();
     assertThat(out.toString()).contains("cluster:       prod-a");
     assertThat(run("nodes", "list", "--selector", "cluster=prod-a", "-o", "json")).isZero();
