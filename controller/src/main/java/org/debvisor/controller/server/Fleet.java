@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
+import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
@@ -122,9 +123,11 @@ final class Fleet {
     }
     FieldRules.hostname(violations, "hostname", request.getHostname(), false);
     FieldRules.profile(violations, "profile", request.getProfile());
+    FieldRules.cluster(violations, "cluster", request.getCluster());
     if (!violations.isEmpty()) {
       throw Errors.invalid(violations);
     }
+    String cluster = ClusterName.orDefault(request.getCluster());
     BootstrapToken token = BootstrapToken.generate(random);
     Instant now = clock.instant();
     Instant expires = now.plus(ttl);
@@ -139,6 +142,7 @@ final class Fleet {
                   expires,
                   request.getHostname(),
                   request.getProfile(),
+                  cluster,
                   caller.name(),
                   null,
                   null));
@@ -155,7 +159,9 @@ final class Fleet {
                       + " hostname="
                       + request.getHostname()
                       + " profile="
-                      + request.getProfile()));
+                      + request.getProfile()
+                      + " cluster="
+                      + cluster));
           return null;
         });
     return CreateBootstrapTokenResponse.newBuilder()
