@@ -6,11 +6,13 @@ DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt
 # OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
 DEBVISOR_NODE_PACKAGES="debootstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
 # What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb;
-# debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; the test nodes.
-DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools $DEBVISOR_NODE_PACKAGES"
+# debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; mmdebstrap and zstd
+# build the installable image (`debvisor image build`); the test nodes.
+DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd $DEBVISOR_NODE_PACKAGES"
 # What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
-# amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk.
-DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64"
+# amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk;
+# qemu-user-static, binfmt-support and arch-test let mmdebstrap build the arm64 image on amd64.
+DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 qemu-user-static binfmt-support arch-test"
 
 # Installs the named packages that are missing; does nothing (and needs no network) when all are there.
 debvisor_install_packages() {
