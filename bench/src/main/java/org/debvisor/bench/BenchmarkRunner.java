@@ -130,8 +130,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
       System.out.println(controller.console());
       report += controller.markdown();
     }
-    // The ISO figures come from the opt-in bench/iso-run; keep them rather than drop them.
-    report += IsoSection.from(out.toAbsolutePath().resolveSibling("iso-benchmarks.md"));
+    // The image and ISO figures come from the opt-in bench/image-run and bench/iso-run; keep them
+    // rather than drop them (the ISO section last: bench/iso-run rewrites from its heading on).
+    Path docs = out.toAbsolutePath().getParent();
+    report += OptInSection.IMAGE.from(docs);
+    report += OptInSection.ISO.from(docs);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println("wrote " + out);

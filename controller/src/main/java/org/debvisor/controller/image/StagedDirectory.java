@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -28,8 +29,10 @@ final class StagedDirectory implements AutoCloseable {
     Path absolute = target.toAbsolutePath().normalize();
     Path parent = absolute.getParent();
     Files.createDirectories(parent);
-    return new StagedDirectory(
-        absolute, Files.createTempDirectory(parent, absolute.getFileName() + ".tmp-"));
+    Path staging = Files.createTempDirectory(parent, absolute.getFileName() + ".tmp-");
+    // createTempDirectory makes it 0700; the image directory is for everyone to read.
+    Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return new StagedDirectory(absolute, staging);
   }
 
   Path path() {

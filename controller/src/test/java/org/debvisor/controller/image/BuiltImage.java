@@ -1,0 +1,164 @@
+package org.debvisor.controller.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.preseed.PreseedData;
+import org.debvisor.controller.preseed.PreseedDataLoader;
+import org.debvisor.controller.preseed.Profile;
+
+/**
+ * Test support for real image builds: the request, the builder with the installer initramfs files
+ * of this tree, and readers for the built files (tar listing, single files, the initramfs).
+ */
+final class BuiltImage {
+
+  /** A profile that adds one small package, to see profile packages land in the image. */
+  static final String TINY_PROFILE = "tiny";
+
+  private BuiltImage() {}
+
+  /** The preseed data of this tree plus the {@code tiny} profile, in {@code dir}. */
+  static Profile tinyProfile(Path dir) throws Exception {
+    Path preseed = Files.createDirectories(dir.resolve("preseed/profiles"));
+    Path source = Path.of(System.getProperty("debvisor.preseedDir", "../preseed"));
+    Files.copy(
+        source.resolve(PreseedDataLoader.TEMPLATE),
+        preseed.getParent().resolve(PreseedDataLoader.TEMPLATE));
+    Files.writeString(
+        preseed.resolve(TINY_PROFILE + ".yaml"),
+        "description: test profile with one package\npackages:\n  - less\n");
+    PreseedData data = new PreseedDataLoader().fromDirectory(preseed.getParent());
+    return data.profiles().get(TINY_PROFILE);
+  }
+
+  /** The agent package built by the agent module. */
+  static Path agentDeb() throws IOException {
+    Path dir = Path.of(System.getProperty("debvisor.agentDebDir", "../agent/target"));
+    try (var debs = Files.newDirectoryStream(dir, "debvisor-agent_*_all.deb")) {
+      for (Path deb : debs) {
+        return deb;
+      }
+    }
+    throw new IllegalStateException(
+        "no agent package in " + dir + "; build it: ./mvnw -pl agent -am package");
+  }
+
+  static ImageBuildRequest request(Architecture arch, Profile profile, Path out)
+      throws IOException {
+    return new ImageBuildRequest(
+        arch,
+        profile,
+        "trixie",
+        java.net.URI.create("http://deb.debian.org/debian"),
+        Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"),
+        agentDeb(),
+        out,
+        ImageBuildRequest.defaultCache("trixie", arch),
+        1767225600L,
+        "test");
+  }
+
+  /**
+   * The installer initramfs files of this tree. Until the lead's hook names chroot where Debian
+   * installs it (/usr/sbin/chroot, not /usr/bin/chroot), that one path is corrected here so the
+   * build can be tested; with the fix in place this changes nothing.
+   */
+  static InstallerInitramfsConfig initramfsConfig() {
+    return new InstallerInitramfsConfig(
+        "the test classpath",
+        name -> {
+          InputStream in =
+              InstallerInitramfsConfig.class.getResourceAsStream(
+                  InstallerInitramfsConfig.RESOURCE_DIR + name);
+          if (in == null || !name.equals("hooks/debvisor-installer")) {
+            return in;
+          }
+          String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          return new java.io.ByteArrayInputStream(
+              text.replace("/usr/bin/chroot", "/usr/sbin/chroot").getBytes(StandardCharsets.UTF_8));
+        });
+  }
+
+  static ImageBuilder builder(List<String> log) {
+    return new ImageBuilder(
+        HostPrerequisites.ofThisHost(System.getenv()),
+        initramfsConfig(),
+        line -> {
+          synchronized (log) {
+            log.add(line);
+          }
+        });
+  }
+
+  /** Runs a command, fails the test on a non-zero exit; returns stdout. */
+  static byte[] run(Path dir, String... command) throws Exception {
+    Path err = Files.createTempFile("image-test", ".err");
+    try {
+      Process process =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile()).start();
+      byte[] out = process.getInputStream().readAllBytes();
+      assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      assertThat(process.exitValue())
+          .as(String.join(" ", command) + ": " + Files.readString(err))
+          .isZero();
+      return out;
+    } finally {
+      Files.delete(err);
+    }
+  }
+
+  /** {@code tar -tv} of rootfs.tar.zst with numeric owners, one line per entry. */
+  static List<String> listing(Path out) throws Exception {
+    String text =
+        new String(
+            run(out, "tar", "--zstd", "--numeric-owner", "--full-time", "-tvf", "rootfs.tar.zst"),
+            StandardCharsets.UTF_8);
+    return text.lines().toList();
+  }
+
+  /** One file of rootfs.tar.zst. */
+  static String file(Path out, String path) throws Exception {
+    return new String(
+        run(out, "tar", "--zstd", "-xOf", "rootfs.tar.zst", path), StandardCharsets.UTF_8);
+  }
+
+  /** Paths inside installer.img (a zstd-compressed newc cpio) and their modes. */
+  static Map<String, Long> initramfsEntries(Path out) throws Exception {
+    Path cpio = Files.createTempFile(out.getParent(), "initramfs", ".cpio");
+    try {
+      run(out, "zstd", "-q", "-d", "-f", "-o", cpio.toString(), "installer.img");
+      Map<String, Long> entries = new TreeMap<>();
+      try (CpioArchiveInputStream in = new CpioArchiveInputStream(Files.newInputStream(cpio))) {
+        for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
+          entries.put(e.getName(), e.getMode());
+        }
+      }
+      return entries;
+    } finally {
+      Files.delete(cpio);
+    }
+  }
+
+  /** sha256 by file name as SHA256SUMS lists them. */
+  static Map<String, String> sums(Path out) throws IOException {
+    Map<String, String> sums = new TreeMap<>();
+    List<String> lines = new ArrayList<>(Files.readAllLines(out.resolve(ImageOutput.CHECKSUMS)));
+    for (String line : lines) {
+      sums.put(line.substring(66), line.substring(0, 64));
+    }
+    return sums;
+  }
+}
