@@ -82,7 +82,8 @@ public final class ImageBuilder {
               request.agentDeb().toAbsolutePath(),
               config,
               files,
-              work);
+              work,
+              ImageHooks.currentJava());
       Map<String, String> env =
           Map.of(
               "SOURCE_DATE_EPOCH", Long.toString(request.sourceDateEpoch()),

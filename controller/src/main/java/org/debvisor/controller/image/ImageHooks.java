@@ -4,6 +4,7 @@ import static org.debvisor.controller.preseed.ShellQuoting.quote;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.debvisor.controller.preseed.ShellQuoting;
 
 /**
  * The mmdebstrap hooks of an image build. Each runs on the build host as {@code sh -c HOOK exec
@@ -15,9 +16,27 @@ import java.util.List;
  * @param filesDir host directory with files copied into the image ({@link #SSH_HOSTKEYS_UNIT})
  * @param workDir host directory that receives vmlinuz, installer.img, manifest.tsv and
  *     kernel-version
+ * @param hostJava how the hooks start DebVisor's own code on the build host ({@code java -cp CP})
  */
 public record ImageHooks(
-    Path debCache, Path agentDeb, Path initramfsConfig, Path filesDir, Path workDir) {
+    Path debCache,
+    Path agentDeb,
+    Path initramfsConfig,
+    Path filesDir,
+    Path workDir,
+    List<String> hostJava) {
+
+  public ImageHooks {
+    hostJava = List.copyOf(hostJava);
+  }
+
+  /** The running JVM and class path, to start {@link JavaKeystoreDates} from a hook. */
+  public static List<String> currentJava() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp",
+        System.getProperty("java.class.path"));
+  }
 
   /** Name of the unit that makes the SSH host keys at first boot. */
   public static final String SSH_HOSTKEYS_UNIT = "debvisor-ssh-hostkeys.service";
@@ -141,7 +160,13 @@ public record ImageHooks(
         + "; rm -f \"$1\"/etc/.resolv.conf.systemd-resolved.bak"
         + "; find \"$1\"/var/log -type f -delete"
         + "; rm -f \"$1\"/var/cache/ldconfig/aux-cache \"$1\"/var/cache/debconf/*-old"
-        + " \"$1\"/var/lib/dpkg/*-old"
+        + " \"$1\"/var/lib/dpkg/*-old \"$1\"/var/cache/apt/*.bin"
+        // ca-certificates-java stamps each cacerts entry with the install time.
+        + "; if [ -f \"$1\"/etc/ssl/certs/java/cacerts ]; then "
+        + ShellQuoting.command(hostJava)
+        + " "
+        + JavaKeystoreDates.class.getName()
+        + " \"$1\"/etc/ssl/certs/java/cacerts \"${SOURCE_DATE_EPOCH:?}\"; fi"
         + "; rm -rf \"$1\"/var/lib/apt/lists/* \"$1\"/var/tmp/* \"$1\"/tmp/*";
   }
 

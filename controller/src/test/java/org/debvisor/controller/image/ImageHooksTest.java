@@ -32,7 +32,8 @@ class ImageHooksTest {
             dir.resolve("agent.deb"),
             dir.resolve("conf"),
             dir.resolve("files"),
-            dir.resolve("work"));
+            dir.resolve("work"),
+            ImageHooks.currentJava());
   }
 
   private void runHook(String hook) throws Exception {

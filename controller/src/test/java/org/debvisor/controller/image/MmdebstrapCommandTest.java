@@ -22,7 +22,8 @@ class MmdebstrapCommandTest {
           Path.of("/agent.deb"),
           Path.of("/conf"),
           Path.of("/files"),
-          Path.of("/work"));
+          Path.of("/work"),
+          List.of("/usr/bin/java", "-cp", "/x.jar"));
 
   private List<String> argv(Architecture arch) {
     ImageBuildRequest request =
