@@ -12,6 +12,7 @@ import org.debvisor.controller.image.ImageBuildException;
 import org.debvisor.controller.image.ImageBuildRequest;
 import org.debvisor.controller.image.ImageBuildResult;
 import org.debvisor.controller.image.ImageBuilder;
+import org.debvisor.controller.image.ImageOutput;
 import org.debvisor.controller.image.InstallerInitramfsConfig;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.preseed.Architecture;
@@ -170,7 +171,7 @@ public final class ImageBuildCommand implements Callable<Integer> {
     try {
       ImageBuildResult result = builder.build(request);
       PrintWriter stdout = spec.commandLine().getOut();
-      stdout.println(result.rootfsSha256() + "  " + result.outDir().resolve("rootfs.tar.zst"));
+      stdout.println(result.rootfsSha256() + "  " + result.outDir().resolve(ImageOutput.ROOTFS));
       stdout.flush();
       return 0;
     } catch (ImageBuildException e) {

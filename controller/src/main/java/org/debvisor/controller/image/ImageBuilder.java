@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  */
 public final class ImageBuilder {
 
-  /** zstd level of rootfs.tar.zst: close to the best ratio per second on two cores. */
-  static final int ZSTD_LEVEL = 6;
+  /** zstd level of rootfs.tar.zst: -6 was 3x slower for 4 % less (modules and jars are packed). */
+  static final int ZSTD_LEVEL = 3;
 
   private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(60);
   private static final Duration ZSTD_TIMEOUT = Duration.ofMinutes(20);

@@ -135,21 +135,53 @@ final class BuiltImage {
         run(out, "tar", "--zstd", "-xOf", "rootfs.tar.zst", path), StandardCharsets.UTF_8);
   }
 
-  /** Paths inside installer.img (a zstd-compressed newc cpio) and their modes. */
+  /**
+   * Paths inside installer.img and their modes. trixie's mkinitramfs writes an uncompressed newc
+   * cpio first (the already compressed .ko.xz modules), then the rest as a zstd-compressed cpio.
+   */
   static Map<String, Long> initramfsEntries(Path out) throws Exception {
-    Path cpio = Files.createTempFile(out.getParent(), "initramfs", ".cpio");
+    byte[] image = Files.readAllBytes(out.resolve("installer.img"));
+    Map<String, Long> entries = new TreeMap<>();
+    int compressed = 0;
+    if (image.length > 6 && new String(image, 0, 6, StandardCharsets.US_ASCII).equals("070701")) {
+      readCpio(new java.io.ByteArrayInputStream(image), entries);
+      compressed = indexOf(image, new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd});
+      assertThat(compressed).as("zstd part after the uncompressed cpio").isPositive();
+    }
+    Path part = Files.createTempFile(out.getParent(), "initramfs", ".zst");
+    Path cpio = out.getParent().resolve(part.getFileName() + ".cpio");
     try {
-      run(out, "zstd", "-q", "-d", "-f", "-o", cpio.toString(), "installer.img");
-      Map<String, Long> entries = new TreeMap<>();
-      try (CpioArchiveInputStream in = new CpioArchiveInputStream(Files.newInputStream(cpio))) {
-        for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
-          entries.put(e.getName(), e.getMode());
-        }
+      Files.write(part, java.util.Arrays.copyOfRange(image, compressed, image.length));
+      run(out, "zstd", "-q", "-d", "-o", cpio.toString(), part.toString());
+      try (InputStream in = Files.newInputStream(cpio)) {
+        readCpio(in, entries);
       }
       return entries;
     } finally {
-      Files.delete(cpio);
+      Files.deleteIfExists(part);
+      Files.deleteIfExists(cpio);
     }
+  }
+
+  private static void readCpio(InputStream raw, Map<String, Long> entries) throws IOException {
+    try (CpioArchiveInputStream in = new CpioArchiveInputStream(raw)) {
+      for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
+        entries.put(e.getName(), e.getMode());
+      }
+    }
+  }
+
+  private static int indexOf(byte[] data, byte[] pattern) {
+    outer:
+    for (int i = 0; i + pattern.length <= data.length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (data[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** sha256 by file name as SHA256SUMS lists them. */
