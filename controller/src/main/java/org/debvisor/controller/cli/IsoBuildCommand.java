@@ -1,9 +1,14 @@
 package org.debvisor.controller.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.install.ImageInstall;
+import org.debvisor.controller.install.InstallImage;
+import org.debvisor.controller.install.InstallImageException;
 import org.debvisor.controller.iso.ArchiveIndexes;
 import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
@@ -25,7 +30,9 @@ import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.LateCommandBuilder;
 import org.debvisor.controller.preseed.NodeInstall;
 import org.debvisor.controller.preseed.NodeLoader;
+import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedGenerator;
+import org.debvisor.controller.preseed.Profile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +85,30 @@ public final class IsoBuildCommand implements Callable<Integer> {
       description = "Timestamp of every file (default: $SOURCE_DATE_EPOCH, else 2026-01-01).")
   Long sourceDateEpoch;
 
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description = {
+        "preseed (default): debian-installer installs from the mirror, answered by a preseed.",
+        "image: the media carry an image from debvisor image build and install it without a",
+        "mirror (needs --image)."
+      })
+  String mode = "preseed";
+
+  @Option(
+      names = "--image",
+      paramLabel = "DIR",
+      description = "With --mode image: the output directory of debvisor image build.")
+  Path image;
+
+  @Option(
+      names = "--controller-ca",
+      paramLabel = "FILE",
+      description =
+          "With --mode image and an agent section in node.yaml: the controller's CA certificate"
+              + " (PEM), checked against agent.caFingerprint and installed for enrolment.")
+  Path controllerCa;
+
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
 
@@ -103,6 +134,7 @@ public final class IsoBuildCommand implements Callable<Integer> {
     Architecture architecture;
     String preseed;
     NodeInstall install;
+    ImageInstall imageInstall = null;
     try {
       architecture = Architecture.parse(arch);
       install = new NodeLoader().load(node);
@@ -113,9 +145,37 @@ public final class IsoBuildCommand implements Callable<Integer> {
         err.println("error: --agent-deb: no such file " + agentDeb);
         return DebvisorCli.EXIT_INVALID;
       }
+      PreseedData data = locator.load(null);
       preseed =
-          new PreseedGenerator(locator.load(null), LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
+          new PreseedGenerator(data, LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
               .generate(node.toString(), install, architecture);
+      switch (mode) {
+        case "preseed" -> {
+          if (image != null || controllerCa != null) {
+            err.println("error: --image and --controller-ca need --mode image");
+            return DebvisorCli.EXIT_INVALID;
+          }
+        }
+        case "image" -> {
+          if (image == null) {
+            err.println(
+                "error: --mode image needs --image DIR (the output of debvisor image build)");
+            return DebvisorCli.EXIT_INVALID;
+          }
+          imageInstall = prepareImage(install, data, architecture);
+          preseed = "";
+        }
+        default -> {
+          err.println("error: --mode: " + mode + " is not preseed or image");
+          return DebvisorCli.EXIT_INVALID;
+        }
+      }
+    } catch (InstallImageException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    } catch (IOException e) {
+      err.println("error: cannot read " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
     } catch (InvalidInputException e) {
       err.println("error: invalid input in " + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
@@ -140,8 +200,12 @@ public final class IsoBuildCommand implements Callable<Integer> {
               opened.installerVersion(),
               agentDeb,
               out,
-              epoch);
-      if (!skipPreflight && !preflight(indexes, installers, client, progress, request, err)) {
+              epoch,
+              imageInstall);
+      // Image media install without a mirror: the installer's components are not needed.
+      if (imageInstall == null
+          && !skipPreflight
+          && !preflight(indexes, installers, client, progress, request, err)) {
         return DebvisorCli.EXIT_FAILURE;
       }
       IsoBuilder builder =
@@ -191,6 +255,21 @@ public final class IsoBuildCommand implements Callable<Integer> {
       err.println(prefix + "could not check the mirror: " + e.getMessage());
       return !requireCompleteMirror;
     }
+  }
+
+  private ImageInstall prepareImage(NodeInstall install, PreseedData data, Architecture arch)
+      throws InstallImageException, InvalidInputException, IOException {
+    InstallImage built = InstallImage.open(image);
+    String ca = null;
+    if (controllerCa != null) {
+      if (!Files.isRegularFile(controllerCa)) {
+        throw new InstallImageException("--controller-ca: no such file " + controllerCa);
+      }
+      ca = Files.readString(controllerCa, StandardCharsets.US_ASCII);
+    }
+    Profile profileData = data.profiles().get(install.profile());
+    return ImageInstall.prepare(
+        node.toString(), install, profileData, arch, built, ca, effectiveEpoch());
   }
 
   private long effectiveEpoch() {

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.iso.ConsoleProgress;
+import org.debvisor.controller.iso.ImageInstallPhase;
+import org.debvisor.controller.iso.ImageMediaBootTest;
+import org.debvisor.controller.iso.ImageTestReport;
 import org.debvisor.controller.iso.InstallPhase;
 import org.debvisor.controller.iso.IsoBootTest;
 import org.debvisor.controller.iso.IsoTestReport;
@@ -70,6 +73,30 @@ public final class IsoTestCommand implements Callable<Integer> {
   String idle;
 
   @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      defaultValue = "preseed",
+      description = {
+        "preseed (default): follow debian-installer to the end of the install.",
+        "image: media from iso build --mode image; install, boot the installed disk, log in with",
+        "--ssh-key and call the agent's Node/Status through an SSH port forward."
+      })
+  String mode;
+
+  @Option(
+      names = "--ssh-key",
+      paramLabel = "FILE",
+      description = "With --mode image: private key of an SSH key node.yaml installs.")
+  Path sshKey;
+
+  @Option(
+      names = "--ssh-user",
+      paramLabel = "NAME",
+      defaultValue = "root",
+      description = "With --mode image: the account that key logs in to (default: root).")
+  String sshUser;
+
+  @Option(
       names = "--work",
       paramLabel = "DIR",
       description = "Work directory for logs and screendumps (default: a new temporary one).")
@@ -95,14 +122,53 @@ public final class IsoTestCommand implements Callable<Integer> {
       request =
           new IsoTestRequest(
               iso, architecture, uefi, DurationOption.parse("--timeout", timeout), dir);
+      if (!mode.equals("preseed") && !mode.equals("image")) {
+        throw new IllegalArgumentException("--mode: " + mode + " is not preseed or image");
+      }
+      if (mode.equals("image") && (sshKey == null || !Files.isRegularFile(sshKey))) {
+        throw new IllegalArgumentException(
+            "--mode image needs --ssh-key FILE: the private key of a key in node.yaml's accounts"
+                + (sshKey == null ? "" : " (no such file " + sshKey + ")"));
+      }
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
+    }
+    if (mode.equals("image")) {
+      ImageTestReport report =
+          new ImageMediaBootTest(new QemuLauncher(), new ConsoleProgress(err))
+              .run(request, sshKey, sshUser);
+      printImage(report, out);
+      return report.finished() ? 0 : DebvisorCli.EXIT_FAILURE;
     }
     IsoTestReport report =
         new IsoBootTest(new QemuLauncher(), new ConsoleProgress(err), idleLimit).run(request);
     print(report, out);
     return report.finished() ? 0 : DebvisorCli.EXIT_FAILURE;
+  }
+
+  private static void printImage(ImageTestReport report, PrintWriter out) {
+    out.printf("accelerator: %s%n", report.accelerator());
+    Duration previous = Duration.ZERO;
+    for (Map.Entry<ImageInstallPhase, Duration> e :
+        report.reached().entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+      out.printf(
+          "phase %-28s at %5ds  (+%ds)%n",
+          e.getKey().label(), e.getValue().toSeconds(), e.getValue().minus(previous).toSeconds());
+      previous = e.getValue();
+    }
+    if (report.finished()) {
+      out.printf(
+          "outcome: FINISHED: agent on %s answered Status (%s)%n",
+          report.agentHostname(), report.agentSummary());
+    } else {
+      out.printf("outcome: STOPPED%n");
+      report.reason().ifPresent(r -> out.printf("reason: %s%n", r));
+      out.println("last console lines:");
+      report.lastLines().forEach(l -> out.println("  " + l));
+    }
+    out.printf("logs: %s%n", report.workDir());
+    out.flush();
   }
 
   private static void print(IsoTestReport report, PrintWriter out) {

@@ -11,6 +11,12 @@ import org.debvisor.controller.preseed.Architecture;
 /** Renders the boot menus and the installer kernel command line for an unattended install. */
 public final class BootMenus {
 
+  /** The debian-installer initrd with the preseed appended, under {@code /install}. */
+  public static final String PRESEED_INITRD = "initrd.gz";
+
+  /** The image installer's initramfs, under {@code /install}. */
+  public static final String IMAGE_INITRD = "installer.img";
+
   private final IsoTemplates templates;
 
   public BootMenus(IsoTemplates templates) {
@@ -30,14 +36,35 @@ public final class BootMenus {
         + serial;
   }
 
+  /**
+   * The image installer's command line: its initramfs runs the install ({@code boot=debvisor}) from
+   * the media that hold {@code marker}; messages go to the screen and, last, the serial console.
+   */
+  public static String imageCommandLine(Architecture arch, String marker) {
+    String serial = arch == Architecture.AMD64 ? "ttyS0,115200n8" : "ttyAMA0,115200n8";
+    return "boot=debvisor debvisor.marker=" + marker + " console=tty0 console=" + serial;
+  }
+
   /** {@code /isolinux/isolinux.cfg} (BIOS, amd64 only). */
   public String isolinux(Architecture arch, String profile) throws IsoBuildException {
-    return templates.render("isolinux.cfg", values(arch, profile));
+    return isolinux(arch, profile, kernelCommandLine(arch), PRESEED_INITRD);
+  }
+
+  /** {@code /isolinux/isolinux.cfg} booting {@code /install/INITRD} with {@code cmdline}. */
+  public String isolinux(Architecture arch, String profile, String cmdline, String initrd)
+      throws IsoBuildException {
+    return templates.render("isolinux.cfg", values(arch, profile, cmdline, initrd));
   }
 
   /** {@code /boot/grub/grub.cfg} (UEFI). */
   public String grub(Architecture arch, String profile) throws IsoBuildException {
-    return templates.render("grub.cfg", values(arch, profile));
+    return grub(arch, profile, kernelCommandLine(arch), PRESEED_INITRD);
+  }
+
+  /** {@code /boot/grub/grub.cfg} booting {@code /install/INITRD} with {@code cmdline}. */
+  public String grub(Architecture arch, String profile, String cmdline, String initrd)
+      throws IsoBuildException {
+    return templates.render("grub.cfg", values(arch, profile, cmdline, initrd));
   }
 
   /**
@@ -62,7 +89,8 @@ public final class BootMenus {
           request.volumeId(),
           installer.arch().debianName(),
           installer.packageSha256(),
-          request.preseed()
+          request.preseed(),
+          request.imageMode() ? request.image().fingerprint() : ""
         }) {
       digest.update(part.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
@@ -86,11 +114,13 @@ public final class BootMenus {
     return "# arm64: the firmware console GRUB uses is on the serial port already";
   }
 
-  private static Map<String, String> values(Architecture arch, String profile) {
+  private static Map<String, String> values(
+      Architecture arch, String profile, String cmdline, String initrd) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("ARCH", arch.debianName());
     values.put("PROFILE", profile);
-    values.put("CMDLINE", kernelCommandLine(arch));
+    values.put("CMDLINE", cmdline);
+    values.put("INITRD", initrd);
     values.put("SERIAL_TERMINAL", grubSerialTerminal(arch));
     return values;
   }

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.debvisor.controller.install.ImageInstall;
+import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.preseed.Architecture;
 
 /**
@@ -48,26 +50,26 @@ public final class IsoAssembler {
       Files.createDirectories(tree.resolve("boot/grub"));
       Files.createDirectories(tree.resolve(".disk"));
       Files.createDirectories(tree.resolve("debvisor"));
-      progress.step("Appending the preseed to the installer initrd");
-      byte[] preseed = request.preseed().getBytes(StandardCharsets.UTF_8);
-      new InitrdAppender(epoch)
-          .append(
-              installer.initrd(),
-              Map.of("preseed.cfg", preseed),
-              tree.resolve("install/initrd.gz"));
-      Files.copy(installer.kernel(), tree.resolve("install/vmlinuz"));
-      Files.write(tree.resolve("debvisor/preseed.cfg"), preseed);
-      if (request.agentDeb() != null) {
-        Files.copy(request.agentDeb(), tree.resolve("debvisor/debvisor-agent.deb"));
+      String marker = BootMenus.marker(request, installer);
+      String initrd;
+      String cmdline;
+      if (request.imageMode()) {
+        layOutImage(request.image(), tree);
+        initrd = BootMenus.IMAGE_INITRD;
+        cmdline = BootMenus.imageCommandLine(arch, marker);
+      } else {
+        layOutPreseed(request, installer, tree, epoch);
+        initrd = BootMenus.PRESEED_INITRD;
+        cmdline = BootMenus.kernelCommandLine(arch);
       }
       Files.writeString(
           tree.resolve(".disk/info"),
           "DebVisor Debian 13 " + arch.debianName() + " installer " + installer.version() + "\n");
-      String marker = BootMenus.marker(request, installer);
       Path markerFile = tree.resolve(marker.substring(1));
       Files.createDirectories(markerFile.getParent());
       Files.writeString(markerFile, request.volumeId() + "\n");
-      Files.writeString(tree.resolve("boot/grub/grub.cfg"), menus.grub(arch, request.profile()));
+      Files.writeString(
+          tree.resolve("boot/grub/grub.cfg"), menus.grub(arch, request.profile(), cmdline, initrd));
       // The installer's GRUB reads <prefix>/grub.cfg from the device it was loaded from: the ISO
       // (booted as a CD) or the EFI partition (booted as a disk). The bootstrap goes to both.
       String grubEfi = installer.grubEfi().getFileName().toString();
@@ -89,7 +91,8 @@ public final class IsoAssembler {
         Files.copy(ISOLINUX_BIN, tree.resolve("isolinux/isolinux.bin"));
         Files.copy(LDLINUX, tree.resolve("isolinux/ldlinux.c32"));
         Files.writeString(
-            tree.resolve("isolinux/isolinux.cfg"), menus.isolinux(arch, request.profile()));
+            tree.resolve("isolinux/isolinux.cfg"),
+            menus.isolinux(arch, request.profile(), cmdline, initrd));
       }
       setAllDates(tree, epoch);
       progress.step("Writing " + target.getFileName() + " with xorriso");
@@ -98,6 +101,35 @@ public final class IsoAssembler {
     } catch (IOException e) {
       throw new IsoBuildException("cannot lay out the ISO tree: " + e.getMessage(), e);
     }
+  }
+
+  /** debian-installer with the preseed appended to its initrd, and the agent package. */
+  private static void layOutPreseed(
+      IsoBuildRequest request, NetbootInstaller installer, Path tree, long epoch)
+      throws IOException, IsoBuildException {
+    byte[] preseed = request.preseed().getBytes(StandardCharsets.UTF_8);
+    new InitrdAppender(epoch)
+        .append(
+            installer.initrd(),
+            Map.of("preseed.cfg", preseed),
+            tree.resolve("install/" + BootMenus.PRESEED_INITRD));
+    Files.copy(installer.kernel(), tree.resolve("install/vmlinuz"));
+    Files.write(tree.resolve("debvisor/preseed.cfg"), preseed);
+    if (request.agentDeb() != null) {
+      Files.copy(request.agentDeb(), tree.resolve("debvisor/debvisor-agent.deb"));
+    }
+  }
+
+  /** The image's kernel and installer initramfs, the image, and this node's answer and files. */
+  private static void layOutImage(ImageInstall image, Path tree) throws IOException {
+    InstallImage built = image.image();
+    Files.copy(built.kernel(), tree.resolve("install/vmlinuz"));
+    Files.copy(built.installerInitrd(), tree.resolve("install/" + BootMenus.IMAGE_INITRD));
+    Files.copy(built.rootfs(), tree.resolve("debvisor/rootfs.tar.zst"));
+    Files.copy(built.manifest(), tree.resolve("debvisor/manifest.tsv"));
+    Files.copy(built.metadata(), tree.resolve("debvisor/image.json"));
+    Files.writeString(tree.resolve("debvisor/install.conf"), image.installConf());
+    Files.write(tree.resolve("debvisor/overlay.tar"), image.overlayTar());
   }
 
   private static List<String> xorriso(IsoBuildRequest request, Path tree, Path target) {

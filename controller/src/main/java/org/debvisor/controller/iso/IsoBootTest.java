@@ -51,7 +51,7 @@ public final class IsoBootTest {
     Files.deleteIfExists(disk);
     launcher.createDisk(disk, DISK_GIB);
     Optional<QemuMachine.Firmware> firmware = firmware(request, work);
-    Accelerator accelerator = chooseAccelerator(request, firmware, work);
+    Accelerator accelerator = chooseAccelerator(launcher, progress, request, firmware, work);
     progress.step("Booting " + request.iso().getFileName() + " with " + accelerator);
     QemuMachine machine =
         new QemuMachine(
@@ -211,7 +211,8 @@ public final class IsoBootTest {
     }
   }
 
-  private Optional<QemuMachine.Firmware> firmware(IsoTestRequest request, Path work)
+  /** The UEFI firmware for the request (a private copy of the variable store), or none (BIOS). */
+  static Optional<QemuMachine.Firmware> firmware(IsoTestRequest request, Path work)
       throws IOException {
     if (request.arch() == Architecture.ARM64) {
       return Optional.of(new QemuMachine.Firmware(IsoTestRequest.AAVMF, null));
@@ -224,8 +225,13 @@ public final class IsoBootTest {
     return Optional.of(new QemuMachine.Firmware(IsoTestRequest.OVMF_CODE, vars));
   }
 
-  private Accelerator chooseAccelerator(
-      IsoTestRequest request, Optional<QemuMachine.Firmware> firmware, Path work) {
+  /** KVM when a short probe boot works with it, else TCG. */
+  static Accelerator chooseAccelerator(
+      QemuLauncher launcher,
+      Progress progress,
+      IsoTestRequest request,
+      Optional<QemuMachine.Firmware> firmware,
+      Path work) {
     if (!Files.exists(Path.of("/dev/kvm"))) {
       return Accelerator.TCG;
     }
@@ -246,7 +252,7 @@ public final class IsoBootTest {
         : Accelerator.TCG;
   }
 
-  private static String readLog(Path log) throws IOException {
+  static String readLog(Path log) throws IOException {
     if (!Files.exists(log)) {
       return "";
     }

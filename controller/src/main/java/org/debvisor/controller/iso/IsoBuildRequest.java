@@ -1,6 +1,7 @@
 package org.debvisor.controller.iso;
 
 import java.nio.file.Path;
+import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.preseed.Architecture;
 
 /**
@@ -14,6 +15,7 @@ import org.debvisor.controller.preseed.Architecture;
  * @param agentDeb the agent package to put under {@code /debvisor/}, or null
  * @param outDir where the ISO, SHA256SUMS and metrics go
  * @param sourceDateEpoch the timestamp of every file and of the volume
+ * @param image image mode: the image and the node's answer; null for a preseed (d-i) install
  */
 public record IsoBuildRequest(
     Architecture arch,
@@ -23,7 +25,35 @@ public record IsoBuildRequest(
     String installerVersion,
     Path agentDeb,
     Path outDir,
-    long sourceDateEpoch) {
+    long sourceDateEpoch,
+    ImageInstall image) {
+
+  /** A preseed (debian-installer) install. */
+  public IsoBuildRequest(
+      Architecture arch,
+      String profile,
+      String hostname,
+      String preseed,
+      String installerVersion,
+      Path agentDeb,
+      Path outDir,
+      long sourceDateEpoch) {
+    this(
+        arch,
+        profile,
+        hostname,
+        preseed,
+        installerVersion,
+        agentDeb,
+        outDir,
+        sourceDateEpoch,
+        null);
+  }
+
+  /** Whether the media install an image instead of running debian-installer. */
+  public boolean imageMode() {
+    return image != null;
+  }
 
   /** 2026-01-01T00:00:00Z, the project's fixed build timestamp. */
   public static final long DEFAULT_EPOCH = 1767225600L;

@@ -19,6 +19,7 @@ import org.debvisor.controller.preseed.Architecture;
  * @param serialSocket the serial console's unix socket, to type into it
  * @param monitorSocket the monitor's unix socket
  * @param memoryMib guest memory
+ * @param sshForwardPort a port on the host's 127.0.0.1 forwarded to the guest's SSH port, or 0
  */
 public record QemuMachine(
     Architecture arch,
@@ -29,7 +30,32 @@ public record QemuMachine(
     Path serialLog,
     Path serialSocket,
     Path monitorSocket,
-    int memoryMib) {
+    int memoryMib,
+    int sshForwardPort) {
+
+  /** A guest without port forwards. */
+  public QemuMachine(
+      Architecture arch,
+      Accelerator accelerator,
+      Optional<Firmware> firmware,
+      Optional<Path> iso,
+      Optional<Path> disk,
+      Path serialLog,
+      Path serialSocket,
+      Path monitorSocket,
+      int memoryMib) {
+    this(
+        arch,
+        accelerator,
+        firmware,
+        iso,
+        disk,
+        serialLog,
+        serialSocket,
+        monitorSocket,
+        memoryMib,
+        0);
+  }
 
   /**
    * UEFI firmware files.
@@ -68,7 +94,11 @@ public record QemuMachine(
         });
     disk.ifPresent(
         d -> cmd.addAll(List.of("-drive", "file=" + d + ",if=virtio,format=qcow2,cache=unsafe")));
-    cmd.addAll(List.of("-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"));
+    String netdev = "user,id=n0";
+    if (sshForwardPort > 0) {
+      netdev += ",hostfwd=tcp:127.0.0.1:" + sshForwardPort + "-:22";
+    }
+    cmd.addAll(List.of("-netdev", netdev, "-device", "virtio-net-pci,netdev=n0"));
     cmd.addAll(
         List.of(
             "-chardev",

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Reads an HTTP endpoint that listens on the remote host's loopback, through an SSH local port
@@ -32,24 +31,9 @@ final class LoopbackHttp {
   }
 
   Answer get(int remotePort, String path, Duration timeout) throws SshException {
-    SshdSocketAddress local;
-    try {
-      local =
-          session.startLocalPortForwarding(
-              new SshdSocketAddress("127.0.0.1", 0),
-              new SshdSocketAddress("127.0.0.1", remotePort));
-    } catch (IOException e) {
-      throw new SshException(
-          "the host refused port forwarding to its port "
-              + remotePort
-              + " ("
-              + SshConnector.rootMessage(e)
-              + ")",
-          e);
-    }
-    try {
+    try (LocalForward forward = LocalForward.open(session, remotePort)) {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local.getPort() + path))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + forward.localPort() + path))
               .timeout(timeout)
               .GET()
               .build();
@@ -61,12 +45,6 @@ final class LoopbackHttp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Answer(0, "interrupted");
-    } finally {
-      try {
-        session.stopLocalPortForwarding(local);
-      } catch (IOException e) {
-        // The forward dies with the session anyway.
-      }
     }
   }
 }

@@ -126,6 +126,15 @@ public final class SshConnection implements AutoCloseable {
   }
 
   /**
+   * Forwards a new port on this machine's loopback to {@code 127.0.0.1:remotePort} on the host.
+   *
+   * @throws SshException when the host refuses forwarding
+   */
+  public LocalForward forwardToLoopback(int remotePort) throws SshException {
+    return LocalForward.open(session, remotePort);
+  }
+
+  /**
    * An HTTP answer read through the connection.
    *
    * @param status HTTP status, 0 when nothing answered

@@ -9,7 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.debvisor.controller.install.ImageDirFixture;
+import org.debvisor.controller.install.ImageInstall;
+import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.preseed.NodeInstall;
+import org.debvisor.controller.preseed.NodeLoader;
+import org.debvisor.controller.preseed.PreseedDataLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +71,76 @@ class IsoBuildTest {
     assertThat(xorriso(result.iso(), "-find", "/", "-type", "f")).doesNotContain("isolinux");
     assertPreseedInsideInitrd(result);
     assertEfiBootChainReachesTheInstaller(result, Architecture.ARM64);
+  }
+
+  @Test
+  void imageMediaCarryTheImageAndBootItsInstaller() throws Exception {
+    Path image =
+        ImageDirFixture.write(dir.resolve("image"), "amd64", "ceph", List.of("ceph-common"));
+    NodeInstall node =
+        new NodeLoader()
+            .parse(
+                "node.yaml",
+                "profile: ceph\nhostname: node01\ndomain: example.org\naccounts:\n  root:\n"
+                    + "    passwordHash: \"$6$debvisorexample$rR6kmZB8E.h//2ih6FfpD9YQfaMRN20lQtyYwmwkP"
+                    + "TVSVZibjHqFQZbUTOmSaJt11gf.TmnM7i8HkNgyiEk7Q.\"\ndisk:\n  target: /dev/vda\n");
+    ImageInstall install =
+        ImageInstall.prepare(
+            "node.yaml",
+            node,
+            new PreseedDataLoader().fromClasspath().profiles().get("ceph"),
+            Architecture.AMD64,
+            InstallImage.open(image),
+            null,
+            IsoBuildRequest.DEFAULT_EPOCH);
+
+    IsoBuildResult first = buildImageMedia(install, dir.resolve("one"));
+    IsoBuildResult second = buildImageMedia(install, dir.resolve("two"));
+
+    assertThat(second.sha256()).isEqualTo(first.sha256());
+    String files = xorriso(first.iso(), "-find", "/", "-type", "f");
+    assertThat(files)
+        .contains("'/install/vmlinuz'", "'/install/installer.img'", "'/debvisor/rootfs.tar.zst'")
+        .contains("'/debvisor/install.conf'", "'/debvisor/overlay.tar'", "'/debvisor/manifest.tsv'")
+        .doesNotContain("initrd.gz", "preseed.cfg");
+    assertThat(extract(first.iso(), "/debvisor/rootfs.tar.zst"))
+        .isEqualTo(Files.readString(image.resolve("rootfs.tar.zst")));
+    assertThat(extract(first.iso(), "/debvisor/install.conf")).isEqualTo(install.installConf());
+    String grub = extract(first.iso(), "/boot/grub/grub.cfg");
+    String isolinux = extract(first.iso(), "/isolinux/isolinux.cfg");
+    java.util.regex.Matcher marker =
+        java.util.regex.Pattern.compile("debvisor\\.marker=(/\\.disk/id/[0-9a-f-]+)").matcher(grub);
+    assertThat(marker.find()).isTrue();
+    assertThat(grub).contains("boot=debvisor", "initrd /install/installer.img");
+    assertThat(isolinux)
+        .contains("initrd=/install/installer.img boot=debvisor debvisor.marker=" + marker.group(1));
+    assertThat(files).contains("'" + marker.group(1) + "'");
+  }
+
+  private IsoBuildResult buildImageMedia(ImageInstall install, Path out) throws Exception {
+    VerifiedFetcher fetcher = MirrorFixture.fetcher();
+    ArchiveIndexes indexes =
+        new ArchiveIndexes(fetcher, MirrorFixture.verifier(), MirrorFixture.SUITE);
+    InstallerPins pins = InstallerPins.builtIn();
+    return new IsoBuilder(
+            new InstallerFetcher(indexes, fetcher, pins, Progress.NONE),
+            new IsoAssembler(
+                new ToolRunner(IsoBuildRequest.DEFAULT_EPOCH),
+                new BootMenus(new IsoTemplates(null)),
+                Progress.NONE),
+            Progress.NONE)
+        .build(
+            new IsoBuildRequest(
+                Architecture.AMD64,
+                "ceph",
+                "node01",
+                "",
+                pins.defaultVersion(),
+                null,
+                out,
+                IsoBuildRequest.DEFAULT_EPOCH,
+                install),
+            new BuildMetrics());
   }
 
   private IsoBuildResult build(Architecture arch, Path out) throws Exception {
