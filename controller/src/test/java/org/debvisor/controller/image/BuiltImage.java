@@ -20,8 +20,8 @@ import org.debvisor.controller.preseed.PreseedDataLoader;
 import org.debvisor.controller.preseed.Profile;
 
 /**
- * Test support for real image builds: the request, the builder with the installer initramfs files
- * of this tree, and readers for the built files (tar listing, single files, the initramfs).
+ * Test support for real image builds: the request, the builder, and readers for the built files
+ * (tar listing, single files, the initramfs).
  */
 final class BuiltImage {
 
@@ -71,31 +71,10 @@ final class BuiltImage {
         "test");
   }
 
-  /**
-   * The installer initramfs files of this tree. Until the lead's hook names chroot where Debian
-   * installs it (/usr/sbin/chroot, not /usr/bin/chroot), that one path is corrected here so the
-   * build can be tested; with the fix in place this changes nothing.
-   */
-  static InstallerInitramfsConfig initramfsConfig() {
-    return new InstallerInitramfsConfig(
-        "the test classpath",
-        name -> {
-          InputStream in =
-              InstallerInitramfsConfig.class.getResourceAsStream(
-                  InstallerInitramfsConfig.RESOURCE_DIR + name);
-          if (in == null || !name.equals("hooks/debvisor-installer")) {
-            return in;
-          }
-          String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          return new java.io.ByteArrayInputStream(
-              text.replace("/usr/bin/chroot", "/usr/sbin/chroot").getBytes(StandardCharsets.UTF_8));
-        });
-  }
-
   static ImageBuilder builder(List<String> log) {
     return new ImageBuilder(
         HostPrerequisites.ofThisHost(System.getenv()),
-        initramfsConfig(),
+        new InstallerInitramfsConfig(),
         line -> {
           synchronized (log) {
             log.add(line);

@@ -143,7 +143,8 @@ class ImageBuildTest {
           .isFalse();
       assertThat(path.startsWith("./tmp/") && !path.equals("./tmp/")).as(line).isFalse();
       assertThat(path).as(line).doesNotContain("resolv.conf.systemd-resolved.bak");
-      // mmdebstrap clamps: nothing is newer than SOURCE_DATE_EPOCH (packaged files keep older dates).
+      // mmdebstrap clamps: nothing is newer than SOURCE_DATE_EPOCH (packaged files keep older
+      // dates).
       String date = line.replaceFirst("^\\S+ +\\S+ +\\S+ +(\\S+ \\S+) .*$", "$1");
       assertThat(date).as(line).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
       assertThat(date.compareTo("2026-01-01 00:00:00")).as(line).isLessThanOrEqualTo(0);
