@@ -34,3 +34,21 @@ debvisor_install_packages() {
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
+
+# Lets this amd64 (or arm64) host run the other architecture's programs through qemu-user, as
+# mmdebstrap needs for a foreign image: mounts binfmt_misc if needed and enables the handler.
+debvisor_enable_foreign_arch() {
+  local handler
+  case "$1" in
+    arm64) handler=qemu-aarch64 ;;
+    amd64) handler=qemu-x86_64 ;;
+    *) echo "debvisor_enable_foreign_arch: unknown architecture $1" >&2; return 1 ;;
+  esac
+  if [ "$1" = "$(dpkg --print-architecture)" ]; then
+    return 0
+  fi
+  if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  fi
+  update-binfmts --enable "$handler" || true
+}

@@ -22,7 +22,11 @@ public record HostPrerequisites(
     List<Path> searchPath, Path binfmtMisc, Optional<Architecture> hostArch, boolean root) {
 
   private static final String INSTALL_HINT =
-      " (scripts/lib/packages.sh lists it; scripts/setup.sh installs it)";
+      " (DEBVISOR_TEST_PACKAGES in scripts/lib/packages.sh; scripts/test.sh installs them)";
+
+  private static final String EMULATION_HINT =
+      " (DEBVISOR_SLOW_TEST_PACKAGES in scripts/lib/packages.sh; scripts/test.sh"
+          + " -Ddebvisor.slow=true installs them)";
 
   public HostPrerequisites {
     searchPath = List.copyOf(searchPath);
@@ -76,7 +80,7 @@ public record HostPrerequisites(
               + "-static is missing"
               + why
               + ": apt-get install qemu-user-static binfmt-support"
-              + INSTALL_HINT);
+              + EMULATION_HINT);
     }
     if (!Files.exists(binfmtMisc.resolve("status"))) {
       problems.add(

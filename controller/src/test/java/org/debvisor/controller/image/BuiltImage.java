@@ -108,10 +108,13 @@ final class BuiltImage {
     return text.lines().toList();
   }
 
-  /** One file of rootfs.tar.zst. */
-  static String file(Path out, String path) throws Exception {
-    return new String(
-        run(out, "tar", "--zstd", "-xOf", "rootfs.tar.zst", path), StandardCharsets.UTF_8);
+  /** Unpacks {@code paths} of rootfs.tar.zst into {@code dest} in one pass over the archive. */
+  static void extract(Path out, Path dest, String... paths) throws Exception {
+    Files.createDirectories(dest);
+    List<String> command =
+        new ArrayList<>(List.of("tar", "--zstd", "-xf", "rootfs.tar.zst", "-C", dest.toString()));
+    command.addAll(List.of(paths));
+    run(out, command.toArray(String[]::new));
   }
 
   /**

@@ -50,10 +50,10 @@ class HostPrerequisitesTest {
         .containsExactly(
             "image build must run as root (mmdebstrap --mode=root; its hooks chroot into the"
                 + " image): run it with sudo",
-            "mmdebstrap is not installed: apt-get install mmdebstrap (scripts/lib/packages.sh"
-                + " lists it; scripts/setup.sh installs it)",
-            "zstd is not installed: apt-get install zstd (scripts/lib/packages.sh lists it;"
-                + " scripts/setup.sh installs it)");
+            "mmdebstrap is not installed: apt-get install mmdebstrap (DEBVISOR_TEST_PACKAGES in"
+                + " scripts/lib/packages.sh; scripts/test.sh installs them)",
+            "zstd is not installed: apt-get install zstd (DEBVISOR_TEST_PACKAGES in"
+                + " scripts/lib/packages.sh; scripts/test.sh installs them)");
   }
 
   @Test
