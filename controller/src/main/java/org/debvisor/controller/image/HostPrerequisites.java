@@ -69,7 +69,7 @@ public record HostPrerequisites(
     List<String> problems = new ArrayList<>();
     String qemu = qemuName(target);
     String why =
-        " (a "
+        " (an "
             + target.debianName()
             + " image built on this "
             + host.debianName()

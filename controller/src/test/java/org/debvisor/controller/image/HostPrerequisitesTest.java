@@ -76,10 +76,10 @@ class HostPrerequisitesTest {
 
     assertThat(problems).hasSize(2);
     assertThat(problems.get(0))
-        .startsWith("qemu-aarch64-static is missing (a arm64 image built on this amd64 host")
+        .startsWith("qemu-aarch64-static is missing (an arm64 image built on this amd64 host")
         .endsWith(
-            ": apt-get install qemu-user-static binfmt-support (scripts/lib/packages.sh"
-                + " lists it; scripts/setup.sh installs it)");
+            ": apt-get install qemu-user-static binfmt-support (DEBVISOR_SLOW_TEST_PACKAGES in"
+                + " scripts/lib/packages.sh; scripts/test.sh -Ddebvisor.slow=true installs them)");
     assertThat(problems.get(1))
         .startsWith("binfmt_misc is not mounted at " + binfmt)
         .endsWith(": mount -t binfmt_misc binfmt_misc " + binfmt);
