@@ -10,7 +10,9 @@ debvisor_install_packages $DEBVISOR_TEST_PACKAGES
 case " $* " in
   *" -Ddebvisor.slow=true "*)
     # shellcheck disable=SC2086
-    debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES ;;
+    debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES
+    # ImageBuildSlowTest builds an arm64 image on this host.
+    debvisor_enable_foreign_arch arm64 ;;
 esac
 . scripts/lib/jdk.sh
 echo "==> JDK: $JAVA_HOME"

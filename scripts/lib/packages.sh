@@ -6,11 +6,13 @@ DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt
 # OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
 DEBVISOR_NODE_PACKAGES="debootstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
 # What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb;
-# debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; the test nodes.
-DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools $DEBVISOR_NODE_PACKAGES"
+# debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; mmdebstrap and zstd
+# build the installable image (`debvisor image build`); the test nodes.
+DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd $DEBVISOR_NODE_PACKAGES"
 # What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
-# amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk.
-DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64"
+# amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk;
+# qemu-user-static, binfmt-support and arch-test let mmdebstrap build the arm64 image on amd64.
+DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 qemu-user-static binfmt-support arch-test"
 
 # Installs the named packages that are missing; does nothing (and needs no network) when all are there.
 debvisor_install_packages() {
@@ -31,4 +33,22 @@ debvisor_install_packages() {
   $sudo apt-get update -qq
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+# Lets this amd64 (or arm64) host run the other architecture's programs through qemu-user, as
+# mmdebstrap needs for a foreign image: mounts binfmt_misc if needed and enables the handler.
+debvisor_enable_foreign_arch() {
+  local handler
+  case "$1" in
+    arm64) handler=qemu-aarch64 ;;
+    amd64) handler=qemu-x86_64 ;;
+    *) echo "debvisor_enable_foreign_arch: unknown architecture $1" >&2; return 1 ;;
+  esac
+  if [ "$1" = "$(dpkg --print-architecture)" ]; then
+    return 0
+  fi
+  if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  fi
+  update-binfmts --enable "$handler" || true
 }

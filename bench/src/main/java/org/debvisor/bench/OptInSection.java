@@ -6,30 +6,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A section of {@code docs/benchmarks.md} measured by an opt-in script (minutes of QEMU): the
- * summary that script wrote between the markers of its own file, copied so a fast {@code bench/run}
- * keeps it.
+ * A section of {@code docs/benchmarks.md} measured by an opt-in script (minutes of QEMU or image
+ * builds) that writes its own page: the summary between the page's markers, copied so a fast {@code
+ * bench/run} keeps it.
  *
- * @param title the section's heading
- * @param script the opt-in script that measures it, like {@code bench/iso-run}
- * @param duration how long that script runs, for the hint when nothing was measured yet
+ * @param title the section heading
+ * @param script the opt-in script, like {@code bench/iso-run}
+ * @param page the page the script writes, like {@code iso-benchmarks.md}
+ * @param duration how long the script takes, for the hint when nothing is measured yet
  */
-record OptInSection(String title, String script, String duration) {
+record OptInSection(String title, String script, String page, String duration) {
 
   static final String START = "<!-- summary:start -->";
   static final String END = "<!-- summary:end -->";
 
-  /** ISO builds and preseed installs, from {@code docs/iso-benchmarks.md}. */
+  /** The ISO builds and boots of {@code bench/iso-run}. */
   static final OptInSection ISO =
-      new OptInSection("ISO build and install", "bench/iso-run", "about 15 min");
+      new OptInSection(
+          "ISO build and install", "bench/iso-run", "iso-benchmarks.md", "about 15 min");
 
-  /** Image builds and image-mode installs, from {@code docs/image-install-benchmarks.md}. */
+  /** The image builds of {@code bench/image-run}. */
+  static final OptInSection IMAGE =
+      new OptInSection(
+          "Image build", "bench/image-run", "image-benchmarks.md", "about 20 min, root");
+
+  /** The image-mode installs of {@code bench/image-iso-run}. */
   static final OptInSection IMAGE_INSTALL =
-      new OptInSection("Image-mode install", "bench/image-iso-run", "10-20 min");
+      new OptInSection(
+          "Image-mode install", "bench/image-iso-run", "image-install-benchmarks.md", "10-20 min");
 
-  /** The section for {@code file}, or a pointer to the script without a summary in it. */
-  String from(Path file) throws IOException {
-    String name = file.getFileName().toString();
+  /** The section, read from {@code page} in {@code docsDir}, or how to measure it without one. */
+  String from(Path docsDir) throws IOException {
     String header =
         "\n## "
             + title
@@ -37,10 +44,11 @@ record OptInSection(String title, String script, String duration) {
             + script
             + "`, opt-in)\n\n"
             + "Details and notes: ["
-            + name
+            + page
             + "]("
-            + name
+            + page
             + ").\n\n";
+    Path file = docsDir.resolve(page);
     if (!Files.isRegularFile(file)) {
       return header + "Not measured yet: run `" + script + "` (" + duration + ").\n";
     }
@@ -48,7 +56,7 @@ record OptInSection(String title, String script, String duration) {
     int start = text.indexOf(START);
     int end = text.indexOf(END);
     if (start < 0 || end < start) {
-      return header + "No summary in " + name + ": run `" + script + "` (" + duration + ").\n";
+      return header + "No summary in " + page + ": run `" + script + "` (" + duration + ").\n";
     }
     return header + text.substring(start, end + END.length()) + "\n";
   }

@@ -13,12 +13,11 @@ class OptInSectionTest {
 
   @Test
   void copiesTheSummaryBetweenTheMarkersOnly() throws Exception {
-    Path file = dir.resolve("iso-benchmarks.md");
     Files.writeString(
-        file,
+        dir.resolve("iso-benchmarks.md"),
         "# ISO\n\nintro\n<!-- summary:start -->\n| a | 1 |\n<!-- summary:end -->\n\nhand-written remarks\n");
 
-    String section = OptInSection.ISO.from(file);
+    String section = OptInSection.ISO.from(dir);
 
     assertThat(section)
         .startsWith("\n## ISO build and install (`bench/iso-run`, opt-in)\n")
@@ -28,13 +27,25 @@ class OptInSectionTest {
   }
 
   @Test
-  void withoutMeasurementsItSaysHowToMakeThem() throws Exception {
-    assertThat(OptInSection.ISO.from(dir.resolve("missing.md")))
-        .contains("Not measured yet: run `bench/iso-run`");
-    Path noMarkers = Files.writeString(dir.resolve("plain.md"), "# ISO\nhand-written\n");
-    assertThat(OptInSection.ISO.from(noMarkers)).contains("No summary in plain.md");
-    assertThat(OptInSection.IMAGE_INSTALL.from(dir.resolve("image-install-benchmarks.md")))
+  void eachSectionReadsItsOwnPage() throws Exception {
+    Files.writeString(
+        dir.resolve("image-benchmarks.md"),
+        "<!-- summary:start -->\n| amd64 | 90 |\n<!-- summary:end -->\n");
+
+    assertThat(OptInSection.IMAGE.from(dir))
+        .startsWith("\n## Image build (`bench/image-run`, opt-in)\n")
+        .contains("[image-benchmarks.md](image-benchmarks.md)")
+        .contains("| amd64 | 90 |");
+    assertThat(OptInSection.ISO.from(dir)).contains("Not measured yet: run `bench/iso-run`");
+    assertThat(OptInSection.IMAGE_INSTALL.from(dir))
         .startsWith("\n## Image-mode install (`bench/image-iso-run`, opt-in)\n")
         .contains("Not measured yet: run `bench/image-iso-run` (10-20 min)");
+  }
+
+  @Test
+  void withoutMeasurementsItSaysHowToMakeThem() throws Exception {
+    assertThat(OptInSection.ISO.from(dir)).contains("Not measured yet: run `bench/iso-run`");
+    Files.writeString(dir.resolve("iso-benchmarks.md"), "# ISO\nhand-written\n");
+    assertThat(OptInSection.ISO.from(dir)).contains("No summary in iso-benchmarks.md");
   }
 }

@@ -43,10 +43,28 @@ class ArchitectureTest {
   void onlyTheCliKnowsTheCommandLine() {
     noClasses()
         .that()
-        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.preseed..")
+        .resideInAnyPackage(
+            "org.debvisor.controller.iso..",
+            "org.debvisor.controller.preseed..",
+            "org.debvisor.controller.image..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.debvisor.controller.cli..", "picocli..")
+        .check(classes);
+  }
+
+  @Test
+  void imageBuildsOnPreseedOnly() {
+    // The image-mode ISO reads images, so the image package must not need the iso package.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.image..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.iso..",
+            "org.debvisor.controller.provision..",
+            "org.debvisor.controller.server..")
         .check(classes);
   }
 

@@ -2,6 +2,7 @@ package org.debvisor.controller.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.debvisor.controller.image.HostPrerequisites;
 import picocli.CommandLine;
 
 /** Builds the {@code debvisor} command tree; used by the main class and by tests in process. */
@@ -25,7 +26,8 @@ public final class DebvisorCli {
 
   /**
    * @param env environment the commands read defaults from (DEBVISOR_STATE_DIR,
-   *     DEBVISOR_CONTROLLER, DEBVISOR_CA_FILE, DEBVISOR_TOKEN); tests pass their own
+   *     DEBVISOR_CONTROLLER, DEBVISOR_CA_FILE, DEBVISOR_TOKEN; PATH for the image build tools);
+   *     tests pass their own
    */
   public static CommandLine create(Path jarLocation, Map<String, String> env) {
     PreseedDataLocator locator = new PreseedDataLocator(jarLocation);
@@ -38,6 +40,13 @@ public final class DebvisorCli {
             .addSubcommand(new IsoBuildCommand(locator))
             .addSubcommand(new IsoPreflightCommand())
             .addSubcommand(new IsoTestCommand());
+    CommandLine image =
+        new CommandLine(new ImageCommand())
+            .addSubcommand(
+                new ImageBuildCommand(
+                    locator,
+                    new AgentDebLocator(Path.of(""), jarLocation),
+                    HostPrerequisites.ofThisHost(env)));
     CommandLine controller =
         new CommandLine(new ControllerCommand()).addSubcommand(new ControllerServeCommand(env));
     CommandLine token =
@@ -53,6 +62,7 @@ public final class DebvisorCli {
         new CommandLine(new DebvisorCommand())
             .addSubcommand(preseed)
             .addSubcommand(iso)
+            .addSubcommand(image)
             .addSubcommand(controller)
             .addSubcommand(token)
             .addSubcommand(node)
