@@ -44,15 +44,19 @@ public final class NodeRepository {
     }
   }
 
-  /** How many nodes are enrolled and not revoked. */
-  public long countActive(Connection c) throws SQLException {
+  /** Active (not revoked) nodes per cluster; clusters without any are absent. */
+  public java.util.Map<String, Long> countActiveByCluster(Connection c) throws SQLException {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT COUNT(*) FROM nodes WHERE state = 'ACTIVE'")) {
+        c.prepareStatement(
+            "SELECT cluster, COUNT(*) FROM nodes WHERE state = 'ACTIVE' GROUP BY cluster")) {
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        while (rs.next()) {
+          counts.put(rs.getString(1), rs.getLong(2));
+        }
       }
     }
+    return counts;
   }
 
   /** Records a newly enrolled node, or re-enrols an existing active one (fresh certificate). */

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
-import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
@@ -127,7 +126,9 @@ final class Fleet {
     if (!violations.isEmpty()) {
       throw Errors.invalid(violations);
     }
-    String cluster = ClusterName.orDefault(request.getCluster());
+    // A token naming no cluster puts its node in this controller's own (controller serve
+    // --cluster).
+    String cluster = request.getCluster().isEmpty() ? settings.cluster() : request.getCluster();
     BootstrapToken token = BootstrapToken.generate(random);
     Instant now = clock.instant();
     Instant expires = now.plus(ttl);
