@@ -30,12 +30,18 @@ public record ImageHooks(
     hostJava = List.copyOf(hostJava);
   }
 
-  /** The running JVM and class path, to start {@link JavaKeystoreDates} from a hook. */
+  /**
+   * The running JVM and class path, to start {@link JavaKeystoreDates} from a hook. Entries are
+   * made absolute: hooks run in another directory than {@code java -jar relative/path.jar}.
+   */
   public static List<String> currentJava() {
+    String classPath =
+        java.util.Arrays.stream(
+                System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .map(entry -> Path.of(entry).toAbsolutePath().toString())
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp",
-        System.getProperty("java.class.path"));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath);
   }
 
   /** Name of the unit that makes the SSH host keys at first boot. */
