@@ -167,6 +167,9 @@ public record ImageHooks(
         + "; find \"$1\"/var/log -type f -delete"
         + "; rm -f \"$1\"/var/cache/ldconfig/aux-cache \"$1\"/var/cache/debconf/*-old"
         + " \"$1\"/var/lib/dpkg/*-old \"$1\"/var/cache/apt/*.bin"
+        // The packages themselves: kept for the .deb cache (copied out before this hook), they
+        // would otherwise ship in the image (hundreds of MB the installer has to unpack).
+        + "; rm -rf \"$1\"/var/cache/apt/archives/*.deb \"$1\"/var/cache/apt/archives/partial/*"
         // ca-certificates-java stamps each cacerts entry with the install time.
         + "; if [ -f \"$1\"/etc/ssl/certs/java/cacerts ]; then "
         + ShellQuoting.command(hostJava)

@@ -151,6 +151,11 @@ class ImageBuildTest {
           .isFalse();
       assertThat(path.startsWith("./tmp/") && !path.equals("./tmp/")).as(line).isFalse();
       assertThat(path).as(line).doesNotContain("resolv.conf.systemd-resolved.bak");
+      assertThat(path).as(line).doesNotEndWith(".deb");
+      assertThat(path.startsWith("./usr/share/man/") && regularFile).as(line).isFalse();
+      assertThat(path.startsWith("./usr/share/doc/") && regularFile && !path.endsWith("/copyright"))
+          .as(line)
+          .isFalse();
       // mmdebstrap clamps: nothing is newer than SOURCE_DATE_EPOCH (packaged files keep older
       // dates).
       String date = line.replaceFirst("^\\S+ +\\S+ +\\S+ +(\\S+ \\S+) .*$", "$1");

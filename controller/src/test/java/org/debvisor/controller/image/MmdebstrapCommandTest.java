@@ -54,7 +54,9 @@ class MmdebstrapCommandTest {
             "--arch=amd64",
             "--keyring=/keys.gpg",
             "--skip=essential/unlink",
-            "--skip=cleanup/reproducible");
+            "--skip=cleanup/reproducible",
+            "--dpkgopt=path-exclude=/usr/share/doc/*",
+            "--dpkgopt=path-include=/usr/share/doc/*/copyright");
     assertThat(argv.subList(argv.size() - 3, argv.size()))
         .containsExactly("trixie", "/work/rootfs.tar", "http://mirror.example/debian");
   }
