@@ -65,7 +65,8 @@ final class Enrolment {
     FieldRules.nodeId(violations, "node_id", request.getNodeId());
     FieldRules.hostname(violations, "hostname", request.getHostname(), true);
     FieldRules.profile(violations, "profile", request.getProfile());
-    FieldRules.address(violations, "agent_address", request.getAgentAddress(), true);
+    // Empty: the agent serves loopback only (e.g. a DHCP node) and reports through heartbeats.
+    FieldRules.address(violations, "agent_address", request.getAgentAddress(), false);
     FieldRules.text(violations, "agent_version", request.getAgentVersion(), 64);
     FieldRules.text(violations, "facts.arch", request.getFacts().getArch(), 16);
     if (request.getBootstrapToken().isEmpty()) {
@@ -84,8 +85,7 @@ final class Enrolment {
     String nodeId = request.getNodeId();
     Optional<BootstrapToken> token = BootstrapToken.parse(request.getBootstrapToken());
     // Signing is the expensive part; done before the write lock, thrown away if refused.
-    List<String> names =
-        List.of(request.getHostname(), FieldRules.addressHost(request.getAgentAddress()));
+    List<String> names = certificateNames(request.getHostname(), request.getAgentAddress());
     IssuedCertificate cert = ca.issueNodeCertificate(csr, nodeId, names, policy.nodeValidity());
     Instant now = clock.instant();
     StatusRuntimeException refusal =
@@ -262,8 +262,7 @@ final class Enrolment {
               + "'");
     }
     NodeRow node = db.read(c -> nodes.find(c, nodeId)).orElseThrow();
-    List<String> names =
-        List.of(node.hostname(), String.valueOf(FieldRules.addressHost(node.agentAddress())));
+    List<String> names = certificateNames(node.hostname(), node.agentAddress());
     IssuedCertificate cert = ca.issueNodeCertificate(csr, nodeId, names, policy.nodeValidity());
     Instant now = clock.instant();
     StatusRuntimeException refusal =
@@ -296,5 +295,11 @@ final class Enrolment {
         .setCaBundlePem(ca.bundlePem())
         .setNotAfter(NodeRecords.timestamp(cert.notAfter()))
         .build();
+  }
+
+  /** The certificate's names: the hostname, and the agent address's host when there is one. */
+  private static List<String> certificateNames(String hostname, String agentAddress) {
+    String host = agentAddress.isEmpty() ? null : FieldRules.addressHost(agentAddress);
+    return host == null ? List.of(hostname) : List.of(hostname, host);
   }
 }

@@ -101,6 +101,23 @@ class EnrolmentTest {
   }
 
   @Test
+  void anAgentServingLoopbackOnlyEnrolsWithoutAnAddress() throws Exception {
+    RegisterNodeResponse response;
+    try (var anon = ctl.anonymous()) {
+      response =
+          anon.controller(120).registerNode(node.request(token("")).setAgentAddress("").build());
+    }
+
+    X509Certificate cert = TestNode.certificate(response.getCertificatePem());
+    assertThat(cert.getSubjectAlternativeNames())
+        .extracting(san -> (Object) san.get(1))
+        .containsExactly("ceph-1");
+    NodeRecord record =
+        ctl.operator().getNodeStatus(GetNodeStatusRequest.newBuilder().setNode("ceph-1").build());
+    assertThat(record.getAgentAddress()).isEmpty();
+  }
+
+  @Test
   void heartbeatOverMutualTlsStoresStatusAndAsksForRenewalInTheWindow() {
     RegisterNodeResponse enrolled = enrol();
     var stub = node.mtls(ctl, enrolled.getCertificatePem());
