@@ -135,6 +135,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     Path docs = out.toAbsolutePath().getParent();
     report += OptInSection.IMAGE.from(docs);
     report += OptInSection.ISO.from(docs);
+    report += OptInSection.IMAGE_INSTALL.from(docs);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println("wrote " + out);

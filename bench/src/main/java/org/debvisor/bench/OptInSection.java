@@ -30,6 +30,11 @@ record OptInSection(String title, String script, String page, String duration) {
       new OptInSection(
           "Image build", "bench/image-run", "image-benchmarks.md", "about 20 min, root");
 
+  /** The image-mode installs of {@code bench/image-iso-run}. */
+  static final OptInSection IMAGE_INSTALL =
+      new OptInSection(
+          "Image-mode install", "bench/image-iso-run", "image-install-benchmarks.md", "10-20 min");
+
   /** The section, read from {@code page} in {@code docsDir}, or how to measure it without one. */
   String from(Path docsDir) throws IOException {
     String header =

@@ -37,6 +37,9 @@ class OptInSectionTest {
         .contains("[image-benchmarks.md](image-benchmarks.md)")
         .contains("| amd64 | 90 |");
     assertThat(OptInSection.ISO.from(dir)).contains("Not measured yet: run `bench/iso-run`");
+    assertThat(OptInSection.IMAGE_INSTALL.from(dir))
+        .startsWith("\n## Image-mode install (`bench/image-iso-run`, opt-in)\n")
+        .contains("Not measured yet: run `bench/image-iso-run` (10-20 min)");
   }
 
   @Test

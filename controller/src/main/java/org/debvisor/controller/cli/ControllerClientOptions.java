@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.debvisor.controller.client.ControllerConnection;
 import picocli.CommandLine.Option;
 
@@ -17,6 +18,7 @@ public final class ControllerClientOptions {
 
   static final String CONTROLLER_ENV = "DEBVISOR_CONTROLLER";
   static final String TOKEN_ENV = "DEBVISOR_TOKEN";
+  static final String CA_FILE_ENV = "DEBVISOR_CA_FILE";
   static final String DEFAULT_CONTROLLER = "127.0.0.1:5443";
 
   @Option(
@@ -36,7 +38,9 @@ public final class ControllerClientOptions {
   @Option(
       names = "--ca-file",
       paramLabel = "FILE",
-      description = "CA certificate to trust (default: <state-dir>/pki/ca.pem).")
+      description =
+          "CA certificate to trust (default: $DEBVISOR_CA_FILE if set, else"
+              + " <state-dir>/pki/ca.pem).")
   Path caFile;
 
   @Option(
@@ -61,8 +65,13 @@ public final class ControllerClientOptions {
       String fromEnv = env.get(CONTROLLER_ENV);
       target = fromEnv == null || fromEnv.isBlank() ? DEFAULT_CONTROLLER : fromEnv;
     }
-    Path ca = caFile != null ? caFile : state.resolve("pki/ca.pem");
+    Path ca = caFile != null ? caFile : caFromEnv(env).orElse(state.resolve("pki/ca.pem"));
     return ControllerConnection.open(target, ca, token(state, env));
+  }
+
+  private static Optional<Path> caFromEnv(Map<String, String> env) {
+    String fromEnv = env.get(CA_FILE_ENV);
+    return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(Path.of(fromEnv));
   }
 
   private String token(Path state, Map<String, String> env) throws IOException {

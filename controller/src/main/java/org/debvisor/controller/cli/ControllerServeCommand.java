@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.server.Controller;
@@ -110,7 +111,10 @@ public final class ControllerServeCommand implements Callable<Integer> {
       names = "--cluster",
       paramLabel = "NAME",
       defaultValue = "default",
-      description = "Cluster name on the metrics (default: ${DEFAULT-VALUE}).")
+      description = {
+        "Cluster of nodes whose bootstrap token names none, and so the label of their",
+        "debvisor_node_count (default: ${DEFAULT-VALUE})."
+      })
   String cluster;
 
   private final Map<String, String> env;
@@ -137,6 +141,11 @@ public final class ControllerServeCommand implements Callable<Integer> {
               DurationOption.parse("--renew-before", renewBefore),
               serverNames);
       Duration heartbeat = DurationOption.parse("--heartbeat-interval", heartbeatInterval);
+      ClusterName.problem(cluster)
+          .ifPresent(
+              rule -> {
+                throw new IllegalArgumentException("--cluster: " + cluster + " " + rule);
+              });
       settings =
           ControllerSettings.defaults(StateDirectory.resolve(stateDir, env))
               .withListen(address.host(), address.port())

@@ -26,7 +26,8 @@ public final class DebvisorCli {
 
   /**
    * @param env environment the commands read defaults from (DEBVISOR_STATE_DIR,
-   *     DEBVISOR_CONTROLLER, DEBVISOR_TOKEN; PATH for the image build tools); tests pass their own
+   *     DEBVISOR_CONTROLLER, DEBVISOR_CA_FILE, DEBVISOR_TOKEN; PATH for the image build tools);
+   *     tests pass their own
    */
   public static CommandLine create(Path jarLocation, Map<String, String> env) {
     PreseedDataLocator locator = new PreseedDataLocator(jarLocation);
@@ -67,6 +68,7 @@ public final class DebvisorCli {
             .addSubcommand(node)
             .addSubcommand(nodes)
             .addSubcommand(audit)
+            .addSubcommand(new InventoryCommand(env))
             .addSubcommand(new ProvisionNodeCommand(locator, env))
             .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);

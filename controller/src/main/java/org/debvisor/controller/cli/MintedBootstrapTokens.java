@@ -17,13 +17,19 @@ final class MintedBootstrapTokens implements BootstrapTokens {
 
   private final ControllerConnection connection;
   private final String profile;
+  private final String cluster;
   private final Duration ttl;
   private final long timeoutSeconds;
 
   MintedBootstrapTokens(
-      ControllerConnection connection, String profile, Duration ttl, long timeoutSeconds) {
+      ControllerConnection connection,
+      String profile,
+      String cluster,
+      Duration ttl,
+      long timeoutSeconds) {
     this.connection = connection;
     this.profile = profile;
+    this.cluster = cluster;
     this.ttl = ttl;
     this.timeoutSeconds = timeoutSeconds;
   }
@@ -37,6 +43,7 @@ final class MintedBootstrapTokens implements BootstrapTokens {
               CreateBootstrapTokenRequest.newBuilder()
                   .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttl.getSeconds()))
                   .setProfile(profile)
+                  .setCluster(cluster)
                   .build())
           .getToken();
     } catch (StatusRuntimeException e) {

@@ -19,12 +19,20 @@ public final class NodeTable {
 
   private NodeTable() {}
 
-  /** One row per node: id, hostname, profile, arch, state, health, last seen. */
+  /** One row per node: id, hostname, profile, cluster, arch, state, health, last seen. */
   public static void list(List<NodeRecord> nodes, PrintWriter out) {
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {
-          "ID", "HOSTNAME", "PROFILE", "ARCH", "STATE", "HEALTH", "LAST SEEN", "CERT UNTIL"
+          "ID",
+          "HOSTNAME",
+          "PROFILE",
+          "CLUSTER",
+          "ARCH",
+          "STATE",
+          "HEALTH",
+          "LAST SEEN",
+          "CERT UNTIL"
         });
     for (NodeRecord n : nodes) {
       rows.add(
@@ -32,6 +40,7 @@ public final class NodeTable {
             n.getNodeId(),
             n.getHostname(),
             dash(n.getProfile()),
+            dash(n.getCluster()),
             dash(n.getArch()),
             state(n),
             n.hasLastStatus() ? health(n) : "-",
@@ -47,7 +56,9 @@ public final class NodeTable {
     out.println("id:            " + n.getNodeId());
     out.println("hostname:      " + n.getHostname());
     out.println("profile:       " + dash(n.getProfile()));
+    out.println("cluster:       " + dash(n.getCluster()));
     out.println("arch:          " + dash(n.getArch()));
+    out.println("agent version: " + dash(n.getAgentVersion()));
     out.println("state:         " + state(n));
     out.println("agent address: " + dash(n.getAgentAddress()));
     out.println("enrolled at:   " + time(n.getEnrolledAt()));

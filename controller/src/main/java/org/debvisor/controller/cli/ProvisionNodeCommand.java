@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.Profile;
@@ -122,6 +123,14 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
       paramLabel = "PEM",
       description = "The controller's CA certificate the agent pins.")
   Path caFile;
+
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      description =
+          "Cluster the hosts join, recorded on the tokens minted for them (default: default);"
+              + " a --token/--token-file token already names its cluster.")
+  String cluster;
 
   @Option(
       names = "--token",
@@ -255,10 +264,20 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
     if (controller != null && !controller.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}")) {
       problems.add("--controller '" + controller + "' is not HOST:PORT (IPv6 in brackets)");
     }
-    if (controller == null && (secret != null || caFile != null || operatorTokenFile != null)) {
+    if (controller == null
+        && (secret != null || caFile != null || operatorTokenFile != null || cluster != null)) {
       problems.add(
-          "--token/--token-file/--ca-file/--operator-token-file only make sense with --controller"
-              + " HOST:PORT");
+          "--token/--token-file/--ca-file/--operator-token-file/--cluster only make sense with"
+              + " --controller HOST:PORT");
+    }
+    if (cluster != null) {
+      ClusterName.problem(cluster)
+          .ifPresent(rule -> problems.add("--cluster '" + cluster + "' " + rule));
+      if (controller != null && !mint) {
+        problems.add(
+            "--cluster only applies to tokens minted per host; the cluster of a --token/--token-file"
+                + " token is fixed when it is made (`debvisor token create --cluster NAME`)");
+      }
     }
     if (secret != null && (secret.contains("\n") || secret.length() > 4096)) {
       problems.add("the bootstrap token must be one line of at most 4096 characters");
@@ -293,7 +312,9 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
         err.flush();
         return DebvisorCli.EXIT_INVALID;
       }
-      tokens = new MintedBootstrapTokens(minter, chosen.name(), Duration.ofHours(1), 30);
+      tokens =
+          new MintedBootstrapTokens(
+              minter, chosen.name(), cluster == null ? "" : cluster, Duration.ofHours(1), 30);
     } else if (controller != null) {
       tokens = host -> finalSecret;
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.proto.CreateBootstrapTokenRequest;
 import org.debvisor.proto.CreateBootstrapTokenResponse;
 import picocli.CommandLine;
@@ -49,6 +50,13 @@ public final class TokenCreateCommand implements Callable<Integer> {
       description = "Role profile recorded for the node: ceph, hypervisor or k8s.")
   String profile = "";
 
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      description =
+          "Cluster the node joins (default: default): 1-63 characters of a-z, 0-9 and '-'.")
+  String cluster = "";
+
   @Mixin ControllerClientOptions client;
 
   private final Map<String, String> env;
@@ -80,6 +88,7 @@ public final class TokenCreateCommand implements Callable<Integer> {
                                 .setSeconds(duration.getSeconds()))
                         .setHostname(host)
                         .setProfile(profile)
+                        .setCluster(cluster)
                         .build());
       } catch (StatusRuntimeException e) {
         return RpcFailure.report(e, connection.target(), err);
@@ -92,6 +101,8 @@ public final class TokenCreateCommand implements Callable<Integer> {
               + Instant.ofEpochSecond(response.getExpiresAt().getSeconds())
               + (host.isEmpty() ? "" : ", only for host " + host)
               + (profile.isEmpty() ? "" : ", profile " + profile)
+              + ", cluster "
+              + ClusterName.orDefault(cluster)
               + "; single use, shown once");
       return 0;
     } catch (IOException e) {

@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class NodeRepository {
 
   private static final String COLUMNS =
-      "id, hostname, profile, arch, agent_address, agent_version, state, enrolled_at, last_seen,"
+      "id, hostname, profile, cluster, arch, agent_address, agent_version, state, enrolled_at, last_seen,"
           + " cert_serial, cert_not_after, last_status, facts, facts_fingerprint, revoked_at,"
           + " revoked_reason";
 
@@ -44,15 +44,19 @@ public final class NodeRepository {
     }
   }
 
-  /** How many nodes are enrolled and not revoked. */
-  public long countActive(Connection c) throws SQLException {
+  /** Active (not revoked) nodes per cluster; clusters without any are absent. */
+  public java.util.Map<String, Long> countActiveByCluster(Connection c) throws SQLException {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT COUNT(*) FROM nodes WHERE state = 'ACTIVE'")) {
+        c.prepareStatement(
+            "SELECT cluster, COUNT(*) FROM nodes WHERE state = 'ACTIVE' GROUP BY cluster")) {
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        while (rs.next()) {
+          counts.put(rs.getString(1), rs.getLong(2));
+        }
       }
     }
+    return counts;
   }
 
   /** Records a newly enrolled node, or re-enrols an existing active one (fresh certificate). */
@@ -63,11 +67,11 @@ public final class NodeRepository {
             ? "UPDATE nodes SET hostname = ?, profile = ?, arch = ?, agent_address = ?,"
                 + " agent_version = ?, state = ?, enrolled_at = ?, last_seen = ?, cert_serial = ?,"
                 + " cert_not_after = ?, last_status = ?, facts = ?, facts_fingerprint = ?,"
-                + " revoked_at = ?, revoked_reason = ? WHERE id = ?"
+                + " revoked_at = ?, revoked_reason = ?, cluster = ? WHERE id = ?"
             : "INSERT INTO nodes (hostname, profile, arch, agent_address, agent_version, state,"
                 + " enrolled_at, last_seen, cert_serial, cert_not_after, last_status, facts,"
-                + " facts_fingerprint, revoked_at, revoked_reason, id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " facts_fingerprint, revoked_at, revoked_reason, cluster, id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, node.hostname());
       ps.setString(2, node.profile());
@@ -84,7 +88,8 @@ public final class NodeRepository {
       ps.setString(13, node.factsFingerprint());
       Jdbc.setInstant(ps, 14, node.revokedAt());
       ps.setString(15, node.revokedReason());
-      ps.setString(16, node.id());
+      ps.setString(16, node.cluster());
+      ps.setString(17, node.id());
       ps.executeUpdate();
     }
   }
@@ -156,6 +161,7 @@ public final class NodeRepository {
                 rs.getString("id"),
                 rs.getString("hostname"),
                 rs.getString("profile"),
+                rs.getString("cluster"),
                 rs.getString("arch"),
                 rs.getString("agent_address"),
                 rs.getString("agent_version"),

@@ -3,13 +3,14 @@ package org.debvisor.controller.inventory;
 import java.time.Instant;
 
 /**
- * One node as stored: identity, enrolment, current certificate, and the last status and facts as
- * protobuf bytes (null until reported).
+ * One node as stored: identity, cluster, enrolment, current certificate, and the last status and
+ * facts as protobuf bytes (null until reported).
  */
 public record NodeRow(
     String id,
     String hostname,
     String profile,
+    String cluster,
     String arch,
     String agentAddress,
     String agentVersion,

@@ -31,6 +31,7 @@ public final class NodeSelector {
           "id", NodeRecord::getNodeId,
           "hostname", NodeRecord::getHostname,
           "profile", NodeRecord::getProfile,
+          "cluster", NodeRecord::getCluster,
           "arch", NodeRecord::getArch,
           "state", NodeSelector::state,
           "system.vendor", n -> n.getFacts().getDmi().getSystemVendor(),
@@ -159,7 +160,7 @@ public final class NodeSelector {
   }
 
   private static String keys() {
-    return "id, hostname, profile, arch, state, cpu.cores, memory.bytes, disks.count, nics.count,"
+    return "id, hostname, profile, cluster, arch, state, cpu.cores, memory.bytes, disks.count, nics.count,"
         + " system.vendor, system.product";
   }
 

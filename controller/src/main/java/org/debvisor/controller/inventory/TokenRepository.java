@@ -15,16 +15,18 @@ public final class TokenRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO bootstrap_tokens (id, secret_sha256, created_at, expires_at, hostname,"
-                + " profile, created_by, used_at, used_by_node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " profile, cluster, created_by, used_at, used_by_node)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, token.id());
       ps.setString(2, token.secretSha256());
       Jdbc.setInstant(ps, 3, token.createdAt());
       Jdbc.setInstant(ps, 4, token.expiresAt());
       ps.setString(5, token.hostname());
       ps.setString(6, token.profile());
-      ps.setString(7, token.createdBy());
-      Jdbc.setInstant(ps, 8, token.usedAt());
-      ps.setString(9, token.usedByNode());
+      ps.setString(7, token.cluster());
+      ps.setString(8, token.createdBy());
+      Jdbc.setInstant(ps, 9, token.usedAt());
+      ps.setString(10, token.usedByNode());
       ps.executeUpdate();
     }
   }
@@ -45,6 +47,7 @@ public final class TokenRepository {
                 Jdbc.instant(rs, "expires_at"),
                 rs.getString("hostname"),
                 rs.getString("profile"),
+                rs.getString("cluster"),
                 rs.getString("created_by"),
                 Jdbc.instant(rs, "used_at"),
                 rs.getString("used_by_node")));

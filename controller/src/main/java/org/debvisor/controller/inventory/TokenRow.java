@@ -10,6 +10,7 @@ public record TokenRow(
     Instant expiresAt,
     String hostname,
     String profile,
+    String cluster,
     String createdBy,
     Instant usedAt,
     String usedByNode) {}

@@ -1,6 +1,5 @@
 package org.debvisor.controller.server;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
@@ -50,14 +48,10 @@ public final class Controller implements AutoCloseable {
     ca.issueClientMaterial(settings.pkiDir());
     Database db = Database.open(settings.databaseFile());
     try {
-      AtomicLong nodeCount = new AtomicLong();
+      NodeCountGauges nodeCount = new NodeCountGauges(registry, settings.cluster());
       NodeRepository nodes = new NodeRepository();
-      Runnable recount = () -> nodeCount.set(db.read(nodes::countActive));
+      Runnable recount = () -> nodeCount.update(db.read(nodes::countActiveByCluster));
       recount.run();
-      Gauge.builder("debvisor.node.count", nodeCount, AtomicLong::get)
-          .description("Enrolled, not revoked nodes")
-          .tag("cluster", settings.cluster())
-          .register(registry);
       AuditLog audit = new AuditLog(clock);
       Enrolment enrolment = new Enrolment(db, ca, settings, audit, clock);
       Fleet fleet = new Fleet(db, settings, audit, clock, recount);
@@ -74,7 +68,7 @@ public final class Controller implements AutoCloseable {
           "controller listening on {} (state {}, {} active nodes)",
           server.address(),
           settings.stateDir(),
-          nodeCount.get());
+          nodeCount.total());
       return new Controller(db, server, ca);
     } catch (IOException | RuntimeException e) {
       db.close();

@@ -120,6 +120,7 @@ final class Enrolment {
                       nodeId,
                       request.getHostname(),
                       profile,
+                      row.cluster(),
                       request.getFacts().getArch(),
                       request.getAgentAddress(),
                       request.getAgentVersion(),
@@ -147,6 +148,8 @@ final class Enrolment {
                           + request.getHostname()
                           + " profile="
                           + profile
+                          + " cluster="
+                          + row.cluster()
                           + " token="
                           + row.id()
                           + " serial="

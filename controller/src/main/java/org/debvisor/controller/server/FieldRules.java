@@ -3,6 +3,7 @@ package org.debvisor.controller.server;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.debvisor.controller.inventory.ClusterName;
 
 /** The rules request fields must follow; each check adds a violation naming field and rule. */
 final class FieldRules {
@@ -64,6 +65,12 @@ final class FieldRules {
           new Errors.Violation(
               field, "'" + printable(value) + "' is not a profile; use ceph, hypervisor or k8s"));
     }
+  }
+
+  static void cluster(List<Errors.Violation> out, String field, String value) {
+    ClusterName.problem(value)
+        .ifPresent(
+            rule -> out.add(new Errors.Violation(field, "'" + printable(value) + "' " + rule)));
   }
 
   /** {@code host:port} with a hostname, an IPv4 address or a bracketed IPv6 address. */

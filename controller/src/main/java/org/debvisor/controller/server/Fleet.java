@@ -122,9 +122,13 @@ final class Fleet {
     }
     FieldRules.hostname(violations, "hostname", request.getHostname(), false);
     FieldRules.profile(violations, "profile", request.getProfile());
+    FieldRules.cluster(violations, "cluster", request.getCluster());
     if (!violations.isEmpty()) {
       throw Errors.invalid(violations);
     }
+    // A token naming no cluster puts its node in this controller's own (controller serve
+    // --cluster).
+    String cluster = request.getCluster().isEmpty() ? settings.cluster() : request.getCluster();
     BootstrapToken token = BootstrapToken.generate(random);
     Instant now = clock.instant();
     Instant expires = now.plus(ttl);
@@ -139,6 +143,7 @@ final class Fleet {
                   expires,
                   request.getHostname(),
                   request.getProfile(),
+                  cluster,
                   caller.name(),
                   null,
                   null));
@@ -155,7 +160,9 @@ final class Fleet {
                       + " hostname="
                       + request.getHostname()
                       + " profile="
-                      + request.getProfile()));
+                      + request.getProfile()
+                      + " cluster="
+                      + cluster));
           return null;
         });
     return CreateBootstrapTokenResponse.newBuilder()

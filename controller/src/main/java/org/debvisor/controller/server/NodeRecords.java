@@ -29,6 +29,8 @@ final class NodeRecords {
             .setNodeId(row.id())
             .setHostname(row.hostname())
             .setProfile(row.profile())
+            .setCluster(row.cluster())
+            .setAgentVersion(row.agentVersion())
             .setArch(row.arch())
             .setAgentAddress(row.agentAddress())
             .setEnrolment(
@@ -47,7 +49,12 @@ final class NodeRecords {
     }
     try {
       if (row.lastStatus() != null) {
-        b.setLastStatus(NodeStatus.parseFrom(row.lastStatus()));
+        NodeStatus status = NodeStatus.parseFrom(row.lastStatus());
+        b.setLastStatus(status);
+        // An upgraded agent reports its new version in every heartbeat; enrolment's is older.
+        if (!status.getNode().getAgentVersion().isEmpty()) {
+          b.setAgentVersion(status.getNode().getAgentVersion());
+        }
       }
       if (row.facts() != null) {
         b.setFacts(HardwareFacts.parseFrom(row.facts()));

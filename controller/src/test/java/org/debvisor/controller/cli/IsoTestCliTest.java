@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.debvisor.controller.install.ImageDirFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +80,77 @@ class IsoTestCliTest {
     assertThat(code).as(err.toString()).isEqualTo(1);
     assertThat(err.toString()).contains("error: preflight: MISSING e2fsprogs-udeb: HTTP 404");
     assertThat(outDir.resolve("debvisor-qemu-node-amd64.iso")).doesNotExist();
+  }
+
+  @Test
+  void imageModeTestNeedsTheNodesSshKey() throws Exception {
+    Path iso = Files.writeString(dir.resolve("x.iso"), "not really");
+
+    assertThat(run("iso", "test", iso.toString(), "--mode", "image")).isEqualTo(2);
+    assertThat(err.toString()).contains("--mode image needs --ssh-key FILE");
+    assertThat(run("iso", "test", iso.toString(), "--mode", "pxe")).isEqualTo(2);
+    assertThat(err.toString()).contains("--mode: pxe is not preseed or image");
+  }
+
+  @Test
+  void imageModeBuildRefusesAnImageThatCannotInstallTheNodeAndWritesNothing() throws Exception {
+    Path node = dir.resolve("node.yaml");
+    try (var in = IsoTestCliTest.class.getResourceAsStream("/examples/qemu-node.yaml")) {
+      Files.write(node, in.readAllBytes());
+    }
+    Path image = ImageDirFixture.write(dir.resolve("image"), "arm64", "k8s", List.of("sudo"));
+    Path outDir = dir.resolve("out");
+
+    int code =
+        run(
+            "iso",
+            "build",
+            "--mode",
+            "image",
+            "--image",
+            image.toString(),
+            "--arch",
+            "amd64",
+            "--node",
+            node.toString(),
+            "--out",
+            outDir.toString(),
+            "--quiet");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--arch: the image in " + image + " is for arm64, not amd64")
+        .contains("profile: the image carries profile k8s, the node wants ceph");
+    assertThat(outDir).doesNotExist();
+
+    assertThat(
+            run(
+                "iso",
+                "build",
+                "--mode",
+                "image",
+                "--arch",
+                "amd64",
+                "--node",
+                node.toString(),
+                "--out",
+                outDir.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--mode image needs --image DIR");
+    assertThat(
+            run(
+                "iso",
+                "build",
+                "--image",
+                image.toString(),
+                "--arch",
+                "amd64",
+                "--node",
+                node.toString(),
+                "--out",
+                outDir.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--image and --controller-ca need --mode image");
+    assertThat(outDir).doesNotExist();
   }
 }

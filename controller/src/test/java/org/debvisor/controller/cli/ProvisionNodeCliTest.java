@@ -84,6 +84,35 @@ class ProvisionNodeCliTest {
   }
 
   @Test
+  void aBadClusterIsRefusedBeforeAnyHostIsContacted() throws Exception {
+    Run bad =
+        run("--host", "n1", "--profile", "ceph", "--controller", "ctl:5443", "--cluster", "Prod_A");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("--cluster 'Prod_A' must be 1-63 characters of a-z, 0-9 and '-'");
+    assertThat(dir.resolve("kh")).doesNotExist();
+    Run withToken =
+        run(
+            "--host",
+            "n1",
+            "--profile",
+            "ceph",
+            "--controller",
+            "ctl:5443",
+            "--token",
+            "t",
+            "--cluster",
+            "prod-a");
+    assertThat(withToken.exit()).isEqualTo(2);
+    assertThat(withToken.err())
+        .contains("--cluster only applies to tokens minted per host")
+        .contains("debvisor token create --cluster NAME");
+    Run noController = run("--host", "n1", "--profile", "ceph", "--cluster", "prod-a");
+    assertThat(noController.exit()).isEqualTo(2);
+    assertThat(noController.err()).contains("--cluster only make sense with --controller");
+  }
+
+  @Test
   void parallelOutputAndDebAreChecked() throws Exception {
     Run r =
         run(
