@@ -46,6 +46,11 @@ public record HostPrerequisites(
     return new HostPrerequisites(dirs, Path.of("/proc/sys/fs/binfmt_misc"), host, processIsRoot());
   }
 
+  /** Whether an image of {@code target} runs its programs under qemu-user here. */
+  public boolean emulates(Architecture target) {
+    return hostArch.isPresent() && hostArch.get() != target;
+  }
+
   /** Every reason this host cannot build an image of {@code target}; empty when it can. */
   public List<String> problems(Architecture target) {
     List<String> problems = new ArrayList<>();
@@ -59,7 +64,7 @@ public record HostPrerequisites(
         problems.add(tool + " is not installed: apt-get install " + tool + INSTALL_HINT);
       }
     }
-    if (hostArch.isPresent() && hostArch.get() != target) {
+    if (emulates(target)) {
       problems.addAll(emulationProblems(target, hostArch.get()));
     }
     return problems;

@@ -24,6 +24,10 @@ public final class ImageBuilder {
   static final int ZSTD_LEVEL = 3;
 
   private static final Duration MMDEBSTRAP_TIMEOUT = Duration.ofMinutes(60);
+
+  /** Under qemu-user every maintainer script, the JVM and mkinitramfs run emulated. */
+  private static final Duration MMDEBSTRAP_FOREIGN_TIMEOUT = Duration.ofMinutes(240);
+
   private static final Duration ZSTD_TIMEOUT = Duration.ofMinutes(20);
 
   private final HostPrerequisites host;
@@ -100,7 +104,9 @@ public final class ImageBuilder {
               + request.profile().name()
               + " from "
               + request.mirror());
-      new ToolProcess(env, MMDEBSTRAP_TIMEOUT, this::statusLine)
+      Duration timeout =
+          host.emulates(request.arch()) ? MMDEBSTRAP_FOREIGN_TIMEOUT : MMDEBSTRAP_TIMEOUT;
+      new ToolProcess(env, timeout, this::statusLine)
           .run(MmdebstrapCommand.argv(request, hooks, tar), work);
       progress.accept("zstd -" + ZSTD_LEVEL + ": " + ImageOutput.ROOTFS);
       // Multi-threaded zstd gives the same bytes whatever the number of threads.

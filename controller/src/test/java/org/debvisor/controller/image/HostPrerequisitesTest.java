@@ -86,6 +86,16 @@ class HostPrerequisitesTest {
   }
 
   @Test
+  void onlyTheOtherArchitectureIsEmulated() {
+    assertThat(host(true).emulates(Architecture.ARM64)).isTrue();
+    assertThat(host(true).emulates(Architecture.AMD64)).isFalse();
+    assertThat(
+            new HostPrerequisites(List.of(bin), binfmt, Optional.empty(), true)
+                .emulates(Architecture.ARM64))
+        .isFalse();
+  }
+
+  @Test
   void arm64OnAmd64NeedsAnEnabledHandler() throws Exception {
     program("mmdebstrap");
     program("zstd");
