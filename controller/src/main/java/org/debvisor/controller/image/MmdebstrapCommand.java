@@ -26,13 +26,12 @@ public final class MmdebstrapCommand {
     argv.add("--arch=" + request.arch().debianName());
     argv.add("--keyring=" + request.keyring());
     argv.add("--aptopt=Acquire::Languages \"none\"");
-    // An appliance image: no manuals, documentation or translations (copyright files stay), so
-    // there is less for every install to unpack.
+    // An appliance image: no documentation or translations (copyright files stay), so there is
+    // less for every install to unpack. Manual pages stay: the JRE's postinst links into them.
     for (String path :
         List.of(
             "path-exclude=/usr/share/doc/*",
             "path-include=/usr/share/doc/*/copyright",
-            "path-exclude=/usr/share/man/*",
             "path-exclude=/usr/share/info/*",
             "path-exclude=/usr/share/locale/*",
             "path-include=/usr/share/locale/locale.alias")) {

@@ -152,7 +152,6 @@ class ImageBuildTest {
       assertThat(path.startsWith("./tmp/") && !path.equals("./tmp/")).as(line).isFalse();
       assertThat(path).as(line).doesNotContain("resolv.conf.systemd-resolved.bak");
       assertThat(path).as(line).doesNotEndWith(".deb");
-      assertThat(path.startsWith("./usr/share/man/") && regularFile).as(line).isFalse();
       assertThat(path.startsWith("./usr/share/doc/") && regularFile && !path.endsWith("/copyright"))
           .as(line)
           .isFalse();
