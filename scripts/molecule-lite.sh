@@ -82,9 +82,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-toolbox() {
-  "$TOOLBOX" run -b "$STATE" -b "$IMAGE" -b "$VM_STATE" "$@"
-}
+# ansible-playbook and friends inside the toolbox, seeing the run's state, the image's client key
+# and the VMs' known_hosts (set once the image is known).
+TB=()
 
 debvisor_cli() {
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$CTL_JAR" "$@"
@@ -158,26 +158,26 @@ run_scenario() {
   export DEBVISOR_TOKEN_DIR="$out/tokens"
   mkdir -p "$DEBVISOR_TOKEN_DIR"
   local platforms
-  platforms=$(toolbox python3 "$REPO/scripts/lib/molecule-inventory.py" platforms "$dir/molecule.yml") \
+  platforms=$("${TB[@]}" python3 "$REPO/scripts/lib/molecule-inventory.py" platforms "$dir/molecule.yml") \
     || { say "$s: cannot read $dir/molecule.yml"; return 1; }
   # create
   : >"$out/vms"
   local t0=$SECONDS name mem line
   while read -r name mem; do
     started_vms+=("$name")
-    line=$("$VMS" start "$name" "$mem" 2>>"$out/create.log" | tail -n 1) \
+    line=$("$VMS" start "$name" "$mem" </dev/null 2>>"$out/create.log" | tail -n 1) \
       || { say "$s: create FAILED for $name; see $out/create.log and $VM_STATE/$name/console.log"; tail -n 20 "$out/create.log"; return 1; }
     echo "$line" >>"$out/vms"
-    make_token "$name"
+    make_token "$name" </dev/null
   done <<<"$platforms"
   printf '%-12s %-12s %5d s\n' "$s" create "$((SECONDS - t0))" >>"$TIMINGS"
   say "$s: create ok ($((SECONDS - t0)) s): $(tr '\n' ' ' <"$out/vms")"
-  toolbox python3 "$REPO/scripts/lib/molecule-inventory.py" inventory "$dir/molecule.yml" "$out/vms" \
-    "$IMAGE/id_ed25519" "$VM_STATE" >"$out/inventory.yml"
+  "${TB[@]}" python3 "$REPO/scripts/lib/molecule-inventory.py" inventory "$dir/molecule.yml" "$out/vms" \
+    "$IMAGE/id_ed25519" "$VM_STATE" >"$out/inventory.yml" || { say "$s: cannot write the inventory"; return 1; }
 
   local play=(ansible-playbook -i "$out/inventory.yml")
-  phase "$s" converge "$out/converge.log" toolbox "${play[@]}" "$dir/converge.yml" || return 1
-  phase "$s" idempotence "$out/idempotence.log" toolbox "${play[@]}" "$dir/converge.yml" || return 1
+  phase "$s" converge "$out/converge.log" "${TB[@]}" "${play[@]}" "$dir/converge.yml" || return 1
+  phase "$s" idempotence "$out/idempotence.log" "${TB[@]}" "${play[@]}" "$dir/converge.yml" || return 1
   if grep -Eq '^[^ ].* : ok=[0-9]+ +changed=[1-9]' "$out/idempotence.log"; then
     say "$s: idempotence FAILED: the second converge changed something. Tasks that changed:"
     changed_tasks "$out/idempotence.log"
@@ -185,7 +185,7 @@ run_scenario() {
     return 1
   fi
   say "$s: idempotence: $(grep -E ' : ok=' "$out/idempotence.log" | sed -E 's/ +/ /g' | tr '\n' ';')"
-  phase "$s" verify "$out/verify.log" toolbox "${play[@]}" "$dir/verify.yml" || return 1
+  phase "$s" verify "$out/verify.log" "${TB[@]}" "${play[@]}" "$dir/verify.yml" || return 1
   # The controller's side: every VM that ran the agent role is in its inventory.
   if grep -q 'TASK \[debvisor_agent' "$out/converge.log"; then
     debvisor_cli nodes list --output json --state-dir "$CTL_DIR" --controller "$CTL_ADDR" >"$out/nodes.json" 2>>"$out/verify.log" \
@@ -199,7 +199,7 @@ run_scenario() {
   # destroy
   t0=$SECONDS
   while read -r name _; do
-    "$VMS" stop "$name"
+    "$VMS" stop "$name" </dev/null
     local kept=()
     local v
     for v in "${started_vms[@]}"; do [ "$v" = "$name" ] || kept+=("$v"); done
@@ -213,6 +213,7 @@ t_all=$SECONDS
 t0=$SECONDS
 IMAGE=$("$TOOLBOX" path >/dev/null && "$VMS" image)
 printf '%-12s %-12s %5d s\n' "-" "images" "$((SECONDS - t0))" >>"$TIMINGS"
+TB=("$TOOLBOX" run -b "$STATE" -b "$IMAGE" -b "$VM_STATE")
 say "ansible: $("$TOOLBOX" run ansible --version | head -n 1); logs in $RUN"
 export ANSIBLE_CONFIG="$REPO/ansible/ansible.cfg" ANSIBLE_ROLES_PATH="$REPO/ansible/roles"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0

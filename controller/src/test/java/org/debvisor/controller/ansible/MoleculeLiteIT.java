@@ -72,12 +72,14 @@ class MoleculeLiteIT {
       assertThat(run.output())
           .as(run.output())
           .contains("molecule-lite: " + s + ": converge ok")
-          .containsPattern("molecule-lite: " + s + ": idempotence: (\\S+ : ok=\\d+ changed=0 [^;]*;)+")
+          .containsPattern(
+              "molecule-lite: " + s + ": idempotence: (\\S+ : ok=\\d+ changed=0 [^;]*;)+")
           .contains("molecule-lite: " + s + ": verify ok")
           .contains("molecule-lite: " + s + ": destroy ok");
     }
     if (Arrays.asList(scenarios).contains("agent")) {
-      assertThat(run.output()).contains("molecule-lite: agent: verify: the controller lists dv-agent");
+      assertThat(run.output())
+          .contains("molecule-lite: agent: verify: the controller lists dv-agent");
     }
     assertThat(run.output()).contains("molecule-lite: passed: " + String.join(" ", scenarios));
   }
