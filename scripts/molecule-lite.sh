@@ -2,8 +2,8 @@
 # Runs Molecule scenarios (molecule/SCENARIO) the way `molecule test` does, with ansible-playbook
 # only, because Molecule itself is not installable here:
 #   create (QEMU VMs, scripts/test-vms.sh) → converge → idempotence (a second converge must report
-#   changed=0; the tasks that changed are listed otherwise) → verify → destroy (always, also on
-#   failure or interruption).
+#   changed=0; the tasks that changed are listed otherwise) → check (ansible-playbook --check must
+#   pass and predict no change) → verify → destroy (always, also on failure or interruption).
 # ansible-core and ansible-lint come from a cached Debian 13 toolbox (scripts/ansible-toolbox.sh).
 # A real controller (`debvisor controller serve` from controller/target, on 127.0.0.1, seen by the
 # VMs as 10.0.2.2) runs for the whole run, with one bootstrap token per VM; after verify the script
@@ -63,9 +63,25 @@ TIMINGS="$RUN/timings.txt"
 : >"$TIMINGS"
 started_vms=()
 ctl_pid=""
+# The long-running child (VM start, ansible-playbook): run in the background and waited for, so a
+# signal reaches the trap at once instead of after the child ends.
+child=""
+
+# Runs a command as the current child and waits for it; returns its status.
+run_child() {
+  "$@" &
+  child=$!
+  local rc=0
+  wait "$child" || rc=$?
+  child=""
+  return $rc
+}
 
 cleanup() {
   local rc=$?
+  if [ -n "$child" ]; then
+    kill -TERM "$child" 2>/dev/null || true
+  fi
   if [ $rc -ne 0 ] && $keep; then
     say "--keep: VMs left running: ${started_vms[*]:-none}"
   else
@@ -95,7 +111,7 @@ phase() {
   local scenario=$1 name=$2 log=$3
   shift 3
   local t0=$SECONDS rc=0
-  timeout "$PHASE_TIMEOUT" "$@" >"$log" 2>&1 || rc=$?
+  run_child timeout "$PHASE_TIMEOUT" "$@" >"$log" 2>&1 || rc=$?
   local took=$((SECONDS - t0))
   printf '%-12s %-12s %5d s\n' "$scenario" "$name" "$took" >>"$TIMINGS"
   if [ $rc -ne 0 ]; then
@@ -165,8 +181,9 @@ run_scenario() {
   local t0=$SECONDS name mem line
   while read -r name mem; do
     started_vms+=("$name")
-    line=$("$VMS" start "$name" "$mem" </dev/null 2>>"$out/create.log" | tail -n 1) \
+    run_child "$VMS" start "$name" "$mem" </dev/null >"$out/create.$name.out" 2>>"$out/create.log" \
       || { say "$s: create FAILED for $name; see $out/create.log and $VM_STATE/$name/console.log"; tail -n 20 "$out/create.log"; return 1; }
+    line=$(tail -n 1 "$out/create.$name.out")
     echo "$line" >>"$out/vms"
     make_token "$name" </dev/null
   done <<<"$platforms"
@@ -185,6 +202,13 @@ run_scenario() {
     return 1
   fi
   say "$s: idempotence: $(grep -E ' : ok=' "$out/idempotence.log" | sed -E 's/ +/ /g' | tr '\n' ';')"
+  # Check mode on the converged node must run through and predict no change either.
+  phase "$s" check "$out/check.log" "${TB[@]}" "${play[@]}" --check "$dir/converge.yml" || return 1
+  if grep -Eq '^[^ ].* : ok=[0-9]+ +changed=[1-9]' "$out/check.log"; then
+    say "$s: check FAILED: check mode predicts changes on a converged node. Tasks:"
+    changed_tasks "$out/check.log"
+    return 1
+  fi
   phase "$s" verify "$out/verify.log" "${TB[@]}" "${play[@]}" "$dir/verify.yml" || return 1
   # The controller's side: every VM that ran the agent role is in its inventory.
   if grep -q 'TASK \[debvisor_agent' "$out/converge.log"; then
