@@ -197,7 +197,9 @@ case ${1:-} in
     dir=$(vm_dir "$name")
     [ -f "$dir/port" ] || die "VM $name is not running"
     # shellcheck disable=SC2046
-    exec ssh $(ssh_opts "$(build_image)" "$dir") -p "$(cat "$dir/port")" root@127.0.0.1 "$@"
+    img=$(image_dir)
+    [ -f "$img/.complete" ] || die "no base image at $img (test-vms.sh image builds it)"
+    exec ssh $(ssh_opts "$img" "$dir") -p "$(cat "$dir/port")" root@127.0.0.1 "$@"
     ;;
   *) die "usage: test-vms.sh image | start NAME [MEM_MB] | stop NAME | list | ssh NAME CMD..." ;;
 esac
