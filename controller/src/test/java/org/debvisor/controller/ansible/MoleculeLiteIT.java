@@ -64,7 +64,7 @@ class MoleculeLiteIT {
     String[] scenarios =
         System.getProperty("debvisor.ansibleScenarios", "default").trim().split("\\s+");
 
-    Run run = molecule(tmp.resolve("molecule-lite.log"), 40, scenarios);
+    Run run = molecule(tmp.resolve("molecule-lite.log"), 60, scenarios);
 
     // Shown in the build log: the phase timings.
     System.out.println(run.output());
