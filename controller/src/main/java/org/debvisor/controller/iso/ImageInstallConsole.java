@@ -20,7 +20,10 @@ public final class ImageInstallConsole {
   private final Map<ImageInstallPhase, Duration> reached = new EnumMap<>(ImageInstallPhase.class);
   private String failure;
 
-  /** Takes one console line seen {@code at} after QEMU started; the first sighting counts. */
+  /**
+   * Takes one console line seen {@code at} after QEMU started (several phase markers on one line
+   * all count); the first sighting of a phase counts.
+   */
   public void observe(String line, Duration at) {
     Matcher failed = FAILED.matcher(line);
     if (failed.find()) {
@@ -30,7 +33,7 @@ public final class ImageInstallConsole {
       return;
     }
     Matcher phase = PHASE.matcher(line);
-    if (phase.find()) {
+    while (phase.find()) {
       ImageInstallPhase.fromConsole(phase.group(1)).ifPresent(p -> reached.putIfAbsent(p, at));
     }
   }

@@ -107,6 +107,14 @@ public final class ImageMediaBootTest {
         sshPort);
   }
 
+  /**
+   * The console's lines as printed: the installer writes whole lines, unlike debian-installer's
+   * screen, so they are not re-cut at timestamps.
+   */
+  private static List<String> consoleLines(QemuMachine machine) throws IOException {
+    return TerminalText.strip(IsoBootTest.readLog(machine.serialLog())).lines().toList();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
@@ -150,7 +158,7 @@ public final class ImageMediaBootTest {
         ImageInstallPhase shown = null;
         while (true) {
           boolean alive = qemu.isAlive();
-          lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
+          lines = consoleLines(machine);
           for (String line : lines) {
             console.observe(line, elapsed());
           }
@@ -190,7 +198,7 @@ public final class ImageMediaBootTest {
               new SshConnector.Settings(identity, knownHosts, true, SSH_TRY, SSH_TRY))) {
         while (!outOfTime()) {
           if (!qemu.isAlive()) {
-            lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
+            lines = consoleLines(machine);
             return report(false, "the installed node stopped (QEMU exited)", "", "");
           }
           try (SshConnection ssh = connector.connect(new SshTarget(user, "127.0.0.1", sshPort))) {
@@ -201,7 +209,7 @@ public final class ImageMediaBootTest {
           }
           Thread.sleep(POLL.toMillis());
         }
-        lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
+        lines = consoleLines(machine);
         return report(false, "no SSH login within the timeout: " + lastError, "", "");
       } catch (SshException e) {
         return report(false, "cannot use the SSH key " + identity + ": " + e.getMessage(), "", "");
@@ -226,7 +234,7 @@ public final class ImageMediaBootTest {
                     .status(StatusRequest.getDefaultInstance());
             reach(ImageInstallPhase.AGENT_ANSWERING);
             Optional<String> enrolment = waitForEnrolment(ssh, qemu);
-            lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
+            lines = consoleLines(machine);
             return report(
                 enrolment.isEmpty(),
                 enrolment.orElse(null),
@@ -242,7 +250,7 @@ public final class ImageMediaBootTest {
         }
         Thread.sleep(POLL.toMillis());
       }
-      lines = TerminalText.logLines(IsoBootTest.readLog(machine.serialLog()));
+      lines = consoleLines(machine);
       return report(false, "SSH works but " + lastError, "", "");
     }
 

@@ -17,12 +17,17 @@ class ImageInstallConsoleTest {
     console.observe("DEBVISOR-INSTALL phase=unpack uptime=41.2", Duration.ofSeconds(60));
     console.observe("DEBVISOR-INSTALL phase=done uptime=150", Duration.ofSeconds(152));
     console.observe("DEBVISOR-INSTALL phase=nonsense", Duration.ofSeconds(153));
+    console.observe(
+        "DEBVISOR-INSTALL phase=disk uptime=33 DEBVISOR-INSTALL phase=partition uptime=34",
+        Duration.ofSeconds(154));
 
     assertThat(console.reached())
         .containsEntry(ImageInstallPhase.INSTALLER_BOOTED, Duration.ofSeconds(31))
         .containsEntry(ImageInstallPhase.UNPACKED, Duration.ofSeconds(43))
         .containsEntry(ImageInstallPhase.INSTALLED, Duration.ofSeconds(152))
-        .hasSize(3);
+        .containsEntry(ImageInstallPhase.DISK_CHOSEN, Duration.ofSeconds(154))
+        .containsEntry(ImageInstallPhase.PARTITIONED, Duration.ofSeconds(154))
+        .hasSize(5);
     assertThat(console.installed()).isTrue();
     assertThat(console.failure()).isEmpty();
   }
