@@ -1,16 +1,17 @@
 package org.debvisor.controller.install;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.debvisor.controller.image.ImageBuildException;
+import org.debvisor.controller.image.ImageDescriptor;
+import org.debvisor.controller.image.ImageManifest;
+import org.debvisor.controller.image.ImageOutput;
 
 /**
  * A built image directory ({@code debvisor image build --out DIR}) as image-mode media use it: the
@@ -25,31 +26,28 @@ import java.util.TreeSet;
 public record InstallImage(
     Path dir, String arch, String profile, String rootfsSha256, Set<String> packages) {
 
-  static final List<String> FILES =
-      List.of("rootfs.tar.zst", "vmlinuz", "installer.img", "manifest.tsv", "image.json");
-
   public InstallImage {
     packages = Set.copyOf(packages);
   }
 
   public Path rootfs() {
-    return dir.resolve("rootfs.tar.zst");
+    return dir.resolve(ImageOutput.ROOTFS);
   }
 
   public Path kernel() {
-    return dir.resolve("vmlinuz");
+    return dir.resolve(ImageOutput.KERNEL);
   }
 
   public Path installerInitrd() {
-    return dir.resolve("installer.img");
+    return dir.resolve(ImageOutput.INSTALLER_INITRD);
   }
 
   public Path manifest() {
-    return dir.resolve("manifest.tsv");
+    return dir.resolve(ImageOutput.MANIFEST);
   }
 
   public Path metadata() {
-    return dir.resolve("image.json");
+    return dir.resolve(ImageOutput.DESCRIPTOR);
   }
 
   /**
@@ -61,8 +59,8 @@ public record InstallImage(
       throw new InstallImageException(
           "--image: " + dir + " is not a directory (make one with debvisor image build)");
     }
-    Map<String, String> sums = readSums(dir.resolve("SHA256SUMS"), rebuild);
-    for (String name : FILES) {
+    Map<String, String> sums = readSums(dir.resolve(ImageOutput.CHECKSUMS), rebuild);
+    for (String name : ImageOutput.SUMMED_FILES) {
       Path file = dir.resolve(name);
       if (!Files.isRegularFile(file)) {
         throw new InstallImageException("--image: " + file + " is missing" + rebuild);
@@ -86,23 +84,16 @@ public record InstallImage(
       }
     }
     try {
-      JsonNode meta = new ObjectMapper().readTree(dir.resolve("image.json").toFile());
-      String arch = meta.path("arch").asText("");
-      String profile = meta.path("profile").asText("");
-      if (arch.isEmpty() || profile.isEmpty()) {
-        throw new InstallImageException(
-            "--image: image.json in " + dir + " names no arch or profile" + rebuild);
-      }
+      ImageDescriptor descriptor = ImageDescriptor.read(dir.resolve(ImageOutput.DESCRIPTOR));
       Set<String> packages = new TreeSet<>();
-      for (String line : Files.readAllLines(dir.resolve("manifest.tsv"), StandardCharsets.UTF_8)) {
-        int tab = line.indexOf('\t');
-        if (tab > 0) {
-          packages.add(line.substring(0, tab));
-        }
+      for (ImageManifest.Package p :
+          ImageManifest.read(dir.resolve(ImageOutput.MANIFEST)).packages()) {
+        packages.add(p.name());
       }
-      return new InstallImage(dir, arch, profile, sums.get("rootfs.tar.zst"), packages);
-    } catch (IOException e) {
-      throw new InstallImageException("--image: cannot read " + dir + ": " + e.getMessage());
+      return new InstallImage(
+          dir, descriptor.arch(), descriptor.profile(), sums.get(ImageOutput.ROOTFS), packages);
+    } catch (ImageBuildException e) {
+      throw new InstallImageException("--image: " + e.getMessage() + rebuild);
     }
   }
 
