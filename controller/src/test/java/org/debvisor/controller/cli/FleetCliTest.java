@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.debvisor.controller.server.RunningController;
@@ -39,30 +36,24 @@ class FleetCliTest {
 
   @TempDir Path state;
 
+  private ServedCli served;
   private RunningController ctl;
-  private final Map<String, String> env = new HashMap<>();
-  private StringWriter out;
-  private StringWriter err;
+  private Map<String, String> env;
 
   @BeforeEach
   void start() throws Exception {
-    ctl = RunningController.start(state);
-    env.put("DEBVISOR_STATE_DIR", state.toString());
-    env.put("DEBVISOR_CONTROLLER", ctl.target());
+    served = ServedCli.start(state);
+    ctl = served.ctl;
+    env = served.env;
   }
 
   @AfterEach
   void stop() {
-    ctl.close();
+    served.close();
   }
 
   private int run(Function<Map<String, String>, CommandLine> tool, String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cli = tool.apply(env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return served.run(tool, args);
   }
 
   /** Enrols a node and sends one heartbeat with the given subsystem readings. */
@@ -108,22 +99,22 @@ class FleetCliTest {
   @Test
   void cephHealthTakesTheFreshestReadingAndExitsByStatus() throws Exception {
     assertThat(run(FleetCli::cephctl, "health")).isEqualTo(3);
-    assertThat(out.toString()).contains("no node reports Ceph");
+    assertThat(served.out()).contains("no node reports Ceph");
 
     report("c1", "ceph-1", ceph("HEALTH_OK", 1000));
-    assertThat(run(FleetCli::cephctl, "health")).as(err.toString()).isZero();
-    assertThat(out.toString()).startsWith("HEALTH_OK").contains("2/3").contains("3/4/4");
+    assertThat(run(FleetCli::cephctl, "health")).as(served.err()).isZero();
+    assertThat(served.out()).startsWith("HEALTH_OK").contains("2/3").contains("3/4/4");
 
     report("c2", "ceph-2", ceph("HEALTH_WARN", 2000, "OSD_DOWN"));
     assertThat(run(FleetCli::cephctl, "health")).isEqualTo(1);
-    assertThat(out.toString())
+    assertThat(served.out())
         .startsWith("HEALTH_WARN")
         .contains("ceph-2")
         .contains("OSD_DOWN: 1 osd down");
 
     report("c3", "ceph-3", ceph("HEALTH_ERR", 3000, "PG_DAMAGED"));
     assertThat(run(FleetCli::cephctl, "health", "-o", "json")).isEqualTo(2);
-    JsonNode json = new ObjectMapper().readTree(out.toString());
+    JsonNode json = new ObjectMapper().readTree(served.out());
     assertThat(json.get("overall").asText()).isEqualTo("HEALTH_ERR");
     assertThat(json.get("clusters").get(0).get("reportedBy").asText()).isEqualTo("ceph-3");
   }
@@ -132,7 +123,7 @@ class FleetCliTest {
   void cephctlUsageErrorsDoNotLookLikeHealthErr() {
     assertThat(run(FleetCli::cephctl, "health", "--bogus")).isEqualTo(64);
     assertThat(run(FleetCli::cephctl, "health", "--selector", "nope=1")).isEqualTo(64);
-    assertThat(err.toString()).contains("unknown key 'nope'");
+    assertThat(served.err()).contains("unknown key 'nope'");
   }
 
   @Test
@@ -176,16 +167,16 @@ class FleetCliTest {
             .setState(HealthState.HEALTH_ABSENT)
             .build());
 
-    assertThat(run(FleetCli::hvctl, "nodes")).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(run(FleetCli::hvctl, "nodes")).as(served.err()).isZero();
+    assertThat(served.out())
         .contains("hv-1")
         .contains("QEMU")
         .contains("16.0/64.0 GiB")
         .contains("running=5 shutoff=1")
         .doesNotContain("ceph-only");
 
-    assertThat(run(FleetCli::k8sctl, "nodes", "-o", "json")).as(err.toString()).isZero();
-    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(run(FleetCli::k8sctl, "nodes", "-o", "json")).as(served.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(served.out());
     assertThat(json).hasSize(1);
     assertThat(json.get(0).get("ready").asText()).isEqualTo("True");
     assertThat(json.get(0).get("kubeletVersion").asText()).isEqualTo("v1.31.2");

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.debvisor.controller.fleet.AnsibleInventoryContract;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code debvisor inventory --ansible} and {@code token create --cluster} against a served
@@ -38,30 +34,24 @@ class InventoryCliTest {
 
   @TempDir Path state;
 
+  private ServedCli served;
   private RunningController ctl;
-  private final Map<String, String> env = new HashMap<>();
-  private StringWriter out;
-  private StringWriter err;
+  private Map<String, String> env;
 
   @BeforeEach
   void start() throws Exception {
-    ctl = RunningController.start(state);
-    env.put("DEBVISOR_STATE_DIR", state.toString());
-    env.put("DEBVISOR_CONTROLLER", ctl.target());
+    served = ServedCli.start(state);
+    ctl = served.ctl;
+    env = served.env;
   }
 
   @AfterEach
   void stop() {
-    ctl.close();
+    served.close();
   }
 
   private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cli = DebvisorCli.create(null, env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return served.run(args);
   }
 
   /** Creates a token through the CLI (with {@code tokenArgs}) and enrols a node with it. */
@@ -69,8 +59,8 @@ class InventoryCliTest {
       throws Exception {
     List<String> args = new ArrayList<>(List.of("token", "create", "--ttl", "1h"));
     args.addAll(List.of(tokenArgs));
-    assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
-    String token = out.toString().strip();
+    assertThat(run(args.toArray(String[]::new))).as(served.err()).isZero();
+    String token = served.out().strip();
     TestNode node = new TestNode(id, hostname);
     try (var anon = ctl.anonymous()) {
       String pem =
@@ -91,9 +81,9 @@ class InventoryCliTest {
   }
 
   private JsonNode listed() throws Exception {
-    assertThat(run("inventory", "--ansible", "--list")).as(err.toString()).isZero();
-    assertThat(AnsibleInventoryContract.listProblems(out.toString())).isEmpty();
-    return JSON.readTree(out.toString());
+    assertThat(run("inventory", "--ansible", "--list")).as(served.err()).isZero();
+    assertThat(AnsibleInventoryContract.listProblems(served.out())).isEmpty();
+    return JSON.readTree(served.out());
   }
 
   private static List<String> hosts(JsonNode inventory, String group) {
@@ -107,18 +97,18 @@ class InventoryCliTest {
     JsonNode inventory = listed();
 
     assertThat(inventory.get("_meta").get("hostvars").size()).isZero();
-    assertThat(err.toString()).isEmpty();
+    assertThat(served.err()).isEmpty();
   }
 
   @Test
   void enrolledNodesAreGroupedByProfileAndTheClusterOfTheirToken() throws Exception {
     enrol("id-c1", "ceph-1", "ceph", "--cluster", "prod-a");
     enrol("id-c2", "ceph-2", "ceph", "--cluster", "prod-a");
-    assertThat(err.toString()).contains("cluster prod-a");
+    assertThat(served.err()).contains("cluster prod-a");
     enrol("id-h1", "hv-1", "hypervisor");
-    assertThat(err.toString()).contains("cluster default");
+    assertThat(served.err()).contains("cluster default");
     enrol("id-k1", "k8s-1", "k8s", "--cluster", "edge-7");
-    assertThat(run("node", "revoke", "k8s-1", "--reason", "test")).as(err.toString()).isZero();
+    assertThat(run("node", "revoke", "k8s-1", "--reason", "test")).as(served.err()).isZero();
 
     JsonNode inventory = listed();
 
@@ -129,7 +119,7 @@ class InventoryCliTest {
     // The revoked node and the groups only it was in are gone.
     assertThat(inventory.has("k8s")).isFalse();
     assertThat(inventory.has("cluster_edge_7")).isFalse();
-    assertThat(out.toString()).doesNotContain("k8s-1");
+    assertThat(served.out()).doesNotContain("k8s-1");
 
     JsonNode vars = inventory.get("_meta").get("hostvars").get("ceph-1");
     assertThat(vars.get("ansible_host").asText()).isEqualTo("192.0.2.10");
@@ -145,22 +135,22 @@ class InventoryCliTest {
     assertThat(vars.get("debvisor_facts").get("disks")).hasSize(4);
     assertThat(vars.get("debvisor_facts").get("cpu").get("threads").asInt()).isEqualTo(16);
 
-    assertThat(run("inventory", "--ansible", "--host", "ceph-1")).as(err.toString()).isZero();
-    assertThat(AnsibleInventoryContract.hostOutputProblems(out.toString())).isEmpty();
-    assertThat(JSON.readTree(out.toString())).isEqualTo(vars);
+    assertThat(run("inventory", "--ansible", "--host", "ceph-1")).as(served.err()).isZero();
+    assertThat(AnsibleInventoryContract.hostOutputProblems(served.out())).isEmpty();
+    assertThat(JSON.readTree(served.out())).isEqualTo(vars);
     assertThat(run("inventory", "--ansible", "--host", "k8s-1")).isZero();
-    assertThat(out.toString().strip()).isEqualTo("{ }");
+    assertThat(served.out().strip()).isEqualTo("{ }");
 
     assertThat(run("nodes", "list")).isZero();
-    assertThat(out.toString().lines().filter(l -> l.startsWith("id-c2")))
+    assertThat(served.out().lines().filter(l -> l.startsWith("id-c2")))
         .singleElement()
         .asString()
         .contains("prod-a");
-    assertThat(out.toString().lines().findFirst().orElseThrow()).contains("CLUSTER");
+    assertThat(served.out().lines().findFirst().orElseThrow()).contains("CLUSTER");
     assertThat(run("nodes", "show", "ceph-2")).isZero();
-    assertThat(out.toString()).contains("cluster:       prod-a");
+    assertThat(served.out()).contains("cluster:       prod-a");
     assertThat(run("nodes", "list", "--selector", "cluster=prod-a", "-o", "json")).isZero();
-    assertThat(out.toString()).contains("ceph-1").contains("ceph-2").doesNotContain("hv-1");
+    assertThat(served.out()).contains("ceph-1").contains("ceph-2").doesNotContain("hv-1");
   }
 
   @Test
@@ -171,7 +161,7 @@ class InventoryCliTest {
     JsonNode inventory = listed();
 
     assertThat(hosts(inventory, "ceph")).containsExactly("ceph-1_id-new", "ceph-1_id-old");
-    assertThat(err.toString())
+    assertThat(served.err())
         .contains("warning: 2 nodes share the hostname ceph-1")
         .contains("debvisor node revoke");
   }
@@ -183,12 +173,12 @@ class InventoryCliTest {
 
     for (String bad : List.of("Prod", "prod_a", "-prod", "a".repeat(64), "prod a")) {
       assertThat(run("token", "create", "--ttl", "1h", "--cluster", bad)).isEqualTo(2);
-      assertThat(err.toString())
+      assertThat(served.err())
           .as(bad)
           .contains("INVALID_ARGUMENT")
           .contains("cluster:")
           .contains("1-63 characters of a-z, 0-9 and '-'");
-      assertThat(out.toString()).isEmpty();
+      assertThat(served.out()).isEmpty();
     }
 
     assertThat(count("bootstrap_tokens")).isEqualTo(tokens);
@@ -207,27 +197,27 @@ class InventoryCliTest {
   @Test
   void argumentsAndAnUnreachableControllerAreExplainedWithNothingOnStdout() {
     assertThat(run("inventory", "--list")).isEqualTo(2);
-    assertThat(err.toString()).contains("--ansible");
+    assertThat(served.err()).contains("--ansible");
     assertThat(run("inventory", "--ansible")).isEqualTo(2);
-    assertThat(err.toString()).contains("--list").contains("--host");
+    assertThat(served.err()).contains("--list").contains("--host");
     assertThat(run("inventory", "--ansible", "--list", "--host", "x")).isEqualTo(2);
 
     env.put("DEBVISOR_CONTROLLER", "127.0.0.1:1");
     assertThat(run("inventory", "--ansible", "--list", "--timeout", "5")).isEqualTo(1);
-    assertThat(err.toString()).contains("unreachable").contains("--controller");
+    assertThat(served.err()).contains("unreachable").contains("--controller");
     // Ansible parses standard output: a failure must leave it empty.
-    assertThat(out.toString()).isEmpty();
+    assertThat(served.out()).isEmpty();
   }
 
   @Test
   void theCaFileCanComeFromTheEnvironment() throws Exception {
     env.put("DEBVISOR_CA_FILE", state.resolve("no-such-ca.pem").toString());
     assertThat(run("inventory", "--ansible", "--list")).isEqualTo(1);
-    assertThat(err.toString()).contains("no-such-ca.pem");
+    assertThat(served.err()).contains("no-such-ca.pem");
 
     env.put("DEBVISOR_CA_FILE", ctl.caFile().toString());
     env.put("DEBVISOR_STATE_DIR", state.resolve("elsewhere").toString());
     env.put("DEBVISOR_TOKEN", ctl.operatorToken());
-    assertThat(run("inventory", "--ansible", "--list")).as(err.toString()).isZero();
+    assertThat(run("inventory", "--ansible", "--list")).as(served.err()).isZero();
   }
 }
