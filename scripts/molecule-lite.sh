@@ -57,7 +57,8 @@ CTL_JAR=$(ls "$REPO"/controller/target/debvisor-controller-*-all.jar 2>/dev/null
 AGENT_DEB=$(ls "$REPO"/agent/target/debvisor-agent_*.deb 2>/dev/null | head -n 1 || true)
 
 RUN="$STATE/run-$(date -u +%Y%m%dT%H%M%SZ)-$$"
-mkdir -p "$RUN"
+# Everything bind-mounted into the toolbox must exist before the first "run".
+mkdir -p "$RUN" "$VM_STATE"
 chmod 700 "$STATE" "$RUN"
 TIMINGS="$RUN/timings.txt"
 : >"$TIMINGS"
