@@ -60,6 +60,15 @@ RUN="$STATE/run-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 # Everything bind-mounted into the toolbox must exist before the first "run".
 mkdir -p "$RUN" "$VM_STATE"
 chmod 700 "$STATE" "$RUN"
+# Private copies: a build running beside this one (scripts/test.sh) may rewrite target/ meanwhile.
+if [ -n "$CTL_JAR" ]; then
+  cp "$CTL_JAR" "$RUN/controller.jar"
+  CTL_JAR="$RUN/controller.jar"
+fi
+if [ -n "$AGENT_DEB" ]; then
+  cp "$AGENT_DEB" "$RUN/$(basename "$AGENT_DEB")"
+  AGENT_DEB="$RUN/$(basename "$AGENT_DEB")"
+fi
 TIMINGS="$RUN/timings.txt"
 : >"$TIMINGS"
 started_vms=()

@@ -1,19 +1,142 @@
 #!/usr/bin/env bash
-# Runs DebVisor's test suite: installs what the tests need (once), then the full Maven build
-# (format check, unit and integration tests against real Ceph/libvirt, .deb + lintian, coverage).
-# Extra arguments go to Maven, e.g. scripts/test.sh -pl agent -Dtest=SettingsLoaderTest
+# Runs DebVisor's test suite from the state a newcomer's machine has: installs what the tests need,
+# removes the state earlier runs left (/var/lib/debvisor-test), then the full Maven build (format
+# check, unit and integration tests against real Ceph, libvirt, sshd nodes, SQLite, xorriso, .deb +
+# lintian, coverage) while the Ansible roles converge a Debian 13 QEMU VM beside it.
+#
+#   scripts/test.sh [--slow] [--fresh] [MAVEN ARGUMENTS...]
+#     --slow    the slow suite as well: ISO installs in QEMU, the arm64 and double image builds, every
+#               Molecule scenario (agent hypervisor ceph k8s site) — hours on 2 cores
+#     --fresh   also empty the caches (VM image, node root filesystem, Ansible toolbox, .deb caches);
+#               same as DEBVISOR_FRESH=1
+#   Extra arguments go to Maven, e.g. scripts/test.sh -pl agent -Dtest=SettingsLoaderTest (with -pl
+#   or -Dtest the Molecule run is left out unless -Ddebvisor.ansibleTests=true is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
+
+slow=false
+fresh=${DEBVISOR_FRESH:-0}
+maven_args=()
+for arg in "$@"; do
+  case $arg in
+    --slow) slow=true ;;
+    --fresh) fresh=1 ;;
+    -Ddebvisor.slow=true) slow=true ;;
+    *) maven_args+=("$arg") ;;
+  esac
+done
+
 . scripts/lib/packages.sh
 # shellcheck disable=SC2086
 debvisor_install_packages $DEBVISOR_TEST_PACKAGES
-case " $* " in
-  *" -Ddebvisor.slow=true "*)
-    # shellcheck disable=SC2086
-    debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES
-    # ImageBuildSlowTest builds an arm64 image on this host.
-    debvisor_enable_foreign_arch arm64 ;;
-esac
+if $slow; then
+  # shellcheck disable=SC2086
+  debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES
+  # ImageBuildSlowTest builds an arm64 image on this host.
+  debvisor_enable_foreign_arch arm64
+fi
+echo "==> packages ready after $((SECONDS - started)) s"
+
+. scripts/lib/test-state.sh
+debvisor_reset_test_state "$fresh"
+mkdir -p "$DEBVISOR_TEST_STATE_DIR"
+chmod 700 "$DEBVISOR_TEST_STATE_DIR" 2>/dev/null || true
+
 . scripts/lib/jdk.sh
 echo "==> JDK: $JAVA_HOME"
-exec ./mvnw -B --no-transfer-progress verify "$@"
+
+# The Molecule run (QEMU VM + Ansible) is the longest part and independent of the Maven tests: it
+# runs beside them and MoleculeLiteIT asserts on its result. Left out for partial runs.
+molecule=true
+case " ${maven_args[*]:-} " in
+  *" -Ddebvisor.ansibleTests=false "*) molecule=false ;;
+  *" -Ddebvisor.ansibleTests=true "*) ;;
+  *" -pl "* | *" -Dtest="* | *" -Dit.test="*) molecule=false ;;
+esac
+if [ "$(id -u)" -ne 0 ]; then
+  molecule=false
+fi
+scenarios=default
+if $slow; then
+  scenarios="default agent hypervisor ceph k8s site"
+else
+  # The default scenario's VM has its packages installed in the image (scripts/test-vms.sh).
+  export DEBVISOR_VM_PREINSTALL=1
+fi
+
+warm_log="$DEBVISOR_TEST_STATE_DIR/warm-up"
+warm_pids=()
+mkdir -p "$warm_log"
+if [ "$(id -u)" -eq 0 ]; then
+  # Caches the tests would otherwise build on first use, built now in parallel with the Maven
+  # build (each script takes a lock, so a test that needs one while it is built waits for it).
+  echo "==> building the test root filesystems in the background (logs in $warm_log)"
+  controller/src/test/scripts/test-nodes.sh rootfs >"$warm_log/node-rootfs.log" 2>&1 &
+  warm_pids+=($!)
+  if $molecule; then
+    scripts/ansible-toolbox.sh path >"$warm_log/ansible-toolbox.log" 2>&1 &
+    warm_pids+=($!)
+    scripts/test-vms.sh image >"$warm_log/vm-image.log" 2>&1 &
+    warm_pids+=($!)
+  fi
+fi
+
+mvn=(./mvnw -B --no-transfer-progress)
+molecule_pid=""
+molecule_run="$DEBVISOR_TEST_STATE_DIR/molecule-early"
+if $molecule; then
+  # The VM needs the agent package and the controller; molecule-lite.sh copies both before use,
+  # so the Maven build below may rebuild them meanwhile.
+  echo "==> building the agent package and the controller for the Molecule run"
+  "${mvn[@]}" -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package
+  echo "==> Molecule scenario(s) '$scenarios' started after $((SECONDS - started)) s (log: $molecule_run/output.log)"
+  mkdir -p "$molecule_run"
+  # shellcheck disable=SC2086
+  (
+    rc=0
+    scripts/molecule-lite.sh $scenarios >"$molecule_run/output.log" 2>&1 || rc=$?
+    echo "$rc" >"$molecule_run/exit.tmp" && mv "$molecule_run/exit.tmp" "$molecule_run/exit"
+  ) &
+  molecule_pid=$!
+  maven_args+=("-Ddebvisor.moleculeRun=$molecule_run" "-Ddebvisor.ansibleScenarios=$scenarios")
+else
+  maven_args+=("-Ddebvisor.ansibleTests=false")
+  echo "==> Molecule run left out (partial run, not root, or -Ddebvisor.ansibleTests=false)"
+fi
+if $slow; then
+  maven_args+=("-Ddebvisor.slow=true")
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  # The ISO builder's downloads go to the tests' cache, not root's ~/.cache/debvisor.
+  maven_args+=("-Ddebvisor.testXdgCache=$DEBVISOR_TEST_CACHE_DIR/xdg")
+fi
+
+stop_background() {
+  local pid
+  for pid in "${warm_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  if [ -n "$molecule_pid" ] && kill -0 "$molecule_pid" 2>/dev/null; then
+    pkill -TERM -P "$molecule_pid" 2>/dev/null || true
+    wait "$molecule_pid" 2>/dev/null || true
+  fi
+}
+trap stop_background EXIT
+
+rc=0
+"${mvn[@]}" verify "${maven_args[@]}" || rc=$?
+if [ -n "$molecule_pid" ]; then
+  # MoleculeLiteIT waited for it already when Maven got that far; otherwise stop it.
+  if [ $rc -ne 0 ]; then
+    stop_background
+  fi
+  wait "$molecule_pid" 2>/dev/null || true
+  molecule_pid=""
+  grep -E '^molecule-lite: (total|passed|FAILED)' "$molecule_run/output.log" 2>/dev/null || true
+  # Also when Maven was told to skip the integration tests, a failed Molecule run fails the suite.
+  if [ $rc -eq 0 ] && [ "$(cat "$molecule_run/exit" 2>/dev/null)" != 0 ]; then
+    echo "==> the Molecule run failed; see $molecule_run/output.log" >&2
+    rc=1
+  fi
+fi
+echo "==> scripts/test.sh finished after $((SECONDS - started)) s (exit $rc)"
+exit $rc

@@ -56,6 +56,15 @@ final class BuiltImage {
         "no agent package in " + dir + "; build it: ./mvnw -pl agent -am package");
   }
 
+  /**
+   * The tests' own cache (emptied by {@code DEBVISOR_FRESH=1 scripts/test.sh}), never the
+   * operator's /var/cache/debvisor.
+   */
+  static Path testCache() {
+    String dir = System.getenv("DEBVISOR_TEST_CACHE");
+    return Path.of(dir == null || dir.isBlank() ? "/var/cache/debvisor-test" : dir);
+  }
+
   static ImageBuildRequest request(Architecture arch, Profile profile, Path out)
       throws IOException {
     return new ImageBuildRequest(
@@ -66,7 +75,7 @@ final class BuiltImage {
         Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"),
         agentDeb(),
         out,
-        ImageBuildRequest.defaultCache("trixie", arch),
+        testCache().resolve("image-debs/trixie-" + arch.debianName()),
         1767225600L,
         "test");
   }

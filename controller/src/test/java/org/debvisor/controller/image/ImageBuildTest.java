@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One real amd64 image build (mmdebstrap from the Debian mirror, warm .deb cache in
- * /var/cache/debvisor/image-debs) of a one-package profile, then checks of what it wrote: the
+ * One real amd64 image build (mmdebstrap from the Debian mirror, .deb cache in the tests' own
+ * /var/cache/debvisor-test/image-debs) of a one-package profile, then checks of what it wrote: the
  * contract's files and checksums, the package manifest, the root filesystem's first-boot state and
  * the installer initramfs. Needs root, mmdebstrap and zstd (scripts/lib/packages.sh).
  */
