@@ -70,7 +70,7 @@ class ProvisionNodesTest {
     assumeTrue(
         agentDeb != null,
         "no agent .deb in " + debDir + ": build it first (./mvnw -pl agent -am package)");
-    nodes = TestNodes.create(tmp.resolve("nodes"), "dvt", "10.234", 6);
+    nodes = TestNodes.create(TestNodes.runDirectory("provision"), "dvt", "10.234", 6);
   }
 
   @AfterAll

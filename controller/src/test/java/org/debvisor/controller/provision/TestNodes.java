@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Simulated Debian 13 nodes for tests, made by {@code src/test/scripts/test-nodes.sh}: each a real
@@ -39,6 +41,17 @@ final class TestNodes implements AutoCloseable {
       return "debootstrap missing: run scripts/setup.sh (DEBVISOR_TEST_PACKAGES)";
     }
     return null;
+  }
+
+  /**
+   * A directory of this run for nodes' state, under the tests' state root (DEBVISOR_TEST_STATE,
+   * default /var/lib/debvisor-test): the nodes' overlay mounts live there, and scripts/test.sh
+   * unmounts and removes whatever a killed run left in it before the next run.
+   */
+  static Path runDirectory(String name) {
+    String root = System.getenv("DEBVISOR_TEST_STATE");
+    return Path.of(root == null || root.isBlank() ? "/var/lib/debvisor-test" : root)
+        .resolve(name + "-" + ProcessHandle.current().pid());
   }
 
   /** Starts nodes 1..count (building the cached root filesystem first if needed). */
@@ -113,5 +126,10 @@ final class TestNodes implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     script(120, "destroy");
+    try (Stream<Path> walk = Files.walk(state)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }
