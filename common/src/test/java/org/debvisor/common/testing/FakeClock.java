@@ -3,8 +3,6 @@ package org.debvisor.common.testing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -70,17 +68,7 @@ public final class FakeClock {
   }
 
   public Clock clock() {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
+    return new UtcClock() {
       @Override
       public Instant instant() {
         return origin.plusNanos(nanos());

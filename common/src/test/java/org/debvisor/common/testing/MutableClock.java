@@ -1,14 +1,11 @@
 package org.debvisor.common.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock tests move forward by hand (token expiry, renewal windows) instead of sleeping. */
-public final class MutableClock extends Clock {
+public final class MutableClock extends UtcClock {
 
   private final AtomicReference<Instant> now;
 
@@ -23,16 +20,6 @@ public final class MutableClock extends Clock {
 
   public void advance(Duration by) {
     now.updateAndGet(i -> i.plus(by));
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
   }
 
   @Override
