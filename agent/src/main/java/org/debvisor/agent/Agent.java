@@ -16,13 +16,11 @@ import org.debvisor.agent.config.BundleValidator;
 import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.config.HealthGateRunner;
-import org.debvisor.agent.config.ProcessRunner;
 import org.debvisor.agent.config.ServiceReloader;
 import org.debvisor.agent.enrol.AdvertisedAddress;
 import org.debvisor.agent.enrol.ControllerLink;
 import org.debvisor.agent.enrol.LinkOptions;
 import org.debvisor.agent.enrol.NodeDescription;
-import org.debvisor.agent.http.OpsHttpServer;
 import org.debvisor.agent.metrics.AgentMetrics;
 import org.debvisor.agent.report.StatusBoard;
 import org.debvisor.agent.server.AgentGrpcServer;
@@ -31,6 +29,9 @@ import org.debvisor.agent.server.ServerInterceptors;
 import org.debvisor.agent.settings.AgentSettings;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agent.tls.NodeTls;
+import org.debvisor.common.http.OpsHttpServer;
+import org.debvisor.common.http.OpsRoutes;
+import org.debvisor.common.process.ProcessRunner;
 import org.debvisor.proto.NodeIdentity;
 import org.debvisor.proto.Subsystem;
 import org.slf4j.Logger;
@@ -148,12 +149,7 @@ public final class Agent implements AutoCloseable {
       updater.recover();
       runners.forEach(CollectorRunner::start);
       if (settings.http().enabled()) {
-        http =
-            new OpsHttpServer(
-                ListenAddress.parse(settings.http().listen()),
-                metrics::scrape,
-                this::notReadyReason);
-        http.start();
+        http = startHttp(ListenAddress.parse(settings.http().listen()));
       }
       if (link != null) {
         // A certificate from an earlier enrolment is served from the start.
@@ -169,6 +165,15 @@ public final class Agent implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private OpsHttpServer startHttp(ListenAddress listen) throws IOException {
+    try {
+      return OpsHttpServer.start(
+          listen.resolve(), OpsRoutes.standard(metrics::scrape, this::notReadyReason));
+    } catch (IOException e) {
+      throw new IOException("cannot listen on http.listen " + listen + ": " + e.getMessage(), e);
     }
   }
 

@@ -23,7 +23,11 @@ class ArchitectureTest {
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             // Our own code only: scanning every dependency jar would take most of the test's time.
-            .withImportOption(location -> !location.isJar() || location.contains("debvisor-proto"))
+            .withImportOption(
+                location ->
+                    !location.isJar()
+                        || location.contains("debvisor-proto")
+                        || location.contains("debvisor-common"))
             .importPackages("org.debvisor");
   }
 
@@ -53,7 +57,6 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.debvisor.agent.collect..",
             "org.debvisor.agent.server..",
-            "org.debvisor.agent.http..",
             "org.debvisor.agent.report..",
             "org.debvisor.agent.metrics..",
             "org.debvisor.proto..")
@@ -70,7 +73,6 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               "org.debvisor.agent.server..",
-              "org.debvisor.agent.http..",
               "org.debvisor.agent.metrics..",
               "org.debvisor.agent.report..")
           .check(classes);
@@ -92,7 +94,7 @@ class ArchitectureTest {
   void servingLayersReadTheBoardNotTheCollectors() {
     noClasses()
         .that()
-        .resideInAnyPackage("org.debvisor.agent.server..", "org.debvisor.agent.http..")
+        .resideInAPackage("org.debvisor.agent.server..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.debvisor.agent.collect..")
@@ -109,7 +111,6 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.debvisor.agent.collect..",
             "org.debvisor.agent.server..",
-            "org.debvisor.agent.http..",
             "org.debvisor.agent.metrics..")
         .check(classes);
   }
@@ -143,8 +144,18 @@ class ArchitectureTest {
             "org.debvisor.agent.server..",
             "org.debvisor.agent.enrol..",
             "org.debvisor.agent.tls..",
-            "org.debvisor.agent.collect..",
-            "org.debvisor.agent.http..")
+            "org.debvisor.agent.collect..")
+        .check(classes);
+  }
+
+  @Test
+  void theSharedModuleKnowsNothingOfAgentOrController() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.agent..", "org.debvisor.controller..")
         .check(classes);
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
 import org.debvisor.proto.StatusRequest;
@@ -161,7 +162,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     Path config = work.resolve("agent.yaml");
     Path managed = Files.createDirectories(work.resolve("managed"));
     String token = "bench-" + Long.toHexString(new java.security.SecureRandom().nextLong());
-    String tokenSha = ConfigLoad.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String tokenSha = Sha256.hex(token);
     Files.writeString(
         config,
         String.join(

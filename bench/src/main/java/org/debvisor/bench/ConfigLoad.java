@@ -7,13 +7,11 @@ import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 import org.debvisor.proto.ConfigResult;
@@ -73,7 +71,7 @@ final class ConfigLoad {
                             .setPath(file.toString())
                             .setMode(0644)
                             .setContent(ByteString.copyFrom(content))
-                            .setSha256(sha256(content))))
+                            .setSha256(Sha256.hex(content))))
             .build();
     lastVersion = version;
     return request;
@@ -131,13 +129,5 @@ final class ConfigLoad {
   private LoadResult result(
       String scenario, Recorder latencies, long done, long errors, double seconds) {
     return LoadResult.of(scenario, target, latencies.getIntervalHistogram(), done, errors, seconds);
-  }
-
-  static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -20,7 +20,7 @@ class ArchitectureTest {
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption(location -> !location.isJar())
-            .importPackages("org.debvisor.controller");
+            .importPackages("org.debvisor.controller", "org.debvisor.common");
   }
 
   @Test
@@ -124,6 +124,17 @@ class ArchitectureTest {
         .haveNameMatching(
             "java\\.sql\\.(PreparedStatement|Statement|CallableStatement|ResultSet|DriverManager)"
                 + "|org\\.sqlite\\..*|org\\.flywaydb\\..*")
+        .check(classes);
+  }
+
+  @Test
+  void theSharedModuleKnowsNothingOfControllerOrAgent() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.controller..", "org.debvisor.agent..")
         .check(classes);
   }
 }

@@ -2,11 +2,11 @@ package org.debvisor.agent.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.debvisor.agent.settings.AuthSettings.TokenSettings;
+import org.debvisor.common.digest.Sha256;
 
 /** Operators' bearer tokens, known only by their SHA-256, compared in constant time. */
 final class TokenRegistry {
@@ -34,10 +34,6 @@ final class TokenRegistry {
   }
 
   private static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.bytes(token.getBytes(StandardCharsets.UTF_8));
   }
 }

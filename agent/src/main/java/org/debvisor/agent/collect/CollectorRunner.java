@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.debvisor.agent.report.HealthSummary;
+import org.debvisor.common.time.Ticker;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.SubsystemStatus;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class CollectorRunner implements AutoCloseable {
   private final ExecutorService worker;
   private final Consumer<SubsystemStatus> sink;
   private final Clock clock;
+  private final Ticker ticker;
   private final String name;
   private final Timer successTimer;
   private final Timer failureTimer;
@@ -50,10 +52,25 @@ public final class CollectorRunner implements AutoCloseable {
       Consumer<SubsystemStatus> sink,
       Clock clock,
       MeterRegistry registry) {
+    this(collector, timer, sink, clock, Ticker.system(), registry);
+  }
+
+  /**
+   * @param timer schedules the collections and their timeouts
+   * @param ticker measures how long each collection took
+   */
+  public CollectorRunner(
+      Collector collector,
+      ScheduledExecutorService timer,
+      Consumer<SubsystemStatus> sink,
+      Clock clock,
+      Ticker ticker,
+      MeterRegistry registry) {
     this.collector = collector;
     this.timer = timer;
     this.sink = sink;
     this.clock = clock;
+    this.ticker = ticker;
     this.name = HealthSummary.name(collector.subsystem());
     this.worker =
         Executors.newSingleThreadExecutor(
@@ -99,7 +116,7 @@ public final class CollectorRunner implements AutoCloseable {
       return; // still hung in the previous collection; its timeout was already reported
     }
     Instant started = clock.instant();
-    long startNanos = System.nanoTime();
+    long startNanos = ticker.read();
     timedOut = false;
     running = worker.submit(() -> collectOnce(started, startNanos));
     timer.schedule(
@@ -118,7 +135,7 @@ public final class CollectorRunner implements AutoCloseable {
       failure = e;
     }
     Instant finished = clock.instant();
-    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    Duration took = Duration.ofNanos(ticker.read() - startNanos);
     synchronized (this) {
       SubsystemStatus published;
       if (failure == null) {
@@ -149,7 +166,7 @@ public final class CollectorRunner implements AutoCloseable {
       return;
     }
     timedOut = true;
-    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    Duration took = Duration.ofNanos(ticker.read() - startNanos);
     timeoutTimer.record(took);
     String message =
         "no answer within "

@@ -2,15 +2,16 @@ package org.debvisor.agent.config;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.debvisor.common.violation.Violation;
 
 /** A bundle broke one or more rules; nothing on disk was changed. */
 public final class BundleRejectedException extends Exception {
 
-  private final List<FieldViolation> violations;
+  private final List<Violation> violations;
 
-  public BundleRejectedException(List<FieldViolation> violations) {
+  public BundleRejectedException(List<Violation> violations) {
     super(
-        violations.stream().map(FieldViolation::toString).collect(Collectors.joining("; ")),
+        violations.stream().map(Violation::toString).collect(Collectors.joining("; ")),
         null,
         false,
         false);
@@ -21,7 +22,7 @@ public final class BundleRejectedException extends Exception {
   }
 
   /** Every violation found, in field order. */
-  public List<FieldViolation> violations() {
+  public List<Violation> violations() {
     return violations;
   }
 }

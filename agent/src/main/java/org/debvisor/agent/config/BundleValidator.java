@@ -8,15 +8,14 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.common.digest.Sha256;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 
@@ -47,20 +46,19 @@ public final class BundleValidator {
   }
 
   /** Every violation in the bundle, or an empty list when it may be applied. */
-  public List<FieldViolation> validate(ConfigBundle bundle) {
-    List<FieldViolation> out = new ArrayList<>();
+  public List<Violation> validate(ConfigBundle bundle) {
+    List<Violation> out = new ArrayList<>();
     if (bundle.getVersion().isEmpty()) {
-      out.add(new FieldViolation("bundle.version", "required"));
+      out.add(new Violation("bundle.version", "required"));
     } else if (!VERSION.matcher(bundle.getVersion()).matches()) {
-      out.add(new FieldViolation("bundle.version", "must be 1-64 characters of [A-Za-z0-9._:-]"));
+      out.add(new Violation("bundle.version", "must be 1-64 characters of [A-Za-z0-9._:-]"));
     }
     int count = bundle.getFilesCount();
     if (count == 0) {
-      out.add(new FieldViolation("bundle.files", "at least one file is required"));
+      out.add(new Violation("bundle.files", "at least one file is required"));
     } else if (count > settings.maxFiles()) {
       out.add(
-          new FieldViolation(
-              "bundle.files", "at most " + settings.maxFiles() + " files, got " + count));
+          new Violation("bundle.files", "at most " + settings.maxFiles() + " files, got " + count));
     }
     long total = 0;
     Map<Path, Integer> seen = new HashMap<>();
@@ -77,7 +75,7 @@ public final class BundleValidator {
       total += file.getContent().size();
       if (file.getContent().size() > settings.maxFileBytes()) {
         out.add(
-            new FieldViolation(
+            new Violation(
                 prefix + "content",
                 "larger than "
                     + settings.maxFileBytes()
@@ -89,7 +87,7 @@ public final class BundleValidator {
     }
     if (total > settings.maxBundleBytes()) {
       out.add(
-          new FieldViolation(
+          new Violation(
               "bundle.files",
               "total content larger than " + settings.maxBundleBytes() + " bytes (" + total + ")"));
     }
@@ -101,80 +99,78 @@ public final class BundleValidator {
     return mode == 0 ? 0644 : mode;
   }
 
-  private Path checkPath(String raw, String field, List<FieldViolation> out) {
+  private Path checkPath(String raw, String field, List<Violation> out) {
     if (raw.isEmpty()) {
-      out.add(new FieldViolation(field, "required"));
+      out.add(new Violation(field, "required"));
       return null;
     }
     if (raw.indexOf('\0') >= 0) {
-      out.add(new FieldViolation(field, "must not contain NUL"));
+      out.add(new Violation(field, "must not contain NUL"));
       return null;
     }
     if (raw.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      out.add(new FieldViolation(field, "must not contain control characters"));
+      out.add(new Violation(field, "must not contain control characters"));
       return null;
     }
     if (!raw.startsWith("/")) {
-      out.add(new FieldViolation(field, "must be absolute"));
+      out.add(new Violation(field, "must be absolute"));
       return null;
     }
     if (raw.endsWith("/")) {
-      out.add(new FieldViolation(field, "must name a file, not end with /"));
+      out.add(new Violation(field, "must name a file, not end with /"));
       return null;
     }
     if (raw.contains("//")) {
-      out.add(new FieldViolation(field, "must be normalised (no //)"));
+      out.add(new Violation(field, "must be normalised (no //)"));
       return null;
     }
     for (String segment : raw.substring(1).split("/")) {
       if (segment.equals(".") || segment.equals("..")) {
-        out.add(new FieldViolation(field, "must be normalised (no . or .. segments)"));
+        out.add(new Violation(field, "must be normalised (no . or .. segments)"));
         return null;
       }
       if (segment.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
-        out.add(new FieldViolation(field, "has a segment longer than " + NAME_MAX + " bytes"));
+        out.add(new Violation(field, "has a segment longer than " + NAME_MAX + " bytes"));
         return null;
       }
     }
     if (raw.getBytes(StandardCharsets.UTF_8).length > PATH_MAX) {
-      out.add(new FieldViolation(field, "longer than " + PATH_MAX + " bytes"));
+      out.add(new Violation(field, "longer than " + PATH_MAX + " bytes"));
       return null;
     }
     Path path;
     try {
       path = Path.of(raw);
     } catch (InvalidPathException e) {
-      out.add(new FieldViolation(field, "cannot be represented as a file name on this node"));
+      out.add(new Violation(field, "cannot be represented as a file name on this node"));
       return null;
     }
     if (roots.isRoot(path)) {
-      out.add(new FieldViolation(field, "is an allowed root itself, not a file under it"));
+      out.add(new Violation(field, "is an allowed root itself, not a file under it"));
       return null;
     }
     if (roots.rootOf(path).isEmpty()) {
-      out.add(
-          new FieldViolation(
-              field, "must lie under one of the allowed roots: " + roots.describe()));
+      out.add(new Violation(field, "must lie under one of the allowed roots: " + roots.describe()));
       return null;
     }
     if (path.startsWith(stateDir) || stateDir.startsWith(path)) {
-      out.add(new FieldViolation(field, "must not touch the agent's state directory"));
+      out.add(new Violation(field, "must not touch the agent's state directory"));
       return null;
     }
     return path;
   }
 
   private static void checkConflicts(
-      Path path, int index, Map<Path, Integer> seen, String field, List<FieldViolation> out) {
+      Path path, int index, Map<Path, Integer> seen, String field, List<Violation> out) {
     Integer duplicate = seen.get(path);
     if (duplicate != null) {
-      out.add(new FieldViolation(field, "duplicates bundle.files[" + duplicate + "].path"));
+      out.add(new Violation(field, "duplicates bundle.files[" + duplicate + "].path"));
       return;
     }
     for (Map.Entry<Path, Integer> other : seen.entrySet()) {
       if (path.startsWith(other.getKey()) || other.getKey().startsWith(path)) {
         out.add(
-            new FieldViolation(
+            new Violation(
                 field,
                 "one of this and bundle.files["
                     + other.getValue()
@@ -185,29 +181,29 @@ public final class BundleValidator {
     seen.put(path, index);
   }
 
-  private static void checkMode(int mode, String field, List<FieldViolation> out) {
+  private static void checkMode(int mode, String field, List<Violation> out) {
     if (Integer.compareUnsigned(mode, 0777) > 0) {
       out.add(
-          new FieldViolation(
+          new Violation(
               field,
               "must be at most 0777 (no setuid, setgid or sticky bits), got 0"
                   + Integer.toOctalString(mode)));
     }
   }
 
-  private void checkAccount(String name, boolean group, String field, List<FieldViolation> out) {
+  private void checkAccount(String name, boolean group, String field, List<Violation> out) {
     String kind = group ? "group" : "user";
     if (name.isEmpty()) {
       return;
     }
     if (NUMERIC_ID.matcher(name).matches()) {
       if (Long.parseLong(name) > Integer.MAX_VALUE) {
-        out.add(new FieldViolation(field, "numeric " + kind + " id out of range"));
+        out.add(new Violation(field, "numeric " + kind + " id out of range"));
       }
       return;
     }
     if (!ACCOUNT_NAME.matcher(name).matches()) {
-      out.add(new FieldViolation(field, "must be empty, a numeric id or a " + kind + " name"));
+      out.add(new Violation(field, "must be empty, a numeric id or a " + kind + " name"));
       return;
     }
     try {
@@ -217,29 +213,23 @@ public final class BundleValidator {
         accounts.lookupPrincipalByName(name);
       }
     } catch (UserPrincipalNotFoundException e) {
-      out.add(new FieldViolation(field, "no " + kind + " named " + name + " on this node"));
+      out.add(new Violation(field, "no " + kind + " named " + name + " on this node"));
     } catch (IOException e) {
-      out.add(new FieldViolation(field, "cannot look up " + kind + " " + name + ": " + e));
+      out.add(new Violation(field, "cannot look up " + kind + " " + name + ": " + e));
     }
   }
 
   private static void checkSha256(
-      String sha256, ByteString content, String field, List<FieldViolation> out) {
+      String sha256, ByteString content, String field, List<Violation> out) {
     if (!SHA256.matcher(sha256).matches()) {
-      out.add(new FieldViolation(field, "must be 64 lower-case hex characters"));
+      out.add(new Violation(field, "must be 64 lower-case hex characters"));
     } else if (!sha256.equals(sha256Hex(content))) {
-      out.add(new FieldViolation(field, "does not match the content"));
+      out.add(new Violation(field, "does not match the content"));
     }
   }
 
   /** Lower-case hex SHA-256 of the bytes. */
   static String sha256Hex(ByteString content) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      content.asReadOnlyByteBufferList().forEach(digest::update);
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return Sha256.hex(content.asReadOnlyByteBufferList());
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigHistoryEntry;
 import org.debvisor.proto.ConfigResult;
@@ -120,7 +121,7 @@ public final class ConfigStore {
     if (needsRecovery) {
       throw new IllegalStateException("an interrupted apply needs recover() first");
     }
-    List<FieldViolation> violations = validator.validate(bundle);
+    List<Violation> violations = validator.validate(bundle);
     if (!violations.isEmpty()) {
       throw new BundleRejectedException(violations);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 import org.debvisor.proto.ConfigResult;
@@ -64,9 +65,9 @@ public final class ConfigUpdater {
 
   /** The request breaks rules; nothing was changed. */
   public static final class InvalidBundleException extends Exception {
-    private final List<FieldViolation> violations;
+    private final List<Violation> violations;
 
-    public InvalidBundleException(List<FieldViolation> violations) {
+    public InvalidBundleException(List<Violation> violations) {
       super(
           violations.stream()
               .map(v -> v.field() + ": " + v.rule())
@@ -74,7 +75,7 @@ public final class ConfigUpdater {
       this.violations = List.copyOf(violations);
     }
 
-    public List<FieldViolation> violations() {
+    public List<Violation> violations() {
       return violations;
     }
   }
@@ -104,7 +105,7 @@ public final class ConfigUpdater {
       throws InvalidBundleException, VersionConflictException, IOException, InterruptedException {
     long start = System.nanoTime();
     ConfigBundle bundle = request.getBundle();
-    List<FieldViolation> violations = new ArrayList<>(validator.validate(bundle));
+    List<Violation> violations = new ArrayList<>(validator.validate(bundle));
     violations.addAll(reloader.validate(bundle.getServicesList()));
     violations.addAll(gate.validate(bundle.getGate()));
     if (!violations.isEmpty()) {

@@ -11,6 +11,9 @@ import org.debvisor.agent.report.HealthSummary;
 import org.debvisor.agent.report.StatusBoard;
 import org.debvisor.agent.settings.ConfigSettings;
 import org.debvisor.agent.settings.ListenAddress;
+import org.debvisor.common.process.Outcome;
+import org.debvisor.common.process.ProcessRunner;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.GateCheck;
 import org.debvisor.proto.HealthGate;
 import org.debvisor.proto.NodeStatus;
@@ -39,11 +42,11 @@ public final class HealthGateRunner {
   }
 
   /** Rules for {@code bundle.gate}. */
-  public List<FieldViolation> validate(HealthGate gate) {
-    List<FieldViolation> violations = new ArrayList<>();
+  public List<Violation> validate(HealthGate gate) {
+    List<Violation> violations = new ArrayList<>();
     Duration window = window(gate);
     if (window.isNegative() || window.compareTo(MAX_WINDOW) > 0) {
-      violations.add(new FieldViolation("bundle.gate.window", "must be from 0 to 10 minutes"));
+      violations.add(new Violation("bundle.gate.window", "must be from 0 to 10 minutes"));
     }
     for (int i = 0; i < gate.getChecksCount(); i++) {
       GateCheck check = gate.getChecks(i);
@@ -53,13 +56,13 @@ public final class HealthGateRunner {
           if (check.getSubsystemNotWorse() == Subsystem.SUBSYSTEM_UNSPECIFIED
               || check.getSubsystemNotWorse() == Subsystem.UNRECOGNIZED) {
             violations.add(
-                new FieldViolation(field + ".subsystem_not_worse", "must name a known subsystem"));
+                new Violation(field + ".subsystem_not_worse", "must name a known subsystem"));
           }
         }
         case COMMAND -> {
           if (!settings.gateCommands().containsKey(check.getCommand())) {
             violations.add(
-                new FieldViolation(
+                new Violation(
                     field + ".command",
                     "'"
                         + check.getCommand()
@@ -70,18 +73,17 @@ public final class HealthGateRunner {
         }
         case UNIT_ACTIVE -> {
           if (!ServiceReloader.isUnitName(check.getUnitActive())) {
-            violations.add(
-                new FieldViolation(field + ".unit_active", "must be a systemd unit name"));
+            violations.add(new Violation(field + ".unit_active", "must be a systemd unit name"));
           }
         }
         case TCP_CONNECT -> {
           try {
             ListenAddress.parse(check.getTcpConnect());
           } catch (IllegalArgumentException e) {
-            violations.add(new FieldViolation(field + ".tcp_connect", e.getMessage()));
+            violations.add(new Violation(field + ".tcp_connect", e.getMessage()));
           }
         }
-        case CHECK_NOT_SET -> violations.add(new FieldViolation(field, "names no check"));
+        case CHECK_NOT_SET -> violations.add(new Violation(field, "names no check"));
       }
     }
     return violations;
@@ -115,7 +117,7 @@ public final class HealthGateRunner {
       case SUBSYSTEM_NOT_WORSE -> notWorse(check.getSubsystemNotWorse(), before);
       case COMMAND -> {
         List<String> argv = settings.gateCommands().get(check.getCommand());
-        ProcessRunner.Outcome outcome = runner.run(argv, CHECK_TIMEOUT);
+        Outcome outcome = runner.run(argv, CHECK_TIMEOUT);
         yield outcome.succeeded()
             ? Optional.empty()
             : Optional.of(
@@ -129,7 +131,7 @@ public final class HealthGateRunner {
             settings.unitActiveCommand().stream()
                 .map(a -> a.replace("{unit}", check.getUnitActive()))
                 .toList();
-        ProcessRunner.Outcome outcome = runner.run(argv, CHECK_TIMEOUT);
+        Outcome outcome = runner.run(argv, CHECK_TIMEOUT);
         yield outcome.succeeded()
             ? Optional.empty()
             : Optional.of(

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.common.process.Outcome;
+import org.debvisor.common.process.ProcessRunner;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ServiceAction;
 
 /**
@@ -33,17 +36,17 @@ public final class ServiceReloader {
   }
 
   /** Rules for {@code bundle.services}: sane names, allowed units, a known action. */
-  public List<FieldViolation> validate(List<ServiceAction> services) {
-    List<FieldViolation> violations = new ArrayList<>();
+  public List<Violation> validate(List<ServiceAction> services) {
+    List<Violation> violations = new ArrayList<>();
     for (int i = 0; i < services.size(); i++) {
       ServiceAction s = services.get(i);
       String field = "bundle.services[" + i + "]";
       if (!UNIT_NAME.matcher(s.getUnit()).matches()) {
         violations.add(
-            new FieldViolation(field + ".unit", "must be a systemd unit name, e.g. nginx.service"));
+            new Violation(field + ".unit", "must be a systemd unit name, e.g. nginx.service"));
       } else if (!isAllowed(s.getUnit())) {
         violations.add(
-            new FieldViolation(
+            new Violation(
                 field + ".unit",
                 "'"
                     + s.getUnit()
@@ -53,7 +56,7 @@ public final class ServiceReloader {
       }
       if (s.getAction() != ServiceAction.Action.RELOAD
           && s.getAction() != ServiceAction.Action.RESTART) {
-        violations.add(new FieldViolation(field + ".action", "must be RELOAD or RESTART"));
+        violations.add(new Violation(field + ".action", "must be RELOAD or RESTART"));
       }
     }
     return violations;
@@ -82,7 +85,7 @@ public final class ServiceReloader {
               ? settings.restartCommand()
               : settings.reloadCommand();
       List<String> argv = template.stream().map(a -> a.replace("{unit}", s.getUnit())).toList();
-      ProcessRunner.Outcome outcome = runner.run(argv, TIMEOUT);
+      Outcome outcome = runner.run(argv, TIMEOUT);
       if (!outcome.succeeded()) {
         throw new ServiceReloadException(
             (s.getAction() == ServiceAction.Action.RESTART ? "restarting " : "reloading ")

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 
@@ -36,7 +37,7 @@ final class TargetInspector {
   /** The plan for a bundle that already passed {@link BundleValidator}. */
   ApplyPlan inspect(ConfigBundle bundle) throws BundleRejectedException, IOException {
     List<Path> realRoots = roots.realRoots();
-    List<FieldViolation> violations = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
     List<ApplyPlan.PlannedFile> files = new ArrayList<>();
     Set<Path> newDirs = new LinkedHashSet<>();
     Map<Path, Integer> targets = new HashMap<>();
@@ -46,13 +47,12 @@ final class TargetInspector {
       Path lexical = Path.of(file.getPath());
       Optional<Path> root = roots.rootOf(lexical);
       if (root.isEmpty()) {
-        violations.add(new FieldViolation(field, "is not under an allowed root"));
+        violations.add(new Violation(field, "is not under an allowed root"));
         continue;
       }
       if (!Files.isDirectory(root.get())) {
         violations.add(
-            new FieldViolation(
-                field, "allowed root " + root.get() + " is not an existing directory"));
+            new Violation(field, "allowed root " + root.get() + " is not an existing directory"));
         continue;
       }
       Optional<Path> parent =
@@ -64,13 +64,13 @@ final class TargetInspector {
       Integer same = targets.putIfAbsent(target, i);
       if (same != null) {
         violations.add(
-            new FieldViolation(
+            new Violation(
                 field, "is the same file as bundle.files[" + same + "].path (through a symlink)"));
         continue;
       }
       Optional<String> problem = existingTargetProblem(target);
       if (problem.isPresent()) {
-        violations.add(new FieldViolation(field, problem.get()));
+        violations.add(new Violation(field, problem.get()));
         continue;
       }
       files.add(
@@ -95,7 +95,7 @@ final class TargetInspector {
       Path root,
       List<Path> realRoots,
       String field,
-      List<FieldViolation> violations,
+      List<Violation> violations,
       Set<Path> newDirs)
       throws IOException {
     Deque<String> missing = new ArrayDeque<>();
@@ -108,12 +108,12 @@ final class TargetInspector {
     try {
       real = existing.toRealPath();
     } catch (NoSuchFileException e) {
-      violations.add(new FieldViolation(field, existing + " is a dangling symbolic link"));
+      violations.add(new Violation(field, existing + " is a dangling symbolic link"));
       return Optional.empty();
     } catch (FileSystemException e) {
       // E.g. a symlink loop (ELOOP) or a component that is not a directory.
       violations.add(
-          new FieldViolation(
+          new Violation(
               field,
               existing
                   + " cannot be resolved ("
@@ -122,13 +122,12 @@ final class TargetInspector {
       return Optional.empty();
     }
     if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-      violations.add(new FieldViolation(field, existing + " exists and is not a directory"));
+      violations.add(new Violation(field, existing + " exists and is not a directory"));
       return Optional.empty();
     }
     if (realRoots.stream().noneMatch(real::startsWith)) {
       violations.add(
-          new FieldViolation(
-              field, existing + " resolves to " + real + ", outside the allowed roots"));
+          new Violation(field, existing + " resolves to " + real + ", outside the allowed roots"));
       return Optional.empty();
     }
     Path dir = real;

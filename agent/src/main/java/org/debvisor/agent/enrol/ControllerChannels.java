@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agent.tls.NodeTls;
-import org.debvisor.agent.tls.PemCodec;
+import org.debvisor.common.pem.Pem;
 
 /**
  * Opens TLS channels to the controller that trust only its CA: the pinned CA file for enrolment,
@@ -37,7 +37,7 @@ final class ControllerChannels {
    */
   ManagedChannel enrolment() throws IOException {
     List<X509Certificate> pinned =
-        PemCodec.certificates(Files.readString(pinnedCaFile, StandardCharsets.US_ASCII));
+        Pem.certificates(Files.readString(pinnedCaFile, StandardCharsets.US_ASCII));
     SslContext ssl =
         GrpcSslContexts.forClient().trustManager(pinned.toArray(X509Certificate[]::new)).build();
     return channel(ssl);

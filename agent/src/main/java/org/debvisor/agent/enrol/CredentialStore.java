@@ -15,7 +15,7 @@ import java.security.PrivateKey;
 import java.util.Optional;
 import java.util.Set;
 import org.debvisor.agent.tls.NodeCredentials;
-import org.debvisor.agent.tls.PemCodec;
+import org.debvisor.common.pem.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,13 +70,13 @@ public final class CredentialStore {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    var chain = PemCodec.certificates(certPem);
-    var cas = PemCodec.certificates(caPem);
+    var chain = Pem.certificates(certPem);
+    var cas = Pem.certificates(caPem);
     for (Path candidate : new Path[] {keyFile(), nextKeyFile()}) {
       if (!Files.exists(candidate)) {
         continue;
       }
-      PrivateKey key = PemCodec.privateKey(Files.readString(candidate, StandardCharsets.US_ASCII));
+      PrivateKey key = Pem.privateKey(Files.readString(candidate, StandardCharsets.US_ASCII));
       if (NodeCredentials.keyMatches(key, chain.get(0))) {
         if (candidate.equals(nextKeyFile())) {
           // A renewal stopped after storing its certificate: finish it.
@@ -101,9 +101,9 @@ public final class CredentialStore {
     } catch (UnsupportedOperationException e) {
       // not a POSIX filesystem: the key file's own mode below is all we can do
     }
-    writeAtomically(nextKeyFile(), pem(PemCodec.pkcs8(credentials.key())), OWNER_ONLY);
-    writeAtomically(caFile(), pem(PemCodec.certificatesPem(credentials.caBundle())), PUBLIC);
-    writeAtomically(certificateFile(), pem(PemCodec.certificatesPem(credentials.chain())), PUBLIC);
+    writeAtomically(nextKeyFile(), pem(Pem.encode(credentials.key())), OWNER_ONLY);
+    writeAtomically(caFile(), pem(Pem.encode(credentials.caBundle())), PUBLIC);
+    writeAtomically(certificateFile(), pem(Pem.encode(credentials.chain())), PUBLIC);
     Files.move(
         nextKeyFile(),
         keyFile(),

@@ -9,7 +9,7 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.debvisor.agent.tls.NodeCredentials;
-import org.debvisor.agent.tls.PemCodec;
+import org.debvisor.common.pem.Pem;
 
 /** Checks a certificate the controller issued before the node relies on it. */
 final class IssuedCertificate {
@@ -24,8 +24,8 @@ final class IssuedCertificate {
    */
   static NodeCredentials verify(
       PrivateKey key, String nodeId, String certificatePem, String caBundlePem) throws IOException {
-    List<X509Certificate> chain = PemCodec.certificates(certificatePem);
-    List<X509Certificate> cas = PemCodec.certificates(caBundlePem);
+    List<X509Certificate> chain = Pem.certificates(certificatePem);
+    List<X509Certificate> cas = Pem.certificates(caBundlePem);
     X509Certificate leaf = chain.get(0);
     if (!NodeCredentials.keyMatches(key, leaf)) {
       throw new IOException("the controller's certificate is not for the key this node sent");

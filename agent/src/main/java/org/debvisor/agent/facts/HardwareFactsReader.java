@@ -1,11 +1,9 @@
 package org.debvisor.agent.facts;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 import org.debvisor.agent.report.NodeIdentityReader;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.proto.CpuFacts;
 import org.debvisor.proto.DmiFacts;
 import org.debvisor.proto.HardwareFacts;
@@ -65,12 +63,8 @@ public final class HardwareFactsReader implements Supplier<HardwareFacts> {
    * read in sorted order, so equal hardware gives equal fingerprints.
    */
   public static String fingerprint(HardwareFacts facts) {
-    try {
-      byte[] canonical = facts.toBuilder().clearFingerprint().build().toByteArray();
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    byte[] canonical = facts.toBuilder().clearFingerprint().build().toByteArray();
+    return Sha256.hex(canonical);
   }
 
   private long memoryBytes() {

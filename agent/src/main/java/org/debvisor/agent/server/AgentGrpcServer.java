@@ -8,8 +8,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionService;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -20,6 +18,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +26,7 @@ import org.debvisor.agent.settings.GrpcSettings;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agent.settings.TlsSettings;
 import org.debvisor.agent.tls.NodeTls;
+import org.debvisor.common.grpc.GrpcServers;
 import org.debvisor.proto.NodeGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,10 +73,7 @@ public final class AgentGrpcServer implements AutoCloseable {
       all.add(ServerInterceptors.intercept(service, interceptors));
     }
     all.add(ServerInterceptors.intercept(health.getHealthService(), interceptors));
-    all.add(ProtoReflectionServiceV1.newInstance().bindService());
-    @SuppressWarnings("deprecation")
-    BindableService v1alpha = ProtoReflectionService.newInstance();
-    all.add(v1alpha.bindService());
+    all.addAll(GrpcServers.reflectionServices());
     this.services = List.copyOf(all);
   }
 
@@ -217,19 +214,7 @@ public final class AgentGrpcServer implements AutoCloseable {
       closed = true;
     }
     health.enterTerminalState();
-    for (Server server : servers) {
-      server.shutdown();
-    }
-    for (Server server : servers) {
-      try {
-        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-          server.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        server.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
+    GrpcServers.stop(servers, Duration.ofSeconds(5));
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }

@@ -1,13 +1,9 @@
 package org.debvisor.agent.server;
 
-import com.google.protobuf.Any;
-import com.google.rpc.BadRequest;
-import com.google.rpc.Code;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,7 +15,8 @@ import org.debvisor.agent.auth.CallerIdentity;
 import org.debvisor.agent.config.ConfigStorageException;
 import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
-import org.debvisor.agent.config.FieldViolation;
+import org.debvisor.common.violation.BadRequests;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigHistoryRequest;
 import org.debvisor.proto.ConfigHistoryResponse;
 import org.debvisor.proto.ConfigState;
@@ -113,7 +110,7 @@ final class ConfigRpcs {
 
   void history(ConfigHistoryRequest request, StreamObserver<ConfigHistoryResponse> observer) {
     if (request.getLimit() > MAX_HISTORY) {
-      observer.onError(NodeService.invalidArgument("limit", "must be at most " + MAX_HISTORY));
+      observer.onError(BadRequests.invalidArgument("limit", "must be at most " + MAX_HISTORY));
       return;
     }
     int limit = request.getLimit() == 0 ? DEFAULT_HISTORY : request.getLimit();
@@ -121,22 +118,9 @@ final class ConfigRpcs {
     observer.onCompleted();
   }
 
-  private static StatusRuntimeException invalid(List<FieldViolation> violations) {
-    BadRequest.Builder bad = BadRequest.newBuilder();
-    for (FieldViolation v : violations) {
-      bad.addFieldViolations(
-          BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.rule()));
-    }
-    String summary =
-        violations.size()
-            + " problem(s): "
-            + String.join("; ", violations.stream().map(v -> v.field() + ": " + v.rule()).toList());
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
-            .setCode(Code.INVALID_ARGUMENT_VALUE)
-            .setMessage(summary)
-            .addDetails(Any.pack(bad.build()))
-            .build());
+  private static StatusRuntimeException invalid(List<Violation> violations) {
+    return BadRequests.invalidArgument(
+        violations.size() + " problem(s): " + Violation.summary(violations), violations);
   }
 
   /** Disk full is a resource the operator must free; anything else is the node's fault. */

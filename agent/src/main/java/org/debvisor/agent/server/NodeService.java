@@ -1,8 +1,5 @@
 package org.debvisor.agent.server;
 
-import com.google.rpc.BadRequest;
-import com.google.rpc.Code;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -11,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.common.violation.BadRequests;
 import org.debvisor.proto.ConfigHistoryRequest;
 import org.debvisor.proto.ConfigHistoryResponse;
 import org.debvisor.proto.ConfigState;
@@ -78,7 +76,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
       if (!asked.isZero()) {
         if (asked.compareTo(MIN_HEARTBEAT) < 0 || asked.compareTo(MAX_HEARTBEAT) > 0) {
           responseObserver.onError(
-              invalidArgument(
+              BadRequests.invalidArgument(
                   "heartbeat_interval",
                   "must be between 1s and 1h (or unset for the agent's default)"));
           return;
@@ -89,23 +87,5 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     new StatusWatch(
             board, (ServerCallStreamObserver<NodeStatus>) responseObserver, timer, heartbeat)
         .start();
-  }
-
-  /** INVALID_ARGUMENT carrying a {@link BadRequest} with one field violation. */
-  static io.grpc.StatusRuntimeException invalidArgument(String field, String rule) {
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(Code.INVALID_ARGUMENT_VALUE)
-            .setMessage(field + ": " + rule)
-            .addDetails(
-                com.google.protobuf.Any.pack(
-                    BadRequest.newBuilder()
-                        .addFieldViolations(
-                            BadRequest.FieldViolation.newBuilder()
-                                .setField(field)
-                                .setDescription(rule))
-                        .build()))
-            .build();
-    return StatusProto.toStatusRuntimeException(status);
   }
 }

@@ -7,6 +7,8 @@ import java.util.Set;
 import org.debvisor.agent.auth.AuthInterceptor;
 import org.debvisor.agent.ratelimit.RateLimitInterceptor;
 import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.common.grpc.RequestIdInterceptor;
+import org.debvisor.common.grpc.RpcMetricsInterceptor;
 import org.debvisor.proto.NodeGrpc;
 
 /**
@@ -27,6 +29,6 @@ public final class ServerInterceptors {
         new RateLimitInterceptor(settings.rateLimits(), CONFIG_CHANGING_METHODS, registry),
         new AuthInterceptor(settings.auth(), CONFIG_CHANGING_METHODS),
         new RpcMetricsInterceptor(registry),
-        new RequestContextInterceptor());
+        new RequestIdInterceptor("debvisor.rpc"));
   }
 }

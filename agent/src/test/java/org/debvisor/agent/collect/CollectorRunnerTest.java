@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.debvisor.common.testing.FakeClock;
 import org.debvisor.proto.CephDetails;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.Subsystem;
@@ -136,6 +138,9 @@ class CollectorRunnerTest {
 
   @Test
   void hungCollectorBecomesUnknownAndIsNotStartedAgainUntilItReturns() throws Exception {
+    // Fake time drives the schedule and the timeout, so "several intervals pass" takes no sleep.
+    FakeClock time = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+    CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger started = new AtomicInteger();
     ScriptedCollector hanging =
@@ -144,17 +149,33 @@ class CollectorRunnerTest {
             Duration.ofMillis(300),
             () -> {
               started.incrementAndGet();
+              entered.countDown();
               release.await();
               return healthy("back");
             });
-    try (CollectorRunner runner = run(hanging)) {
+    try (CollectorRunner runner =
+        new CollectorRunner(
+            hanging, time.scheduler(), published::add, time.clock(), time.ticker(), registry)) {
+      runner.start();
       next(); // initial
-      SubsystemStatus timedOut = next();
+      time.forward(Duration.ZERO); // the first collection starts, and hangs
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
+      time.forward(Duration.ofMillis(300));
+      SubsystemStatus timedOut = next();
       assertThat(timedOut.getState()).isEqualTo(HealthState.HEALTH_UNKNOWN);
       assertThat(timedOut.getMessage()).contains("no answer within 300 ms");
-      Thread.sleep(500); // several intervals pass while the collector is hung
+      assertThat(
+              registry
+                  .get("debvisor.collector.duration")
+                  .tag("outcome", "timeout")
+                  .timer()
+                  .totalTime(TimeUnit.MILLISECONDS))
+          .isEqualTo(300.0);
+
+      time.forward(Duration.ofMillis(500)); // several intervals pass while the collector is hung
       assertThat(started.get()).isEqualTo(1);
+      assertThat(published).isEmpty();
 
       release.countDown();
       SubsystemStatus recovered = next();

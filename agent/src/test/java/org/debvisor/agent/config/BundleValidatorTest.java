@@ -7,6 +7,7 @@ import static org.debvisor.agent.config.TestBundles.file;
 import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.List;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class BundleValidatorTest {
           TestBundles.settings(
               Path.of("/var/lib/debvisor/config"), Path.of(ROOT), 100, 150, 3, 10));
 
-  private List<FieldViolation> validate(ConfigBundle bundle) {
+  private List<Violation> validate(ConfigBundle bundle) {
     return validator.validate(bundle);
   }
 
@@ -30,11 +31,11 @@ class BundleValidatorTest {
     return bundle("v1", file);
   }
 
-  private static FieldViolation violation(String field, String ruleFragment) {
-    return new FieldViolation(field, ruleFragment);
+  private static Violation violation(String field, String ruleFragment) {
+    return new Violation(field, ruleFragment);
   }
 
-  private static void assertOnly(List<FieldViolation> found, String field, String ruleFragment) {
+  private static void assertOnly(List<Violation> found, String field, String ruleFragment) {
     assertThat(found).as("violations").hasSize(1);
     assertThat(found.get(0).field()).isEqualTo(field);
     assertThat(found.get(0).rule()).contains(ruleFragment);
@@ -114,8 +115,8 @@ class BundleValidatorTest {
         "/"
       })
   void hostilePathsAreRefusedOnTheirField(String path) {
-    List<FieldViolation> found = validate(single(file(path, "x", 0644)));
-    assertThat(found).extracting(FieldViolation::field).containsExactly("bundle.files[0].path");
+    List<Violation> found = validate(single(file(path, "x", 0644)));
+    assertThat(found).extracting(Violation::field).containsExactly("bundle.files[0].path");
   }
 
   @Test
@@ -156,8 +157,7 @@ class BundleValidatorTest {
     BundleValidator inside =
         new BundleValidator(
             TestBundles.settings(Path.of(ROOT + "/state"), Path.of(ROOT), 100, 150, 3, 10));
-    List<FieldViolation> found =
-        inside.validate(single(file(ROOT + "/state/current.json", "x", 0)));
+    List<Violation> found = inside.validate(single(file(ROOT + "/state/current.json", "x", 0)));
     assertOnly(found, "bundle.files[0].path", "state directory");
   }
 

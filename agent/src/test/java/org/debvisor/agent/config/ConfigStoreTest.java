@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigHistoryEntry;
 import org.debvisor.proto.ConfigResult;
@@ -270,8 +271,8 @@ class ConfigStoreTest {
     assertThatThrownBy(() -> store.apply(bad))
         .isInstanceOf(BundleRejectedException.class)
         .extracting(e -> ((BundleRejectedException) e).violations())
-        .asInstanceOf(InstanceOfAssertFactories.list(FieldViolation.class))
-        .extracting(FieldViolation::field)
+        .asInstanceOf(InstanceOfAssertFactories.list(Violation.class))
+        .extracting(Violation::field)
         .containsExactly("bundle.version", "bundle.files[1].path");
     assertThat(snapshot(base)).isEqualTo(before);
   }
@@ -294,7 +295,7 @@ class ConfigStoreTest {
             BundleRejectedException.class, () -> store.apply(bundle));
 
     assertThat(e.violations())
-        .extracting(FieldViolation::field)
+        .extracting(Violation::field)
         .containsExactly("bundle.files[1].path", "bundle.files[2].path");
     assertThat(e.violations())
         .allSatisfy(v -> assertThat(v.rule()).contains("outside the allowed roots"));
@@ -326,12 +327,11 @@ class ConfigStoreTest {
 
     assertThat(e.violations())
         .containsExactly(
-            new FieldViolation(
-                "bundle.files[0].path", "is a symbolic link; refusing to replace it"),
-            new FieldViolation("bundle.files[1].path", "is a directory; refusing to replace it"),
-            new FieldViolation(
+            new Violation("bundle.files[0].path", "is a symbolic link; refusing to replace it"),
+            new Violation("bundle.files[1].path", "is a directory; refusing to replace it"),
+            new Violation(
                 "bundle.files[2].path", "is a device, FIFO or socket; refusing to replace it"),
-            new FieldViolation(
+            new Violation(
                 "bundle.files[3].path", root.resolve("dangling") + " is a dangling symbolic link"));
     assertThat(snapshot(base)).isEqualTo(before);
   }

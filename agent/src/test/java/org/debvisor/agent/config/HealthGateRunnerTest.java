@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.debvisor.agent.report.StatusBoard;
 import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.common.process.ProcessRunner;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.GateCheck;
 import org.debvisor.proto.HealthGate;
 import org.debvisor.proto.HealthState;
@@ -149,7 +151,7 @@ class HealthGateRunnerTest {
             .build();
 
     assertThat(gate.validate(bad))
-        .extracting(FieldViolation::field)
+        .extracting(Violation::field)
         .containsExactly(
             "bundle.gate.window",
             "bundle.gate.checks[0].command",

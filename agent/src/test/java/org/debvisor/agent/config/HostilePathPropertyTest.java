@@ -25,6 +25,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.statistics.Statistics;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 import org.debvisor.proto.FileChecksum;
@@ -212,7 +213,7 @@ class HostilePathPropertyTest {
   void theValidatorOnlyAcceptsNormalisedPathsStrictlyUnderTheRoot(
       @ForAll("hostilePaths") String path) {
     ConfigFile file = TestBundles.file(path, "x", 0644);
-    List<FieldViolation> violations =
+    List<Violation> violations =
         validator.validate(ConfigBundle.newBuilder().setVersion("v1").addFiles(file).build());
 
     if (violations.isEmpty()) {
@@ -222,7 +223,7 @@ class HostilePathPropertyTest {
       assertThat(parsed.startsWith(root)).isTrue();
       assertThat(parsed).isNotEqualTo(root);
     } else {
-      assertThat(violations).extracting(FieldViolation::field).containsOnly("bundle.files[0].path");
+      assertThat(violations).extracting(Violation::field).containsOnly("bundle.files[0].path");
     }
   }
 
@@ -251,7 +252,7 @@ class HostilePathPropertyTest {
     } catch (BundleRejectedException e) {
       Statistics.label("outcome").collect(valid ? "refused at apply time" : "invalid");
       assertThat(e.violations())
-          .extracting(FieldViolation::field)
+          .extracting(Violation::field)
           .allMatch(f -> f.matches("bundle\\.files\\[\\d\\]\\.path"));
     }
 

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.common.process.ProcessRunner;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ServiceAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +83,7 @@ class ServiceReloaderTest {
                     action("ceph-osd@1.service", ServiceAction.Action.ACTION_UNSPECIFIED)));
 
     assertThat(violations)
-        .extracting(FieldViolation::field)
+        .extracting(Violation::field)
         .containsExactly(
             "bundle.services[1].unit", "bundle.services[2].unit", "bundle.services[3].action");
     assertThat(violations.get(0).rule()).contains("config.allowedUnits", "ceph-*.service");

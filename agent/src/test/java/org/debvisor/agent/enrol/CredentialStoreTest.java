@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.debvisor.agent.testing.TestPki;
 import org.debvisor.agent.tls.NodeCredentials;
-import org.debvisor.agent.tls.PemCodec;
+import org.debvisor.common.pem.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,21 +54,21 @@ class CredentialStoreTest {
     store.save(issue());
     NodeCredentials renewed = issue();
     // The state a crash leaves between "certificate stored" and "key renamed into place".
-    Files.writeString(dir.resolve("pki/node.key.next"), PemCodec.pkcs8(renewed.key()));
-    Files.writeString(store.certificateFile(), PemCodec.certificatesPem(List.of(renewed.leaf())));
+    Files.writeString(dir.resolve("pki/node.key.next"), Pem.encode(renewed.key()));
+    Files.writeString(store.certificateFile(), Pem.encode(List.of(renewed.leaf())));
 
     NodeCredentials loaded = store.load().orElseThrow();
 
     assertThat(loaded.serialHex()).isEqualTo(renewed.serialHex());
     assertThat(dir.resolve("pki/node.key.next")).doesNotExist();
-    assertThat(PemCodec.privateKey(Files.readString(store.keyFile()))).isEqualTo(renewed.key());
+    assertThat(Pem.privateKey(Files.readString(store.keyFile()))).isEqualTo(renewed.key());
   }
 
   @Test
   void keyOfAnotherCertificateMeansNotEnrolled() throws Exception {
     CredentialStore store = new CredentialStore(dir.resolve("pki"));
     store.save(issue());
-    Files.writeString(store.keyFile(), PemCodec.pkcs8(TestPki.ec().getPrivate()));
+    Files.writeString(store.keyFile(), Pem.encode(TestPki.ec().getPrivate()));
 
     assertThat(store.load()).isEmpty();
   }

@@ -46,6 +46,7 @@ import org.debvisor.agent.collect.system.SystemCollector;
 import org.debvisor.agent.settings.SystemSettings;
 import org.debvisor.agent.testing.SwitchableCollector;
 import org.debvisor.agent.testing.TestAgents;
+import org.debvisor.common.grpc.RequestIdInterceptor;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
@@ -233,7 +234,7 @@ class AgentGrpcServerTest {
   @Test
   void requestIdIsEchoed() {
     Metadata headers = new Metadata();
-    headers.put(RequestContextInterceptor.REQUEST_ID, "req-42");
+    headers.put(RequestIdInterceptor.REQUEST_ID, "req-42");
     AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
     AtomicReference<Metadata> trailers = new AtomicReference<>();
     NodeGrpc.newBlockingStub(channel)
@@ -242,7 +243,7 @@ class AgentGrpcServerTest {
             MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, trailers))
         .status(StatusRequest.getDefaultInstance());
 
-    assertThat(responseHeaders.get().get(RequestContextInterceptor.REQUEST_ID)).isEqualTo("req-42");
+    assertThat(responseHeaders.get().get(RequestIdInterceptor.REQUEST_ID)).isEqualTo("req-42");
   }
 
   /** What grpcurl does with no proto files: discover through reflection, then call dynamically. */

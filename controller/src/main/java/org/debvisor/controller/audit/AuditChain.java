@@ -3,10 +3,9 @@ package org.debvisor.controller.audit;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import org.debvisor.common.digest.Sha256;
 
 /**
  * The hash chain: {@code hash = SHA-256(prevHash || canonical(entry))}. The canonical encoding is
@@ -30,11 +29,6 @@ final class AuditChain {
       out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
       out.writeBytes(bytes);
     }
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return Sha256.hex(out.toByteArray());
   }
 }

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.debvisor.common.http.OpsHttpServer;
+import org.debvisor.common.http.OpsRoutes;
+import org.debvisor.common.http.Readiness;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.server.Controller;
 import org.debvisor.controller.server.ControllerSettings;
-import org.debvisor.controller.server.MetricsHttpServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -168,17 +170,19 @@ public final class ControllerServeCommand implements Callable<Integer> {
       err.println("error: cannot start the controller: " + e.getMessage());
       return DebvisorCli.EXIT_FAILURE;
     }
-    MetricsHttpServer metrics = null;
+    OpsHttpServer metrics = null;
     if (metricsAddress != null) {
       try {
-        metrics = new MetricsHttpServer(metricsAddress, registry::scrape);
+        metrics =
+            OpsHttpServer.start(
+                metricsAddress, OpsRoutes.standard(registry::scrape, Readiness.ALWAYS));
       } catch (IOException e) {
         controller.close();
         err.println("error: --metrics-listen " + metricsListen + ": " + e.getMessage());
         return DebvisorCli.EXIT_FAILURE;
       }
     }
-    MetricsHttpServer metricsServer = metrics;
+    OpsHttpServer metricsServer = metrics;
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop =
         () -> {

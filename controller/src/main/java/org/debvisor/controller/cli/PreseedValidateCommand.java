@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.preseed.DebconfCheck;
 import org.debvisor.controller.preseed.PreseedParseResult;
 import org.debvisor.controller.preseed.PreseedParser;
-import org.debvisor.controller.preseed.ValidationProblem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,7 +71,7 @@ public final class PreseedValidateCommand implements Callable<Integer> {
     PreseedParseResult parsed = new PreseedParser().parse(text);
     if (!parsed.problems().isEmpty()) {
       err.println("error: invalid input in " + file + ":");
-      for (ValidationProblem p : parsed.problems()) {
+      for (Violation p : parsed.problems()) {
         err.println("  " + p);
       }
       return DebvisorCli.EXIT_INVALID;

@@ -1,18 +1,18 @@
 package org.debvisor.controller.image;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.debvisor.common.digest.Sha256;
+import org.debvisor.common.process.Command;
+import org.debvisor.common.process.Outcome;
+import org.debvisor.common.process.ProcessRunner;
 
 /**
  * Builds a DebVisor image: mmdebstrap with the image hooks into a staging directory beside the
@@ -33,6 +33,7 @@ public final class ImageBuilder {
   private final HostPrerequisites host;
   private final InstallerInitramfsConfig initramfsConfig;
   private final Consumer<String> progress;
+  private final ProcessRunner processes = new ProcessRunner();
 
   /**
    * @param host checked before anything is written
@@ -106,22 +107,28 @@ public final class ImageBuilder {
               + request.mirror());
       Duration timeout =
           host.emulates(request.arch()) ? MMDEBSTRAP_FOREIGN_TIMEOUT : MMDEBSTRAP_TIMEOUT;
-      new ToolProcess(env, timeout, this::statusLine)
-          .run(MmdebstrapCommand.argv(request, hooks, tar), work);
+      run(
+          Command.of(MmdebstrapCommand.argv(request, hooks, tar), timeout)
+              .in(work)
+              .withEnvironment(env),
+          this::statusLine);
       progress.accept("zstd -" + ZSTD_LEVEL + ": " + ImageOutput.ROOTFS);
       // Multi-threaded zstd gives the same bytes whatever the number of threads.
-      new ToolProcess(env, ZSTD_TIMEOUT, line -> {})
-          .run(
-              List.of(
-                  "zstd",
-                  "-q",
-                  "-" + ZSTD_LEVEL,
-                  "-T0",
-                  "--rm",
-                  "-o",
-                  ImageOutput.ROOTFS,
-                  "rootfs.tar"),
-              work);
+      run(
+          Command.of(
+                  List.of(
+                      "zstd",
+                      "-q",
+                      "-" + ZSTD_LEVEL,
+                      "-T0",
+                      "--rm",
+                      "-o",
+                      ImageOutput.ROOTFS,
+                      "rootfs.tar"),
+                  ZSTD_TIMEOUT)
+              .in(work)
+              .withEnvironment(env),
+          line -> {});
       ImageDescriptor descriptor = describe(request, work);
       Files.writeString(work.resolve(ImageOutput.DESCRIPTOR), descriptor.toJson());
       Files.writeString(work.resolve(ImageOutput.CHECKSUMS), checksums(work));
@@ -146,7 +153,7 @@ public final class ImageBuilder {
     ImageManifest manifest = ImageManifest.read(work.resolve(ImageOutput.MANIFEST));
     Map<String, String> sums = new TreeMap<>();
     for (String name : ImageOutput.DESCRIBED_FILES) {
-      sums.put(name, sha256(work.resolve(name)));
+      sums.put(name, Sha256.hex(work.resolve(name)));
     }
     return new ImageDescriptor(
         ImageDescriptor.FORMAT,
@@ -164,26 +171,23 @@ public final class ImageBuilder {
   private static String checksums(Path work) throws IOException {
     StringBuilder text = new StringBuilder();
     for (String name : ImageOutput.SUMMED_FILES) {
-      text.append(sha256(work.resolve(name))).append("  ").append(name).append('\n');
+      text.append(Sha256.hex(work.resolve(name))).append("  ").append(name).append('\n');
     }
     return text.toString();
   }
 
-  /** Lower-case hex sha256 of a file. */
-  static String sha256(Path file) throws IOException {
-    MessageDigest md;
+  /** Runs one long build tool; a failure carries its last output. */
+  private void run(Command command, Consumer<String> lines) throws ImageBuildException {
+    Outcome outcome;
     try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      outcome = processes.run(command, lines);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImageBuildException(command.program() + " interrupted", e);
     }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
+    if (!outcome.succeeded()) {
+      throw new ImageBuildException(outcome.problem(command));
     }
-    return HexFormat.of().formatHex(md.digest());
   }
 
   /** mmdebstrap's own status lines (I:, W:, E:) are progress; apt's chatter is not. */

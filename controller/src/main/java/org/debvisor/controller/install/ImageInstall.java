@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.debvisor.common.digest.Sha256;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.preseed.Architecture;
 import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.NodeInstall;
 import org.debvisor.controller.preseed.Profile;
-import org.debvisor.controller.preseed.ValidationProblem;
 
 /**
  * What image-mode media carry for one node besides the image: the installer's answer and the node's
@@ -40,10 +41,10 @@ public record ImageInstall(InstallImage image, String installConf, byte[] overla
       String controllerCa,
       long epochSeconds)
       throws InvalidInputException {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     if (!image.arch().equals(arch.debianName())) {
       problems.add(
-          new ValidationProblem(
+          new Violation(
               "--arch",
               "the image in "
                   + image.dir()
@@ -56,7 +57,7 @@ public record ImageInstall(InstallImage image, String installConf, byte[] overla
     }
     if (!image.profile().equals(node.profile())) {
       problems.add(
-          new ValidationProblem(
+          new Violation(
               "profile",
               "the image carries profile "
                   + image.profile()
@@ -69,7 +70,7 @@ public record ImageInstall(InstallImage image, String installConf, byte[] overla
       String pkg = node.packages().get(i);
       if (!image.packages().contains(pkg)) {
         problems.add(
-            new ValidationProblem(
+            new Violation(
                 "packages[" + i + "]",
                 pkg
                     + " is not in the image (image installs need no mirror, so they add no"
@@ -92,16 +93,16 @@ public record ImageInstall(InstallImage image, String installConf, byte[] overla
 
   /** A digest of the answer and overlay, so media for different nodes get different markers. */
   public String fingerprint() {
-    MessageDigest digest = Digests.sha256();
+    MessageDigest digest = Sha256.digest();
     digest.update(installConf.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     digest.update(overlayTar);
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static void checkCa(String fingerprint, String pem, List<ValidationProblem> problems) {
+  private static void checkCa(String fingerprint, String pem, List<Violation> problems) {
     if (pem == null) {
       problems.add(
-          new ValidationProblem(
+          new Violation(
               "agent",
               "the node enrols with a controller, so the media need its CA certificate: pass"
                   + " --controller-ca FILE (the controller's <state>/ca.pem)"));
@@ -114,11 +115,11 @@ public record ImageInstall(InstallImage image, String installConf, byte[] overla
                   .generateCertificate(
                       new ByteArrayInputStream(
                           pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-      String actual = Digests.hex(ca.getEncoded());
+      String actual = Sha256.hex(ca.getEncoded());
       String wanted = fingerprint.replace(":", "").toLowerCase(Locale.ROOT);
       if (!actual.equals(wanted)) {
         problems.add(
-            new ValidationProblem(
+            new Violation(
                 "agent.caFingerprint",
                 "does not match --controller-ca (its SHA-256 is "
                     + actual
@@ -126,8 +127,7 @@ public record ImageInstall(InstallImage image, String installConf, byte[] overla
       }
     } catch (CertificateException e) {
       problems.add(
-          new ValidationProblem(
-              "--controller-ca", "not a PEM X.509 certificate: " + e.getMessage()));
+          new Violation("--controller-ca", "not a PEM X.509 certificate: " + e.getMessage()));
     }
   }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.image.ImageBuildException;
 import org.debvisor.controller.image.ImageDescriptor;
 import org.debvisor.controller.image.ImageManifest;
@@ -118,7 +119,7 @@ public record InstallImage(
 
   private static String sha256(Path file) throws InstallImageException {
     try {
-      return Digests.hex(file);
+      return Sha256.hex(file);
     } catch (IOException e) {
       throw new InstallImageException("--image: cannot read " + file + ": " + e.getMessage());
     }

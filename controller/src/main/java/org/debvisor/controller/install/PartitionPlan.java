@@ -3,11 +3,11 @@ package org.debvisor.controller.install;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.preseed.Architecture;
 import org.debvisor.controller.preseed.Disk;
 import org.debvisor.controller.preseed.Partition;
 import org.debvisor.controller.preseed.Size;
-import org.debvisor.controller.preseed.ValidationProblem;
 
 /**
  * The GPT layout of an image install, from node.yaml's {@code disk} section: a BIOS boot partition
@@ -43,7 +43,7 @@ public record PartitionPlan(
    * Plans {@code disk} for {@code arch}; problems (what the image installer cannot make) are added
    * to {@code problems} and the plan is then incomplete.
    */
-  public static PartitionPlan of(Disk disk, Architecture arch, List<ValidationProblem> problems) {
+  public static PartitionPlan of(Disk disk, Architecture arch, List<Violation> problems) {
     List<PlannedVolume> parts = new ArrayList<>();
     if (arch == Architecture.AMD64) {
       parts.add(new PlannedVolume("bios", 1, "none", "-"));
@@ -78,7 +78,7 @@ public record PartitionPlan(
 
   /** Adds the expert recipe's partitions; returns the minimum of the one that takes the rest. */
   private static long expert(
-      List<Partition> wanted, List<PlannedVolume> parts, List<ValidationProblem> problems) {
+      List<Partition> wanted, List<PlannedVolume> parts, List<Violation> problems) {
     long restMin = 0;
     for (int i = 0; i < wanted.size(); i++) {
       Partition p = wanted.get(i);
@@ -86,7 +86,7 @@ public record PartitionPlan(
       String fs = p.filesystem() == null ? "" : p.filesystem();
       if (!fs.equals("ext4") && !fs.equals("swap")) {
         problems.add(
-            new ValidationProblem(
+            new Violation(
                 field + ".filesystem",
                 "the image installer makes ext4 and swap only, not "
                     + fs

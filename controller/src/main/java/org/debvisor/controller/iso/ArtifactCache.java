@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.debvisor.common.digest.Sha256;
 
 /** Downloaded files kept under a directory, named by their SHA-256 and checked again on use. */
 public final class ArtifactCache {
@@ -35,7 +36,7 @@ public final class ArtifactCache {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    if (!Sha256.of(file).equals(sha256)) {
+    if (!Sha256.hex(file).equals(sha256)) {
       Files.delete(file);
       return Optional.empty();
     }
@@ -56,7 +57,7 @@ public final class ArtifactCache {
    * @throws IsoBuildException on a checksum mismatch (the file is deleted)
    */
   public Path store(Path file, String expected, String what) throws IOException, IsoBuildException {
-    String actual = Sha256.of(file);
+    String actual = Sha256.hex(file);
     if (!actual.equals(expected)) {
       Files.deleteIfExists(file);
       throw new IsoBuildException(

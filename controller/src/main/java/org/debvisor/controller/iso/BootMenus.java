@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.preseed.Architecture;
 
 /** Renders the boot menus and the installer kernel command line for an unattended install. */

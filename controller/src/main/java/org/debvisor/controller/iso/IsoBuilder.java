@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.debvisor.common.digest.Sha256;
 
 /**
  * Builds an installer ISO: fetch and verify the netboot installer, append the preseed, assemble
@@ -40,7 +41,7 @@ public final class IsoBuilder {
         assembler.assemble(request, installer, work, partial);
         Path iso = out.resolve(request.isoName());
         IsoAssembler.moveInto(partial, iso);
-        String sha = Sha256.of(iso);
+        String sha = Sha256.hex(iso);
         writeSums(out.resolve("SHA256SUMS"), request.isoName(), sha);
         ok = true;
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -3,6 +3,7 @@ package org.debvisor.controller.iso;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.debvisor.common.digest.Sha256;
 
 /** The SHA256 section of a verified Debian {@code Release}/{@code InRelease} text. */
 public final class ReleaseFile {

@@ -2,13 +2,13 @@ package org.debvisor.controller.pki;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.debvisor.common.digest.Sha256;
 
 /**
  * A bootstrap token as shown once to the operator: {@code dvb_<id>_<secret>}, id 16 hex digits,
@@ -43,7 +43,7 @@ public record BootstrapToken(String id, String secret) {
 
   /** Hex SHA-256 of the secret: what the database keeps. */
   public String secretHash() {
-    return sha256Hex(secret);
+    return Sha256.hex(secret);
   }
 
   /** True when this token's secret hashes to {@code storedHash} (constant-time comparison). */
@@ -56,15 +56,5 @@ public record BootstrapToken(String id, String secret) {
   @Override
   public String toString() {
     return "BootstrapToken[id=" + id + ", secret=<redacted>]";
-  }
-
-  static String sha256Hex(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -43,6 +43,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.debvisor.common.pem.Pem;
 
 /**
  * The controller's certificate authority, kept in {@code <stateDir>/pki/}: an EC P-256 key ({@code

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.debvisor.common.digest.Sha256;
 
 /**
  * The operator's bearer token: generated on first start into {@code <stateDir>/operator-token}
@@ -17,7 +18,7 @@ public final class OperatorCredential {
   private final byte[] hash;
 
   private OperatorCredential(String token) {
-    this.hash = BootstrapToken.sha256Hex(token).getBytes(StandardCharsets.US_ASCII);
+    this.hash = Sha256.hex(token).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Reads the token file, creating it with a fresh random token when missing. */
@@ -43,6 +44,6 @@ public final class OperatorCredential {
       return false;
     }
     return MessageDigest.isEqual(
-        hash, BootstrapToken.sha256Hex(presented.trim()).getBytes(StandardCharsets.US_ASCII));
+        hash, Sha256.hex(presented.trim()).getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -3,19 +3,20 @@ package org.debvisor.controller.preseed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.debvisor.common.violation.Violation;
 
 /** Collects the problems of one validation run; each check names its field and rule. */
 final class FieldChecks {
 
   static final int MAX_LENGTH = 1024;
 
-  private final List<ValidationProblem> problems = new ArrayList<>();
+  private final List<Violation> problems = new ArrayList<>();
 
   void add(String field, String rule) {
-    problems.add(new ValidationProblem(field, rule));
+    problems.add(new Violation(field, rule));
   }
 
-  List<ValidationProblem> problems() {
+  List<Violation> problems() {
     return List.copyOf(problems);
   }
 

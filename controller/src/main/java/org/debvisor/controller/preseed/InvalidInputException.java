@@ -2,14 +2,15 @@ package org.debvisor.controller.preseed;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.debvisor.common.violation.Violation;
 
 /** An input (node.yaml, a profile, a preseed file) cannot be used; lists every problem. */
 public final class InvalidInputException extends Exception {
 
   private final String source;
-  private final List<ValidationProblem> problems;
+  private final List<Violation> problems;
 
-  public InvalidInputException(String source, List<ValidationProblem> problems) {
+  public InvalidInputException(String source, List<Violation> problems) {
     super(source + ":\n" + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n")));
     this.source = source;
     this.problems = List.copyOf(problems);
@@ -21,7 +22,7 @@ public final class InvalidInputException extends Exception {
   }
 
   /** Each offending field with its rule. */
-  public List<ValidationProblem> problems() {
+  public List<Violation> problems() {
     return problems;
   }
 }

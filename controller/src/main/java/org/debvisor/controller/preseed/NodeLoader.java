@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.debvisor.common.violation.Violation;
 
 /** Reads {@code node.yaml} into a {@link NodeInstall}; unknown keys are errors naming the key. */
 public final class NodeLoader {
@@ -51,6 +52,6 @@ public final class NodeLoader {
   }
 
   private static InvalidInputException problem(String source, String rule) {
-    return new InvalidInputException(source, List.of(new ValidationProblem("(file)", rule)));
+    return new InvalidInputException(source, List.of(new Violation("(file)", rule)));
   }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.debvisor.common.violation.Violation;
 
 /**
  * Checks a {@link NodeInstall} before anything is rendered, and lists every problem with its field
@@ -29,7 +30,7 @@ public final class NodeValidator {
   }
 
   /** Every problem of the model; empty when it may be rendered. */
-  public List<ValidationProblem> validate(NodeInstall node) {
+  public List<Violation> validate(NodeInstall node) {
     FieldChecks checks = new FieldChecks();
     if (checks.present("profile", node.profile())
         && checks.safeCharacters("profile", node.profile())

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.debvisor.common.violation.Violation;
 
 /**
  * Reads {@link PreseedData} from a {@code preseed/} directory or from the copy inside the jar, and
@@ -69,7 +70,7 @@ public final class PreseedDataLoader {
         throw new InvalidInputException(
             explicitDir.toString(),
             List.of(
-                new ValidationProblem(
+                new Violation(
                     "--preseed-dir", "holds no " + TEMPLATE + " (is it the preseed/ folder?)")));
       }
       return fromDirectory(explicitDir);
@@ -92,7 +93,7 @@ public final class PreseedDataLoader {
 
   private Profile profile(String source, String name, String text) throws InvalidInputException {
     Profile profile = yaml.read(source, text, Profile.class).named(name);
-    List<ValidationProblem> problems = new ProfileValidator().validate(profile);
+    List<Violation> problems = new ProfileValidator().validate(profile);
     if (!problems.isEmpty()) {
       throw new InvalidInputException(source, problems);
     }

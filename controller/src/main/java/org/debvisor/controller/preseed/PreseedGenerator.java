@@ -1,6 +1,7 @@
 package org.debvisor.controller.preseed;
 
 import java.util.List;
+import org.debvisor.common.violation.Violation;
 
 /** Validates a node install against the preseed data, then renders its preseed. */
 public final class PreseedGenerator {
@@ -21,7 +22,7 @@ public final class PreseedGenerator {
   }
 
   /** Every problem of the node; empty when it can be rendered. */
-  public List<ValidationProblem> validate(NodeInstall node) {
+  public List<Violation> validate(NodeInstall node) {
     return validator.validate(node);
   }
 
@@ -33,7 +34,7 @@ public final class PreseedGenerator {
    */
   public String generate(String source, NodeInstall node, Architecture arch)
       throws InvalidInputException {
-    List<ValidationProblem> problems = validator.validate(node);
+    List<Violation> problems = validator.validate(node);
     if (!problems.isEmpty()) {
       throw new InvalidInputException(source, problems);
     }

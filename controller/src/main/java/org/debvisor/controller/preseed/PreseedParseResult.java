@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.debvisor.common.violation.Violation;
 
 /**
  * What {@link PreseedParser} read: the answers in file order, and the problems it found.
@@ -11,7 +12,7 @@ import java.util.Set;
  * @param lines every answer, continuation lines joined
  * @param problems syntax problems, each naming its line
  */
-public record PreseedParseResult(List<DebconfLine> lines, List<ValidationProblem> problems) {
+public record PreseedParseResult(List<DebconfLine> lines, List<Violation> problems) {
 
   public PreseedParseResult {
     lines = List.copyOf(lines);

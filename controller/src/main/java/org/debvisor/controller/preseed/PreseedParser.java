@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.debvisor.common.violation.Violation;
 
 /**
  * Reads a preseed file the way {@code debconf-set-selections} does (a line ending in {@code \}
@@ -20,7 +21,7 @@ public final class PreseedParser {
   /** Parses the text; never throws on bad input, it lists problems instead. */
   public PreseedParseResult parse(String text) {
     List<DebconfLine> lines = new ArrayList<>();
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     Map<String, Integer> firstSeen = new HashMap<>();
     String[] physical = text.split("\n", -1);
     int count = text.endsWith("\n") ? physical.length - 1 : physical.length;
@@ -37,20 +38,19 @@ public final class PreseedParser {
       String where = start == i ? "line " + start : "lines " + start + "-" + i;
       String line = logical.toString();
       if (line.indexOf('\r') >= 0) {
-        problems.add(new ValidationProblem(where, "contains a carriage return (CRLF line ends?)"));
+        problems.add(new Violation(where, "contains a carriage return (CRLF line ends?)"));
         line = line.replace("\r", "");
       }
       if (line.isBlank() || line.stripLeading().startsWith("#")) {
         continue;
       }
       if (FieldChecks.containsLineBreakOrControl(line.replace('\t', ' '))) {
-        problems.add(new ValidationProblem(where, "contains a control character"));
+        problems.add(new Violation(where, "contains a control character"));
         continue;
       }
       Matcher m = LINE.matcher(line);
       if (!m.matches()) {
-        problems.add(
-            new ValidationProblem(where, "is not 'owner question type [value]': '" + line + "'"));
+        problems.add(new Violation(where, "is not 'owner question type [value]': '" + line + "'"));
         continue;
       }
       String value = m.group(4) == null ? "" : m.group(4);
@@ -58,18 +58,17 @@ public final class PreseedParser {
       try {
         answer = new DebconfLine(m.group(1), m.group(2), m.group(3), value);
       } catch (IllegalArgumentException e) {
-        problems.add(new ValidationProblem(where, e.getMessage()));
+        problems.add(new Violation(where, e.getMessage()));
         continue;
       }
       if (answer.type().equals("boolean") && !value.equals("true") && !value.equals("false")) {
         problems.add(
-            new ValidationProblem(
-                where, answer.question() + " is boolean: value must be true or false"));
+            new Violation(where, answer.question() + " is boolean: value must be true or false"));
       }
       Integer earlier = firstSeen.putIfAbsent(answer.key(), start);
       if (earlier != null) {
         problems.add(
-            new ValidationProblem(where, answer.key() + " is already answered on line " + earlier));
+            new Violation(where, answer.key() + " is already answered on line " + earlier));
       }
       lines.add(answer);
     }

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.debvisor.common.violation.Violation;
 
 /**
  * The base preseed ({@code preseed/debian13.preseed}): fixed answers, blank lines and one
@@ -33,7 +34,7 @@ public final class PreseedTemplate {
 
   /** Parses the template; every section marker must appear exactly once. */
   public static PreseedTemplate parse(String source, String text) throws InvalidInputException {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     List<Item> items = new ArrayList<>();
     List<String> answers = new ArrayList<>();
     EnumSet<Section> seen = EnumSet.noneOf(Section.class);
@@ -45,11 +46,11 @@ public final class PreseedTemplate {
           Arrays.stream(Section.values()).filter(s -> s.marker().equals(line)).findFirst();
       if (section.isPresent()) {
         if (!seen.add(section.get())) {
-          problems.add(new ValidationProblem("line " + (i + 1), line + " appears twice"));
+          problems.add(new Violation("line " + (i + 1), line + " appears twice"));
         }
         items.add(new Marker(section.get()));
       } else if (line.startsWith("@@")) {
-        problems.add(new ValidationProblem("line " + (i + 1), "unknown section marker " + line));
+        problems.add(new Violation("line " + (i + 1), "unknown section marker " + line));
       } else if (line.isEmpty()) {
         if (!items.isEmpty() && !(items.get(items.size() - 1) instanceof Blank)) {
           items.add(new Blank());
@@ -60,12 +61,12 @@ public final class PreseedTemplate {
       }
     }
     for (Section s : EnumSet.complementOf(seen)) {
-      problems.add(new ValidationProblem("(template)", "marker " + s.marker() + " is missing"));
+      problems.add(new Violation("(template)", "marker " + s.marker() + " is missing"));
     }
     PreseedParseResult parsed = new PreseedParser().parse(String.join("\n", answers) + "\n");
     problems.addAll(parsed.problems());
     if (parsed.lines().size() != answers.size() && parsed.problems().isEmpty()) {
-      problems.add(new ValidationProblem("(template)", "fixed answers must be one line each"));
+      problems.add(new Violation("(template)", "fixed answers must be one line each"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(source, problems);

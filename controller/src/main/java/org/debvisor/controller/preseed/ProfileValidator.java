@@ -3,6 +3,7 @@ package org.debvisor.controller.preseed;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.debvisor.common.violation.Violation;
 
 /** Checks a role profile file with the same rules as node values: profiles are data people edit. */
 public final class ProfileValidator {
@@ -10,7 +11,7 @@ public final class ProfileValidator {
   private static final Pattern DESCRIPTION = Pattern.compile("[\\p{L}\\p{N} ,.()/:_+-]{1,200}");
 
   /** Every problem of the profile; empty when it may be used. */
-  public List<ValidationProblem> validate(Profile profile) {
+  public List<Violation> validate(Profile profile) {
     FieldChecks checks = new FieldChecks();
     checks.text(
         "description",

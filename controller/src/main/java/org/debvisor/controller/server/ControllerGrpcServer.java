@@ -8,18 +8,18 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionService;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.common.grpc.GrpcServers;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.proto.ControllerGrpc;
 
@@ -60,9 +60,7 @@ public final class ControllerGrpcServer implements AutoCloseable {
     } catch (javax.net.ssl.SSLException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
-    @SuppressWarnings("deprecation")
-    BindableService reflectionV1alpha = ProtoReflectionService.newInstance();
-    this.server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .sslContext(ssl)
             .executor(executor)
@@ -71,10 +69,9 @@ public final class ControllerGrpcServer implements AutoCloseable {
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .addService(ServerInterceptors.intercept(service, interceptors))
-            .addService(ServerInterceptors.intercept(health.getHealthService(), interceptors))
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .addService(reflectionV1alpha)
-            .build();
+            .addService(ServerInterceptors.intercept(health.getHealthService(), interceptors));
+    GrpcServers.reflectionServices().forEach(builder::addService);
+    this.server = builder.build();
   }
 
   /** Binds and marks the service SERVING. */
@@ -92,15 +89,7 @@ public final class ControllerGrpcServer implements AutoCloseable {
   @Override
   public void close() {
     health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    GrpcServers.stop(List.of(server), Duration.ofSeconds(5));
     executor.shutdownNow();
   }
 }

@@ -3,6 +3,8 @@ package org.debvisor.controller.server;
 import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.debvisor.common.grpc.RequestIdInterceptor;
+import org.debvisor.common.grpc.RpcMetricsInterceptor;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.pki.OperatorCredential;
 
@@ -26,6 +28,6 @@ final class ControllerInterceptors {
         new AuthInterceptor(db, operator),
         new RegisterRateLimiter(settings.registerLimit(), registry),
         new RpcMetricsInterceptor(registry),
-        new RequestLogInterceptor());
+        new RequestIdInterceptor("debvisor.controller.rpc"));
   }
 }

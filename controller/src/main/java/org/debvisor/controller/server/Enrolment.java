@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.debvisor.common.violation.BadRequests;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
@@ -61,7 +63,7 @@ final class Enrolment {
   }
 
   RegisterNodeResponse register(RegisterNodeRequest request, Caller caller) {
-    List<Errors.Violation> violations = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
     FieldRules.nodeId(violations, "node_id", request.getNodeId());
     FieldRules.hostname(violations, "hostname", request.getHostname(), true);
     FieldRules.profile(violations, "profile", request.getProfile());
@@ -71,16 +73,16 @@ final class Enrolment {
     FieldRules.text(violations, "facts.arch", request.getFacts().getArch(), 16);
     if (request.getBootstrapToken().isEmpty()) {
       violations.add(
-          new Errors.Violation("bootstrap_token", "is required (from `debvisor token create`)"));
+          new Violation("bootstrap_token", "is required (from `debvisor token create`)"));
     }
     SigningRequest csr = null;
     try {
       csr = SigningRequest.parse(request.getCsrDer().toByteArray());
     } catch (CsrRejectedException e) {
-      violations.add(new Errors.Violation("csr_der", e.getMessage()));
+      violations.add(new Violation("csr_der", e.getMessage()));
     }
     if (!violations.isEmpty()) {
-      throw Errors.invalid(violations);
+      throw BadRequests.invalidArgument(violations);
     }
     String nodeId = request.getNodeId();
     Optional<BootstrapToken> token = BootstrapToken.parse(request.getBootstrapToken());
@@ -249,11 +251,11 @@ final class Enrolment {
     try {
       csr = SigningRequest.parse(request.getCsrDer().toByteArray());
     } catch (CsrRejectedException e) {
-      throw Errors.invalid("csr_der", e.getMessage());
+      throw BadRequests.invalidArgument("csr_der", e.getMessage());
     }
     String nodeId = caller.name();
     if (!csr.commonName().isEmpty() && !csr.commonName().equals(nodeId)) {
-      throw Errors.invalid(
+      throw BadRequests.invalidArgument(
           "csr_der",
           "subject CN '"
               + FieldRules.printable(csr.commonName())

@@ -3,6 +3,7 @@ package org.debvisor.controller.server;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.inventory.ClusterName;
 
 /** The rules request fields must follow; each check adds a violation naming field and rule. */
@@ -19,26 +20,26 @@ final class FieldRules {
 
   private FieldRules() {}
 
-  static void nodeId(List<Errors.Violation> out, String field, String value) {
+  static void nodeId(List<Violation> out, String field, String value) {
     if (value.isEmpty()) {
-      out.add(new Errors.Violation(field, "is required (the node's machine-id)"));
+      out.add(new Violation(field, "is required (the node's machine-id)"));
     } else if (!NODE_ID.matcher(value).matches()) {
       out.add(
-          new Errors.Violation(
+          new Violation(
               field, "must be 1-64 characters of [A-Za-z0-9._-] starting with a letter or digit"));
     }
   }
 
-  static void hostname(List<Errors.Violation> out, String field, String value, boolean required) {
+  static void hostname(List<Violation> out, String field, String value, boolean required) {
     if (value.isEmpty()) {
       if (required) {
-        out.add(new Errors.Violation(field, "is required"));
+        out.add(new Violation(field, "is required"));
       }
       return;
     }
     if (!isHostname(value)) {
       out.add(
-          new Errors.Violation(
+          new Violation(
               field,
               "'"
                   + printable(value)
@@ -59,31 +60,30 @@ final class FieldRules {
     return true;
   }
 
-  static void profile(List<Errors.Violation> out, String field, String value) {
+  static void profile(List<Violation> out, String field, String value) {
     if (!value.isEmpty() && !PROFILES.contains(value)) {
       out.add(
-          new Errors.Violation(
+          new Violation(
               field, "'" + printable(value) + "' is not a profile; use ceph, hypervisor or k8s"));
     }
   }
 
-  static void cluster(List<Errors.Violation> out, String field, String value) {
+  static void cluster(List<Violation> out, String field, String value) {
     ClusterName.problem(value)
-        .ifPresent(
-            rule -> out.add(new Errors.Violation(field, "'" + printable(value) + "' " + rule)));
+        .ifPresent(rule -> out.add(new Violation(field, "'" + printable(value) + "' " + rule)));
   }
 
   /** {@code host:port} with a hostname, an IPv4 address or a bracketed IPv6 address. */
-  static void address(List<Errors.Violation> out, String field, String value, boolean required) {
+  static void address(List<Violation> out, String field, String value, boolean required) {
     if (value.isEmpty()) {
       if (required) {
-        out.add(new Errors.Violation(field, "is required (host:port the agent serves mTLS on)"));
+        out.add(new Violation(field, "is required (host:port the agent serves mTLS on)"));
       }
       return;
     }
     if (addressHost(value) == null) {
       out.add(
-          new Errors.Violation(
+          new Violation(
               field,
               "'"
                   + printable(value)
@@ -117,10 +117,10 @@ final class FieldRules {
     return isHostname(host) ? host : null;
   }
 
-  static void text(List<Errors.Violation> out, String field, String value, int max) {
+  static void text(List<Violation> out, String field, String value, int max) {
     if (value.length() > max || !PRINTABLE.matcher(value).matches()) {
       out.add(
-          new Errors.Violation(
+          new Violation(
               field, "must be at most " + max + " printable ASCII characters (no newlines)"));
     }
   }

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.debvisor.common.violation.BadRequests;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
@@ -65,7 +67,7 @@ final class Fleet {
     try {
       selector = NodeSelector.parse(request.getSelector());
     } catch (SelectorException e) {
-      throw Errors.invalid("selector", e.getMessage());
+      throw BadRequests.invalidArgument("selector", e.getMessage());
     }
     List<NodeRow> rows = db.read(nodes::all);
     ListNodesResponse.Builder out = ListNodesResponse.newBuilder();
@@ -84,10 +86,10 @@ final class Fleet {
 
   private NodeRow find(String node) {
     if (node.isEmpty()) {
-      throw Errors.invalid("node", "is required (a node id or hostname)");
+      throw BadRequests.invalidArgument("node", "is required (a node id or hostname)");
     }
     if (node.length() > 253) {
-      throw Errors.invalid("node", "is longer than 253 characters");
+      throw BadRequests.invalidArgument("node", "is longer than 253 characters");
     }
     return db.read(
         c -> {
@@ -104,7 +106,7 @@ final class Fleet {
           }
           if (byHost.size() > 1) {
             List<String> ids = byHost.stream().map(NodeRow::id).toList();
-            throw Errors.invalid(
+            throw BadRequests.invalidArgument(
                 "node", "hostname '" + node + "' names several nodes " + ids + "; give the id");
           }
           return byHost.get(0);
@@ -112,19 +114,18 @@ final class Fleet {
   }
 
   CreateBootstrapTokenResponse createToken(CreateBootstrapTokenRequest request, Caller caller) {
-    List<Errors.Violation> violations = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
     Duration ttl = Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos());
     if (!request.hasTtl()) {
-      violations.add(new Errors.Violation("ttl", "is required (1 minute to 30 days)"));
+      violations.add(new Violation("ttl", "is required (1 minute to 30 days)"));
     } else if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-      violations.add(
-          new Errors.Violation("ttl", "must be between 1 minute and 30 days, got " + ttl));
+      violations.add(new Violation("ttl", "must be between 1 minute and 30 days, got " + ttl));
     }
     FieldRules.hostname(violations, "hostname", request.getHostname(), false);
     FieldRules.profile(violations, "profile", request.getProfile());
     FieldRules.cluster(violations, "cluster", request.getCluster());
     if (!violations.isEmpty()) {
-      throw Errors.invalid(violations);
+      throw BadRequests.invalidArgument(violations);
     }
     // A token naming no cluster puts its node in this controller's own (controller serve
     // --cluster).
@@ -173,10 +174,10 @@ final class Fleet {
   }
 
   RevokeNodeResponse revoke(RevokeNodeRequest request, Caller caller) {
-    List<Errors.Violation> violations = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
     FieldRules.text(violations, "reason", request.getReason(), 256);
     if (!violations.isEmpty()) {
-      throw Errors.invalid(violations);
+      throw BadRequests.invalidArgument(violations);
     }
     NodeRow node = find(request.getNode());
     Instant now = clock.instant();
@@ -210,10 +211,10 @@ final class Fleet {
   }
 
   HeartbeatResponse heartbeat(HeartbeatRequest request, Caller caller) {
-    List<Errors.Violation> violations = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
     FieldRules.address(violations, "agent_address", request.getAgentAddress(), false);
     if (!violations.isEmpty()) {
-      throw Errors.invalid(violations);
+      throw BadRequests.invalidArgument(violations);
     }
     Instant now = clock.instant();
     byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;

@@ -3,13 +3,10 @@ package org.debvisor.controller.ssh;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.LongConsumer;
+import org.debvisor.common.digest.Sha256;
 
 /**
  * Installs files on a host atomically: nothing happens when the file already has the same SHA-256
@@ -36,14 +33,15 @@ public final class RemoteFiles {
 
   /** Installs {@code content} at {@code dest}; returns false when it was already there. */
   public boolean put(byte[] content, String dest, String mode) throws SshException {
-    return put(new Source(sha256(content), () -> new ByteArrayInputStream(content)), dest, mode);
+    return put(
+        new Source(Sha256.hex(content), () -> new ByteArrayInputStream(content)), dest, mode);
   }
 
   /** Installs the file {@code local} at {@code dest}; returns false when it was already there. */
   public boolean put(Path local, String dest, String mode) throws SshException {
     String sha;
     try (InputStream in = Files.newInputStream(local)) {
-      sha = sha256(in);
+      sha = Sha256.hex(in);
     } catch (IOException e) {
       throw new SshException("cannot read " + local + ": " + e.getMessage(), e);
     }
@@ -126,29 +124,6 @@ public final class RemoteFiles {
       }
     }
     return home;
-  }
-
-  /** SHA-256 of {@code bytes}, hex. */
-  public static String sha256(byte[] bytes) {
-    try {
-      return sha256(new ByteArrayInputStream(bytes));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String sha256(InputStream in) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buf = new byte[64 * 1024];
-    for (int n; (n = in.read(buf)) > 0; ) {
-      md.update(buf, 0, n);
-    }
-    return HexFormat.of().formatHex(md.digest());
   }
 
   private interface Opener {

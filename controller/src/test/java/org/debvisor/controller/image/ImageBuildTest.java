@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.preseed.Architecture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class ImageBuildTest {
     Map<String, String> sums = BuiltImage.sums(out);
     assertThat(sums.keySet()).containsExactlyInAnyOrderElementsOf(ImageOutput.SUMMED_FILES);
     for (var entry : sums.entrySet()) {
-      assertThat(ImageBuilder.sha256(out.resolve(entry.getKey())))
+      assertThat(Sha256.hex(out.resolve(entry.getKey())))
           .as(entry.getKey())
           .isEqualTo(entry.getValue());
     }

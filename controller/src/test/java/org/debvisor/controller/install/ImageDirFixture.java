@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.image.ImageDescriptor;
 import org.debvisor.controller.image.ImageOutput;
 
@@ -36,7 +37,7 @@ public final class ImageDirFixture {
     Files.writeString(dir.resolve(ImageOutput.MANIFEST), manifest);
     TreeMap<String, String> described = new TreeMap<>();
     for (String name : ImageOutput.DESCRIBED_FILES) {
-      described.put(name, Digests.hex(dir.resolve(name)));
+      described.put(name, Sha256.hex(dir.resolve(name)));
     }
     Files.writeString(
         dir.resolve(ImageOutput.DESCRIPTOR),
@@ -54,7 +55,7 @@ public final class ImageDirFixture {
             .toJson());
     StringBuilder sums = new StringBuilder();
     for (String name : ImageOutput.SUMMED_FILES) {
-      sums.append(Digests.hex(dir.resolve(name))).append("  ").append(name).append('\n');
+      sums.append(Sha256.hex(dir.resolve(name))).append("  ").append(name).append('\n');
     }
     Files.writeString(dir.resolve(ImageOutput.CHECKSUMS), sums, StandardCharsets.UTF_8);
     return dir;

@@ -23,13 +23,14 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.debvisor.common.digest.Sha256;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.preseed.Architecture;
 import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.NodeInstall;
 import org.debvisor.controller.preseed.NodeLoader;
 import org.debvisor.controller.preseed.PreseedDataLoader;
 import org.debvisor.controller.preseed.Profile;
-import org.debvisor.controller.preseed.ValidationProblem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,7 @@ class ImageInstallTest {
         "-----BEGIN CERTIFICATE-----\n"
             + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.getEncoded())
             + "\n-----END CERTIFICATE-----\n";
-    caFingerprint = Digests.hex(ca.getEncoded());
+    caFingerprint = Sha256.hex(ca.getEncoded());
   }
 
   private static NodeInstall node(String extra) throws InvalidInputException {
@@ -185,7 +186,7 @@ class ImageInstallTest {
             InvalidInputException.class,
             e ->
                 assertThat(e.problems())
-                    .extracting(ValidationProblem::field)
+                    .extracting(Violation::field)
                     .containsExactly("--arch", "profile", "packages[0]", "agent.caFingerprint"));
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.debvisor.common.digest.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class InstallImageTest {
     assertThat(opened.arch()).isEqualTo("amd64");
     assertThat(opened.profile()).isEqualTo("ceph");
     assertThat(opened.packages()).containsExactlyInAnyOrder("ceph-common", "sudo");
-    assertThat(opened.rootfsSha256()).isEqualTo(Digests.hex(image.resolve("rootfs.tar.zst")));
+    assertThat(opened.rootfsSha256()).isEqualTo(Sha256.hex(image.resolve("rootfs.tar.zst")));
   }
 
   @Test

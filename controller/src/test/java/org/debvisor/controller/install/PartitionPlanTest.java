@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.preseed.Architecture;
 import org.debvisor.controller.preseed.Disk;
 import org.debvisor.controller.preseed.Partition;
-import org.debvisor.controller.preseed.ValidationProblem;
 import org.junit.jupiter.api.Test;
 
 class PartitionPlanTest {
@@ -16,7 +16,7 @@ class PartitionPlanTest {
 
   @Test
   void atomicOnAmd64HasBiosBootEspSwapAndRootTakingTheRest() {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     PartitionPlan plan =
         PartitionPlan.of(new Disk("/dev/vda", null, null, null), Architecture.AMD64, problems);
 
@@ -68,7 +68,7 @@ class PartitionPlanTest {
             new Partition("/", "ext4", "10G", "30G"),
             new Partition(null, "swap", "1G", "4G"),
             new Partition("/var/lib", "ext4", "5G", "unlimited"));
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     PartitionPlan plan =
         PartitionPlan.of(new Disk("/dev/sda", "expert", null, parts), Architecture.AMD64, problems);
 
@@ -90,7 +90,7 @@ class PartitionPlanTest {
         List.of(
             new Partition("/", "ext4", "10G", "30G"),
             new Partition("/srv", "xfs", "5G", "unlimited"));
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     PartitionPlan.of(new Disk("/dev/sda", "expert", null, parts), Architecture.AMD64, problems);
 
     assertThat(problems)

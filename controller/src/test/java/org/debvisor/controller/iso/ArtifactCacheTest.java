@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.debvisor.common.digest.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,7 @@ class ArtifactCacheTest {
     ArtifactCache cache = new ArtifactCache(dir);
     Path file = cache.newTempFile();
     Files.writeString(file, "hello");
-    String sha = Sha256.of("hello".getBytes());
+    String sha = Sha256.hex("hello".getBytes());
 
     Path stored = cache.store(file, sha, "hello.txt");
 
@@ -30,7 +31,7 @@ class ArtifactCacheTest {
     ArtifactCache cache = new ArtifactCache(dir);
     Path file = cache.newTempFile();
     Files.writeString(file, "tampered");
-    String expected = Sha256.of("original".getBytes());
+    String expected = Sha256.hex("original".getBytes());
 
     assertThatThrownBy(() -> cache.store(file, expected, "http://mirror/pool/x.deb"))
         .isInstanceOf(IsoBuildException.class)
@@ -45,7 +46,7 @@ class ArtifactCacheTest {
     ArtifactCache cache = new ArtifactCache(dir);
     Path file = cache.newTempFile();
     Files.writeString(file, "hello");
-    String sha = Sha256.of("hello".getBytes());
+    String sha = Sha256.hex("hello".getBytes());
     Path stored = cache.store(file, sha, "hello.txt");
     Files.writeString(stored, "bit rot");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.debvisor.common.violation.Violation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,9 +44,9 @@ class InjectionTest {
     NodeYamlFields fields = new NodeYamlFields(TestData.exampleYaml());
     String original = originalValue(path);
     for (String value : List.of(original + payload, payload + original, "x" + payload + "y")) {
-      List<ValidationProblem> problems = problems(fields.with(path, value));
+      List<Violation> problems = problems(fields.with(path, value));
       assertThat(problems).as("%s = %s", path, value).isNotEmpty();
-      assertThat(problems).extracting(ValidationProblem::field).contains(path);
+      assertThat(problems).extracting(Violation::field).contains(path);
     }
   }
 
@@ -61,7 +62,7 @@ class InjectionTest {
     }
   }
 
-  static List<ValidationProblem> problems(String yaml) {
+  static List<Violation> problems(String yaml) {
     NodeInstall node;
     try {
       node = new NodeLoader().parse("test.yaml", yaml);

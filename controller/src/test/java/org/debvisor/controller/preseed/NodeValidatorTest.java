@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.debvisor.common.violation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -114,7 +115,7 @@ class NodeValidatorTest {
   @ParameterizedTest(name = "{0} = {1}")
   @MethodSource("badValues")
   void eachRuleNamesItsField(String path, String value, String field, String ruleText) {
-    List<ValidationProblem> problems =
+    List<Violation> problems =
         validate(new NodeYamlFields(TestData.exampleYaml()).with(path, value));
 
     assertThat(problems).as("problems for %s = %s", path, value).isNotEmpty();
@@ -128,15 +129,15 @@ class NodeValidatorTest {
 
   @Test
   void hostnameWithShellSyntaxIsRefusedNamingHostname() {
-    List<ValidationProblem> problems =
+    List<Violation> problems =
         validate(new NodeYamlFields(TestData.exampleYaml()).with("hostname", "a;reboot"));
 
-    assertThat(problems).extracting(ValidationProblem::field).containsExactly("hostname");
+    assertThat(problems).extracting(Violation::field).containsExactly("hostname");
   }
 
   @Test
   void plainTextPasswordIsRefusedWithAHint() {
-    List<ValidationProblem> problems =
+    List<Violation> problems =
         validate(
             new NodeYamlFields(TestData.exampleYaml())
                 .with("accounts.user.passwordHash", "correct horse battery staple"));
@@ -181,10 +182,10 @@ class NodeValidatorTest {
         finish: later
         """;
 
-    List<ValidationProblem> problems = validate(yaml);
+    List<Violation> problems = validate(yaml);
 
     assertThat(problems)
-        .extracting(ValidationProblem::field)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder(
             "profile",
             "locale",
@@ -204,10 +205,10 @@ class NodeValidatorTest {
 
   @Test
   void requiredSectionsAreNamed() {
-    List<ValidationProblem> problems = validate("profile: ceph\n");
+    List<Violation> problems = validate("profile: ceph\n");
 
     assertThat(problems)
-        .extracting(ValidationProblem::toString)
+        .extracting(Violation::toString)
         .containsExactlyInAnyOrder(
             "hostname: is required",
             "domain: is required",
@@ -221,7 +222,7 @@ class NodeValidatorTest {
         TestData.minimalYaml() + "network:\n  address: 192.0.2.4\n  nameservers: [192.0.2.53]\n";
 
     assertThat(validate(yaml))
-        .extracting(ValidationProblem::field)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder("network.address", "network.nameservers");
   }
 
@@ -239,7 +240,7 @@ class NodeValidatorTest {
   void accountsNeedRootOrUser() {
     String yaml = TestData.minimalYaml().replaceAll("(?s)accounts:.*?disk:", "accounts: {}\ndisk:");
 
-    assertThat(validate(yaml)).extracting(ValidationProblem::field).containsExactly("accounts");
+    assertThat(validate(yaml)).extracting(Violation::field).containsExactly("accounts");
   }
 
   @Test
@@ -263,11 +264,11 @@ class NodeValidatorTest {
             InvalidInputException.class,
             e ->
                 assertThat(e.problems())
-                    .extracting(ValidationProblem::field)
+                    .extracting(Violation::field)
                     .containsExactly("network.prefix"));
   }
 
-  private List<ValidationProblem> validate(String yaml) {
+  private List<Violation> validate(String yaml) {
     NodeInstall node;
     try {
       node = new NodeLoader().parse("test.yaml", yaml);

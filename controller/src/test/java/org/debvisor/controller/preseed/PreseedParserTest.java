@@ -2,6 +2,7 @@ package org.debvisor.controller.preseed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.debvisor.common.violation.Violation;
 import org.junit.jupiter.api.Test;
 
 class PreseedParserTest {
@@ -59,7 +60,7 @@ class PreseedParserTest {
                 + "onlytwo words\n");
 
     assertThat(result.problems())
-        .extracting(ValidationProblem::toString)
+        .extracting(Violation::toString)
         .containsExactly(
             "line 2: unknown debconf type 'debconf'",
             "line 3: d-i a/b is already answered on line 1",
@@ -74,7 +75,7 @@ class PreseedParserTest {
     PreseedParseResult result = parser.parse("d-i a/b string x\u0000y\n");
 
     assertThat(result.problems())
-        .extracting(ValidationProblem::toString)
+        .extracting(Violation::toString)
         .containsExactly("line 1: contains a control character");
     assertThat(result.lines()).isEmpty();
   }

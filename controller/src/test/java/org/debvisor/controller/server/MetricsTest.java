@@ -12,6 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.debvisor.common.http.OpsHttpServer;
+import org.debvisor.common.http.OpsRoutes;
+import org.debvisor.common.http.Readiness;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.CreateBootstrapTokenRequest;
 import org.junit.jupiter.api.Test;
@@ -28,8 +31,10 @@ class MetricsTest {
     ControllerSettings settings =
         ControllerSettings.defaults(state).withListen("127.0.0.1", 0).withCluster("lab");
     try (Controller controller = Controller.start(settings, registry, Clock.systemUTC());
-        MetricsHttpServer http =
-            new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), registry::scrape);
+        OpsHttpServer http =
+            OpsHttpServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                OpsRoutes.standard(registry::scrape, Readiness.ALWAYS));
         ControllerConnection operator =
             ControllerConnection.open(
                 "127.0.0.1:" + controller.address().getPort(),

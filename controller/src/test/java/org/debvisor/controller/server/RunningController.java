@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
+import org.debvisor.common.testing.MutableClock;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.ControllerGrpc;
 

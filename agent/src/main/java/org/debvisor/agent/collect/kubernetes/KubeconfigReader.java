@@ -14,6 +14,8 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.debvisor.common.pem.Pem;
+import org.debvisor.common.pem.PemException;
 
 /**
  * Reads a kubeconfig file and resolves its current context into a {@link Kubeconfig}. Relative file
@@ -125,7 +127,7 @@ public final class KubeconfigReader {
       Optional<String> caPem =
           pem(cluster, key, "certificate-authority-data", "certificate-authority");
       if (caPem.isPresent()) {
-        authorities = PemDecoder.certificates(caPem.get(), prefix + key + " certificate authority");
+        authorities = certificates(caPem.get(), prefix + key + " certificate authority");
       }
       return new KubeCluster(name, uri, authorities, insecureNode.asBoolean(false));
     }
@@ -152,8 +154,8 @@ public final class KubeconfigReader {
       PrivateKey privateKey = null;
       List<X509Certificate> chain = List.of();
       if (certPem.isPresent()) {
-        chain = PemDecoder.certificates(certPem.get(), prefix + key + " client certificate");
-        privateKey = PemDecoder.privateKey(keyPem.get(), prefix + key + " client key");
+        chain = certificates(certPem.get(), prefix + key + " client certificate");
+        privateKey = privateKey(keyPem.get(), prefix + key + " client key");
       }
       if (token.isEmpty() && privateKey == null && hasExecOrAuthProvider(user)) {
         throw error(
@@ -232,5 +234,33 @@ public final class KubeconfigReader {
     private KubeconfigException error(String detail) {
       return new KubeconfigException(prefix + detail);
     }
+  }
+
+  /**
+   * @param what names the source in error messages, e.g. "users[kubelet] client certificate"
+   */
+  private static List<X509Certificate> certificates(String pem, String what)
+      throws KubeconfigException {
+    try {
+      return Pem.certificates(pem);
+    } catch (PemException e) {
+      throw pemProblem(e, what, "holds no PEM certificate");
+    }
+  }
+
+  /** The first private key in the text (a combined cert+key file is fine). */
+  private static PrivateKey privateKey(String pem, String what) throws KubeconfigException {
+    try {
+      return Pem.privateKey(pem);
+    } catch (PemException e) {
+      throw pemProblem(
+          e, what, "holds no unencrypted RSA or EC private key (PKCS#1, SEC1 or PKCS#8 PEM)");
+    }
+  }
+
+  private static KubeconfigException pemProblem(PemException e, String what, String notFound) {
+    return e.problem() == PemException.Problem.NOT_FOUND
+        ? new KubeconfigException(what + " " + notFound)
+        : new KubeconfigException(what + " is " + e.getMessage(), e);
   }
 }
