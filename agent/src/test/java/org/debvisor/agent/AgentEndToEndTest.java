@@ -68,7 +68,9 @@ class AgentEndToEndTest {
                     Duration.ofSeconds(4),
                     null),
                 new KubernetesSettings(true, dir.resolve("no-kubeconfig"), null, null, null),
-                new SystemSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), null, null)),
+                // Generous timeouts: the suite runs beside a QEMU VM and image builds, and a
+                // first collection on a loaded 2-core box was seen to take over 1 s.
+                new SystemSettings(Duration.ofSeconds(1), Duration.ofSeconds(10), null, null)),
             null,
             TestAgents.temporaryConfig(List.of(), List.of()),
             null,
@@ -96,7 +98,7 @@ class AgentEndToEndTest {
 
   private static NodeStatus status() {
     return NodeGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(2, TimeUnit.SECONDS)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .status(StatusRequest.getDefaultInstance());
   }
 
