@@ -1,5 +1,8 @@
 package org.debvisor.controller;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -26,6 +29,20 @@ class ArchitectureTest {
   @Test
   void packagesHaveNoCycles() {
     slices().matching("org.debvisor.controller.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void nodeModelIsTheBottom() {
+    // Every capability reads nodes and profiles; the model itself needs none of them.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.node..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("org.debvisor.controller..")
+                .and(resideOutsideOfPackage("org.debvisor.controller.node.."))
+                .or(resideInAnyPackage("io.grpc..", "picocli..")))
+        .check(classes);
   }
 
   @Test

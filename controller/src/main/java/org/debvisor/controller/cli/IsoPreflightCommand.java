@@ -8,7 +8,7 @@ import org.debvisor.controller.iso.MirrorClient;
 import org.debvisor.controller.iso.MirrorPreflight;
 import org.debvisor.controller.iso.PreflightReport;
 import org.debvisor.controller.iso.Progress;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -16,7 +16,7 @@ import org.debvisor.controller.iso.IsoBootTest;
 import org.debvisor.controller.iso.IsoTestReport;
 import org.debvisor.controller.iso.IsoTestRequest;
 import org.debvisor.controller.iso.QemuLauncher;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

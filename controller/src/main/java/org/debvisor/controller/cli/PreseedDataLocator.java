@@ -2,7 +2,7 @@ package org.debvisor.controller.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedDataLoader;
 

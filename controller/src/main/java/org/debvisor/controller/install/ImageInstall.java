@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.InvalidInputException;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.Profile;
-import org.debvisor.controller.preseed.ValidationProblem;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.Profile;
+import org.debvisor.controller.node.ValidationProblem;
 
 /**
  * What image-mode media carry for one node besides the image: the installer's answer and the node's

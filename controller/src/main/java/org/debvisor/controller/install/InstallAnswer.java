@@ -1,9 +1,9 @@
 package org.debvisor.controller.install;
 
-import org.debvisor.controller.preseed.Accounts;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.UserAccount;
+import org.debvisor.controller.node.Accounts;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.UserAccount;
 
 /**
  * Renders {@code /debvisor/install.conf}, the answer the image installer reads: one {@code KEY

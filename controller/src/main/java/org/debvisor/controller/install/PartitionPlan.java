@@ -3,11 +3,11 @@ package org.debvisor.controller.install;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Disk;
-import org.debvisor.controller.preseed.Partition;
-import org.debvisor.controller.preseed.Size;
-import org.debvisor.controller.preseed.ValidationProblem;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Disk;
+import org.debvisor.controller.node.Partition;
+import org.debvisor.controller.node.Size;
+import org.debvisor.controller.node.ValidationProblem;
 
 /**
  * The GPT layout of an image install, from node.yaml's {@code disk} section: a BIOS boot partition

@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /** Renders the boot menus and the installer kernel command line for an unattended install. */
 public final class BootMenus {

@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * Gets the Debian 13 netboot installer package of an architecture, verified, and unpacks it.

@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * Boots an installer ISO in QEMU on an empty disk and follows the unattended install phase by phase

@@ -2,7 +2,7 @@ package org.debvisor.controller.iso;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * An {@code iso test} run.

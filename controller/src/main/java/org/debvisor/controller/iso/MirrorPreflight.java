@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * Checks that the mirror serves every installer component the install will download, so a partial

@@ -1,7 +1,7 @@
 package org.debvisor.controller.iso;
 
 import java.nio.file.Path;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * The unpacked netboot installer of one architecture.

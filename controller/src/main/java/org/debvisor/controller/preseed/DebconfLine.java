@@ -2,6 +2,7 @@ package org.debvisor.controller.preseed;
 
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.debvisor.controller.node.FieldChecks;
 
 /**
  * One debconf answer: {@code owner question type value}. Built only from values that cannot break

@@ -1,6 +1,11 @@
 package org.debvisor.controller.preseed;
 
 import java.util.List;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeValidator;
+import org.debvisor.controller.node.ValidationProblem;
 
 /** Validates a node install against the preseed data, then renders its preseed. */
 public final class PreseedGenerator {

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.debvisor.controller.node.ValidationProblem;
 
 /**
  * What {@link PreseedParser} read: the answers in file order, and the problems it found.

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.debvisor.controller.node.FieldChecks;
+import org.debvisor.controller.node.ValidationProblem;
 
 /**
  * Reads a preseed file the way {@code debconf-set-selections} does (a line ending in {@code \}

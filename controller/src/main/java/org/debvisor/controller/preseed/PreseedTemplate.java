@@ -6,6 +6,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.ValidationProblem;
 
 /**
  * The base preseed ({@code preseed/debian13.preseed}): fixed answers, blank lines and one

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.ssh.SshException;
 
 /**

@@ -2,7 +2,7 @@ package org.debvisor.controller.provision;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Profile;
 
 /**
  * What every host gets.

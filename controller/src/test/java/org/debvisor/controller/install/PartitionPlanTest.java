@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Disk;
-import org.debvisor.controller.preseed.Partition;
-import org.debvisor.controller.preseed.ValidationProblem;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Disk;
+import org.debvisor.controller.node.Partition;
+import org.debvisor.controller.node.ValidationProblem;
 import org.junit.jupiter.api.Test;
 
 class PartitionPlanTest {

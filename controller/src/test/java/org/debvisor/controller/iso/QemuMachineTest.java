@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 import org.junit.jupiter.api.Test;
 
 /** The QEMU command lines for the three boot modes. */

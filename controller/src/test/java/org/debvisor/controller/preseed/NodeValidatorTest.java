@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeLoader;
+import org.debvisor.controller.node.NodeValidator;
+import org.debvisor.controller.node.ValidationProblem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

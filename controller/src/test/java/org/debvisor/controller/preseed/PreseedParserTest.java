@@ -2,6 +2,7 @@ package org.debvisor.controller.preseed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.debvisor.controller.node.ValidationProblem;
 import org.junit.jupiter.api.Test;
 
 class PreseedParserTest {

@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 /**
  * One partition of an expert recipe. Sizes are partman's decimal units: {@code 512M}, {@code 20G}

@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 import java.util.List;
 

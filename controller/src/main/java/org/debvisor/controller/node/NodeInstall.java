@@ -1,10 +1,10 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 import java.util.List;
 
 /**
  * One node's unattended Debian 13 install, as read from {@code node.yaml}; checked by {@link
- * NodeValidator} before {@link PreseedRenderer} turns it into a preseed.
+ * NodeValidator} before the preseed renderer turns it into a preseed.
  *
  * <p>Optional sections and values take the defaults below when left out; required ones stay {@code
  * null} so the validator can name them.

@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

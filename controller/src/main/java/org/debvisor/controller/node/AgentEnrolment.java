@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 /**
  * How the installed node's agent finds and enrols with the controller.

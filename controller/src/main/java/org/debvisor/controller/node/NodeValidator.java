@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 import java.util.HashSet;
 import java.util.List;
@@ -15,14 +15,14 @@ import java.util.TreeSet;
 public final class NodeValidator {
 
   /** Size of the EFI system partition and BIOS boot partition the expert recipe adds, in MB. */
-  static final long ESP_MB = 538;
+  public static final long ESP_MB = 538;
 
-  static final long BIOS_BOOT_MB = 1;
+  public static final long BIOS_BOOT_MB = 1;
 
   private final SortedSet<String> profileNames;
 
   /**
-   * @param profileNames the role profiles that exist (from {@link PreseedData#profiles()})
+   * @param profileNames the role profiles that exist (the names of the loaded profiles)
    */
   public NodeValidator(Set<String> profileNames) {
     this.profileNames = new TreeSet<>(profileNames);

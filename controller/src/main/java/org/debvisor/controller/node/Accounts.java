@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 /**
  * Who can log in to the installed node: root, a first user, or both (at least one).

@@ -1,16 +1,16 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Checks a role profile file with the same rules as node values: profiles are data people edit. */
-public final class ProfileValidator {
+final class ProfileValidator {
 
   private static final Pattern DESCRIPTION = Pattern.compile("[\\p{L}\\p{N} ,.()/:_+-]{1,200}");
 
   /** Every problem of the profile; empty when it may be used. */
-  public List<ValidationProblem> validate(Profile profile) {
+  List<ValidationProblem> validate(Profile profile) {
     FieldChecks checks = new FieldChecks();
     checks.text(
         "description",

@@ -1,11 +1,11 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** Collects the problems of one validation run; each check names its field and rule. */
-final class FieldChecks {
+public final class FieldChecks {
 
   static final int MAX_LENGTH = 1024;
 
@@ -79,7 +79,7 @@ final class FieldChecks {
   }
 
   /** Control characters, including Unicode line and paragraph separators. */
-  static boolean containsLineBreakOrControl(String value) {
+  public static boolean containsLineBreakOrControl(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       int type = Character.getType(c);

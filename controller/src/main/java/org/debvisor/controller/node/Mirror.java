@@ -1,4 +1,4 @@
-package org.debvisor.controller.preseed;
+package org.debvisor.controller.node;
 
 /**
  * The Debian archive the installer and the installed system use, over HTTP.
