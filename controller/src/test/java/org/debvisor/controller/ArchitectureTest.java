@@ -52,7 +52,34 @@ class ArchitectureTest {
         .resideInAPackage("org.debvisor.controller.preseed..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.cli..")
+        .resideInAnyPackage(
+            "org.debvisor.controller.iso..",
+            "org.debvisor.controller.mirror..",
+            "org.debvisor.controller.qemu..",
+            "org.debvisor.controller.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void isoAssemblyNeedsNoTestHarness() {
+    // Building an ISO reads the mirror; booting one (qemu) is a test harness on top that may
+    // reach a node over SSH. Neither mirror access nor assembly may need that harness.
+    noClasses()
+        .that()
+        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.mirror..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.qemu..",
+            "org.debvisor.controller.ssh..",
+            "org.debvisor.controller.provision..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.mirror..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.install..")
         .check(classes);
   }
 
@@ -62,8 +89,11 @@ class ArchitectureTest {
         .that()
         .resideInAnyPackage(
             "org.debvisor.controller.iso..",
+            "org.debvisor.controller.mirror..",
+            "org.debvisor.controller.qemu..",
             "org.debvisor.controller.preseed..",
-            "org.debvisor.controller.image..")
+            "org.debvisor.controller.image..",
+            "org.debvisor.controller.install..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.debvisor.controller.cli..", "picocli..")
@@ -80,6 +110,8 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "org.debvisor.controller.iso..",
+            "org.debvisor.controller.mirror..",
+            "org.debvisor.controller.qemu..",
             "org.debvisor.controller.provision..",
             "org.debvisor.controller.server..")
         .check(classes);

@@ -2,12 +2,12 @@ package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.iso.ConsoleProgress;
-import org.debvisor.controller.iso.IsoBuildException;
-import org.debvisor.controller.iso.MirrorClient;
-import org.debvisor.controller.iso.MirrorPreflight;
-import org.debvisor.controller.iso.PreflightReport;
-import org.debvisor.controller.iso.Progress;
+import org.debvisor.controller.mirror.ConsoleProgress;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.MirrorClient;
+import org.debvisor.controller.mirror.MirrorPreflight;
+import org.debvisor.controller.mirror.PreflightReport;
+import org.debvisor.controller.mirror.Progress;
 import org.debvisor.controller.node.Architecture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

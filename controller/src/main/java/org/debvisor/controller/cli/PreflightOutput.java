@@ -2,7 +2,7 @@ package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import org.debvisor.controller.iso.PreflightReport;
+import org.debvisor.controller.mirror.PreflightReport;
 
 /**
  * Prints a mirror preflight report the same way for {@code iso preflight} and {@code iso build}.

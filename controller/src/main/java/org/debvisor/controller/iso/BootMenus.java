@@ -6,6 +6,9 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.mirror.Sha256;
 import org.debvisor.controller.node.Architecture;
 
 /** Renders the boot menus and the installer kernel command line for an unattended install. */

@@ -8,6 +8,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
 
 /**
  * Builds the El Torito EFI boot image: a FAT file system with the shim as the removable-media

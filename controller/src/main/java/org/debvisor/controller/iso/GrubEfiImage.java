@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.debvisor.controller.mirror.IsoBuildException;
 
 /**
  * What a GRUB EFI image (like the installer's signed {@code grubx64.efi}) looks for at start: the

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.mirror.Progress;
 import org.debvisor.controller.node.Architecture;
 
 /**

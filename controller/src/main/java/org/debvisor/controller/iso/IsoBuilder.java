@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.debvisor.controller.mirror.InstallerFetcher;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.mirror.Sha256;
 
 /**
  * Builds an installer ISO: fetch and verify the netboot installer, append the preseed, assemble

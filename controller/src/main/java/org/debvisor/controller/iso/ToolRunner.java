@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.controller.mirror.IsoBuildException;
 
 /** Runs an external tool with a fixed, reproducible environment; failures carry its stderr. */
 public final class ToolRunner {
