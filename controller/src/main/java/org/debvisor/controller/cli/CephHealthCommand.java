@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.NodeTable;
+import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.fleet.CephHealthReport;
 import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.proto.NodeRecord;

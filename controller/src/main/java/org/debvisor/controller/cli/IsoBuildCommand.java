@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.install.InstallImageException;

@@ -2,6 +2,7 @@ package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.mirror.ConsoleProgress;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.MirrorClient;

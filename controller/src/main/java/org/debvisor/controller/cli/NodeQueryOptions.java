@@ -1,5 +1,6 @@
 package org.debvisor.controller.cli;
 
+import org.debvisor.controller.cli.output.OutputFormat;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.NodeTable;
+import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.GetNodeStatusRequest;
 import org.debvisor.proto.NodeRecord;

@@ -1,4 +1,4 @@
-package org.debvisor.controller.cli;
+package org.debvisor.controller.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,8 @@
-package org.debvisor.controller.cli;
+package org.debvisor.controller.provision;
 
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import org.debvisor.controller.client.ControllerConnection;
-import org.debvisor.controller.provision.BootstrapTokens;
-import org.debvisor.controller.provision.StepFailedException;
 import org.debvisor.controller.ssh.SshTarget;
 import org.debvisor.proto.CreateBootstrapTokenRequest;
 
@@ -13,7 +11,7 @@ import org.debvisor.proto.CreateBootstrapTokenRequest;
  * CreateBootstrapToken}, so parallel hosts never compete for one token and each enrolment is
  * audited under its own token id.
  */
-final class MintedBootstrapTokens implements BootstrapTokens {
+public final class MintedBootstrapTokens implements BootstrapTokens {
 
   private final ControllerConnection connection;
   private final String profile;
@@ -21,7 +19,7 @@ final class MintedBootstrapTokens implements BootstrapTokens {
   private final Duration ttl;
   private final long timeoutSeconds;
 
-  MintedBootstrapTokens(
+  public MintedBootstrapTokens(
       ControllerConnection connection,
       String profile,
       String cluster,

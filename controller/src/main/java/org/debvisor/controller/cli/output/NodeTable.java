@@ -1,4 +1,4 @@
-package org.debvisor.controller.cli;
+package org.debvisor.controller.cli.output;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;

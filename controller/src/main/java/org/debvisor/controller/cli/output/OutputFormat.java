@@ -1,4 +1,4 @@
-package org.debvisor.controller.cli;
+package org.debvisor.controller.cli.output;
 
 /** {@code -o table|json}. */
 public enum OutputFormat {

@@ -1,4 +1,4 @@
-package org.debvisor.controller.cli;
+package org.debvisor.controller.cli.output;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -7,11 +7,11 @@ import org.debvisor.controller.mirror.PreflightReport;
 /**
  * Prints a mirror preflight report the same way for {@code iso preflight} and {@code iso build}.
  */
-final class PreflightOutput {
+public final class PreflightOutput {
 
   private PreflightOutput() {}
 
-  static void print(PreflightReport report, URI mirror, String prefix, PrintWriter out) {
+  public static void print(PreflightReport report, URI mirror, String prefix, PrintWriter out) {
     out.printf(
         "%sinstaller %s (kernel %s): %d components checked on %s, %d missing%n",
         prefix,
