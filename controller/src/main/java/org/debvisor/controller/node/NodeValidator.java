@@ -1,6 +1,5 @@
 package org.debvisor.controller.node;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,8 +46,8 @@ public final class NodeValidator {
     checkName(checks, node);
     checkNetwork(checks, node.network());
     checkMirror(checks, node.mirror());
-    checkAccounts(checks, node.accounts());
-    checkDisk(checks, node.disk());
+    AccountChecks.check(checks, node.accounts());
+    DiskChecks.check(checks, node.disk());
     checkList(checks, "packages", node.packages(), ValueRules.PACKAGE, ValueRules.PACKAGE_RULE);
     checkList(checks, "tasks", node.tasks(), ValueRules.TASK, ValueRules.TASK_RULE);
     checkAgent(checks, node.agent());
@@ -180,163 +179,6 @@ public final class NodeValidator {
   private static void hostPort(FieldChecks checks, String field, String value, boolean port) {
     if (value != null && checks.safeCharacters(field, value)) {
       ValueRules.hostPortProblem(value, port).ifPresent(rule -> checks.add(field, rule));
-    }
-  }
-
-  private static void checkAccounts(FieldChecks checks, Accounts accounts) {
-    if (!checks.present("accounts", accounts)) {
-      return;
-    }
-    if (accounts.root() == null && accounts.user() == null) {
-      checks.add("accounts", "must define root, user or both (someone has to be able to log in)");
-    }
-    if (accounts.root() != null) {
-      RootAccount root = accounts.root();
-      passwordHash(checks, "accounts.root.passwordHash", root.passwordHash());
-      sshKeys(checks, "accounts.root.sshKeys", root.sshKeys());
-    }
-    if (accounts.user() != null) {
-      UserAccount user = accounts.user();
-      if (checks.present("accounts.user.name", user.name())
-          && checks.text(
-              "accounts.user.name", user.name(), ValueRules.USER_NAME, ValueRules.USER_NAME_RULE)
-          && ValueRules.RESERVED_USERS.contains(user.name())) {
-        checks.add("accounts.user.name", "'" + user.name() + "' is a system account name");
-      }
-      checks.text(
-          "accounts.user.fullName",
-          user.fullName(),
-          ValueRules.FULL_NAME,
-          ValueRules.FULL_NAME_RULE);
-      passwordHash(checks, "accounts.user.passwordHash", user.passwordHash());
-      sshKeys(checks, "accounts.user.sshKeys", user.sshKeys());
-    }
-  }
-
-  private static void passwordHash(FieldChecks checks, String field, String hash) {
-    if (!checks.present(field, hash) || !checks.safeCharacters(field, hash)) {
-      return;
-    }
-    if (ValueRules.PASSWORD_HASH.matcher(hash).matches()) {
-      return;
-    }
-    if (!hash.startsWith("$")) {
-      checks.add(
-          field,
-          "looks like a plain-text password, which is refused: give a SHA-512 crypt hash"
-              + " ($6$salt$...), e.g. from 'mkpasswd -m sha-512'");
-    } else {
-      checks.add(
-          field,
-          "must be a SHA-512 crypt hash: $6$, optional rounds=N$, a salt of up to 16 characters"
-              + " [./A-Za-z0-9], $ and 86 hash characters (e.g. from 'mkpasswd -m sha-512')");
-    }
-  }
-
-  private static void sshKeys(FieldChecks checks, String field, List<String> keys) {
-    for (int i = 0; i < keys.size(); i++) {
-      String itemField = field + "[" + i + "]";
-      String key = keys.get(i);
-      if (checks.present(itemField, key) && checks.safeCharacters(itemField, key)) {
-        ValueRules.sshKeyProblem(key).ifPresent(rule -> checks.add(itemField, rule));
-      }
-    }
-  }
-
-  private static void checkDisk(FieldChecks checks, Disk disk) {
-    if (!checks.present("disk", disk)) {
-      return;
-    }
-    if (checks.present("disk.target", disk.target())
-        && checks.text("disk.target", disk.target(), ValueRules.DISK, ValueRules.DISK_RULE)
-        && ValueRules.BY_ID_PARTITION.matcher(disk.target()).matches()) {
-      checks.add("disk.target", "names a partition (-partN); give the whole disk");
-    }
-    Optional<Size> diskSize = Optional.empty();
-    if (disk.size() != null && checks.safeCharacters("disk.size", disk.size())) {
-      diskSize = Size.parse(disk.size());
-      if (diskSize.isEmpty()) {
-        checks.add("disk.size", "must be a size like 512M, 100G or 2T (partman's decimal units)");
-      }
-    }
-    if (!checks.text(
-        "disk.recipe", disk.recipe(), ValueRules.RECIPE, "must be atomic, lvm or expert")) {
-      return;
-    }
-    if (!disk.recipe().equals("expert")) {
-      checks.absent("disk.partitions", disk.partitions(), "unless disk.recipe is expert");
-      return;
-    }
-    List<Partition> parts = disk.partitions();
-    if (parts.isEmpty()) {
-      checks.add("disk.partitions", "must list the partitions when disk.recipe is expert");
-      return;
-    }
-    Set<String> mountpoints = new HashSet<>();
-    long minimumTotal = ESP_MB + BIOS_BOOT_MB;
-    for (int i = 0; i < parts.size(); i++) {
-      String field = "disk.partitions[" + i + "]";
-      Partition part = parts.get(i);
-      if (!checks.present(field, part)) {
-        continue;
-      }
-      boolean fsOk =
-          checks.present(field + ".filesystem", part.filesystem())
-              && checks.text(
-                  field + ".filesystem",
-                  part.filesystem(),
-                  ValueRules.FILESYSTEM,
-                  "must be ext4, xfs, btrfs or swap");
-      if (fsOk && part.filesystem().equals("swap")) {
-        checks.absent(field + ".mountpoint", part.mountpoint(), "for swap");
-      } else if (fsOk
-          && checks.present(field + ".mountpoint", part.mountpoint())
-          && checks.text(
-              field + ".mountpoint",
-              part.mountpoint(),
-              ValueRules.MOUNTPOINT,
-              ValueRules.MOUNTPOINT_RULE)) {
-        if (ValueRules.RESERVED_MOUNTPOINTS.contains(part.mountpoint())) {
-          checks.add(
-              field + ".mountpoint",
-              part.mountpoint() + " is reserved (the generator adds the EFI partition itself)");
-        } else if (!mountpoints.add(part.mountpoint())) {
-          checks.add(field + ".mountpoint", part.mountpoint() + " is used by an earlier partition");
-        }
-      }
-      Optional<Size> min = Optional.empty();
-      if (checks.present(field + ".min", part.min())
-          && checks.safeCharacters(field + ".min", part.min())) {
-        min = Size.parse(part.min());
-        if (min.isEmpty()) {
-          checks.add(field + ".min", "must be a size like 512M, 20G or 1T");
-        }
-      }
-      Optional<Size> max = Optional.empty();
-      if (checks.present(field + ".max", part.max())
-          && checks.safeCharacters(field + ".max", part.max())) {
-        max = Size.parseMax(part.max());
-        if (max.isEmpty()) {
-          checks.add(field + ".max", "must be a size like 512M, 20G or 1T, or unlimited");
-        }
-      }
-      if (min.isPresent() && max.isPresent() && min.get().megabytes() > max.get().megabytes()) {
-        checks.add(field + ".max", "must not be smaller than min (" + part.min() + ")");
-      }
-      minimumTotal += min.map(Size::megabytes).orElse(0L);
-    }
-    if (!mountpoints.contains("/")) {
-      checks.add("disk.partitions", "must include a partition mounted at /");
-    }
-    if (diskSize.isPresent() && minimumTotal > diskSize.get().megabytes()) {
-      checks.add(
-          "disk.partitions",
-          "minimum sizes add up to "
-              + minimumTotal
-              + "M (with "
-              + (ESP_MB + BIOS_BOOT_MB)
-              + "M for the boot partitions), more than disk.size "
-              + disk.size());
     }
   }
 
