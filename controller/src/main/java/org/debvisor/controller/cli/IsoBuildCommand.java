@@ -53,12 +53,11 @@ import picocli.CommandLine.Option;
       "1:failure (download, signature, checksum, xorriso; the cause is printed)",
       "2:invalid node.yaml, profile or arguments"
     })
-public final class IsoBuildCommand implements Callable<Integer> {
+final class IsoBuildCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
-  String arch;
+  @Mixin ArchOption arch;
 
   @Option(
       names = "--profile",
@@ -137,7 +136,7 @@ public final class IsoBuildCommand implements Callable<Integer> {
     NodeInstall install;
     ImageInstall imageInstall = null;
     try {
-      architecture = Architecture.parse(arch);
+      architecture = arch.parse();
       install = new NodeLoader().load(node);
       if (profile != null) {
         install = install.withProfile(profile);

@@ -30,12 +30,11 @@ import picocli.CommandLine.Option;
       "1:components missing (listed) or the check failed",
       "2:invalid arguments"
     })
-public final class IsoPreflightCommand implements Callable<Integer> {
+final class IsoPreflightCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
-  String arch;
+  @Mixin ArchOption arch;
 
   @Mixin MirrorOptions archive;
 
@@ -53,7 +52,7 @@ public final class IsoPreflightCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Architecture architecture;
     try {
-      architecture = Architecture.parse(arch);
+      architecture = arch.parse();
     } catch (IllegalArgumentException e) {
       err.println("error: --arch: " + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
