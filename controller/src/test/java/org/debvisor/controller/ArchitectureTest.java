@@ -101,6 +101,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void picocliStaysInTheCli() {
+    // Capabilities take request objects, never parsed command lines; the renderers in cli.output
+    // print results and know nothing of the commands.
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("org.debvisor.controller", "org.debvisor.controller.cli")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("picocli..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("org.debvisor.controller.cli")
+        .check(classes);
+  }
+
+  @Test
   void imageBuildsOnPreseedOnly() {
     // The image-mode ISO reads images, so the image package must not need the iso package.
     noClasses()

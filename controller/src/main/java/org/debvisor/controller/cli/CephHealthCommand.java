@@ -31,7 +31,7 @@ import picocli.CommandLine.Mixin;
       "3:unknown: no node reports Ceph, or the controller could not be asked",
       "64:invalid arguments or selector"
     })
-public final class CephHealthCommand implements Callable<Integer> {
+final class CephHealthCommand implements Callable<Integer> {
 
   /** Exit code for bad usage; 2 already means HEALTH_ERR here. */
   static final int EXIT_USAGE = 64;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:could not start", "2:invalid arguments"})
-public final class ControllerServeCommand implements Callable<Integer> {
+final class ControllerServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
       "1:the install stopped before finishing (report printed), or QEMU could not run",
       "2:invalid arguments"
     })
-public final class IsoTestCommand implements Callable<Integer> {
+final class IsoTestCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

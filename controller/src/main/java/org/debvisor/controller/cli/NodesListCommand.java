@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
     description = "List enrolled nodes (revoked ones included, marked).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:refused or unreachable", "2:invalid selector or arguments"})
-public final class NodesListCommand implements Callable<Integer> {
+final class NodesListCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

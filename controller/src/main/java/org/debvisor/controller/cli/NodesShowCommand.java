@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
     description = "Show one node: enrolment, certificate, last health and hardware facts.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:shown", "1:unknown node, refused or unreachable", "2:invalid arguments"})
-public final class NodesShowCommand implements Callable<Integer> {
+final class NodesShowCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -7,7 +7,7 @@ import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedDataLoader;
 
 /** Finds the preseed data for a command: {@code --preseed-dir}, beside the jar, or built in. */
-public final class PreseedDataLocator {
+final class PreseedDataLocator {
 
   private final Path jarLocation;
 

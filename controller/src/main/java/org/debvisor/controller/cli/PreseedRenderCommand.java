@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
       "1:failure (I/O, missing tool)",
       "2:invalid node.yaml, profile or arguments (file, field and rule are printed)"
     })
-public final class PreseedRenderCommand implements Callable<Integer> {
+final class PreseedRenderCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

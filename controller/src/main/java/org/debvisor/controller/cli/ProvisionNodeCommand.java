@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every host provisioned", "1:some host failed", "2:invalid arguments"})
-public final class ProvisionNodeCommand implements Callable<Integer> {
+final class ProvisionNodeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -8,7 +8,7 @@ import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.Profile;
 
 /** The packages every DebVisor image holds, plus those of its role profile. */
-public final class ImagePackages {
+final class ImagePackages {
 
   /**
    * On every image: kernel and initramfs tools, systemd, SSH, Java for the agent, and the tools the

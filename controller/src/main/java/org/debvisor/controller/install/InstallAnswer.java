@@ -10,7 +10,7 @@ import org.debvisor.controller.node.UserAccount;
  * VALUE...} per line, read with {@code read}, never evaluated by a shell. Every value comes from a
  * node.yaml that {@code NodeValidator} has checked (no line breaks, no shell syntax).
  */
-public final class InstallAnswer {
+final class InstallAnswer {
 
   /** The answer format the installer script reads ({@code format 1}). */
   public static final int FORMAT = 1;

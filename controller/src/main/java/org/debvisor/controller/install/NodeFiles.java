@@ -17,7 +17,7 @@ import org.debvisor.controller.provision.AgentConfig;
  * The files that make an installed image one particular node: host name, network, SSH keys, GRUB
  * console, the profile's kernel settings, the agent's enrolment and the late commands.
  */
-public final class NodeFiles {
+final class NodeFiles {
 
   /** The late commands' script in the new system; the installer runs it last. */
   static final String LATE_COMMANDS = "usr/lib/debvisor/late-commands";

@@ -19,7 +19,7 @@ import org.debvisor.controller.node.ValidationProblem;
  * @param logicalVolumes LVM logical volumes in creation order
  * @param minimumBytes the smallest disk this layout fits on
  */
-public record PartitionPlan(
+record PartitionPlan(
     List<PlannedVolume> partitions,
     String volumeGroup,
     List<PlannedVolume> logicalVolumes,

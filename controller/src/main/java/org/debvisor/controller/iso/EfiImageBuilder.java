@@ -17,7 +17,7 @@ import org.debvisor.controller.mirror.NetbootInstaller;
  * ({@code <prefix>/grub.cfg}, see {@link GrubEfiImage}); dosfstools + mtools, which honour
  * SOURCE_DATE_EPOCH; the volume serial is fixed.
  */
-public final class EfiImageBuilder {
+final class EfiImageBuilder {
 
   private static final String VOLUME_SERIAL = "44564953";
 

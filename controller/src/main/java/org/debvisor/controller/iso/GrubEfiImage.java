@@ -22,7 +22,7 @@ import org.debvisor.controller.mirror.IsoBuildException;
  * @param prefix the embedded prefix, like {@code /debian-installer/amd64/grub}
  * @param embeddedConfig the embedded early config, empty when there is none
  */
-public record GrubEfiImage(String prefix, Optional<String> embeddedConfig) {
+record GrubEfiImage(String prefix, Optional<String> embeddedConfig) {
 
   private static final int MODULE_INFO_MAGIC = 0x676d696d; // "mimg"
   private static final int OBJ_CONFIG = 2;

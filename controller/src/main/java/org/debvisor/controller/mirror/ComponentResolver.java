@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * base list ({@code iso/preflight-base-udebs.txt}), and their dependency closure — minus what the
  * initrd already holds.
  */
-public final class ComponentResolver {
+final class ComponentResolver {
 
   private static final Set<String> AUTO_PRIORITIES = Set.of("required", "important", "standard");
 

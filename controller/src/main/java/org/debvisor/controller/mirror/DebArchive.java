@@ -17,7 +17,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /** Reads files out of a Debian package's {@code data.tar.xz} (or {@code .gz}). */
-public final class DebArchive {
+final class DebArchive {
 
   private DebArchive() {}
 

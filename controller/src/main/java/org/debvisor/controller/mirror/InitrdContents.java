@@ -19,7 +19,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * @param installed package and virtual package names present
  * @param kernelAbi like {@code 6.12.94+deb13-amd64}
  */
-public record InitrdContents(Set<String> installed, String kernelAbi) {
+record InitrdContents(Set<String> installed, String kernelAbi) {
 
   public InitrdContents {
     installed = Set.copyOf(installed);

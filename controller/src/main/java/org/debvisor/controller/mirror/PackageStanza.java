@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One paragraph of a Debian {@code Packages} index. */
-public record PackageStanza(Map<String, String> fields) {
+record PackageStanza(Map<String, String> fields) {
 
   public PackageStanza {
     fields = Map.copyOf(fields);

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The SHA256 section of a verified Debian {@code Release}/{@code InRelease} text. */
-public final class ReleaseFile {
+final class ReleaseFile {
 
   /** One listed file: its checksum and size. */
   public record Entry(String sha256, long size) {}

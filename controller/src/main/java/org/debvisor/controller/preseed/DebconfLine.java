@@ -8,7 +8,7 @@ import org.debvisor.controller.node.FieldChecks;
  * One debconf answer: {@code owner question type value}. Built only from values that cannot break
  * the line: the constructor refuses anything that would.
  */
-public record DebconfLine(String owner, String question, String type, String value) {
+record DebconfLine(String owner, String question, String type, String value) {
 
   /** Types debconf-set-selections loads (plus the {@code seen} flag). */
   public static final Set<String> TYPES =

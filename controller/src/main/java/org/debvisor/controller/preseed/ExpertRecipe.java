@@ -11,7 +11,7 @@ import org.debvisor.controller.node.Size;
  * Turns expert partitions into partman's {@code expert_recipe} syntax: one item per partition,
  * {@code MIN PRIORITY MAX FILESYSTEM options .}, after the boot partitions the architecture needs.
  */
-public final class ExpertRecipe {
+final class ExpertRecipe {
 
   /** Recipe name shown by partman. */
   static final String NAME = "debvisor";

@@ -23,7 +23,7 @@ import org.debvisor.controller.node.UserAccount;
  * generated ones, in template order. The output is deterministic (no timestamps, sorted package
  * lists), so the same inputs always give the same bytes.
  */
-public final class PreseedRenderer {
+final class PreseedRenderer {
 
   private final PreseedTemplate template;
   private final LateCommandBuilder lateCommands;

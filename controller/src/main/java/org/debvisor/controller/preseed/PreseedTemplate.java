@@ -14,7 +14,7 @@ import org.debvisor.controller.node.ValidationProblem;
  * {@code @@section@@} marker per {@link Section} where the generated answers go. Comments are
  * dropped.
  */
-public final class PreseedTemplate {
+final class PreseedTemplate {
 
   /** One template line: a marker, a fixed answer or a blank line. */
   sealed interface Item {}

@@ -14,7 +14,7 @@ import org.debvisor.controller.ssh.SshException;
  * and kernel modules to the same files the installer's preseed writes (they take effect at boot, so
  * provisioning never changes a running kernel shared with other tenants).
  */
-public final class ProfileStep implements ProvisionStep {
+final class ProfileStep implements ProvisionStep {
 
   static final String SYSCTL_FILE = "/etc/sysctl.d/60-debvisor.conf";
   static final String MODULES_FILE = "/etc/modules-load.d/debvisor.conf";

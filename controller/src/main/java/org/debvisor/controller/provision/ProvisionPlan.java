@@ -17,7 +17,7 @@ import org.debvisor.controller.node.Profile;
  * @param installTimeout limit for apt-get and dpkg
  * @param healthTimeout how long to wait for the agent to become healthy
  */
-public record ProvisionPlan(
+record ProvisionPlan(
     Profile profile,
     Path agentDeb,
     String controllerAddress,

@@ -1,7 +1,7 @@
 package org.debvisor.controller.qemu;
 
 /** How QEMU runs the guest CPU. */
-public enum Accelerator {
+enum Accelerator {
   KVM,
   TCG
 }

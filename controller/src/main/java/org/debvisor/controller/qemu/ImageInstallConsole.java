@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Reads the image installer's console lines ({@code DEBVISOR-INSTALL phase=NAME} and {@code
  * DEBVISOR-INSTALL FAILED phase=NAME: REASON}) into phase times and the failure, if any.
  */
-public final class ImageInstallConsole {
+final class ImageInstallConsole {
 
   private static final Pattern PHASE = Pattern.compile("DEBVISOR-INSTALL phase=([a-z]+)");
   private static final Pattern FAILED =

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Follows an install through the installer's syslog and kernel messages on the serial console and
  * records when each {@link InstallPhase} was reached and why the install stopped, if it did.
  */
-public final class InstallPhases {
+final class InstallPhases {
 
   private static final Pattern MENU_ITEM =
       Pattern.compile("main-menu\\[\\d+\\]: INFO: Menu item '([^']+)' selected");

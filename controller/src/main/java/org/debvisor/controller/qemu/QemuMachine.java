@@ -21,7 +21,7 @@ import org.debvisor.controller.node.Architecture;
  * @param memoryMib guest memory
  * @param sshForwardPort a port on the host's 127.0.0.1 forwarded to the guest's SSH port, or 0
  */
-public record QemuMachine(
+record QemuMachine(
     Architecture arch,
     Accelerator accelerator,
     Optional<Firmware> firmware,

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Human monitor of a running QEMU on a unix socket: one command at a time, bounded waits. */
-public final class QemuMonitor implements AutoCloseable {
+final class QemuMonitor implements AutoCloseable {
 
   private static final String PROMPT = "(qemu) ";
   private static final long POLL_MILLIS = 20;
