@@ -1,5 +1,8 @@
 package org.debvisor.controller;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -29,13 +32,54 @@ class ArchitectureTest {
   }
 
   @Test
+  void nodeModelIsTheBottom() {
+    // Every capability reads nodes and profiles; the model itself needs none of them.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.node..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("org.debvisor.controller..")
+                .and(resideOutsideOfPackage("org.debvisor.controller.node.."))
+                .or(resideInAnyPackage("io.grpc..", "picocli..")))
+        .check(classes);
+  }
+
+  @Test
   void preseedKnowsNothingOfIsoOrCli() {
     noClasses()
         .that()
         .resideInAPackage("org.debvisor.controller.preseed..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.cli..")
+        .resideInAnyPackage(
+            "org.debvisor.controller.iso..",
+            "org.debvisor.controller.mirror..",
+            "org.debvisor.controller.qemu..",
+            "org.debvisor.controller.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void isoAssemblyNeedsNoTestHarness() {
+    // Building an ISO reads the mirror; booting one (qemu) is a test harness on top that may
+    // reach a node over SSH. Neither mirror access nor assembly may need that harness.
+    noClasses()
+        .that()
+        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.mirror..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.qemu..",
+            "org.debvisor.controller.ssh..",
+            "org.debvisor.controller.provision..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.mirror..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.controller.iso..", "org.debvisor.controller.install..")
         .check(classes);
   }
 
@@ -45,11 +89,30 @@ class ArchitectureTest {
         .that()
         .resideInAnyPackage(
             "org.debvisor.controller.iso..",
+            "org.debvisor.controller.mirror..",
+            "org.debvisor.controller.qemu..",
             "org.debvisor.controller.preseed..",
-            "org.debvisor.controller.image..")
+            "org.debvisor.controller.image..",
+            "org.debvisor.controller.install..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.debvisor.controller.cli..", "picocli..")
+        .check(classes);
+  }
+
+  @Test
+  void picocliStaysInTheCli() {
+    // Capabilities take request objects, never parsed command lines; the renderers in cli.output
+    // print results and know nothing of the commands.
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("org.debvisor.controller", "org.debvisor.controller.cli")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("picocli..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("org.debvisor.controller.cli")
         .check(classes);
   }
 
@@ -63,6 +126,8 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "org.debvisor.controller.iso..",
+            "org.debvisor.controller.mirror..",
+            "org.debvisor.controller.qemu..",
             "org.debvisor.controller.provision..",
             "org.debvisor.controller.server..")
         .check(classes);

@@ -3,8 +3,6 @@ package org.debvisor.agent.enrol;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.debvisor.agent.settings.ControllerSettings;
@@ -52,12 +49,7 @@ public final class ControllerLink implements AutoCloseable {
   private final Backoff backoff;
   private final Sleeper sleeper;
 
-  private final AtomicInteger reachable = new AtomicInteger();
-  private final AtomicInteger enrolled = new AtomicInteger();
-  private final Counter heartbeats;
-  private final Counter heartbeatFailures;
-  private final Counter enrolmentFailures;
-  private final Counter renewals;
+  private final LinkMetrics metrics;
 
   // Touched only by the link's own thread (or a test calling runOnce).
   private ManagedChannel mutual;
@@ -96,32 +88,7 @@ public final class ControllerLink implements AutoCloseable {
     this.backoff = new Backoff(BACKOFF_BASE, settings.retryMax(), random);
     this.sleeper = sleeper;
     this.interval = settings.heartbeatInterval();
-    Gauge.builder("debvisor.agent.controller.reachable", reachable, AtomicInteger::get)
-        .description("1 when the last call to the controller succeeded, else 0")
-        .register(registry);
-    Gauge.builder("debvisor.agent.enrolled", enrolled, AtomicInteger::get)
-        .description("1 when this node holds a valid certificate from the controller")
-        .register(registry);
-    Gauge.builder("debvisor.agent.certificate.not.after", this, l -> l.notAfterSeconds())
-        .description("Expiry of the node certificate, seconds since the epoch (0: none)")
-        .baseUnit("seconds")
-        .register(registry);
-    this.heartbeats =
-        Counter.builder("debvisor.agent.heartbeats")
-            .description("Heartbeats the controller accepted")
-            .register(registry);
-    this.heartbeatFailures =
-        Counter.builder("debvisor.agent.heartbeat.failures")
-            .description("Heartbeats that failed (controller down or refusing)")
-            .register(registry);
-    this.enrolmentFailures =
-        Counter.builder("debvisor.agent.enrolment.failures")
-            .description("RegisterNode attempts that failed")
-            .register(registry);
-    this.renewals =
-        Counter.builder("debvisor.agent.certificate.renewals")
-            .description("Certificates renewed")
-            .register(registry);
+    this.metrics = new LinkMetrics(registry, this::notAfterSeconds);
   }
 
   /**
@@ -134,7 +101,7 @@ public final class ControllerLink implements AutoCloseable {
       stored.ifPresent(
           c -> {
             tls.update(c);
-            enrolled.set(c.notAfter().isAfter(clock.instant()) ? 1 : 0);
+            metrics.enrolled.set(c.notAfter().isAfter(clock.instant()) ? 1 : 0);
             log.info(
                 "using the node certificate {} (serial {}, valid until {})",
                 store.certificateFile(),
@@ -184,7 +151,7 @@ public final class ControllerLink implements AutoCloseable {
     }
     Optional<NodeCredentials> current = tls.current();
     if (current.isEmpty() || !current.get().notAfter().isAfter(now)) {
-      enrolled.set(0);
+      metrics.enrolled.set(0);
       return enrol(current);
     }
     boolean renewing = renewRequested || CertificateRenewer.due(current.get(), now, renewBefore);
@@ -236,8 +203,8 @@ public final class ControllerLink implements AutoCloseable {
       // The facts went with RegisterNode; the first heartbeat still repeats them (cheap, and the
       // controller gets them even if it lost the registration's copy).
       reporter.forgetFacts();
-      enrolled.set(1);
-      reachable.set(1);
+      metrics.enrolled.set(1);
+      metrics.reachable.set(1);
       failures = 0;
       log.info(
           "enrolled with the controller at {} as {}: certificate serial {}, valid until {}",
@@ -247,9 +214,9 @@ public final class ControllerLink implements AutoCloseable {
           enrolment.credentials().notAfter());
       return Duration.ZERO;
     } catch (StatusRuntimeException e) {
-      enrolmentFailures.increment();
-      if (refusal(e)) {
-        reachable.set(1);
+      metrics.enrolmentFailures.increment();
+      if (RpcErrors.refusal(e)) {
+        metrics.reachable.set(1);
         // The token is never logged; the controller's reason says which check failed.
         log.error(
             "the controller at {} refused the bootstrap token in {}: {}; create a new one with"
@@ -260,9 +227,9 @@ public final class ControllerLink implements AutoCloseable {
             human(settings.retryMax()));
         return settings.retryMax();
       }
-      return failed("enrol with", describe(e));
+      return failed("enrol with", RpcErrors.describe(e));
     } catch (IOException e) {
-      enrolmentFailures.increment();
+      metrics.enrolmentFailures.increment();
       return failed("enrol with", e.getMessage());
     }
   }
@@ -273,7 +240,7 @@ public final class ControllerLink implements AutoCloseable {
       store(renewed);
       tls.update(renewed);
       renewRequested = false;
-      renewals.increment();
+      metrics.renewals.increment();
       log.info(
           "renewed the node certificate: serial {}, valid until {}",
           renewed.serialHex(),
@@ -281,7 +248,7 @@ public final class ControllerLink implements AutoCloseable {
     } catch (StatusRuntimeException | IOException e) {
       // Keep the current certificate and try again with the next step; the heartbeat that
       // follows reports whether the controller is reachable at all.
-      log.warn("cannot renew the node certificate: {}", describe(e));
+      log.warn("cannot renew the node certificate: {}", RpcErrors.describe(e));
       dropMutualChannel();
     }
   }
@@ -293,8 +260,8 @@ public final class ControllerLink implements AutoCloseable {
   private Duration heartbeat(boolean renewedThisStep) {
     try {
       HeartbeatResponse response = reporter.beat(mutualChannel());
-      heartbeats.increment();
-      if (reachable.getAndSet(1) == 0 && failures > 0) {
+      metrics.heartbeats.increment();
+      if (metrics.reachable.getAndSet(1) == 0 && failures > 0) {
         log.info("the controller at {} is reachable again", settings.address());
       }
       failures = 0;
@@ -309,9 +276,9 @@ public final class ControllerLink implements AutoCloseable {
       }
       return interval;
     } catch (StatusRuntimeException e) {
-      heartbeatFailures.increment();
-      if (refusal(e)) {
-        reachable.set(1);
+      metrics.heartbeatFailures.increment();
+      if (RpcErrors.refusal(e)) {
+        metrics.reachable.set(1);
         log.error(
             "the controller at {} refused this node's certificate (serial {}): {}; if the node was"
                 + " revoked, provision it again; retrying in {}",
@@ -323,7 +290,7 @@ public final class ControllerLink implements AutoCloseable {
       }
       // A fresh channel next time: a broken one would wait out grpc's own reconnect backoff.
       dropMutualChannel();
-      return failed("report to", describe(e));
+      return failed("report to", RpcErrors.describe(e));
     }
   }
 
@@ -333,7 +300,7 @@ public final class ControllerLink implements AutoCloseable {
   }
 
   private Duration failed(String what, String why) {
-    reachable.set(0);
+    metrics.reachable.set(0);
     failures++;
     Duration wait = backoff.delay(failures);
     log.warn(
@@ -371,30 +338,6 @@ public final class ControllerLink implements AutoCloseable {
 
   private double notAfterSeconds() {
     return tls.current().map(c -> (double) c.notAfter().getEpochSecond()).orElse(0.0);
-  }
-
-  private static boolean refusal(StatusRuntimeException e) {
-    Status.Code code = e.getStatus().getCode();
-    return code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
-  }
-
-  /** e.g. "UNAVAILABLE: io exception (Connection refused: /10.0.0.1:5443)", on one line. */
-  private static String describe(Exception e) {
-    if (!(e instanceof StatusRuntimeException s)) {
-      return e.getMessage();
-    }
-    StringBuilder text = new StringBuilder(s.getStatus().getCode().name());
-    if (s.getStatus().getDescription() != null) {
-      text.append(": ").append(s.getStatus().getDescription());
-    }
-    Throwable root = s.getStatus().getCause();
-    while (root != null && root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != null && root.getMessage() != null) {
-      text.append(" (").append(root.getMessage().lines().findFirst().orElse("")).append(')');
-    }
-    return text.toString();
   }
 
   /** e.g. "0.4s", "2m30s". */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "audit",
     mixinStandardHelpOptions = true,
     description = "The controller's tamper-evident audit log.")
-public final class AuditCommand implements Runnable {
+final class AuditCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "1:an entry was changed, removed or inserted (the first one is named), or the database cannot be read",
       "2:invalid arguments"
     })
-public final class AuditVerifyCommand implements Callable<Integer> {
+final class AuditVerifyCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.NodeTable;
+import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.fleet.CephHealthReport;
 import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.proto.NodeRecord;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Mixin;
       "3:unknown: no node reports Ceph, or the controller could not be asked",
       "64:invalid arguments or selector"
     })
-public final class CephHealthCommand implements Callable<Integer> {
+final class CephHealthCommand implements Callable<Integer> {
 
   /** Exit code for bad usage; 2 already means HEALTH_ERR here. */
   static final int EXIT_USAGE = 64;

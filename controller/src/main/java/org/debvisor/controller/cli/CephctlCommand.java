@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Ceph health of the DebVisor fleet, as the controller sees it.")
-public final class CephctlCommand implements Runnable {
+final class CephctlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

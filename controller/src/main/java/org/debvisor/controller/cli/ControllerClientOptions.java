@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * operator token. Defaults follow the controller's state directory so that on the controller host
  * no option is needed.
  */
-public final class ControllerClientOptions {
+final class ControllerClientOptions {
 
   static final String CONTROLLER_ENV = "DEBVISOR_CONTROLLER";
   static final String TOKEN_ENV = "DEBVISOR_TOKEN";

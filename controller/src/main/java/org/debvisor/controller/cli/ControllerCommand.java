@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "controller",
     mixinStandardHelpOptions = true,
     description = "Run the DebVisor controller (enrolment, inventory, audit).")
-public final class ControllerCommand implements Runnable {
+final class ControllerCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

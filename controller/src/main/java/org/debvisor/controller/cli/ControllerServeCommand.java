@@ -1,7 +1,5 @@
 package org.debvisor.controller.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,15 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.debvisor.common.http.OpsHttpServer;
-import org.debvisor.common.http.OpsRoutes;
-import org.debvisor.common.http.Readiness;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.pki.CertificatePolicy;
-import org.debvisor.controller.server.Controller;
+import org.debvisor.controller.server.ControllerProcess;
 import org.debvisor.controller.server.ControllerSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +30,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:could not start", "2:invalid arguments"})
-public final class ControllerServeCommand implements Callable<Integer> {
+final class ControllerServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -162,43 +156,21 @@ public final class ControllerServeCommand implements Callable<Integer> {
               + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Controller controller;
+    ControllerProcess controller;
     try {
-      controller = Controller.start(settings, registry, Clock.systemUTC());
+      controller = ControllerProcess.start(settings, Clock.systemUTC());
     } catch (IOException | InventoryException e) {
       err.println("error: cannot start the controller: " + e.getMessage());
       return DebvisorCli.EXIT_FAILURE;
     }
-    OpsHttpServer metrics = null;
     if (metricsAddress != null) {
       try {
-        metrics =
-            OpsHttpServer.start(
-                metricsAddress, OpsRoutes.standard(registry::scrape, Readiness.ALWAYS));
+        controller.serveMetrics(metricsAddress);
       } catch (IOException e) {
-        controller.close();
         err.println("error: --metrics-listen " + metricsListen + ": " + e.getMessage());
         return DebvisorCli.EXIT_FAILURE;
       }
     }
-    OpsHttpServer metricsServer = metrics;
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable stop =
-        () -> {
-          if (metricsServer != null) {
-            metricsServer.close();
-          }
-          controller.close();
-        };
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.run();
-              stopped.countDown();
-            },
-            "controller-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     out.println(
         "debvisor controller listening on "
             + controller.address().getHostString()
@@ -207,23 +179,18 @@ public final class ControllerServeCommand implements Callable<Integer> {
     out.println("state directory: " + settings.stateDir());
     out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
     out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
-    if (metricsServer != null) {
-      out.println(
-          "metrics:         http://"
-              + metricsServer.address().getHostString()
-              + ":"
-              + metricsServer.address().getPort()
-              + "/metrics");
-    }
+    controller
+        .metricsAddress()
+        .ifPresent(
+            metrics ->
+                out.println(
+                    "metrics:         http://"
+                        + metrics.getHostString()
+                        + ":"
+                        + metrics.getPort()
+                        + "/metrics"));
     out.flush();
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      // Interrupted in process (tests, embedding): stop like on SIGTERM.
-      Runtime.getRuntime().removeShutdownHook(hook);
-      stop.run();
-      Thread.currentThread().interrupt();
-    }
+    controller.awaitShutdown();
     return 0;
   }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     subcommandsRepeatable = false,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:invalid input or arguments"})
-public final class DebvisorCommand implements Runnable {
+final class DebvisorCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.debvisor.controller.cli.output.NodeTable;
+import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.fleet.Coverage;
 import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.Subsystem;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
       "1:a hypervisor is not OK, or the controller could not be asked",
       "2:invalid arguments or selector"
     })
-public final class HvNodesCommand implements Callable<Integer> {
+final class HvNodesCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -15,12 +15,13 @@ import org.debvisor.controller.image.ImageBuilder;
 import org.debvisor.controller.image.ImageOutput;
 import org.debvisor.controller.image.InstallerInitramfsConfig;
 import org.debvisor.controller.iso.IsoBuildRequest;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.PreseedData;
-import org.debvisor.controller.preseed.Profile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code debvisor image build}: profile + architecture → reproducible installable image. */
@@ -38,12 +39,11 @@ import picocli.CommandLine.Option;
       "1:failure (host tools, mmdebstrap, mkinitramfs, zstd; the cause is printed)",
       "2:invalid arguments (architecture, profile, agent package, --out)"
     })
-public final class ImageBuildCommand implements Callable<Integer> {
+final class ImageBuildCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
-  String arch;
+  @Mixin ArchOption arch;
 
   @Option(
       names = "--profile",
@@ -126,7 +126,7 @@ public final class ImageBuildCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ImageBuildRequest request;
     try {
-      Architecture architecture = Architecture.parse(arch);
+      Architecture architecture = arch.parse();
       Optional<Profile> chosen = profile(err);
       Optional<Path> deb = agentDeb(err);
       if (chosen.isEmpty() || deb.isEmpty()) {

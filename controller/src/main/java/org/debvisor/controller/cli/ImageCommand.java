@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "image",
     mixinStandardHelpOptions = true,
     description = "Build the DebVisor image (root filesystem, kernel, installer initramfs).")
-public final class ImageCommand implements Runnable {
+final class ImageCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:printed", "1:refused or unreachable", "2:invalid arguments"})
-public final class InventoryCommand implements Callable<Integer> {
+final class InventoryCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -6,33 +6,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.install.InstallImageException;
-import org.debvisor.controller.iso.ArchiveIndexes;
 import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
-import org.debvisor.controller.iso.ConsoleProgress;
-import org.debvisor.controller.iso.InstallerFetcher;
 import org.debvisor.controller.iso.IsoAssembler;
-import org.debvisor.controller.iso.IsoBuildException;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.iso.IsoBuildResult;
 import org.debvisor.controller.iso.IsoBuilder;
 import org.debvisor.controller.iso.IsoTemplates;
-import org.debvisor.controller.iso.MirrorClient;
-import org.debvisor.controller.iso.MirrorPreflight;
-import org.debvisor.controller.iso.PreflightReport;
-import org.debvisor.controller.iso.Progress;
 import org.debvisor.controller.iso.ToolRunner;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.mirror.ArchiveIndexes;
+import org.debvisor.controller.mirror.ConsoleProgress;
+import org.debvisor.controller.mirror.InstallerFetcher;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.MirrorClient;
+import org.debvisor.controller.mirror.MirrorPreflight;
+import org.debvisor.controller.mirror.PreflightReport;
+import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeLoader;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.LateCommandBuilder;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.NodeLoader;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedGenerator;
-import org.debvisor.controller.preseed.Profile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,12 +53,11 @@ import picocli.CommandLine.Option;
       "1:failure (download, signature, checksum, xorriso; the cause is printed)",
       "2:invalid node.yaml, profile or arguments"
     })
-public final class IsoBuildCommand implements Callable<Integer> {
+final class IsoBuildCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
-  String arch;
+  @Mixin ArchOption arch;
 
   @Option(
       names = "--profile",
@@ -136,7 +136,7 @@ public final class IsoBuildCommand implements Callable<Integer> {
     NodeInstall install;
     ImageInstall imageInstall = null;
     try {
-      architecture = Architecture.parse(arch);
+      architecture = arch.parse();
       install = new NodeLoader().load(node);
       if (profile != null) {
         install = install.withProfile(profile);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "iso",
     mixinStandardHelpOptions = true,
     description = "Build Debian 13 installer ISOs and check the mirror they install from.")
-public final class IsoCommand implements Runnable {
+final class IsoCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

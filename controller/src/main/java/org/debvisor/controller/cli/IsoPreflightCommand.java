@@ -2,13 +2,14 @@ package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.iso.ConsoleProgress;
-import org.debvisor.controller.iso.IsoBuildException;
-import org.debvisor.controller.iso.MirrorClient;
-import org.debvisor.controller.iso.MirrorPreflight;
-import org.debvisor.controller.iso.PreflightReport;
-import org.debvisor.controller.iso.Progress;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.cli.output.PreflightOutput;
+import org.debvisor.controller.mirror.ConsoleProgress;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.MirrorClient;
+import org.debvisor.controller.mirror.MirrorPreflight;
+import org.debvisor.controller.mirror.PreflightReport;
+import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.node.Architecture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,12 +30,11 @@ import picocli.CommandLine.Option;
       "1:components missing (listed) or the check failed",
       "2:invalid arguments"
     })
-public final class IsoPreflightCommand implements Callable<Integer> {
+final class IsoPreflightCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--arch", required = true, paramLabel = "ARCH", description = "amd64 or arm64.")
-  String arch;
+  @Mixin ArchOption arch;
 
   @Mixin MirrorOptions archive;
 
@@ -52,7 +52,7 @@ public final class IsoPreflightCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Architecture architecture;
     try {
-      architecture = Architecture.parse(arch);
+      architecture = arch.parse();
     } catch (IllegalArgumentException e) {
       err.println("error: --arch: " + e.getMessage());
       return DebvisorCli.EXIT_INVALID;

@@ -7,16 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.iso.ConsoleProgress;
-import org.debvisor.controller.iso.ImageInstallPhase;
-import org.debvisor.controller.iso.ImageMediaBootTest;
-import org.debvisor.controller.iso.ImageTestReport;
-import org.debvisor.controller.iso.InstallPhase;
-import org.debvisor.controller.iso.IsoBootTest;
-import org.debvisor.controller.iso.IsoTestReport;
-import org.debvisor.controller.iso.IsoTestRequest;
-import org.debvisor.controller.iso.QemuLauncher;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.mirror.ConsoleProgress;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.qemu.ImageInstallPhase;
+import org.debvisor.controller.qemu.ImageMediaBootTest;
+import org.debvisor.controller.qemu.ImageTestReport;
+import org.debvisor.controller.qemu.InstallPhase;
+import org.debvisor.controller.qemu.IsoBootTest;
+import org.debvisor.controller.qemu.IsoTestReport;
+import org.debvisor.controller.qemu.IsoTestRequest;
+import org.debvisor.controller.qemu.QemuLauncher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
       "1:the install stopped before finishing (report printed), or QEMU could not run",
       "2:invalid arguments"
     })
-public final class IsoTestCommand implements Callable<Integer> {
+final class IsoTestCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

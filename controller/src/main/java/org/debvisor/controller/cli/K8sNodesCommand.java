@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
       "1:a node is not Ready or not OK, or the controller could not be asked",
       "2:invalid arguments or selector"
     })
-public final class K8sNodesCommand implements Callable<Integer> {
+final class K8sNodesCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Kubernetes nodes of the DebVisor fleet, as the controller sees them.")
-public final class K8sctlCommand implements Runnable {
+final class K8sctlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -2,15 +2,15 @@ package org.debvisor.controller.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
-import org.debvisor.controller.iso.ArchiveIndexes;
-import org.debvisor.controller.iso.ArtifactCache;
-import org.debvisor.controller.iso.ClearsignedVerifier;
-import org.debvisor.controller.iso.InstallerFetcher;
-import org.debvisor.controller.iso.InstallerPins;
-import org.debvisor.controller.iso.IsoBuildException;
-import org.debvisor.controller.iso.MirrorClient;
-import org.debvisor.controller.iso.Progress;
-import org.debvisor.controller.iso.VerifiedFetcher;
+import org.debvisor.controller.mirror.ArchiveIndexes;
+import org.debvisor.controller.mirror.ArtifactCache;
+import org.debvisor.controller.mirror.ClearsignedVerifier;
+import org.debvisor.controller.mirror.InstallerFetcher;
+import org.debvisor.controller.mirror.InstallerPins;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.MirrorClient;
+import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.mirror.VerifiedFetcher;
 import picocli.CommandLine.Option;
 
 /** The Debian archive options shared by {@code iso build} and {@code iso preflight}. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "node",
     mixinStandardHelpOptions = true,
     description = "Act on one enrolled node (revoke).")
-public final class NodeCommand implements Runnable {
+final class NodeCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,10 +1,11 @@
 package org.debvisor.controller.cli;
 
+import org.debvisor.controller.cli.output.OutputFormat;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of every command that lists nodes: which nodes, how to print them, which controller. */
-public final class NodeQueryOptions {
+final class NodeQueryOptions {
 
   @Option(
       names = {"-l", "--selector"},

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:revoked", "1:unknown node, refused or unreachable", "2:invalid input"})
-public final class NodeRevokeCommand implements Callable<Integer> {
+final class NodeRevokeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "nodes",
     mixinStandardHelpOptions = true,
     description = "The fleet as the controller sees it.")
-public final class NodesCommand implements Runnable {
+final class NodesCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

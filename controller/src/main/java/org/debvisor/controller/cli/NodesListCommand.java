@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.NodeTable;
+import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.ListNodesRequest;
 import org.debvisor.proto.ListNodesResponse;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Mixin;
     description = "List enrolled nodes (revoked ones included, marked).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:refused or unreachable", "2:invalid selector or arguments"})
-public final class NodesListCommand implements Callable<Integer> {
+final class NodesListCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.NodeTable;
+import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.GetNodeStatusRequest;
 import org.debvisor.proto.NodeRecord;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Parameters;
     description = "Show one node: enrolment, certificate, last health and hardware facts.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:shown", "1:unknown node, refused or unreachable", "2:invalid arguments"})
-public final class NodesShowCommand implements Callable<Integer> {
+final class NodesShowCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "preseed",
     mixinStandardHelpOptions = true,
     description = "Render and check Debian installer preseed files.")
-public final class PreseedCommand implements Runnable {
+final class PreseedCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

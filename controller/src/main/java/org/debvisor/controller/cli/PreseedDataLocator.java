@@ -2,12 +2,12 @@ package org.debvisor.controller.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedDataLoader;
 
 /** Finds the preseed data for a command: {@code --preseed-dir}, beside the jar, or built in. */
-public final class PreseedDataLocator {
+final class PreseedDataLocator {
 
   private final Path jarLocation;
 

@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeLoader;
 import org.debvisor.controller.preseed.LateCommandBuilder;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.NodeLoader;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedGenerator;
 import picocli.CommandLine;
@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
       "1:failure (I/O, missing tool)",
       "2:invalid node.yaml, profile or arguments (file, field and rule are printed)"
     })
-public final class PreseedRenderCommand implements Callable<Integer> {
+final class PreseedRenderCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

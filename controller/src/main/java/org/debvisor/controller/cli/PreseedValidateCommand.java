@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
       "1:failure (cannot read the file, the check could not run)",
       "2:the file is invalid (each problem is printed with its line)"
     })
-public final class PreseedValidateCommand implements Callable<Integer> {
+final class PreseedValidateCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

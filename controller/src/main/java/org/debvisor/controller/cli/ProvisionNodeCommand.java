@@ -1,9 +1,5 @@
 package org.debvisor.controller.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,26 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.cli.output.ProvisionReport;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.ClusterName;
-import org.debvisor.controller.preseed.InvalidInputException;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.PreseedData;
-import org.debvisor.controller.preseed.Profile;
 import org.debvisor.controller.provision.BootstrapTokens;
 import org.debvisor.controller.provision.FleetProvisioner;
+import org.debvisor.controller.provision.HostList;
 import org.debvisor.controller.provision.HostResult;
-import org.debvisor.controller.provision.LocalAgentProbe;
-import org.debvisor.controller.provision.ProgressListener;
-import org.debvisor.controller.provision.ProvisionPlan;
-import org.debvisor.controller.provision.Provisioner;
-import org.debvisor.controller.provision.StepResult;
-import org.debvisor.controller.ssh.KnownHostsFile;
-import org.debvisor.controller.ssh.SshConnector;
+import org.debvisor.controller.provision.MintedBootstrapTokens;
+import org.debvisor.controller.provision.SshProvisioning;
 import org.debvisor.controller.ssh.SshException;
 import org.debvisor.controller.ssh.SshTarget;
 import picocli.CommandLine;
@@ -52,7 +43,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every host provisioned", "1:some host failed", "2:invalid arguments"})
-public final class ProvisionNodeCommand implements Callable<Integer> {
+final class ProvisionNodeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -199,7 +190,7 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = new ArrayList<>();
-    List<SshTarget> targets = targets(problems);
+    List<SshTarget> targets = HostList.parse(hosts, hostsFile, problems);
     if (!output.equals("table") && !output.equals("json")) {
       problems.add("--output must be table or json, not '" + output + "'");
     }
@@ -334,165 +325,29 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    ProvisionPlan plan =
-        new ProvisionPlan(
-            chosen,
-            agentDeb,
-            controller,
-            caFile,
-            tokens,
-            new LocalAgentProbe(),
-            Duration.ofSeconds(60),
-            Duration.ofMinutes(15),
-            healthTimeout);
     PrintWriter progressOut = output.equals("json") ? err : out;
     List<HostResult> results;
-    try (SshConnector connector =
-        new SshConnector(
-            new SshConnector.Settings(
-                identity,
-                new KnownHostsFile(knownHosts),
-                acceptNewHostKey,
-                connectTimeout,
-                Duration.ofSeconds(30)))) {
-      Provisioner provisioner =
-          new Provisioner(
-              connector, plan, Provisioner.standardSteps(), new LiveProgress(progressOut));
-      results = new FleetProvisioner(provisioner, parallel).provisionAll(targets);
+    try {
+      results =
+          new SshProvisioning(
+                  new SshProvisioning.Ssh(identity, knownHosts, acceptNewHostKey, connectTimeout))
+              .provisionAll(
+                  targets,
+                  new SshProvisioning.Request(
+                      chosen, agentDeb, controller, caFile, tokens, healthTimeout, parallel),
+                  new ProvisionReport.LiveProgress(progressOut));
     } catch (SshException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return DebvisorCli.EXIT_INVALID;
     }
     if (output.equals("json")) {
-      out.println(json(results));
+      out.println(ProvisionReport.json(results));
     } else {
-      out.print(table(results));
+      out.print(ProvisionReport.table(results));
     }
     out.flush();
     return results.stream().allMatch(HostResult::ok) ? 0 : DebvisorCli.EXIT_FAILURE;
-  }
-
-  private List<SshTarget> targets(List<String> problems) {
-    List<String> raw = new ArrayList<>(hosts);
-    if (hostsFile != null) {
-      try {
-        for (String line : Files.readAllLines(hostsFile, StandardCharsets.UTF_8)) {
-          String l = line.replaceFirst("#.*$", "").strip();
-          if (!l.isEmpty()) {
-            raw.add(l);
-          }
-        }
-      } catch (IOException e) {
-        problems.add("--hosts-file " + hostsFile + " cannot be read: " + e.getMessage());
-      }
-    }
-    LinkedHashSet<SshTarget> targets = new LinkedHashSet<>();
-    for (String h : raw) {
-      try {
-        targets.add(SshTarget.parse(h));
-      } catch (IllegalArgumentException e) {
-        problems.add("--host " + e.getMessage());
-      }
-    }
-    if (raw.isEmpty()) {
-      problems.add("no hosts: give --host [user@]host[:port] or --hosts-file FILE");
-    }
-    return List.copyOf(targets);
-  }
-
-  static String table(List<HostResult> results) {
-    StringBuilder b = new StringBuilder("\n");
-    String fmt = "%-28s %-7s %-8s %-13s %7s  %s%n";
-    b.append(
-        String.format(
-            Locale.ROOT, fmt, "HOST", "RESULT", "CHANGED", "FAILED STEP", "TIME", "DETAIL"));
-    for (HostResult r : results) {
-      StepResult f = r.failure();
-      b.append(
-          String.format(
-              Locale.ROOT,
-              fmt,
-              r.target(),
-              r.ok() ? "ok" : "FAILED",
-              r.changed() ? "changed" : "no",
-              f == null ? "-" : f.step(),
-              String.format(Locale.ROOT, "%.1fs", r.elapsed().toMillis() / 1000.0),
-              f != null ? firstLine(f.detail()) : r.changed() ? "provisioned" : "nothing changed"));
-    }
-    long failed = results.stream().filter(r -> !r.ok()).count();
-    long changed = results.stream().filter(r -> r.ok() && r.changed()).count();
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "%n%d host(s): %d ok (%d changed, %d unchanged), %d failed%n",
-            results.size(),
-            results.size() - failed,
-            changed,
-            results.size() - failed - changed,
-            failed));
-    for (HostResult r : results) {
-      StepResult f = r.failure();
-      if (f != null) {
-        b.append("\n")
-            .append(r.target())
-            .append(" failed at ")
-            .append(f.step())
-            .append(": ")
-            .append(f.detail())
-            .append('\n');
-        if (!f.stderr().isEmpty()) {
-          b.append("  stderr:\n");
-          f.stderr().lines().forEach(l -> b.append("    ").append(l).append('\n'));
-        }
-      }
-      if (r.acceptedHostKey() != null) {
-        b.append("\n")
-            .append(r.target())
-            .append(": new host key trusted and recorded: ")
-            .append(r.acceptedHostKey())
-            .append('\n');
-      }
-    }
-    return b.toString();
-  }
-
-  static String json(List<HostResult> results) {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = mapper.createObjectNode();
-    root.put("ok", results.stream().allMatch(HostResult::ok));
-    ArrayNode hostsNode = root.putArray("hosts");
-    for (HostResult r : results) {
-      ObjectNode h = hostsNode.addObject();
-      h.put("host", r.target().toString());
-      h.put("ok", r.ok());
-      h.put("changed", r.changed());
-      h.put("seconds", r.elapsed().toMillis() / 1000.0);
-      StepResult f = r.failure();
-      h.put("failedStep", f == null ? null : f.step());
-      h.put("error", f == null ? null : f.detail());
-      h.put("stderr", f == null ? null : f.stderr());
-      h.put("acceptedHostKey", r.acceptedHostKey());
-      ArrayNode steps = h.putArray("steps");
-      for (StepResult s : r.steps()) {
-        ObjectNode sn = steps.addObject();
-        sn.put("step", s.step());
-        sn.put("ok", s.ok());
-        sn.put("changed", s.changed());
-        sn.put("detail", s.detail());
-        sn.put("seconds", s.elapsed().toMillis() / 1000.0);
-      }
-    }
-    try {
-      return mapper.writeValueAsString(root);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** picocli converter for {@code 90s}, {@code 15m}, {@code 1h}. */
@@ -503,37 +358,6 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
         return DurationOption.parse("duration", value);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** One line per finished step, as hosts progress. */
-  private static final class LiveProgress implements ProgressListener {
-    private final PrintWriter out;
-
-    LiveProgress(PrintWriter out) {
-      this.out = out;
-    }
-
-    @Override
-    public void stepFinished(SshTarget target, StepResult r) {
-      synchronized (out) {
-        out.printf(
-            Locale.ROOT,
-            "%-28s %-13s %-9s %s%n",
-            target,
-            r.step(),
-            !r.ok() ? "FAILED" : r.changed() ? "changed" : "ok",
-            firstLine(r.detail()));
-        out.flush();
-      }
-    }
-
-    @Override
-    public void note(SshTarget target, String message) {
-      synchronized (out) {
-        out.printf(Locale.ROOT, "%-28s note: %s%n", target, message);
-        out.flush();
       }
     }
   }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "token",
     mixinStandardHelpOptions = true,
     description = "Bootstrap tokens that let a node enrol once.")
-public final class TokenCommand implements Runnable {
+final class TokenCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

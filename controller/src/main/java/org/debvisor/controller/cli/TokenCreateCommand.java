@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:created", "1:the controller refused or is unreachable", "2:invalid input"})
-public final class TokenCreateCommand implements Callable<Integer> {
+final class TokenCreateCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

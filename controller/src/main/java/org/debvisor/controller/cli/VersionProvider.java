@@ -3,7 +3,7 @@ package org.debvisor.controller.cli;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version from the jar manifest ("development" when run from classes). */
-public final class VersionProvider implements IVersionProvider {
+final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
     String version = VersionProvider.class.getPackage().getImplementationVersion();

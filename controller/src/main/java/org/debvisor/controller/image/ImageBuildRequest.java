@@ -3,8 +3,8 @@ package org.debvisor.controller.image;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 
 /**
  * What {@code debvisor image build} builds.

@@ -18,7 +18,7 @@ import org.debvisor.controller.preseed.ShellQuoting;
  *     kernel-version
  * @param hostJava how the hooks start DebVisor's own code on the build host ({@code java -cp CP})
  */
-public record ImageHooks(
+record ImageHooks(
     Path debCache,
     Path agentDeb,
     Path initramfsConfig,

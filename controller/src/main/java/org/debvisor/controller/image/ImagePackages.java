@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 
 /** The packages every DebVisor image holds, plus those of its role profile. */
-public final class ImagePackages {
+final class ImagePackages {
 
   /**
    * On every image: kernel and initramfs tools, systemd, SSH, Java for the agent, and the tools the

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * each entry, the only part of the image that SOURCE_DATE_EPOCH does not fix; the image's clean
  * hook runs {@link #main} on it.
  */
-public final class JavaKeystoreDates {
+final class JavaKeystoreDates {
 
   /** The password ca-certificates-java protects cacerts' integrity with. */
   static final char[] CACERTS_PASSWORD = "changeit".toCharArray();

@@ -8,7 +8,7 @@ import java.util.List;
  * The mmdebstrap command line of an image build: a minbase root filesystem as an uncompressed tar
  * (numeric owners and xattrs as mmdebstrap keeps them), built as root so the hooks can chroot.
  */
-public final class MmdebstrapCommand {
+final class MmdebstrapCommand {
 
   private MmdebstrapCommand() {}
 

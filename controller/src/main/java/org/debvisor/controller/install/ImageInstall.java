@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.violation.Violation;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.InvalidInputException;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.Profile;
 
 /**
  * What image-mode media carry for one node besides the image: the installer's answer and the node's

@@ -1,16 +1,16 @@
 package org.debvisor.controller.install;
 
-import org.debvisor.controller.preseed.Accounts;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.UserAccount;
+import org.debvisor.controller.node.Accounts;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.UserAccount;
 
 /**
  * Renders {@code /debvisor/install.conf}, the answer the image installer reads: one {@code KEY
  * VALUE...} per line, read with {@code read}, never evaluated by a shell. Every value comes from a
  * node.yaml that {@code NodeValidator} has checked (no line breaks, no shell syntax).
  */
-public final class InstallAnswer {
+final class InstallAnswer {
 
   /** The answer format the installer script reads ({@code format 1}). */
   public static final int FORMAT = 1;

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.debvisor.controller.preseed.Accounts;
-import org.debvisor.controller.preseed.AgentEnrolment;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Network;
-import org.debvisor.controller.preseed.NodeInstall;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Accounts;
+import org.debvisor.controller.node.AgentEnrolment;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Network;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.ShellQuoting;
 import org.debvisor.controller.provision.AgentConfig;
 
@@ -17,7 +17,7 @@ import org.debvisor.controller.provision.AgentConfig;
  * The files that make an installed image one particular node: host name, network, SSH keys, GRUB
  * console, the profile's kernel settings, the agent's enrolment and the late commands.
  */
-public final class NodeFiles {
+final class NodeFiles {
 
   /** The late commands' script in the new system; the installer runs it last. */
   static final String LATE_COMMANDS = "usr/lib/debvisor/late-commands";

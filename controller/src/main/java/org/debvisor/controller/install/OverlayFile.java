@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * @param owner user and group name in the new system
  * @param content the bytes; null for a directory
  */
-public record OverlayFile(String path, int mode, String owner, byte[] content) {
+record OverlayFile(String path, int mode, String owner, byte[] content) {
 
   static OverlayFile text(String path, int mode, String owner, String text) {
     return new OverlayFile(path, mode, owner, text.getBytes(StandardCharsets.UTF_8));

@@ -13,7 +13,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Packs overlay files into a POSIX tar with owner names (the installer extracts it inside the new
  * system, where those names exist) and one fixed time, so equal inputs give equal bytes.
  */
-public final class OverlayTar {
+final class OverlayTar {
 
   private final long epochSeconds;
 

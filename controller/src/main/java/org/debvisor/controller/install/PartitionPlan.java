@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.debvisor.common.violation.Violation;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Disk;
-import org.debvisor.controller.preseed.Partition;
-import org.debvisor.controller.preseed.Size;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Disk;
+import org.debvisor.controller.node.Partition;
+import org.debvisor.controller.node.Size;
 
 /**
  * The GPT layout of an image install, from node.yaml's {@code disk} section: a BIOS boot partition
@@ -19,7 +19,7 @@ import org.debvisor.controller.preseed.Size;
  * @param logicalVolumes LVM logical volumes in creation order
  * @param minimumBytes the smallest disk this layout fits on
  */
-public record PartitionPlan(
+record PartitionPlan(
     List<PlannedVolume> partitions,
     String volumeGroup,
     List<PlannedVolume> logicalVolumes,

@@ -9,7 +9,7 @@ package org.debvisor.controller.install;
  *     {@code none}
  * @param mountpoint absolute mount point, or {@code -} for none
  */
-public record PlannedVolume(String name, long mebibytes, String filesystem, String mountpoint) {
+record PlannedVolume(String name, long mebibytes, String filesystem, String mountpoint) {
 
   /** Size marker: everything that is left. */
   public static final long REST = -1;

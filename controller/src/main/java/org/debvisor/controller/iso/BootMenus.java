@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.debvisor.common.digest.Sha256;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.node.Architecture;
 
 /** Renders the boot menus and the installer kernel command line for an unattended install. */
 public final class BootMenus {

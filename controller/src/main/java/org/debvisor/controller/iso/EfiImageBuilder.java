@@ -8,6 +8,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
 
 /**
  * Builds the El Torito EFI boot image: a FAT file system with the shim as the removable-media
@@ -15,7 +17,7 @@ import java.util.Locale;
  * ({@code <prefix>/grub.cfg}, see {@link GrubEfiImage}); dosfstools + mtools, which honour
  * SOURCE_DATE_EPOCH; the volume serial is fixed.
  */
-public final class EfiImageBuilder {
+final class EfiImageBuilder {
 
   private static final String VOLUME_SERIAL = "44564953";
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.debvisor.controller.mirror.IsoBuildException;
 
 /**
  * What a GRUB EFI image (like the installer's signed {@code grubx64.efi}) looks for at start: the
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * @param prefix the embedded prefix, like {@code /debian-installer/amd64/grub}
  * @param embeddedConfig the embedded early config, empty when there is none
  */
-public record GrubEfiImage(String prefix, Optional<String> embeddedConfig) {
+record GrubEfiImage(String prefix, Optional<String> embeddedConfig) {
 
   private static final int MODULE_INFO_MAGIC = 0x676d696d; // "mimg"
   private static final int OBJ_CONFIG = 2;

@@ -17,7 +17,7 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
  * Appends files to an installer initrd as one more gzip-compressed newc cpio archive; the kernel
  * unpacks concatenated archives in order, so later files are added to (or replace) earlier ones.
  */
-public final class InitrdAppender {
+final class InitrdAppender {
 
   private final long mtimeSeconds;
 

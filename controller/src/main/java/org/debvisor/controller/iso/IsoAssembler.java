@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * Lays out the ISO tree and runs xorriso: amd64 gets isolinux (BIOS, isohybrid MBR) and the EFI

@@ -2,7 +2,7 @@ package org.debvisor.controller.iso;
 
 import java.nio.file.Path;
 import org.debvisor.controller.install.ImageInstall;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
 
 /**
  * What to build.

@@ -1,6 +1,7 @@
 package org.debvisor.controller.iso;
 
 import java.nio.file.Path;
+import org.debvisor.controller.mirror.NetbootInstaller;
 
 /**
  * A built ISO.

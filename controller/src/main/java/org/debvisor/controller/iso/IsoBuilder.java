@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.mirror.InstallerFetcher;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.mirror.Progress;
 
 /**
  * Builds an installer ISO: fetch and verify the netboot installer, append the preseed, assemble

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.debvisor.controller.mirror.IsoBuildException;
 
 /** The boot menu templates under {@code iso/} (a given directory, else the copy in the jar). */
 public final class IsoTemplates {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.debvisor.common.process.Command;
 import org.debvisor.common.process.Outcome;
 import org.debvisor.common.process.ProcessRunner;
+import org.debvisor.controller.mirror.IsoBuildException;
 
 /** Runs the ISO tools with a fixed, reproducible environment; failures carry their output. */
 public final class ToolRunner {

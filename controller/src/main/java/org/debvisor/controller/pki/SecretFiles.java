@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /** Writes files atomically (temp file, fsync, rename, fsync directory), secrets with mode 0600. */
-public final class SecretFiles {
+final class SecretFiles {
 
   private SecretFiles() {}
 

@@ -2,12 +2,13 @@ package org.debvisor.controller.preseed;
 
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.debvisor.controller.node.FieldChecks;
 
 /**
  * One debconf answer: {@code owner question type value}. Built only from values that cannot break
  * the line: the constructor refuses anything that would.
  */
-public record DebconfLine(String owner, String question, String type, String value) {
+record DebconfLine(String owner, String question, String type, String value) {
 
   /** Types debconf-set-selections loads (plus the {@code seen} flag). */
   public static final Set<String> TYPES =

@@ -2,12 +2,16 @@ package org.debvisor.controller.preseed;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.NodeValidator;
+import org.debvisor.controller.node.Partition;
+import org.debvisor.controller.node.Size;
 
 /**
  * Turns expert partitions into partman's {@code expert_recipe} syntax: one item per partition,
  * {@code MIN PRIORITY MAX FILESYSTEM options .}, after the boot partitions the architecture needs.
  */
-public final class ExpertRecipe {
+final class ExpertRecipe {
 
   /** Recipe name shown by partman. */
   static final String NAME = "debvisor";

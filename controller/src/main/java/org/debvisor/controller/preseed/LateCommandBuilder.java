@@ -6,6 +6,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.debvisor.controller.node.Accounts;
+import org.debvisor.controller.node.AgentEnrolment;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.Profile;
+import org.debvisor.controller.node.UserAccount;
 
 /**
  * Builds {@code preseed/late_command} from validated values: SSH keys, the profile's sysctl and

@@ -3,6 +3,7 @@ package org.debvisor.controller.preseed;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.debvisor.controller.node.Profile;
 
 /**
  * The data under {@code preseed/}: the base template and the role profiles by name.

@@ -12,6 +12,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.debvisor.common.violation.Violation;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.Profile;
+import org.debvisor.controller.node.ProfileReader;
 
 /**
  * Reads {@link PreseedData} from a {@code preseed/} directory or from the copy inside the jar, and
@@ -27,7 +30,7 @@ public final class PreseedDataLoader {
 
   private static final long MAX_FILE_BYTES = 1 << 20;
 
-  private final YamlModelReader yaml = new YamlModelReader();
+  private final ProfileReader profiles = new ProfileReader();
 
   /** Reads {@code DIR/debian13.preseed} and {@code DIR/profiles/*.yaml}. */
   public PreseedData fromDirectory(Path dir) throws InvalidInputException, IOException {
@@ -92,12 +95,7 @@ public final class PreseedDataLoader {
   }
 
   private Profile profile(String source, String name, String text) throws InvalidInputException {
-    Profile profile = yaml.read(source, text, Profile.class).named(name);
-    List<Violation> problems = new ProfileValidator().validate(profile);
-    if (!problems.isEmpty()) {
-      throw new InvalidInputException(source, problems);
-    }
-    return profile;
+    return profiles.read(source, name, text);
   }
 
   private static String read(Path file) throws IOException {

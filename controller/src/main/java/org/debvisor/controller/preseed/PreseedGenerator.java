@@ -2,6 +2,10 @@ package org.debvisor.controller.preseed;
 
 import java.util.List;
 import org.debvisor.common.violation.Violation;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeValidator;
 
 /** Validates a node install against the preseed data, then renders its preseed. */
 public final class PreseedGenerator {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.debvisor.common.violation.Violation;
+import org.debvisor.controller.node.FieldChecks;
 
 /**
  * Reads a preseed file the way {@code debconf-set-selections} does (a line ending in {@code \}

@@ -6,13 +6,24 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.debvisor.controller.node.Accounts;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Disk;
+import org.debvisor.controller.node.IpAddress;
+import org.debvisor.controller.node.Mirror;
+import org.debvisor.controller.node.Network;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeValidator;
+import org.debvisor.controller.node.Profile;
+import org.debvisor.controller.node.RootAccount;
+import org.debvisor.controller.node.UserAccount;
 
 /**
  * Writes the preseed for a validated {@link NodeInstall}: the template's fixed answers plus the
  * generated ones, in template order. The output is deterministic (no timestamps, sorted package
  * lists), so the same inputs always give the same bytes.
  */
-public final class PreseedRenderer {
+final class PreseedRenderer {
 
   private final PreseedTemplate template;
   private final LateCommandBuilder lateCommands;

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.debvisor.common.violation.Violation;
+import org.debvisor.controller.node.InvalidInputException;
 
 /**
  * The base preseed ({@code preseed/debian13.preseed}): fixed answers, blank lines and one
  * {@code @@section@@} marker per {@link Section} where the generated answers go. Comments are
  * dropped.
  */
-public final class PreseedTemplate {
+final class PreseedTemplate {
 
   /** One template line: a marker, a fixed answer or a blank line. */
   sealed interface Item {}

@@ -3,7 +3,7 @@ package org.debvisor.controller.preseed;
 import java.util.Locale;
 
 /** The parts of a preseed the generator writes, each marked {@code @@name@@} in the template. */
-public enum Section {
+enum Section {
   LOCALISATION,
   NETWORK,
   MIRROR,

@@ -3,6 +3,7 @@ package org.debvisor.controller.preseed;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.debvisor.controller.node.FieldChecks;
 
 /** POSIX shell quoting: single quotes, with {@code '} written as {@code '\''}. */
 public final class ShellQuoting {

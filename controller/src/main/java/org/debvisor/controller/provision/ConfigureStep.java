@@ -10,7 +10,7 @@ import org.debvisor.controller.ssh.SshException;
  * Installs the agent's configuration: agent.yaml, the controller's CA, the bootstrap token (0600)
  * and the profile name; then lets the installed agent check the configuration.
  */
-public final class ConfigureStep implements ProvisionStep {
+final class ConfigureStep implements ProvisionStep {
 
   @Override
   public String name() {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads a .deb's {@code Depends:} field and says which dependencies a host still lacks. */
-public final class DebDependencies {
+final class DebDependencies {
 
   private DebDependencies() {}
 

@@ -8,7 +8,7 @@ import org.debvisor.controller.ssh.SshException;
  * enrolled)? {@link LocalAgentProbe} asks the agent on the node over SSH; a controller-backed probe
  * can ask {@code debvisor.Controller/ListNodes} instead.
  */
-public interface HealthProbe {
+interface HealthProbe {
 
   /**
    * Waits until the node is healthy or {@code timeout} passes.

@@ -10,7 +10,7 @@ import org.debvisor.controller.ssh.SshException;
  * Installs the agent: its missing dependencies with apt-get (none when they are there), then the
  * uploaded .deb with dpkg when its version or file differs from the one installed.
  */
-public final class InstallStep implements ProvisionStep {
+final class InstallStep implements ProvisionStep {
 
   private static final String RECORD = NodeSession.STATE_DIR + "/agent-deb.sha256";
 

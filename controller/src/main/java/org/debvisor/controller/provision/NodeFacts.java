@@ -12,7 +12,7 @@ package org.debvisor.controller.provision;
  * @param systemd true when systemd is the running init (/run/systemd/system exists)
  * @param address the node's own address the SSH connection arrived at (from SSH_CONNECTION), or ""
  */
-public record NodeFacts(
+record NodeFacts(
     String osId,
     String versionId,
     String codename,

@@ -9,7 +9,7 @@ import org.debvisor.controller.ssh.SshTarget;
  * One host being provisioned: its connection, what preflight found, and what earlier steps changed
  * (so "start" knows whether to restart the agent).
  */
-public final class NodeSession {
+final class NodeSession {
 
   /** Where the agent package is kept on the host. */
   public static final String REMOTE_DEB = "/var/cache/debvisor/debvisor-agent.deb";

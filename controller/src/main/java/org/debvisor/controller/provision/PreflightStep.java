@@ -13,7 +13,7 @@ import org.debvisor.controller.ssh.SshException;
  * Checks the host can take the agent: Debian 13 (trixie), amd64 or arm64, enough free space under
  * /var, and root or passwordless sudo. Changes nothing.
  */
-public final class PreflightStep implements ProvisionStep {
+final class PreflightStep implements ProvisionStep {
 
   /** Free space the agent, its Java runtime and the profile packages need at least. */
   public static final long MIN_FREE_BYTES = 1024L * 1024 * 1024;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.ssh.SshException;
 
 /**
@@ -14,7 +14,7 @@ import org.debvisor.controller.ssh.SshException;
  * and kernel modules to the same files the installer's preseed writes (they take effect at boot, so
  * provisioning never changes a running kernel shared with other tenants).
  */
-public final class ProfileStep implements ProvisionStep {
+final class ProfileStep implements ProvisionStep {
 
   static final String SYSCTL_FILE = "/etc/sysctl.d/60-debvisor.conf";
   static final String MODULES_FILE = "/etc/modules-load.d/debvisor.conf";

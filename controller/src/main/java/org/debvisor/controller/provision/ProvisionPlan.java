@@ -2,7 +2,7 @@ package org.debvisor.controller.provision;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Profile;
 
 /**
  * What every host gets.
@@ -17,7 +17,7 @@ import org.debvisor.controller.preseed.Profile;
  * @param installTimeout limit for apt-get and dpkg
  * @param healthTimeout how long to wait for the agent to become healthy
  */
-public record ProvisionPlan(
+record ProvisionPlan(
     Profile profile,
     Path agentDeb,
     String controllerAddress,

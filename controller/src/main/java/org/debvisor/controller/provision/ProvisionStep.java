@@ -3,7 +3,7 @@ package org.debvisor.controller.provision;
 import org.debvisor.controller.ssh.SshException;
 
 /** One idempotent provisioning step: it checks first and changes only what differs. */
-public interface ProvisionStep {
+interface ProvisionStep {
 
   /** Short name shown in progress and summaries, e.g. "install". */
   String name();

@@ -12,7 +12,7 @@ import org.debvisor.controller.ssh.SshTarget;
  * Provisions one host: connects (host key checked), then runs the steps in order and stops at the
  * first failure. Every step is idempotent, so running it again finishes what a cut run left.
  */
-public final class Provisioner {
+final class Provisioner {
 
   /** The steps, in order. */
   public static List<ProvisionStep> standardSteps() {

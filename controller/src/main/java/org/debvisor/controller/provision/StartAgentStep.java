@@ -10,7 +10,7 @@ import org.debvisor.controller.ssh.SshException;
  * start-stop-daemon with a pid file, so it is still the installed agent with its installed command
  * line.
  */
-public final class StartAgentStep implements ProvisionStep {
+final class StartAgentStep implements ProvisionStep {
 
   static final String UNIT = "debvisor-agent.service";
   static final String PID_FILE = "/run/debvisor-agent.pid";

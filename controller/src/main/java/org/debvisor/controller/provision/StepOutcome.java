@@ -6,7 +6,7 @@ package org.debvisor.controller.provision;
  * @param changed true when it changed something on the host
  * @param detail one line for people, e.g. "installed debvisor-agent 0.1.0"
  */
-public record StepOutcome(boolean changed, String detail) {
+record StepOutcome(boolean changed, String detail) {
 
   public static StepOutcome unchanged(String detail) {
     return new StepOutcome(false, detail);

@@ -3,7 +3,7 @@ package org.debvisor.controller.provision;
 import org.debvisor.controller.ssh.SshException;
 
 /** Puts the agent's .deb in /var/cache/debvisor (skipped when the same file is there). */
-public final class UploadAgentStep implements ProvisionStep {
+final class UploadAgentStep implements ProvisionStep {
 
   @Override
   public String name() {

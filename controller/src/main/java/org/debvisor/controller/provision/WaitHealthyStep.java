@@ -3,7 +3,7 @@ package org.debvisor.controller.provision;
 import org.debvisor.controller.ssh.SshException;
 
 /** Waits until the {@link HealthProbe} says the node is healthy. Changes nothing. */
-public final class WaitHealthyStep implements ProvisionStep {
+final class WaitHealthyStep implements ProvisionStep {
 
   @Override
   public String name() {

@@ -8,7 +8,7 @@ import java.time.Instant;
  * certificate), the operator (by bearer token) or nobody (RegisterNode, health, reflection), and
  * from which address.
  */
-public record Caller(Kind kind, String name, String source, Instant certificateNotAfter) {
+record Caller(Kind kind, String name, String source, Instant certificateNotAfter) {
 
   /** How the caller authenticated. */
   public enum Kind {

@@ -28,7 +28,7 @@ import org.debvisor.proto.ControllerGrpc;
  * certificates are optional at the TLS layer (RegisterNode has none yet) but, when presented, must
  * chain to the controller's CA. Health and reflection (v1, v1alpha) sit beside the service.
  */
-public final class ControllerGrpcServer implements AutoCloseable {
+final class ControllerGrpcServer implements AutoCloseable {
 
   private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 package org.debvisor.controller.ssh;
 
 /** The server's host key is not the one in known_hosts, or is unknown and may not be trusted. */
-public final class HostKeyException extends SshException {
+final class HostKeyException extends SshException {
 
   public HostKeyException(String message) {
     super(message);

@@ -14,10 +14,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.PreseedDataLoader;
-import org.debvisor.controller.preseed.Profile;
 
 /**
  * Test support for real image builds: the request, the builder, and readers for the built files

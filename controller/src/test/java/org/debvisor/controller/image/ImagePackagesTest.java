@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 import org.junit.jupiter.api.Test;
 
 /** The package list: kernel and boot loaders per architecture, common tools, the profile's. */

@@ -6,8 +6,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Profile;
 import org.junit.jupiter.api.Test;
 
 /** The mmdebstrap command line of an image build. */

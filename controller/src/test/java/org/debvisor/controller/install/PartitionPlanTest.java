@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.debvisor.common.violation.Violation;
-import org.debvisor.controller.preseed.Architecture;
-import org.debvisor.controller.preseed.Disk;
-import org.debvisor.controller.preseed.Partition;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.Disk;
+import org.debvisor.controller.node.Partition;
 import org.junit.jupiter.api.Test;
 
 class PartitionPlanTest {

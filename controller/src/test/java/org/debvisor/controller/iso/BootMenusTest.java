@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.debvisor.controller.preseed.Architecture;
+import org.debvisor.controller.mirror.NetbootInstaller;
+import org.debvisor.controller.node.Architecture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

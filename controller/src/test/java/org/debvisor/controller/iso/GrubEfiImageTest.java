@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.debvisor.controller.mirror.IsoBuildException;
 import org.junit.jupiter.api.Test;
 
 /** Reads the prefix and early config out of GRUB EFI images laid out like grub-mkimage's. */

@@ -13,6 +13,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeLoader;
 
 /**
  * Hostile strings in any field of node.yaml: either the node is refused, or its preseed answers

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.debvisor.controller.node.NodeInstall;
 import org.junit.jupiter.api.Test;
 
 class LateCommandBuilderTest {

@@ -2,6 +2,7 @@ package org.debvisor.controller.preseed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.debvisor.controller.node.Architecture;
 import org.junit.jupiter.api.Test;
 
 /** Renderings other than the golden example: DHCP, atomic, LVM, IPv6, user-only, poweroff. */

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeLoader;
 
 /** The repository's preseed/ data and the example node, as the tests use them. */
 final class TestData {

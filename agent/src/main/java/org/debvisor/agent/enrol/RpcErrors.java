@@ -1,0 +1,34 @@
+package org.debvisor.agent.enrol;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** How the link reads a failed controller call: a refusal, and a one-line description. */
+final class RpcErrors {
+
+  private RpcErrors() {}
+
+  static boolean refusal(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
+  }
+
+  /** e.g. "UNAVAILABLE: io exception (Connection refused: /10.0.0.1:5443)", on one line. */
+  static String describe(Exception e) {
+    if (!(e instanceof StatusRuntimeException s)) {
+      return e.getMessage();
+    }
+    StringBuilder text = new StringBuilder(s.getStatus().getCode().name());
+    if (s.getStatus().getDescription() != null) {
+      text.append(": ").append(s.getStatus().getDescription());
+    }
+    Throwable root = s.getStatus().getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null && root.getMessage() != null) {
+      text.append(" (").append(root.getMessage().lines().findFirst().orElse("")).append(')');
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,7 @@
+package org.debvisor.controller.cli.output;
+
+/** {@code -o table|json}. */
+public enum OutputFormat {
+  table,
+  json
+}

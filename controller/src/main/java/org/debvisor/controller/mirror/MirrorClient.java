@@ -1,0 +1,102 @@
+package org.debvisor.controller.mirror;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Fetches files of a Debian archive over HTTP(S); errors name the URL and status. */
+public final class MirrorClient {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final HttpClient http;
+  private final URI base;
+
+  /**
+   * @param base the archive root, like {@code http://deb.debian.org/debian}
+   */
+  public MirrorClient(HttpClient http, URI base) {
+    this.http = http;
+    String text = base.toString();
+    this.base = URI.create(text.endsWith("/") ? text : text + "/");
+  }
+
+  /** A client with redirects followed and a 20 s connect timeout. */
+  public static MirrorClient create(URI base) {
+    return new MirrorClient(
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(20))
+            .build(),
+        base);
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** The URL of an archive path like {@code dists/trixie/InRelease}. */
+  public URI resolve(String archivePath) {
+    return base.resolve(archivePath.startsWith("/") ? archivePath.substring(1) : archivePath);
+  }
+
+  /** Downloads {@code archivePath} to {@code target}, reporting progress. */
+  public void download(String archivePath, Path target, Progress progress)
+      throws IsoBuildException {
+    URI uri = resolve(archivePath);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+    try {
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        if (response.statusCode() != 200) {
+          throw new IsoBuildException("GET " + uri + " answered HTTP " + response.statusCode());
+        }
+        long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        String name = archivePath.substring(archivePath.lastIndexOf('/') + 1);
+        try (OutputStream out = Files.newOutputStream(target)) {
+          byte[] buf = new byte[1 << 16];
+          long done = 0;
+          for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+            done += n;
+            progress.bytes(name, done, total);
+          }
+          if (total < 0) {
+            progress.bytes(name, done, done);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IsoBuildException("GET " + uri + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IsoBuildException("GET " + uri + " interrupted", e);
+    }
+  }
+
+  /** The HTTP status of a HEAD request for {@code archivePath}. */
+  public int head(String archivePath) throws IsoBuildException {
+    URI uri = resolve(archivePath);
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(TIMEOUT)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new IsoBuildException("HEAD " + uri + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IsoBuildException("HEAD " + uri + " interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package org.debvisor.controller.provision;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.debvisor.controller.node.Profile;
+import org.debvisor.controller.ssh.KnownHostsFile;
+import org.debvisor.controller.ssh.SshConnector;
+import org.debvisor.controller.ssh.SshException;
+import org.debvisor.controller.ssh.SshTarget;
+
+/** Provisions a list of hosts over SSH with the standard steps, some hosts at once. */
+public final class SshProvisioning {
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * How to reach the hosts.
+   *
+   * @param identity unencrypted SSH private key
+   * @param knownHosts known_hosts file the host keys are checked against
+   * @param acceptNewHostKey trust and record the key of a host not yet known
+   * @param connectTimeout connect and key exchange limit
+   */
+  public record Ssh(
+      Path identity, Path knownHosts, boolean acceptNewHostKey, Duration connectTimeout) {}
+
+  /**
+   * What every host gets.
+   *
+   * @param controller host:port the agent enrols with, or null for a standalone agent
+   * @param tokens bootstrap tokens, or null without a controller
+   */
+  public record Request(
+      Profile profile,
+      Path agentDeb,
+      String controller,
+      Path caFile,
+      BootstrapTokens tokens,
+      Duration healthTimeout,
+      int parallel) {}
+
+  private final Ssh ssh;
+
+  public SshProvisioning(Ssh ssh) {
+    this.ssh = ssh;
+  }
+
+  /** Provisions every target; a failed host does not stop the others. */
+  public List<HostResult> provisionAll(
+      List<SshTarget> targets, Request request, ProgressListener progress)
+      throws SshException, InterruptedException {
+    ProvisionPlan plan =
+        new ProvisionPlan(
+            request.profile(),
+            request.agentDeb(),
+            request.controller(),
+            request.caFile(),
+            request.tokens(),
+            new LocalAgentProbe(),
+            COMMAND_TIMEOUT,
+            INSTALL_TIMEOUT,
+            request.healthTimeout());
+    try (SshConnector connector =
+        new SshConnector(
+            new SshConnector.Settings(
+                ssh.identity(),
+                new KnownHostsFile(ssh.knownHosts()),
+                ssh.acceptNewHostKey(),
+                ssh.connectTimeout(),
+                AUTH_TIMEOUT))) {
+      Provisioner provisioner =
+          new Provisioner(connector, plan, Provisioner.standardSteps(), progress);
+      return new FleetProvisioner(provisioner, request.parallel()).provisionAll(targets);
+    }
+  }
+}

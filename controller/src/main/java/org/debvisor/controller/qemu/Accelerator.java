@@ -1,0 +1,7 @@
+package org.debvisor.controller.qemu;
+
+/** How QEMU runs the guest CPU. */
+enum Accelerator {
+  KVM,
+  TCG
+}
