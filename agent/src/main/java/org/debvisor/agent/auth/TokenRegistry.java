@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.debvisor.agent.settings.AuthSettings.TokenSettings;
+import org.debvisor.agentapi.AuthSettings.TokenSettings;
 
 /** Operators' bearer tokens, known only by their SHA-256, compared in constant time. */
 final class TokenRegistry {

@@ -16,7 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.proto.ServiceAction;
 
 /**

@@ -20,13 +20,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.DurationParser;
 
 /** Reads and validates {@code agent.yaml}, failing with the file, key and rule of every problem. */
 public final class SettingsLoader {
 
   private final ObjectMapper mapper;
+  private final Path root;
 
   public SettingsLoader() {
+    this(Path.of("/"));
+  }
+
+  /**
+   * @param root the directory the files named in agent.yaml are looked up under: {@code /} on a
+   *     node; an installed system's tree when checking what an installer wrote
+   */
+  public SettingsLoader(Path root) {
+    this.root = root;
     SimpleModule durations = new SimpleModule("debvisor-durations");
     durations.addDeserializer(Duration.class, new DurationDeserializer());
     this.mapper =
@@ -54,7 +66,7 @@ public final class SettingsLoader {
           file, List.of(new SettingsProblem("(file)", "cannot be read: " + e.getMessage())));
     }
     AgentSettings settings = parse(file, text);
-    List<SettingsProblem> problems = new SettingsValidator().validate(settings);
+    List<SettingsProblem> problems = new SettingsValidator(root).validate(settings);
     if (!problems.isEmpty()) {
       throw new SettingsException(file, problems);
     }

@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
 public record GrpcSettings(
     List<String> listen, TlsSettings tls, Integer maxInboundMessageBytes, Duration watchHeartbeat) {
 
-  public static final int DEFAULT_PORT = 5000;
+  public static final int DEFAULT_PORT = AgentPorts.GRPC;
 
   public GrpcSettings {
     listen = listen == null ? List.of("127.0.0.1:" + DEFAULT_PORT) : List.copyOf(listen);

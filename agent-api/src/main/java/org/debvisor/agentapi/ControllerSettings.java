@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +31,9 @@ public record ControllerSettings(
 
   public ControllerSettings {
     address = address == null ? "" : address.strip();
-    caFile = caFile == null ? Path.of("/etc/debvisor/controller-ca.pem") : caFile;
-    tokenFile = tokenFile == null ? Path.of("/etc/debvisor/bootstrap-token") : tokenFile;
-    stateDir = stateDir == null ? Path.of("/var/lib/debvisor/pki") : stateDir;
+    caFile = caFile == null ? Path.of(AgentPaths.CA_FILE) : caFile;
+    tokenFile = tokenFile == null ? Path.of(AgentPaths.TOKEN_FILE) : tokenFile;
+    stateDir = stateDir == null ? Path.of(AgentPaths.PKI_DIR) : stateDir;
     advertiseAddress = advertiseAddress == null ? "" : advertiseAddress.strip();
     heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(10) : heartbeatInterval;
     retryMax = retryMax == null ? Duration.ofMinutes(5) : retryMax;
