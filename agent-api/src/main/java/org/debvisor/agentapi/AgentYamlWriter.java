@@ -50,11 +50,15 @@ public final class AgentYamlWriter {
     JsonNode defaults = mapper.valueToTree(AgentSettings.defaults());
     StringBuilder text = new StringBuilder();
     for (String line : comment) {
+      if (line.contains("\n") || line.contains("\r")) {
+        throw new IllegalArgumentException("a comment line must not break lines: " + line);
+      }
       text.append(line.isEmpty() ? "#" : "# " + line).append('\n');
     }
     ObjectNode changed = withoutDefaults((ObjectNode) tree, defaults);
     if (changed.isEmpty()) {
-      return text.toString();
+      // The agent reads a file of comments alone as no mapping at all; {} is all defaults.
+      return text.append("{}\n").toString();
     }
     try {
       return text.append(mapper.writeValueAsString(changed)).toString();

@@ -45,6 +45,14 @@ public record ControllerSettings(
     return new ControllerSettings(null, null, null, null, null, null, null, null);
   }
 
+  /**
+   * Enrolment with the controller at {@code address}; the CA and token files at their default
+   * places ({@link AgentPaths#CA_FILE}, {@link AgentPaths#TOKEN_FILE}).
+   */
+  public static ControllerSettings enrolling(String address, String profile) {
+    return new ControllerSettings(address, null, null, null, null, null, null, profile);
+  }
+
   /** True when a controller address is configured. */
   public boolean enabled() {
     return !address.isEmpty();

@@ -15,7 +15,7 @@ class AgentYamlWriterTest {
   @Test
   void defaultsWriteNothingButTheComment() {
     assertThat(writer.write(AgentSettings.defaults(), "Written by a test.", ""))
-        .isEqualTo("# Written by a test.\n#\n");
+        .isEqualTo("# Written by a test.\n#\n{}\n");
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.debvisor.controller.provision.AgentConfig;
+import org.debvisor.agentapi.AgentPaths;
+import org.debvisor.agentapi.AgentPorts;
 import org.debvisor.controller.ssh.ExecResult;
 import org.debvisor.controller.ssh.KnownHostsFile;
 import org.debvisor.controller.ssh.LocalForward;
@@ -34,7 +35,6 @@ public final class ImageMediaBootTest {
   private static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration SSH_TRY = Duration.ofSeconds(10);
   private static final Duration RPC_DEADLINE = Duration.ofSeconds(10);
-  private static final int AGENT_PORT = 5000;
   private static final int DISK_GIB = 12;
   private static final int MEMORY_MIB = 2048;
   private static final int LAST_LINES = 25;
@@ -222,7 +222,7 @@ public final class ImageMediaBootTest {
         throws InterruptedException, IOException {
       String lastError = "the agent did not answer";
       while (!outOfTime() && qemu.isAlive()) {
-        try (LocalForward forward = ssh.forwardToLoopback(AGENT_PORT)) {
+        try (LocalForward forward = ssh.forwardToLoopback(AgentPorts.GRPC)) {
           ManagedChannel channel =
               NettyChannelBuilder.forAddress("127.0.0.1", forward.localPort())
                   .usePlaintext()
@@ -261,11 +261,11 @@ public final class ImageMediaBootTest {
     private Optional<String> waitForEnrolment(SshConnection ssh, Process qemu)
         throws InterruptedException {
       try {
-        if (!ssh.exec("test -s " + AgentConfig.CA_FILE, RPC_DEADLINE).ok()) {
+        if (!ssh.exec("test -s " + AgentPaths.CA_FILE, RPC_DEADLINE).ok()) {
           return Optional.empty();
         }
         while (!outOfTime() && qemu.isAlive()) {
-          if (ssh.exec("test -s " + AgentConfig.NODE_CERT, RPC_DEADLINE).ok()) {
+          if (ssh.exec("test -s " + AgentPaths.NODE_CERT, RPC_DEADLINE).ok()) {
             reach(ImageInstallPhase.AGENT_ENROLLED);
             return Optional.empty();
           }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
+import org.debvisor.agentapi.AgentPaths;
+import org.debvisor.agentapi.AgentPorts;
 import org.debvisor.controller.ssh.CommandTimeoutException;
 import org.debvisor.controller.ssh.ExecResult;
 import org.debvisor.controller.ssh.SshConnection;
@@ -40,12 +42,11 @@ public final class LocalAgentProbe implements HealthProbe {
         // polling many busy nodes does not start a JVM on each every second.
         try {
           SshConnection.HttpAnswer ready =
-              node.connection()
-                  .loopbackGet(AgentConfig.HTTP_PORT, "/readyz", Duration.ofSeconds(10));
+              node.connection().loopbackGet(AgentPorts.OPS_HTTP, "/readyz", Duration.ofSeconds(10));
           if (ready.status() != 200) {
             last =
                 ready.status() == 0
-                    ? "agent not answering on port " + AgentConfig.HTTP_PORT + " yet"
+                    ? "agent not answering on port " + AgentPorts.OPS_HTTP + " yet"
                     : ready.body().strip();
             lastErr = "";
             if (System.nanoTime() > deadline) {
@@ -68,7 +69,7 @@ public final class LocalAgentProbe implements HealthProbe {
       if (r.ok()) {
         Verdict v = judge(r.stdout());
         boolean enrolled =
-            !node.plan().enrols() || node.shell().run("test -s " + AgentConfig.NODE_CERT).ok();
+            !node.plan().enrols() || node.shell().run("test -s " + AgentPaths.NODE_CERT).ok();
         if (v.healthy() && enrolled) {
           return v.description() + (node.plan().enrols() ? ", enrolled" : "");
         }
@@ -78,7 +79,7 @@ public final class LocalAgentProbe implements HealthProbe {
                   false,
                   v.description()
                       + ", not enrolled yet (no "
-                      + AgentConfig.NODE_CERT
+                      + AgentPaths.NODE_CERT
                       + "; is the controller reachable from the node and the token valid?)");
         }
         last = v.description();
