@@ -21,10 +21,10 @@ import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.preseed.InvalidInputException;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.preseed.Profile;
+import org.debvisor.controller.provision.AgentProbe;
 import org.debvisor.controller.provision.BootstrapTokens;
 import org.debvisor.controller.provision.FleetProvisioner;
 import org.debvisor.controller.provision.HostResult;
-import org.debvisor.controller.provision.LocalAgentProbe;
 import org.debvisor.controller.provision.ProgressListener;
 import org.debvisor.controller.provision.ProvisionPlan;
 import org.debvisor.controller.provision.Provisioner;
@@ -318,8 +318,15 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
     } else if (controller != null) {
       tokens = host -> finalSecret;
     }
+    // Enrolment is asked of the controller when the CLI is connected to it (minting tokens);
+    // with a plain --token there is no operator token, so the node's certificate tells.
+    ControllerConnection connected = minter;
+    AgentProbe.Enrolment enrolment =
+        connected != null
+            ? AgentProbe.Enrolment.askingController(() -> connected.controller(30))
+            : AgentProbe.Enrolment.nodeCertificate();
     try {
-      return provision(targets, chosen, tokens, out, err);
+      return provision(targets, chosen, tokens, enrolment, out, err);
     } finally {
       if (minter != null) {
         minter.close();
@@ -331,6 +338,7 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
       List<SshTarget> targets,
       Profile chosen,
       BootstrapTokens tokens,
+      AgentProbe.Enrolment enrolment,
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
@@ -341,7 +349,7 @@ public final class ProvisionNodeCommand implements Callable<Integer> {
             controller,
             caFile,
             tokens,
-            new LocalAgentProbe(),
+            new AgentProbe(enrolment),
             Duration.ofSeconds(60),
             Duration.ofMinutes(15),
             healthTimeout);
