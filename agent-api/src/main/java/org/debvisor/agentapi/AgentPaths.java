@@ -6,22 +6,25 @@ package org.debvisor.agentapi;
  */
 public final class AgentPaths {
 
+  /** The agent's configuration directory (systemd's ConfigurationDirectory=). */
+  public static final String CONFIG_DIR = "/etc/debvisor";
+
   /** The agent's settings. */
-  public static final String CONFIG_FILE = "/etc/debvisor/agent.yaml";
+  public static final String CONFIG_FILE = CONFIG_DIR + "/agent.yaml";
 
   /** The controller's CA certificate (PEM), pinned when the node is installed. */
-  public static final String CA_FILE = "/etc/debvisor/controller-ca.pem";
+  public static final String CA_FILE = CONFIG_DIR + "/controller-ca.pem";
 
   /** The single-use bootstrap token (mode 0600); the agent empties it once enrolled. */
-  public static final String TOKEN_FILE = "/etc/debvisor/bootstrap-token";
+  public static final String TOKEN_FILE = CONFIG_DIR + "/bootstrap-token";
 
   /** The role profile the node was installed with, one name on one line. */
-  public static final String PROFILE_FILE = "/etc/debvisor/profile";
+  public static final String PROFILE_FILE = CONFIG_DIR + "/profile";
 
   /** Configuration bundles may only write below this directory, by default. */
-  public static final String MANAGED_DIR = "/etc/debvisor/managed";
+  public static final String MANAGED_DIR = CONFIG_DIR + "/managed";
 
-  /** The agent's state: configuration history, enrolment credentials. */
+  /** The agent's state: configuration history, enrolment credentials (StateDirectory=). */
   public static final String STATE_DIR = "/var/lib/debvisor";
 
   /** Active configuration version, history, journal and backups. */

@@ -31,9 +31,6 @@ public final class LateCommandBuilder {
    */
   public static final String CONTROLLER_CA_ON_MEDIA = "/cdrom/debvisor/controller-ca.pem";
 
-  private static final String CA_DIR =
-      AgentPaths.CA_FILE.substring(0, AgentPaths.CA_FILE.lastIndexOf('/'));
-
   static final String SYSCTL_FILE = "/etc/sysctl.d/60-debvisor.conf";
   static final String MODULES_FILE = "/etc/modules-load.d/debvisor.conf";
 
@@ -141,7 +138,7 @@ public final class LateCommandBuilder {
                 "--no-install-recommends",
                 TARGET_PACKAGE)),
         ShellQuoting.command(List.of("rm", "-f", "/target" + TARGET_PACKAGE)),
-        ShellQuoting.command(List.of("mkdir", "-p", "/target" + CA_DIR)),
+        ShellQuoting.command(List.of("mkdir", "-p", "/target" + AgentPaths.CONFIG_DIR)),
         ShellQuoting.command(List.of("cp", CONTROLLER_CA_ON_MEDIA, "/target" + AgentPaths.CA_FILE)),
         ShellQuoting.command(List.of("in-target", "chmod", "0644", AgentPaths.CA_FILE)),
         ShellQuoting.command(List.of("in-target", "sh", "-c", caCheck)),

@@ -28,6 +28,7 @@ import org.debvisor.proto.StatusRequest;
 public final class AgentProbe implements HealthProbe {
 
   private static final Duration RPC_DEADLINE = Duration.ofSeconds(10);
+  private static final long MAX_PAUSE_MILLIS = 5_000;
 
   private final Enrolment enrolment;
 
@@ -127,7 +128,7 @@ public final class AgentProbe implements HealthProbe {
       if (System.nanoTime() > deadline) {
         break;
       }
-      Thread.sleep(Math.min(5000, 500L * attempts));
+      Thread.sleep(Math.min(MAX_PAUSE_MILLIS, 500L * attempts));
     }
     throw new StepFailedException(
         "the agent did not report healthy within "
