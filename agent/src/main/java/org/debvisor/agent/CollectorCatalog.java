@@ -6,8 +6,8 @@ import org.debvisor.agent.collect.ceph.CephCollector;
 import org.debvisor.agent.collect.hypervisor.HypervisorCollector;
 import org.debvisor.agent.collect.kubernetes.KubernetesCollector;
 import org.debvisor.agent.collect.system.SystemCollector;
-import org.debvisor.agent.settings.AgentSettings;
-import org.debvisor.agent.settings.CollectorsSettings;
+import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.CollectorsSettings;
 import org.debvisor.proto.NodeIdentity;
 
 /** The health sources of an agent, built from its settings. */

@@ -5,10 +5,17 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -201,5 +208,54 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("org.debvisor.controller..", "org.debvisor.agent..")
         .check(classes);
+  }
+
+  @Test
+  void theAgentIsReachedThroughItsContractOnly() {
+    // agent-api is the agent's contract; the agent's own classes are an implementation detail.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.debvisor.agent..")
+        .check(classes);
+  }
+
+  // Constants are inlined by javac, so bytecode cannot show a retyped port or path: read the code.
+  private static final Pattern AGENT_LITERAL =
+      Pattern.compile(
+          "\"[^\"]*(/etc/debvisor\\b|/var/lib/debvisor(?!-)|:5000\\b|:9500\\b)|\\b(5000|9500)\\b");
+
+  @Test
+  void agentPortsAndPathsComeFromAgentApi() throws IOException {
+    List<String> retyped;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      retyped =
+          files
+              .filter(f -> f.toString().endsWith(".java"))
+              .flatMap(ArchitectureTest::codeLines)
+              .filter(line -> AGENT_LITERAL.matcher(line).find())
+              .toList();
+    }
+    assertThat(retyped)
+        .as("use org.debvisor.agentapi.AgentPorts/AgentPaths instead of these literals")
+        .isEmpty();
+  }
+
+  /** "file:line: text" of each line that is not a comment. */
+  private static Stream<String> codeLines(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      return java.util.stream.IntStream.range(0, lines.size())
+          .filter(
+              i -> {
+                String t = lines.get(i).strip();
+                return !(t.startsWith("*") || t.startsWith("/*") || t.startsWith("//"));
+              })
+          .mapToObj(i -> file + ":" + (i + 1) + ": " + lines.get(i).strip());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -19,7 +19,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.debvisor.agent.settings.AuthSettings;
+import org.debvisor.agentapi.AuthSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.debvisor.agent.settings.AuthSettings.TokenSettings;
+import org.debvisor.agentapi.AuthSettings.TokenSettings;
 import org.debvisor.common.digest.Sha256;
 
 /** Operators' bearer tokens, known only by their SHA-256, compared in constant time. */

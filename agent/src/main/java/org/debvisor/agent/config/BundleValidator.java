@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;

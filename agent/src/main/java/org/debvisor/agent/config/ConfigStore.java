@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigHistoryEntry;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.common.process.Outcome;
 import org.debvisor.common.process.ProcessRunner;
 import org.debvisor.common.violation.Violation;

@@ -8,7 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import net.logstash.logback.encoder.LogstashEncoder;
-import org.debvisor.agent.settings.LoggingSettings;
+import org.debvisor.agentapi.LoggingSettings;
 import org.slf4j.LoggerFactory;
 
 /** Points all logging at standard output (journald) as JSON lines or plain text. */

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.agent.auth.CallerIdentity;
-import org.debvisor.agent.settings.RateLimitSettings;
+import org.debvisor.agentapi.RateLimitSettings;
 
 /**
  * Token buckets per caller and for everyone, one pair for configuration changes and one for

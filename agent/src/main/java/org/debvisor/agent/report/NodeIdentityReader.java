@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
-import org.debvisor.agent.settings.NodeSettings;
+import org.debvisor.agentapi.NodeSettings;
 import org.debvisor.proto.NodeIdentity;
 
 /**

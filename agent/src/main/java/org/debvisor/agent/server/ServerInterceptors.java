@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.debvisor.agent.auth.AuthInterceptor;
 import org.debvisor.agent.ratelimit.RateLimitInterceptor;
-import org.debvisor.agent.settings.AgentSettings;
+import org.debvisor.agentapi.AgentSettings;
 import org.debvisor.common.grpc.RequestIdInterceptor;
 import org.debvisor.common.grpc.RpcMetricsInterceptor;
 import org.debvisor.proto.NodeGrpc;

@@ -6,6 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.AuthSettings;
+import org.debvisor.agentapi.CollectorsSettings;
+import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.agentapi.ControllerSettings;
+import org.debvisor.agentapi.GrpcSettings;
+import org.debvisor.agentapi.HttpSettings;
+import org.debvisor.agentapi.RateLimitSettings;
+import org.debvisor.agentapi.TlsSettings;
 
 /**
  * Checks the rules that a YAML schema cannot express: ranges, files, TLS (configured or from
@@ -19,6 +28,11 @@ final class SettingsValidator {
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
   private final List<SettingsProblem> problems = new ArrayList<>();
+  private final Path root;
+
+  SettingsValidator(Path root) {
+    this.root = root;
+  }
 
   List<SettingsProblem> validate(AgentSettings s) {
     problems.clear();
@@ -119,7 +133,7 @@ final class SettingsValidator {
     } catch (IllegalArgumentException e) {
       add("controller.address", e.getMessage() + "; or \"\" to run without a controller");
     }
-    if (!Files.isReadable(c.caFile())) {
+    if (!Files.isReadable(onNode(c.caFile()))) {
       add(
           "controller.caFile",
           c.caFile()
@@ -240,9 +254,13 @@ final class SettingsValidator {
   }
 
   private void readable(String key, Path file) {
-    if (file != null && !Files.isReadable(file)) {
+    if (file != null && !Files.isReadable(onNode(file))) {
       add(key, file + " does not exist or cannot be read");
     }
+  }
+
+  private Path onNode(Path file) {
+    return file.isAbsolute() ? root.resolve(file.getRoot().relativize(file)) : file;
   }
 
   private void add(String key, String rule) {

@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigHistoryEntry;
 import org.junit.jupiter.api.AfterAll;

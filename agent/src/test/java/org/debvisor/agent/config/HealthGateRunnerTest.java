@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.debvisor.agent.report.StatusBoard;
-import org.debvisor.agent.settings.ConfigSettings;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.common.process.ProcessRunner;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.GateCheck;

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.agent.Agent;
 import org.debvisor.agent.collect.Collector;
-import org.debvisor.agent.settings.AgentSettings;
-import org.debvisor.agent.settings.AuthSettings;
-import org.debvisor.agent.settings.ConfigSettings;
-import org.debvisor.agent.settings.GrpcSettings;
-import org.debvisor.agent.settings.HttpSettings;
-import org.debvisor.agent.settings.RateLimitSettings;
+import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.AuthSettings;
+import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.agentapi.GrpcSettings;
+import org.debvisor.agentapi.HttpSettings;
+import org.debvisor.agentapi.RateLimitSettings;
 import org.debvisor.proto.NodeIdentity;
 
 /** Starts real agents on free loopback ports, with state in temporary directories, for tests. */

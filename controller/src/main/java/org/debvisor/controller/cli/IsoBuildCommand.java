@@ -105,8 +105,8 @@ final class IsoBuildCommand implements Callable<Integer> {
       names = "--controller-ca",
       paramLabel = "FILE",
       description =
-          "With --mode image and an agent section in node.yaml: the controller's CA certificate"
-              + " (PEM), checked against agent.caFingerprint and installed for enrolment.")
+          "With an agent section in node.yaml: the controller's CA certificate (PEM), checked"
+              + " against agent.caFingerprint and installed for enrolment.")
   Path controllerCa;
 
   @Option(names = "--quiet", description = "No progress output.")
@@ -151,8 +151,18 @@ final class IsoBuildCommand implements Callable<Integer> {
               .generate(node.toString(), install, architecture);
       switch (mode) {
         case "preseed" -> {
-          if (image != null || controllerCa != null) {
-            err.println("error: --image and --controller-ca need --mode image");
+          if (image != null) {
+            err.println("error: --image needs --mode image");
+            return DebvisorCli.EXIT_INVALID;
+          }
+          if (install.agent() != null && controllerCa == null) {
+            err.println(
+                "error: node.yaml has an agent section: give --controller-ca FILE (the installer"
+                    + " copies it to the node for enrolment)");
+            return DebvisorCli.EXIT_INVALID;
+          }
+          if (controllerCa != null && !Files.isRegularFile(controllerCa)) {
+            err.println("error: --controller-ca: no such file " + controllerCa);
             return DebvisorCli.EXIT_INVALID;
           }
         }
@@ -201,7 +211,8 @@ final class IsoBuildCommand implements Callable<Integer> {
               agentDeb,
               out,
               epoch,
-              imageInstall);
+              imageInstall,
+              imageInstall == null ? controllerCa : null);
       // Image media install without a mirror: the installer's components are not needed.
       if (imageInstall == null
           && !skipPreflight

@@ -16,6 +16,7 @@ import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.PreseedData;
+import org.debvisor.controller.provision.AgentProbe;
 import org.debvisor.controller.provision.BootstrapTokens;
 import org.debvisor.controller.provision.FleetProvisioner;
 import org.debvisor.controller.provision.HostList;
@@ -309,8 +310,15 @@ final class ProvisionNodeCommand implements Callable<Integer> {
     } else if (controller != null) {
       tokens = host -> finalSecret;
     }
+    // Enrolment is asked of the controller when the CLI is connected to it (minting tokens);
+    // with a plain --token there is no operator token, so the node's certificate tells.
+    ControllerConnection connected = minter;
+    AgentProbe.Enrolment enrolment =
+        connected != null
+            ? AgentProbe.Enrolment.askingController(() -> connected.controller(30))
+            : AgentProbe.Enrolment.nodeCertificate();
     try {
-      return provision(targets, chosen, tokens, out, err);
+      return provision(targets, chosen, tokens, enrolment, out, err);
     } finally {
       if (minter != null) {
         minter.close();
@@ -322,6 +330,7 @@ final class ProvisionNodeCommand implements Callable<Integer> {
       List<SshTarget> targets,
       Profile chosen,
       BootstrapTokens tokens,
+      AgentProbe.Enrolment enrolment,
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
@@ -334,7 +343,14 @@ final class ProvisionNodeCommand implements Callable<Integer> {
               .provisionAll(
                   targets,
                   new SshProvisioning.Request(
-                      chosen, agentDeb, controller, caFile, tokens, healthTimeout, parallel),
+                      chosen,
+                      agentDeb,
+                      controller,
+                      caFile,
+                      tokens,
+                      enrolment,
+                      healthTimeout,
+                      parallel),
                   new ProvisionReport.LiveProgress(progressOut));
     } catch (SshException e) {
       err.println("error: " + e.getMessage());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.debvisor.agentapi.AgentPaths;
 import org.debvisor.controller.node.Accounts;
 import org.debvisor.controller.node.AgentEnrolment;
 import org.debvisor.controller.node.Architecture;
@@ -72,7 +73,9 @@ final class NodeFiles {
       files.add(
           OverlayFile.text("etc/modules-load.d/debvisor.conf", 0644, "root", conf.toString()));
     }
-    files.add(OverlayFile.text("etc/debvisor/profile", 0644, "root", profile.name() + "\n"));
+    files.add(
+        OverlayFile.text(
+            AgentPaths.PROFILE_FILE.substring(1), 0644, "root", profile.name() + "\n"));
     AgentEnrolment agent = node.agent();
     if (agent != null) {
       // A static address is served with mutual TLS; a DHCP node has none to name up front, so its
@@ -80,12 +83,12 @@ final class NodeFiles {
       String listen = net.isStatic() ? net.address() : "";
       files.add(
           OverlayFile.text(
-              "etc/debvisor/agent.yaml",
+              AgentPaths.CONFIG_FILE.substring(1),
               0644,
               "root",
-              AgentConfig.render(profile.name(), agent.controller(), true, listen)));
-      files.add(OverlayFile.text(AgentConfig.CA_FILE.substring(1), 0644, "root", controllerCa));
-      files.add(OverlayFile.text(AgentConfig.TOKEN_FILE.substring(1), 0600, "root", agent.token()));
+              AgentConfig.render(profile.name(), agent.controller(), listen)));
+      files.add(OverlayFile.text(AgentPaths.CA_FILE.substring(1), 0644, "root", controllerCa));
+      files.add(OverlayFile.text(AgentPaths.TOKEN_FILE.substring(1), 0600, "root", agent.token()));
     }
     if (!node.lateCommands().isEmpty()) {
       StringBuilder script =

@@ -106,7 +106,7 @@ public final class IsoAssembler {
     }
   }
 
-  /** debian-installer with the preseed appended to its initrd, and the agent package. */
+  /** debian-installer with the preseed appended to its initrd, the agent package and CA. */
   private static void layOutPreseed(
       IsoBuildRequest request, NetbootInstaller installer, Path tree, long epoch)
       throws IOException, IsoBuildException {
@@ -120,6 +120,9 @@ public final class IsoAssembler {
     Files.write(tree.resolve("debvisor/preseed.cfg"), preseed);
     if (request.agentDeb() != null) {
       Files.copy(request.agentDeb(), tree.resolve("debvisor/debvisor-agent.deb"));
+    }
+    if (request.controllerCa() != null) {
+      Files.copy(request.controllerCa(), tree.resolve("debvisor/controller-ca.pem"));
     }
   }
 

@@ -16,6 +16,8 @@ import org.debvisor.controller.node.Architecture;
  * @param outDir where the ISO, SHA256SUMS and metrics go
  * @param sourceDateEpoch the timestamp of every file and of the volume
  * @param image image mode: the image and the node's answer; null for a preseed (d-i) install
+ * @param controllerCa preseed mode: the controller's CA certificate to put under {@code /debvisor/}
+ *     for the late command to install, or null
  */
 public record IsoBuildRequest(
     Architecture arch,
@@ -26,7 +28,32 @@ public record IsoBuildRequest(
     Path agentDeb,
     Path outDir,
     long sourceDateEpoch,
-    ImageInstall image) {
+    ImageInstall image,
+    Path controllerCa) {
+
+  /** Without a controller CA on the media. */
+  public IsoBuildRequest(
+      Architecture arch,
+      String profile,
+      String hostname,
+      String preseed,
+      String installerVersion,
+      Path agentDeb,
+      Path outDir,
+      long sourceDateEpoch,
+      ImageInstall image) {
+    this(
+        arch,
+        profile,
+        hostname,
+        preseed,
+        installerVersion,
+        agentDeb,
+        outDir,
+        sourceDateEpoch,
+        image,
+        null);
+  }
 
   /** A preseed (debian-installer) install. */
   public IsoBuildRequest(

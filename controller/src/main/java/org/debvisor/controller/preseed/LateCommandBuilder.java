@@ -4,29 +4,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.debvisor.agentapi.AgentPaths;
+import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.AgentYamlWriter;
+import org.debvisor.agentapi.ControllerSettings;
+import org.debvisor.agentapi.GrpcSettings;
+import org.debvisor.agentapi.NodeSettings;
 import org.debvisor.controller.node.Accounts;
 import org.debvisor.controller.node.AgentEnrolment;
+import org.debvisor.controller.node.Network;
 import org.debvisor.controller.node.NodeInstall;
 import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.node.UserAccount;
 
 /**
  * Builds {@code preseed/late_command} from validated values: SSH keys, the profile's sysctl and
- * modules, the agent with its enrolment, then the node's own commands. File contents travel
- * base64-encoded and every argument is shell-quoted, so no value can become shell syntax.
+ * modules, the agent with its enrolment (agent.yaml, the controller's CA from the media, the
+ * bootstrap token), then the node's own commands. File contents travel base64-encoded and every
+ * argument is shell-quoted, so no value can become shell syntax.
  */
 public final class LateCommandBuilder {
 
   /** Where the ISO builder puts the agent package on the installer media, by default. */
   public static final String DEFAULT_AGENT_PACKAGE = "/cdrom/debvisor/debvisor-agent.deb";
 
-  /** Agent settings written on the installed node. */
-  public static final String AGENT_CONFIG = "/etc/debvisor/agent.yaml";
-
-  /** Enrolment details (controller, CA fingerprint, token), readable by root only. */
-  public static final String ENROLMENT_FILE = "/etc/debvisor/enrolment.yaml";
+  /**
+   * Where the ISO builder puts the controller's CA certificate on the installer media; the late
+   * command installs it after checking it against {@code agent.caFingerprint}.
+   */
+  public static final String CONTROLLER_CA_ON_MEDIA = "/cdrom/debvisor/controller-ca.pem";
 
   static final String SYSCTL_FILE = "/etc/sysctl.d/60-debvisor.conf";
   static final String MODULES_FILE = "/etc/modules-load.d/debvisor.conf";
@@ -72,7 +81,7 @@ public final class LateCommandBuilder {
       out.add(writeFile(MODULES_FILE, "0644", conf.toString()));
     }
     if (node.agent() != null) {
-      out.addAll(agent(node));
+      out.addAll(agent(node, profile));
     }
     for (List<String> argv : node.lateCommands()) {
       List<String> inTarget = new ArrayList<>();
@@ -90,25 +99,40 @@ public final class LateCommandBuilder {
     return String.join(" && ", commands(node, profile));
   }
 
-  private List<String> agent(NodeInstall node) {
+  /** The agent.yaml the late command writes: this node's name and its enrolment. */
+  static AgentSettings agentSettings(NodeInstall node, Profile profile) {
+    // As in image mode: a static address is served with mutual TLS; a DHCP node has none to name
+    // up front, so its agent stays on loopback and reports through its heartbeats.
+    Network net = node.network();
+    return new AgentSettings(
+        new NodeSettings(null, node.hostname()),
+        GrpcSettings.servingOn(net.isStatic() ? net.address() : ""),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        ControllerSettings.enrolling(node.agent().controller(), profile.name()));
+  }
+
+  private List<String> agent(NodeInstall node, Profile profile) {
     AgentEnrolment agent = node.agent();
     String agentYaml =
-        "# Written by the DebVisor installer. See /usr/share/debvisor-agent for every setting.\n"
-            + "node:\n"
-            + "  hostname: \""
-            + node.hostname()
-            + "\"\n";
-    String enrolment =
-        "# Written by the DebVisor installer: the agent enrols once with this token.\n"
-            + "controller: \""
-            + agent.controller()
-            + "\"\n"
-            + "caFingerprint: \""
-            + agent.caFingerprint()
-            + "\"\n"
-            + "token: \""
-            + agent.token()
-            + "\"\n";
+        new AgentYamlWriter()
+            .write(
+                agentSettings(node, profile),
+                "Written by the DebVisor installer. See /usr/share/debvisor-agent for every"
+                    + " setting.");
+    String fingerprint = agent.caFingerprint().replace(":", "").toLowerCase(Locale.ROOT);
+    String caCheck =
+        "sed -e '/-----BEGIN/,/-----END/!d' -e '/-----/d' "
+            + AgentPaths.CA_FILE
+            + " | base64 -d | sha256sum | grep -q '^"
+            + fingerprint
+            + " ' || { echo 'debvisor: "
+            + CONTROLLER_CA_ON_MEDIA
+            + " does not match agent.caFingerprint' >&2; exit 1; }";
     return List.of(
         ShellQuoting.command(List.of("cp", agentPackage, "/target" + TARGET_PACKAGE)),
         ShellQuoting.command(
@@ -120,8 +144,12 @@ public final class LateCommandBuilder {
                 "--no-install-recommends",
                 TARGET_PACKAGE)),
         ShellQuoting.command(List.of("rm", "-f", "/target" + TARGET_PACKAGE)),
-        writeFile(AGENT_CONFIG, "0644", agentYaml),
-        writeFile(ENROLMENT_FILE, "0600", enrolment),
+        ShellQuoting.command(List.of("mkdir", "-p", "/target" + AgentPaths.CONFIG_DIR)),
+        ShellQuoting.command(List.of("cp", CONTROLLER_CA_ON_MEDIA, "/target" + AgentPaths.CA_FILE)),
+        ShellQuoting.command(List.of("in-target", "chmod", "0644", AgentPaths.CA_FILE)),
+        ShellQuoting.command(List.of("in-target", "sh", "-c", caCheck)),
+        writeFile(AgentPaths.TOKEN_FILE, "0600", agent.token() + "\n"),
+        writeFile(AgentPaths.CONFIG_FILE, "0644", agentYaml),
         ShellQuoting.command(
             List.of("in-target", "systemctl", "enable", "debvisor-agent.service")));
   }

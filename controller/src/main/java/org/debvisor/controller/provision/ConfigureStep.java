@@ -3,6 +3,7 @@ package org.debvisor.controller.provision;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.debvisor.agentapi.AgentPaths;
 import org.debvisor.controller.ssh.ExecResult;
 import org.debvisor.controller.ssh.SshException;
 
@@ -22,37 +23,34 @@ final class ConfigureStep implements ProvisionStep {
     ProvisionPlan plan = node.plan();
     String profile = plan.profile().name();
     List<String> changed = new ArrayList<>();
-    if (plan.caFile() != null && node.files().put(plan.caFile(), AgentConfig.CA_FILE, "0644")) {
-      changed.add(AgentConfig.CA_FILE);
+    if (plan.caFile() != null && node.files().put(plan.caFile(), AgentPaths.CA_FILE, "0644")) {
+      changed.add(AgentPaths.CA_FILE);
     }
     boolean enrolled = false;
     if (plan.enrols() && plan.tokens() != null) {
       // A token is single-use: once the node holds its certificate it needs none, and the agent
       // may have emptied the file, which must not count as a change.
-      enrolled = node.shell().run("test -s " + AgentConfig.NODE_CERT).ok();
+      enrolled = node.shell().run("test -s " + AgentPaths.NODE_CERT).ok();
       String token = enrolled ? null : plan.tokens().tokenFor(node.target());
-      if (token != null && node.files().put(bytes(token + "\n"), AgentConfig.TOKEN_FILE, "0600")) {
-        changed.add(AgentConfig.TOKEN_FILE);
+      if (token != null && node.files().put(bytes(token + "\n"), AgentPaths.TOKEN_FILE, "0600")) {
+        changed.add(AgentPaths.TOKEN_FILE);
       }
     }
-    String yaml =
-        AgentConfig.render(
-            profile, plan.controllerAddress(), plan.caFile() != null, node.facts().address());
-    if (node.files().put(bytes(yaml), AgentConfig.CONFIG_FILE, "0644")) {
-      changed.add(AgentConfig.CONFIG_FILE);
+    String yaml = AgentConfig.render(profile, plan.controllerAddress(), node.facts().address());
+    if (node.files().put(bytes(yaml), AgentPaths.CONFIG_FILE, "0644")) {
+      changed.add(AgentPaths.CONFIG_FILE);
     }
-    if (node.files().put(bytes(profile + "\n"), AgentConfig.PROFILE_FILE, "0644")) {
-      changed.add(AgentConfig.PROFILE_FILE);
+    if (node.files().put(bytes(profile + "\n"), AgentPaths.PROFILE_FILE, "0644")) {
+      changed.add(AgentPaths.PROFILE_FILE);
     }
     // The installed agent checks what was written; an unchanged file was checked when written
     // (this saves a JVM start per host on re-runs).
     if (!changed.isEmpty() || node.agentChanged()) {
       ExecResult check =
-          node.shell()
-              .run("debvisor-agent --config " + AgentConfig.CONFIG_FILE + " --check-config");
+          node.shell().run("debvisor-agent --config " + AgentPaths.CONFIG_FILE + " --check-config");
       if (!check.ok()) {
         throw new StepFailedException(
-            "the agent rejects " + AgentConfig.CONFIG_FILE + " (debvisor-agent --check-config)",
+            "the agent rejects " + AgentPaths.CONFIG_FILE + " (debvisor-agent --check-config)",
             check.stderr() + check.stdout());
       }
     }

@@ -5,8 +5,8 @@ import org.debvisor.controller.ssh.SshException;
 
 /**
  * The last step's question: has the node's agent come up healthy (and, with a controller,
- * enrolled)? {@link LocalAgentProbe} asks the agent on the node over SSH; a controller-backed probe
- * can ask {@code debvisor.Controller/ListNodes} instead.
+ * enrolled)? {@link AgentProbe} asks the agent on the node through an SSH port forward, and the
+ * controller whether the node enrolled.
  */
 interface HealthProbe {
 

@@ -32,6 +32,7 @@ public final class SshProvisioning {
    *
    * @param controller host:port the agent enrols with, or null for a standalone agent
    * @param tokens bootstrap tokens, or null without a controller
+   * @param enrolment how the health step learns that a node enrolled
    */
   public record Request(
       Profile profile,
@@ -39,6 +40,7 @@ public final class SshProvisioning {
       String controller,
       Path caFile,
       BootstrapTokens tokens,
+      AgentProbe.Enrolment enrolment,
       Duration healthTimeout,
       int parallel) {}
 
@@ -59,7 +61,7 @@ public final class SshProvisioning {
             request.controller(),
             request.caFile(),
             request.tokens(),
-            new LocalAgentProbe(),
+            new AgentProbe(request.enrolment()),
             COMMAND_TIMEOUT,
             INSTALL_TIMEOUT,
             request.healthTimeout());

@@ -1,5 +1,6 @@
 package org.debvisor.controller.provision;
 
+import org.debvisor.agentapi.AgentPaths;
 import org.debvisor.controller.ssh.ExecResult;
 import org.debvisor.controller.ssh.SshException;
 
@@ -95,7 +96,11 @@ final class StartAgentStep implements ProvisionStep {
         + " --retry TERM/30/KILL/5 --remove-pidfile\n"
         + "fi\n"
         // What systemd's StateDirectory= and ConfigurationDirectory= would create.
-        + "mkdir -p /var/lib/debvisor /etc/debvisor\n"
+        + "mkdir -p "
+        + AgentPaths.STATE_DIR
+        + " "
+        + AgentPaths.CONFIG_DIR
+        + "\n"
         + "if [ -n \"$pre\" ]; then sh -c \"$pre\" >&2 || { echo \"ExecStartPre failed: $pre\" >&2; exit 4; }; fi\n"
         + "start-stop-daemon --start --background --make-pidfile --pidfile "
         + PID_FILE

@@ -1,8 +1,6 @@
 package org.debvisor.controller.qemu;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,19 +9,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import org.debvisor.agentapi.AgentPaths;
 import org.debvisor.controller.mirror.Progress;
-import org.debvisor.controller.provision.AgentConfig;
+import org.debvisor.controller.provision.AgentProbe;
 import org.debvisor.controller.ssh.ExecResult;
 import org.debvisor.controller.ssh.KnownHostsFile;
-import org.debvisor.controller.ssh.LocalForward;
 import org.debvisor.controller.ssh.SshConnection;
 import org.debvisor.controller.ssh.SshConnector;
 import org.debvisor.controller.ssh.SshException;
 import org.debvisor.controller.ssh.SshTarget;
-import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
-import org.debvisor.proto.StatusRequest;
 
 /**
  * Runs image-mode media end to end in QEMU: the install on an empty disk (phases from the
@@ -35,13 +30,14 @@ public final class ImageMediaBootTest {
   private static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration SSH_TRY = Duration.ofSeconds(10);
   private static final Duration RPC_DEADLINE = Duration.ofSeconds(10);
-  private static final int AGENT_PORT = 5000;
   private static final int DISK_GIB = 12;
   private static final int MEMORY_MIB = 2048;
   private static final int LAST_LINES = 25;
 
   private final QemuLauncher launcher;
   private final Progress progress;
+  // No controller connection here: enrolment shows as the certificate the agent stores.
+  private final AgentProbe probe = new AgentProbe(AgentProbe.Enrolment.nodeCertificate());
 
   public ImageMediaBootTest(QemuLauncher launcher, Progress progress) {
     this.launcher = launcher;
@@ -223,29 +219,18 @@ public final class ImageMediaBootTest {
         throws InterruptedException, IOException {
       String lastError = "the agent did not answer";
       while (!outOfTime() && qemu.isAlive()) {
-        try (LocalForward forward = ssh.forwardToLoopback(AGENT_PORT)) {
-          ManagedChannel channel =
-              NettyChannelBuilder.forAddress("127.0.0.1", forward.localPort())
-                  .usePlaintext()
-                  .build();
-          try {
-            NodeStatus status =
-                NodeGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(RPC_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                    .status(StatusRequest.getDefaultInstance());
-            reach(ImageInstallPhase.AGENT_ANSWERING);
-            Optional<String> enrolment = waitForEnrolment(ssh, qemu);
-            lines = consoleLines(machine);
-            return report(
-                enrolment.isEmpty(),
-                enrolment.orElse(null),
-                status.getNode().getHostname(),
-                status.getSummary());
-          } catch (StatusRuntimeException e) {
-            lastError = "Node/Status: " + e.getStatus();
-          } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-          }
+        try {
+          NodeStatus status = probe.status(ssh);
+          reach(ImageInstallPhase.AGENT_ANSWERING);
+          Optional<String> enrolment = waitForEnrolment(ssh, qemu, status);
+          lines = consoleLines(machine);
+          return report(
+              enrolment.isEmpty(),
+              enrolment.orElse(null),
+              status.getNode().getHostname(),
+              status.getSummary());
+        } catch (StatusRuntimeException e) {
+          lastError = "Node/Status: " + e.getStatus();
         } catch (SshException e) {
           lastError = e.getMessage();
         }
@@ -256,17 +241,17 @@ public final class ImageMediaBootTest {
     }
 
     /**
-     * When the media gave the node a controller (its CA is installed), waits for the agent's
-     * certificate; empty when enrolled or nothing to enrol with, else why not.
+     * When the media gave the node a controller (its CA is installed), waits until the probe says
+     * the node enrolled; empty when enrolled or nothing to enrol with, else why not.
      */
-    private Optional<String> waitForEnrolment(SshConnection ssh, Process qemu)
+    private Optional<String> waitForEnrolment(SshConnection ssh, Process qemu, NodeStatus status)
         throws InterruptedException {
       try {
-        if (!ssh.exec("test -s " + AgentConfig.CA_FILE, RPC_DEADLINE).ok()) {
+        if (!ssh.exec("test -s " + AgentPaths.CA_FILE, RPC_DEADLINE).ok()) {
           return Optional.empty();
         }
         while (!outOfTime() && qemu.isAlive()) {
-          if (ssh.exec("test -s " + AgentConfig.NODE_CERT, RPC_DEADLINE).ok()) {
+          if (probe.enrolment(ssh, status).isEmpty()) {
             reach(ImageInstallPhase.AGENT_ENROLLED);
             return Optional.empty();
           }

@@ -150,7 +150,7 @@ class IsoTestCliTest {
                 "--out",
                 outDir.toString()))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("--image and --controller-ca need --mode image");
+    assertThat(err.toString()).contains("--image needs --mode image");
     assertThat(outDir).doesNotExist();
   }
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -23,6 +24,9 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.debvisor.agent.settings.SettingsLoader;
+import org.debvisor.agentapi.AgentPaths;
+import org.debvisor.agentapi.AgentSettings;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.node.Architecture;
@@ -127,7 +131,7 @@ class ImageInstallTest {
     assertThat(entries.get("etc/debvisor/bootstrap-token").getMode() & 0777).isEqualTo(0600);
     assertThat(contents.get("etc/debvisor/controller-ca.pem")).isEqualTo(caPem);
     assertThat(contents.get("etc/debvisor/agent.yaml"))
-        .contains("address: \"10.0.2.2:5443\"", "tokenFile: /etc/debvisor/bootstrap-token")
+        .contains("address: \"10.0.2.2:5443\"")
         .doesNotContain("0.0.0.0")
         .doesNotContain("dvb_abc");
     assertThat(contents.get("etc/sysctl.d/60-debvisor.conf")).contains("vm.swappiness = 10");
@@ -140,6 +144,46 @@ class ImageInstallTest {
         ImageInstall.prepare("node.yaml", node, ceph, Architecture.AMD64, image, caPem, EPOCH);
     assertThat(again.overlayTar()).isEqualTo(install.overlayTar());
     assertThat(again.fingerprint()).isEqualTo(install.fingerprint());
+  }
+
+  @Test
+  void theOverlaysAgentYamlLoadsInTheAgentWithEnrolment() throws Exception {
+    NodeInstall node =
+        node(
+            "network:\n  interface: ens3\n  mode: static\n  address: 192.0.2.10\n  prefix: 24\n"
+                + "agent:\n  controller: 10.0.2.2:5443\n  caFingerprint: "
+                + caFingerprint
+                + "\n  token: dvb_abc_0123456789abcdef\n");
+    ImageInstall install =
+        ImageInstall.prepare(
+            "node.yaml",
+            node,
+            ceph,
+            Architecture.AMD64,
+            image("amd64", "ceph", List.of()),
+            caPem,
+            EPOCH);
+    Path root = dir.resolve("installed");
+    Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
+    Map<String, String> contents = new LinkedHashMap<>();
+    readTar(install.overlayTar(), entries, contents);
+    for (Map.Entry<String, String> file : contents.entrySet()) {
+      Path target = root.resolve(file.getKey());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.getValue());
+    }
+
+    AgentSettings settings =
+        new SettingsLoader(root).load(root.resolve(AgentPaths.CONFIG_FILE.substring(1)));
+
+    assertThat(settings.controller().address()).isEqualTo("10.0.2.2:5443");
+    assertThat(settings.controller().profile()).isEqualTo("ceph");
+    assertThat(settings.grpc().listen()).containsExactly("127.0.0.1:5000", "192.0.2.10:5000");
+    String ca = settings.controller().caFile().toString().substring(1);
+    String token = settings.controller().tokenFile().toString().substring(1);
+    assertThat(contents.get(ca)).isEqualTo(caPem);
+    assertThat(contents.get(token)).isEqualTo("dvb_abc_0123456789abcdef");
+    assertThat(entries.get(token).getMode() & 0777).isEqualTo(0600);
   }
 
   @Test

@@ -233,7 +233,7 @@ class ProvisionNodesTest {
             null,
             null,
             null,
-            new LocalAgentProbe(),
+            new AgentProbe(AgentProbe.Enrolment.nodeCertificate()),
             Duration.ofSeconds(60),
             Duration.ofMinutes(5),
             Duration.ofSeconds(90));

@@ -3,7 +3,7 @@ package org.debvisor.agent.collect.ceph;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.debvisor.agent.collect.Collector;
-import org.debvisor.agent.settings.CephSettings;
+import org.debvisor.agentapi.CephSettings;
 import org.debvisor.proto.CephDetails;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.Subsystem;

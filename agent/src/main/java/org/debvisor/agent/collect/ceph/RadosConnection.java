@@ -3,7 +3,7 @@ package org.debvisor.agent.collect.ceph;
 import com.ceph.rados.Rados;
 import com.ceph.rados.exceptions.RadosException;
 import java.time.Duration;
-import org.debvisor.agent.settings.CephSettings;
+import org.debvisor.agentapi.CephSettings;
 
 /** A librados (rados-java) client connected to the monitors named in ceph.conf. */
 final class RadosConnection implements AutoCloseable {

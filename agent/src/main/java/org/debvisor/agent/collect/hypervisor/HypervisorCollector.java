@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.debvisor.agent.collect.Collector;
-import org.debvisor.agent.settings.HypervisorSettings;
+import org.debvisor.agentapi.HypervisorSettings;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.HypervisorDetails;
 import org.debvisor.proto.Subsystem;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.debvisor.agent.collect.Collector;
-import org.debvisor.agent.settings.KubernetesSettings;
+import org.debvisor.agentapi.KubernetesSettings;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.KubernetesDetails;
 import org.debvisor.proto.Subsystem;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.debvisor.agent.collect.Collector;
-import org.debvisor.agent.settings.SystemSettings;
+import org.debvisor.agentapi.SystemSettings;
 import org.debvisor.proto.Filesystem;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.Subsystem;

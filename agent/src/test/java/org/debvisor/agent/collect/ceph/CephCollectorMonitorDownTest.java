@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
-import org.debvisor.agent.settings.CephSettings;
 import org.debvisor.agent.testing.CephMicroCluster;
+import org.debvisor.agentapi.CephSettings;
 import org.debvisor.proto.HealthState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

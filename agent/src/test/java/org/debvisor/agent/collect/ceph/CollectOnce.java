@@ -1,7 +1,7 @@
 package org.debvisor.agent.collect.ceph;
 
 import java.nio.file.Path;
-import org.debvisor.agent.settings.CephSettings;
+import org.debvisor.agentapi.CephSettings;
 import org.debvisor.proto.SubsystemStatus;
 
 /** Collects twice in a fresh JVM and prints "STATE|message" for each; see the librados test. */

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.debvisor.agent.settings.HypervisorSettings;
+import org.debvisor.agentapi.HypervisorSettings;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.HypervisorDetails;
 import org.debvisor.proto.HypervisorDomain;

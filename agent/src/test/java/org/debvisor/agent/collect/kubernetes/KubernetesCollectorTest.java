@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.debvisor.agent.settings.KubernetesSettings;
+import org.debvisor.agentapi.KubernetesSettings;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.KubernetesDetails;
 import org.debvisor.proto.KubernetesNodeCondition;

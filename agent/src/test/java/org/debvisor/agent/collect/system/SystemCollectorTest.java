@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.debvisor.agent.settings.SystemSettings;
+import org.debvisor.agentapi.SystemSettings;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.SubsystemStatus;
 import org.debvisor.proto.SystemDetails;

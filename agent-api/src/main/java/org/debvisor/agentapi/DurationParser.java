@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -32,5 +32,28 @@ public final class DurationParser {
       case "m" -> Duration.ofMinutes(amount);
       default -> Duration.ofHours(amount);
     };
+  }
+
+  /**
+   * Writes a duration so that {@link #parse} reads it back: the largest unit that is exact.
+   *
+   * @throws IllegalArgumentException for negative durations, or ones finer than a millisecond
+   */
+  public static String format(Duration duration) {
+    if (duration.isNegative() || duration.toNanosPart() % 1_000_000 != 0) {
+      throw new IllegalArgumentException(
+          duration + " cannot be written in agent.yaml: whole milliseconds of 0 or more only");
+    }
+    long millis = duration.toMillis();
+    if (millis != 0 && millis % 3_600_000 == 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis != 0 && millis % 60_000 == 0) {
+      return millis / 60_000 + "m";
+    }
+    if (millis % 1000 == 0) {
+      return millis / 1000 + "s";
+    }
+    return millis + "ms";
   }
 }

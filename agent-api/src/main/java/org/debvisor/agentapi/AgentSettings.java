@@ -1,6 +1,9 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
-/** Everything in {@code /etc/debvisor/agent.yaml}; absent sections take their defaults. */
+/**
+ * Everything in {@code /etc/debvisor/agent.yaml} ({@link AgentPaths#CONFIG_FILE}); absent sections
+ * take their defaults.
+ */
 public record AgentSettings(
     NodeSettings node,
     GrpcSettings grpc,

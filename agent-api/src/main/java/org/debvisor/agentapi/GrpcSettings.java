@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +14,22 @@ import java.util.List;
 public record GrpcSettings(
     List<String> listen, TlsSettings tls, Integer maxInboundMessageBytes, Duration watchHeartbeat) {
 
-  public static final int DEFAULT_PORT = 5000;
+  public static final int DEFAULT_PORT = AgentPorts.GRPC;
+
+  /**
+   * The default port on loopback (plaintext, for local grpcurl) and, when {@code nodeAddress} is
+   * not empty, on that address too (TLS).
+   *
+   * @param nodeAddress the node's own IP address, or "" for loopback only
+   */
+  public static GrpcSettings servingOn(String nodeAddress) {
+    if (nodeAddress.isEmpty()) {
+      return new GrpcSettings(null, null, null, null);
+    }
+    String host = nodeAddress.contains(":") ? "[" + nodeAddress + "]" : nodeAddress;
+    return new GrpcSettings(
+        List.of("127.0.0.1:" + DEFAULT_PORT, host + ":" + DEFAULT_PORT), null, null, null);
+  }
 
   public GrpcSettings {
     listen = listen == null ? List.of("127.0.0.1:" + DEFAULT_PORT) : List.copyOf(listen);

@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 /**
  * Token buckets that keep any one caller, and all callers together, from flooding the agent. Status

@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 /** Settings of each health collector. */
 public record CollectorsSettings(

@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,11 +33,9 @@ public record ConfigSettings(
     Map<String, List<String>> gateCommands) {
 
   public ConfigSettings {
-    stateDir = stateDir == null ? Path.of("/var/lib/debvisor/config") : stateDir;
+    stateDir = stateDir == null ? Path.of(AgentPaths.CONFIG_STATE_DIR) : stateDir;
     allowedRoots =
-        allowedRoots == null
-            ? List.of(Path.of("/etc/debvisor/managed"))
-            : List.copyOf(allowedRoots);
+        allowedRoots == null ? List.of(Path.of(AgentPaths.MANAGED_DIR)) : List.copyOf(allowedRoots);
     maxFileBytes = maxFileBytes == null ? 1024 * 1024 : maxFileBytes;
     maxBundleBytes = maxBundleBytes == null ? 8 * 1024 * 1024 : maxBundleBytes;
     maxFiles = maxFiles == null ? 256 : maxFiles;

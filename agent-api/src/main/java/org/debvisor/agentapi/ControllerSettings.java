@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +31,9 @@ public record ControllerSettings(
 
   public ControllerSettings {
     address = address == null ? "" : address.strip();
-    caFile = caFile == null ? Path.of("/etc/debvisor/controller-ca.pem") : caFile;
-    tokenFile = tokenFile == null ? Path.of("/etc/debvisor/bootstrap-token") : tokenFile;
-    stateDir = stateDir == null ? Path.of("/var/lib/debvisor/pki") : stateDir;
+    caFile = caFile == null ? Path.of(AgentPaths.CA_FILE) : caFile;
+    tokenFile = tokenFile == null ? Path.of(AgentPaths.TOKEN_FILE) : tokenFile;
+    stateDir = stateDir == null ? Path.of(AgentPaths.PKI_DIR) : stateDir;
     advertiseAddress = advertiseAddress == null ? "" : advertiseAddress.strip();
     heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(10) : heartbeatInterval;
     retryMax = retryMax == null ? Duration.ofMinutes(5) : retryMax;
@@ -43,6 +43,14 @@ public record ControllerSettings(
   /** No enrolment: every key at its default. */
   public static ControllerSettings defaults() {
     return new ControllerSettings(null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * Enrolment with the controller at {@code address}; the CA and token files at their default
+   * places ({@link AgentPaths#CA_FILE}, {@link AgentPaths#TOKEN_FILE}).
+   */
+  public static ControllerSettings enrolling(String address, String profile) {
+    return new ControllerSettings(address, null, null, null, null, null, null, profile);
   }
 
   /** True when a controller address is configured. */

@@ -1,4 +1,4 @@
-package org.debvisor.agent.settings;
+package org.debvisor.agentapi;
 
 /**
  * The operations HTTP endpoint ({@code /metrics}, {@code /healthz}, {@code /readyz}).
@@ -6,7 +6,7 @@ package org.debvisor.agent.settings;
  * @param listen {@code host:port}; empty disables the endpoint
  */
 public record HttpSettings(String listen) {
-  public static final String DEFAULT_LISTEN = "0.0.0.0:9500";
+  public static final String DEFAULT_LISTEN = "0.0.0.0:" + AgentPorts.OPS_HTTP;
 
   public HttpSettings {
     listen = listen == null ? DEFAULT_LISTEN : listen.strip();
