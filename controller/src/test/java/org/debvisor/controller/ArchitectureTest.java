@@ -200,17 +200,6 @@ class ArchitectureTest {
   }
 
   @Test
-  void theSharedModuleKnowsNothingOfControllerOrAgent() {
-    noClasses()
-        .that()
-        .resideInAPackage("org.debvisor.common..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.debvisor.controller..", "org.debvisor.agent..")
-        .check(classes);
-  }
-
-  @Test
   void theAgentIsReachedThroughItsContractOnly() {
     // agent-api is the agent's contract; the agent's own classes are an implementation detail.
     noClasses()
