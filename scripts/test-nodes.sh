@@ -1,7 +1,7 @@
 #!/bin/bash
 # Namespace test nodes for SSH provisioning (see docs/provisioning.md):
 #   sudo scripts/test-nodes.sh create 3 | list | destroy
-# Installs what the nodes need (debootstrap, OpenSSH, iproute2) first when it is missing.
+# Installs what the nodes need (mmdebstrap, OpenSSH, iproute2) first when it is missing.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 case "${1:-}" in

@@ -2,13 +2,13 @@
 
 # What the demo (a micro Ceph cluster, libvirt's test driver and the agent) needs.
 DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt0 curl uuid-runtime procps"
-# What namespace test nodes (scripts/test-nodes.sh) need: debootstrap for their root filesystem,
+# What namespace test nodes (scripts/test-nodes.sh) need: mmdebstrap for their root filesystem,
 # OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
-DEBVISOR_NODE_PACKAGES="debootstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
+DEBVISOR_NODE_PACKAGES="mmdebstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
 # What the Ansible role tests (scripts/molecule-lite.sh, MoleculeLiteIT) need: QEMU and qemu-img for
-# the Debian 13 VMs, debootstrap and e2fsprogs for their cached image, mmdebstrap for the Debian 13
+# the Debian 13 VMs, mmdebstrap and e2fsprogs for their cached image and for the Debian 13
 # toolbox that holds ansible-core and ansible-lint (bookworm's ansible cannot manage trixie's Python).
-DEBVISOR_ANSIBLE_PACKAGES="qemu-system-x86 qemu-utils debootstrap mmdebstrap debian-archive-keyring e2fsprogs openssh-client iproute2 util-linux"
+DEBVISOR_ANSIBLE_PACKAGES="qemu-system-x86 qemu-utils mmdebstrap debian-archive-keyring e2fsprogs openssh-client iproute2 util-linux"
 # What the test suite needs on top: lintian, dpkg-dev and systemd-analyze inspect the agent's .deb;
 # debconf checks preseeds; xorriso, isolinux, mtools and dosfstools build ISOs; mmdebstrap and zstd
 # build the installable image (`debvisor image build`); python3-jinja2 and python3-yaml render the

@@ -61,6 +61,9 @@ debvisor_reset_test_state() {
     return 0
   fi
   debvisor_stop_test_processes
+  # Nothing is mounted in the caches outside a running build; a killed build's /proc would make
+  # the next one fail to clear its temporary directory.
+  debvisor_unmount_below "$DEBVISOR_TEST_CACHE_DIR"
   debvisor_remove_test_dir "$DEBVISOR_TEST_STATE_DIR" "test state"
   if [ "$with_caches" = 1 ]; then
     debvisor_remove_test_dir "$DEBVISOR_TEST_CACHE_DIR" "test caches (DEBVISOR_FRESH=1)"

@@ -87,7 +87,13 @@ class ControllerWithAgentsIT {
     AgentProcess a = agent("node-a", tokenA, "127.0.0.2");
     AgentProcess b = agent("node-b", createToken(), "127.0.0.3");
     for (AgentProcess agent : List.of(a, b)) {
-      waitFor(agent, "enrolled", () -> Files.exists(agent.pkiDir.resolve("node.pem")));
+      // The agent renames node.key.next to node.key after writing node.pem (CredentialStore).
+      waitFor(
+          agent,
+          "enrolled",
+          () ->
+              Files.exists(agent.pkiDir.resolve("node.pem"))
+                  && Files.exists(agent.pkiDir.resolve("node.key")));
       assertThat(Files.getPosixFilePermissions(agent.pkiDir.resolve("node.key")))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }

@@ -1,6 +1,7 @@
 package org.debvisor.controller.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One real amd64 image build (mmdebstrap from the Debian mirror, .deb cache in the tests' own
- * /var/cache/debvisor-test/image-debs) of a one-package profile, then checks of what it wrote: the
- * contract's files and checksums, the package manifest, the root filesystem's first-boot state and
- * the installer initramfs. Needs root, mmdebstrap and zstd (scripts/lib/packages.sh).
+ * Slow suite: one real amd64 image build (mmdebstrap from the Debian mirror, .deb cache in the
+ * tests' own /var/cache/debvisor-test/image-debs) of a one-package profile, then checks of what it
+ * wrote: the contract's files and checksums, the package manifest, the root filesystem's first-boot
+ * state and the installer initramfs. Needs root, mmdebstrap and zstd (scripts/lib/packages.sh).
  */
 class ImageBuildTest {
 
@@ -31,6 +32,11 @@ class ImageBuildTest {
 
   @BeforeAll
   static void build() throws Exception {
+    // Minutes of dpkg, initramfs and zstd work: in the slow suite with the double and arm64 builds,
+    // so the default suite fits its 20 minutes on 2 cores.
+    assumeTrue(
+        Boolean.getBoolean("debvisor.slow"),
+        "the real image build is in the slow suite: scripts/test.sh --slow (-Ddebvisor.slow=true)");
     out = dir.resolve("debvisor-image-tiny-amd64");
     result =
         BuiltImage.builder(log)

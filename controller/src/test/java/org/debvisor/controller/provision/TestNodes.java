@@ -37,8 +37,8 @@ final class TestNodes implements AutoCloseable {
     if (!"root".equals(System.getProperty("user.name"))) {
       return "namespace nodes need root";
     }
-    if (!Files.isExecutable(Path.of("/usr/sbin/debootstrap"))) {
-      return "debootstrap missing: run scripts/setup.sh (DEBVISOR_TEST_PACKAGES)";
+    if (!Files.isExecutable(Path.of("/usr/bin/mmdebstrap"))) {
+      return "mmdebstrap missing: run scripts/test.sh (DEBVISOR_TEST_PACKAGES)";
     }
     return null;
   }
