@@ -16,7 +16,7 @@
 #   DEBVISOR_VM_STATE     [/var/lib/debvisor-test/vms]    overlays, pids, logs, known_hosts
 #   DEBVISOR_TEST_MIRROR  [http://deb.debian.org/debian]  Debian mirror (image and the VMs' apt)
 #   DEBVISOR_VM_BOOT_TIMEOUT [300]                        seconds to wait for SSH
-#   DEBVISOR_VM_PREINSTALL   [0]                          1: the default scenario's packages installed
+#   DEBVISOR_VM_PREINSTALL   [0]                          1: the agent scenario's packages installed
 #                                                         in the image (see PREINSTALL below)
 # The base image's client key (id_ed25519, 0600) and known_hosts are next to it. Needs root.
 set -euo pipefail
@@ -30,13 +30,13 @@ BASE_PACKAGES="systemd-sysv,openssh-server,python3,python3-apt,linux-image-amd64
 # Downloaded into the image's apt archive cache (NOT installed): the roles still install them,
 # but a VM under TCG does not fetch ~500 MB each run. Same lists as the roles' defaults.
 CACHED_PACKAGES="openjdk-21-jre-headless libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base ceph-mon ceph-mgr ceph-osd ceph-common containerd kmod procps"
-# DEBVISOR_VM_PREINSTALL=1 (scripts/test.sh's default suite): these are INSTALLED in the image,
+# DEBVISOR_VM_PREINSTALL=1 (scripts/test.sh's default suite, scenario agent): these are INSTALLED in the image,
 # natively in the chroot, instead: dpkg and the JRE's certificate store build run minutes under TCG,
-# and the default scenario (debvisor_hypervisor + debvisor_agent) then converges, proves
+# and the agent scenario then converges, proves
 # idempotence and verifies without spending them. The roles' install tasks still run (and find the
 # packages); the slow suite's scenarios use the download-only image and install everything.
 PREINSTALL=${DEBVISOR_VM_PREINSTALL:-0}
-PREINSTALL_PACKAGES="openjdk-21-jre-headless libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base nftables"
+PREINSTALL_PACKAGES="openjdk-21-jre-headless"
 IMAGE_SIZE=8G
 # Bump when the way the image is built changes, so the cache is rebuilt.
 RECIPE=4
