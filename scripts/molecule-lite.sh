@@ -124,7 +124,8 @@ phase() {
   local scenario=$1 name=$2 log=$3
   shift 3
   local t0=$SECONDS rc=0
-  run_child timeout "$PHASE_TIMEOUT" "$@" >"$log" 2>&1 || rc=$?
+  # ansible's own log beside it stamps every task with its time: where a slow phase spends it.
+  ANSIBLE_LOG_PATH="${log%.log}.timed.log" run_child timeout "$PHASE_TIMEOUT" "$@" >"$log" 2>&1 || rc=$?
   local took=$((SECONDS - t0))
   printf '%-12s %-12s %5d s\n' "$scenario" "$name" "$took" >>"$TIMINGS"
   if [ $rc -ne 0 ]; then

@@ -16,6 +16,7 @@
 #   DEBVISOR_VM_STATE     [/var/lib/debvisor-test/vms]    overlays, pids, logs, known_hosts
 #   DEBVISOR_TEST_MIRROR  [http://deb.debian.org/debian]  Debian mirror (image and the VMs' apt)
 #   DEBVISOR_VM_BOOT_TIMEOUT [300]                        seconds to wait for SSH
+#   DEBVISOR_VM_CPU          [max]                        QEMU -cpu model of the VMs
 #   DEBVISOR_VM_PREINSTALL   [0]                          1: the agent scenario's packages installed
 #                                                         in the image (see PREINSTALL below)
 # The base image's client key (id_ed25519, 0600) and known_hosts are next to it. Needs root.
@@ -25,6 +26,7 @@ CACHE=${DEBVISOR_TEST_CACHE:-/var/cache/debvisor-test}
 STATE=${DEBVISOR_VM_STATE:-/var/lib/debvisor-test/vms}
 MIRROR=${DEBVISOR_TEST_MIRROR:-http://deb.debian.org/debian}
 BOOT_TIMEOUT=${DEBVISOR_VM_BOOT_TIMEOUT:-300}
+CPU_MODEL=${DEBVISOR_VM_CPU:-max}
 SUITE=trixie
 BASE_PACKAGES="systemd-sysv,openssh-server,python3,python3-apt,linux-image-amd64,initramfs-tools,ifupdown,isc-dhcp-client,ca-certificates,sudo,curl"
 # Downloaded into the image's apt archive cache (NOT installed): the roles still install them,
@@ -171,7 +173,7 @@ start_vm() {
   port=$(free_port)
   echo "[127.0.0.1]:$port $(cat "$img/host_key.pub")" >"$dir/known_hosts"
   # The overlay dies with the VM: -daemonize is not used so that the pid is QEMU's own.
-  setsid qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" -nographic \
+  setsid qemu-system-x86_64 -accel tcg,thread=multi -cpu "$CPU_MODEL" -smp 2 -m "$mem" -nographic \
     -kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 systemd.hostname=$name net.ifnames=1 quiet" \
     -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2,cache=unsafe" \

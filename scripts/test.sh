@@ -28,15 +28,10 @@ for arg in "$@"; do
 done
 
 . scripts/lib/packages.sh
+# First what the background image builds below need; the rest installs while Maven builds.
 # shellcheck disable=SC2086
-debvisor_install_packages $DEBVISOR_TEST_PACKAGES
-if $slow; then
-  # shellcheck disable=SC2086
-  debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES
-  # ImageBuildSlowTest builds an arm64 image on this host.
-  debvisor_enable_foreign_arch arm64
-fi
-echo "==> packages ready after $((SECONDS - started)) s"
+debvisor_install_packages $DEBVISOR_NODE_PACKAGES $DEBVISOR_ANSIBLE_PACKAGES
+echo "==> image build tools ready after $((SECONDS - started)) s"
 
 . scripts/lib/test-state.sh
 debvisor_reset_test_state "$fresh"
@@ -70,6 +65,24 @@ fi
 
 warm_log="$DEBVISOR_TEST_STATE_DIR/warm-up"
 warm_pids=()
+molecule_pid=""
+packages_pid=""
+stop_background() {
+  local pid
+  # An interrupted dpkg leaves the machine half-configured: the package install always finishes.
+  if [ -n "$packages_pid" ]; then
+    wait "$packages_pid" 2>/dev/null || true
+  fi
+  for pid in "${warm_pids[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  if [ -n "$molecule_pid" ] && kill -0 "$molecule_pid" 2>/dev/null; then
+    pkill -TERM -P "$molecule_pid" 2>/dev/null || true
+    wait "$molecule_pid" 2>/dev/null || true
+  fi
+}
+trap stop_background EXIT
 mkdir -p "$warm_log"
 if [ "$(id -u)" -eq 0 ]; then
   # Caches the tests would otherwise build on first use, built now in parallel with the Maven
@@ -85,8 +98,31 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
 fi
 
+packages_log="$DEBVISOR_TEST_STATE_DIR/packages.log"
+(
+  # shellcheck disable=SC2086
+  debvisor_install_packages $DEBVISOR_TEST_PACKAGES
+  if $slow; then
+    # shellcheck disable=SC2086
+    debvisor_install_packages $DEBVISOR_SLOW_TEST_PACKAGES
+    # ImageBuildSlowTest builds an arm64 image on this host.
+    debvisor_enable_foreign_arch arm64
+  fi
+) >"$packages_log" 2>&1 &
+packages_pid=$!
+
+# The tests need every package: waits for the background install, stops the run when it failed.
+await_packages() {
+  if ! wait "$packages_pid"; then
+    echo "==> installing the test suite's Debian packages failed; last lines of $packages_log:" >&2
+    tail -n 30 "$packages_log" >&2
+    exit 1
+  fi
+  cat "$packages_log"
+  echo "==> packages ready after $((SECONDS - started)) s"
+}
+
 mvn=(./mvnw -B --no-transfer-progress)
-molecule_pid=""
 molecule_run="$DEBVISOR_TEST_STATE_DIR/molecule-early"
 if $molecule; then
   # The VM needs the agent package and the controller; molecule-lite.sh copies both before use,
@@ -116,19 +152,8 @@ if [ "$(id -u)" -eq 0 ]; then
   maven_args+=("-Ddebvisor.testXdgCache=$DEBVISOR_TEST_CACHE_DIR/xdg")
 fi
 
-stop_background() {
-  local pid
-  for pid in "${warm_pids[@]}"; do
-    pkill -TERM -P "$pid" 2>/dev/null || true
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  if [ -n "$molecule_pid" ] && kill -0 "$molecule_pid" 2>/dev/null; then
-    pkill -TERM -P "$molecule_pid" 2>/dev/null || true
-    wait "$molecule_pid" 2>/dev/null || true
-  fi
-}
-trap stop_background EXIT
 
+await_packages
 rc=0
 "${mvn[@]}" verify "${maven_args[@]}" || rc=$?
 if [ -n "$molecule_pid" ]; then

@@ -35,7 +35,11 @@ debvisor_install_packages() {
   if [ "$(id -u)" -ne 0 ]; then
     sudo="sudo"
   fi
-  $sudo apt-get update -qq
+  # One index update per script run is enough (test.sh installs in two steps).
+  if [ -z "${DEBVISOR_APT_UPDATED:-}" ]; then
+    $sudo apt-get update -qq
+    DEBVISOR_APT_UPDATED=1
+  fi
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }

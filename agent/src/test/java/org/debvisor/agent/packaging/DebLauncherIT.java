@@ -24,6 +24,8 @@ class DebLauncherIT {
 
   private static final List<String> JVM_FLAGS =
       List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m");
+  private static final List<String> COMMAND_FLAGS =
+      concat(JVM_FLAGS, List.of("-XX:TieredStopAtLevel=1"));
   private static final String JAR = "/usr/share/debvisor-agent/debvisor-agent.jar";
 
   private CommandRunner runner;
@@ -74,8 +76,53 @@ class DebLauncherIT {
     assertThat(arguments(result.stdout()))
         .containsExactlyElementsOf(
             concat(
-                JVM_FLAGS,
+                COMMAND_FLAGS,
                 List.of("-jar", JAR, "--config", "/tmp/with space.yaml", "--check-config")));
+  }
+
+  @Test
+  void readsTheVersionFromTheRuntimesReleaseFileWithoutStartingIt(@TempDir Path fakes)
+      throws Exception {
+    Path java21 = fakeJava(fakes, "jvm/java-21-openjdk-amd64", "17.0.1");
+    // The release file is what Debian's runtime packages ship; -version would say 17 here.
+    Files.writeString(java21.resolve("release"), "JAVA_VERSION=\"21.0.9\"\nOS_NAME=\"Linux\"\n");
+
+    var result = launch(fakes, Map.of("PATH", fakes.resolve("nothing").toString()), "--version");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(ranJava(result.stdout())).isEqualTo(java21.resolve("bin/java").toString());
+  }
+
+  @Test
+  void keepsOneClassDataArchivePerModeWhereTheCacheIsWritable(@TempDir Path fakes)
+      throws Exception {
+    Path java21 = fakeJava(fakes, "home21", "21.0.5");
+    Path cache = Files.createDirectories(fakes.resolve("cds"));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", java21.toString(), "PATH", fakes.resolve("nothing").toString());
+
+    var daemon = launch(fakes, env, "--config", "/etc/debvisor/agent.yaml");
+    var check = launch(fakes, env, "--config", "/etc/debvisor/agent.yaml", "--check-config");
+
+    assertThat(arguments(daemon.stdout()))
+        .as(daemon.stderr())
+        .containsExactlyElementsOf(
+            concat(
+                JVM_FLAGS,
+                List.of(
+                    "-XX:SharedArchiveFile=" + cache.resolve("daemon.jsa"),
+                    "-XX:+AutoCreateSharedArchive",
+                    "-jar",
+                    JAR,
+                    "--config",
+                    "/etc/debvisor/agent.yaml")));
+    assertThat(arguments(check.stdout()))
+        .as(check.stderr())
+        .containsSubsequence(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:SharedArchiveFile=" + cache.resolve("command.jsa"),
+            "-XX:+AutoCreateSharedArchive",
+            "--check-config");
   }
 
   @Test
@@ -108,7 +155,7 @@ class DebLauncherIT {
     assertThat(ranJava(result.stdout())).isEqualTo(java22.resolve("bin/java").toString());
     assertThat(arguments(result.stdout()))
         .containsExactlyElementsOf(
-            concat(JVM_FLAGS, List.of("-Dfirst=1", "-Dglob=*", "-jar", JAR, "--version")));
+            concat(COMMAND_FLAGS, List.of("-Dfirst=1", "-Dglob=*", "-jar", JAR, "--version")));
   }
 
   /** Runs the launcher with only the given environment; {@code fakes/jvm} replaces /usr/lib/jvm. */
@@ -117,6 +164,8 @@ class DebLauncherIT {
       throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>(environment);
     env.put("DEBVISOR_JVM_DIR", fakes.resolve("jvm").toString());
+    // No archive flags unless a test creates this directory.
+    env.put("DEBVISOR_AGENT_CDS_DIR", fakes.resolve("cds").toString());
     List<String> command = concat(List.of("/bin/sh", launcher.toString()), List.of(args));
     return runner.run(command, env);
   }

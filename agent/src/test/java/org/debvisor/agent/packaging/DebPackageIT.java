@@ -144,6 +144,7 @@ class DebPackageIT {
             "RestartSec=5",
             "StateDirectory=debvisor",
             "ConfigurationDirectory=debvisor",
+            "CacheDirectory=debvisor-agent",
             "After=network-online.target",
             "Wants=network-online.target",
             "WantedBy=multi-user.target")
