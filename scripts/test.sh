@@ -88,7 +88,8 @@ if [ "$(id -u)" -eq 0 ]; then
   # Caches the tests would otherwise build on first use, built now in parallel with the Maven
   # build (each script takes a lock, so a test that needs one while it is built waits for it).
   echo "==> building the test root filesystems in the background (logs in $warm_log)"
-  controller/src/test/scripts/test-nodes.sh rootfs >"$warm_log/node-rootfs.log" 2>&1 &
+  # Lower priority: the namespace nodes are needed minutes later than the VM image and toolbox.
+  nice -n 10 controller/src/test/scripts/test-nodes.sh rootfs >"$warm_log/node-rootfs.log" 2>&1 &
   warm_pids+=($!)
   if $molecule; then
     scripts/ansible-toolbox.sh path >"$warm_log/ansible-toolbox.log" 2>&1 &
