@@ -119,6 +119,26 @@ class OpsHttpServerTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
   }
 
+  /** Issue 22 item 1, second case: clients that pipeline requests and never read the answers. */
+  @Test
+  void pipeliningClientsThatNeverReadDoNotBlockHealthz() throws Exception {
+    start(OpsLimits.DEFAULT);
+    send("GET", "/healthz");
+    byte[] requests =
+        "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200).getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < 50; i++) {
+      Socket socket = new Socket("127.0.0.1", server.address().getPort());
+      sockets.add(socket);
+      socket.getOutputStream().write(requests);
+      socket.getOutputStream().flush();
+    }
+
+    HttpResponse<String> health = send("GET", "/healthz");
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).isEqualTo("ok\n");
+  }
+
   @Test
   void aStalledClientIsDisconnectedAfterTheExchangeTimeout() throws Exception {
     start(new OpsLimits(8, Duration.ofMillis(300)));
