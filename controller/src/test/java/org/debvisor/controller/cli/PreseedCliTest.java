@@ -227,7 +227,7 @@ class PreseedCliTest {
 
     int code = run("preseed", "validate", "-o", "json", golden.toString());
 
-    assertThat(code).as(err.toString()).isZero();
+    assertThat(code).as(out.toString()).isZero();
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(json.get("valid").asBoolean()).isTrue();
     assertThat(json.get("findings").isArray()).isTrue();

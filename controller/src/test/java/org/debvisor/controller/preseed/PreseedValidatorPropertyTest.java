@@ -66,7 +66,7 @@ class PreseedValidatorPropertyTest {
     return Arbitraries.of(";", "'", "\"", "$(", "`", "|", "&", "<", ">", "\\x", "*", "{", "}");
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void metacharacterInACheckedValueIsAnErrorOnItsLine(
       @ForAll("singleLineAnswers") Target target,
       @ForAll("metacharacters") String meta,
@@ -92,7 +92,7 @@ class PreseedValidatorPropertyTest {
             });
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void strayBackslashBeforeAnAnswerIsAnErrorNamingBothLines(
       @ForAll("singleLineAnswers") Target target, @ForAll boolean spaceBefore) {
     int next = target.index() + 1;
@@ -116,7 +116,7 @@ class PreseedValidatorPropertyTest {
                 + "; remove that backslash");
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void repeatedAnswerIsAWarningAndAChangedOneAnErrorNamingBothLines(
       @ForAll("singleLineAnswers") Target target, @ForAll boolean changeValue) {
     PreseedReport before = validator.validate(String.join("\n", target.lines()) + "\n");
@@ -193,7 +193,7 @@ class PreseedValidatorPropertyTest {
     return line.list().ofMaxSize(30).map(lines -> String.join("\n", lines));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void garbageNeverThrowsAndEveryFindingPointsIntoTheFileWithoutLeakingPasswords(
       @ForAll("hostileFiles") String text) {
     PreseedReport report = validator.validate(text);
