@@ -164,16 +164,7 @@ public final class NodeValidator {
     hostPort(checks, "mirror.securityHost", mirror.securityHost(), false);
     String proxy = mirror.proxy();
     if (proxy != null && checks.safeCharacters("mirror.proxy", proxy)) {
-      String rest = proxy.startsWith("http://") ? proxy.substring("http://".length()) : null;
-      if (rest != null && rest.endsWith("/")) {
-        rest = rest.substring(0, rest.length() - 1);
-      }
-      if (rest == null || ValueRules.hostPortProblem(rest, false).isPresent()) {
-        checks.add(
-            "mirror.proxy",
-            "must be http://HOST[:PORT]/ (no user name or password, no path), e.g."
-                + " http://proxy.example.org:3128/");
-      }
+      ValueRules.proxyProblem(proxy).ifPresent(rule -> checks.add("mirror.proxy", rule));
     }
   }
 

@@ -11,52 +11,89 @@ import java.util.regex.Pattern;
  * ASCII (full names also allow letters of any script), so none admits a line break, a quote, a
  * backslash or another shell metacharacter.
  */
-final class ValueRules {
+public final class ValueRules {
 
   private ValueRules() {}
 
-  static final Pattern HOST_LABEL = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  static final String HOST_LABEL_RULE =
+  public static final Pattern HOST_LABEL =
+      Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  public static final String HOST_LABEL_RULE =
       "must be one RFC 1123 host name label: letters, digits and inner hyphens, 1 to 63"
           + " characters (e.g. node01)";
 
-  static final Pattern DOMAIN =
+  public static final Pattern DOMAIN =
       Pattern.compile(
           "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
-  static final String DOMAIN_RULE =
+  public static final String DOMAIN_RULE =
       "must be a DNS domain of RFC 1123 labels separated by dots (e.g. example.org)";
 
-  static final Pattern LOCALE =
+  public static final Pattern LOCALE =
       Pattern.compile("[a-z]{2,3}_[A-Z]{2}(\\.UTF-8)?(@[a-z]{1,16})?|C\\.UTF-8");
-  static final String LOCALE_RULE = "must be a locale like en_US.UTF-8 or de_DE.UTF-8";
+  public static final String LOCALE_RULE = "must be a locale like en_US.UTF-8 or de_DE.UTF-8";
 
-  static final Pattern KEYBOARD = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-  static final String KEYBOARD_RULE = "must be an X keyboard layout name like us, de or gb";
+  public static final Pattern KEYBOARD = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+  public static final String KEYBOARD_RULE = "must be an X keyboard layout name like us, de or gb";
 
-  static final Pattern TIMEZONE =
+  public static final Pattern TIMEZONE =
       Pattern.compile("[A-Za-z][A-Za-z0-9_+-]{0,31}(/[A-Za-z0-9][A-Za-z0-9_+-]{0,31}){0,2}");
-  static final String TIMEZONE_RULE = "must be a tz database name like Etc/UTC or Europe/Berlin";
+  public static final String TIMEZONE_RULE =
+      "must be a tz database name like Etc/UTC or Europe/Berlin";
 
-  static final Pattern INTERFACE = Pattern.compile("auto|[A-Za-z][A-Za-z0-9_.-]{0,14}");
-  static final String INTERFACE_RULE =
+  public static final Pattern INTERFACE = Pattern.compile("auto|[A-Za-z][A-Za-z0-9_.-]{0,14}");
+  public static final String INTERFACE_RULE =
       "must be auto or an interface name (letter first, then letters, digits, _ . -; at most 15)";
 
-  static final Pattern MIRROR_PATH =
+  public static final Pattern MIRROR_PATH =
       Pattern.compile("/([A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}/?){0,8}");
-  static final String MIRROR_PATH_RULE =
+  public static final String MIRROR_PATH_RULE =
       "must be an absolute path of plain names (letters, digits, . _ ~ -), e.g. /debian";
 
-  static final Pattern SUITE = Pattern.compile("[a-z][a-z0-9-]{1,31}");
-  static final String SUITE_RULE = "must be a Debian suite name like trixie";
+  public static final Pattern SUITE = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+  public static final String SUITE_RULE = "must be a Debian suite name like trixie";
 
-  static final Pattern PASSWORD_HASH =
+  public static final Pattern PASSWORD_HASH =
       Pattern.compile("\\$6\\$(rounds=[1-9][0-9]{3,8}\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{86}");
 
-  static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
-  static final String USER_NAME_RULE =
+  /** SHA-256 crypt ({@code $5$}), accepted in preseed files a user writes, not generated. */
+  public static final Pattern SHA256_CRYPT =
+      Pattern.compile("\\$5\\$(rounds=[1-9][0-9]{3,8}\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{43}");
+
+  /**
+   * yescrypt ({@code $y$}), Debian's default since bookworm: parameters, salt and 43 characters.
+   */
+  public static final Pattern YESCRYPT =
+      Pattern.compile("\\$y\\$[./A-Za-z0-9]{1,32}\\$[./A-Za-z0-9]{1,86}\\$[./A-Za-z0-9]{43}");
+
+  public static final String CRYPT_HASH_RULE =
+      "must be a crypt hash: SHA-512 ($6$salt$ and 86 characters), SHA-256 ($5$salt$ and 43) or"
+          + " yescrypt ($y$params$salt$ and 43), e.g. from 'mkpasswd -m sha-512'";
+
+  /**
+   * Why a crypted password is not one of the accepted crypt forms ($6$, $5$, $y$), or empty when it
+   * is one. A value without a leading {@code $} is most likely a password typed in clear.
+   */
+  public static Optional<String> cryptHashProblem(String hash) {
+    if (PASSWORD_HASH.matcher(hash).matches()
+        || SHA256_CRYPT.matcher(hash).matches()
+        || YESCRYPT.matcher(hash).matches()) {
+      return Optional.empty();
+    }
+    if (!hash.startsWith("$")) {
+      return Optional.of(
+          "looks like a plain-text password, not a hash: "
+              + CRYPT_HASH_RULE.substring("must be ".length()));
+    }
+    if (hash.startsWith("$1$") || hash.startsWith("$2")) {
+      return Optional.of("MD5 and bcrypt hashes are refused; it " + CRYPT_HASH_RULE);
+    }
+    return Optional.of(CRYPT_HASH_RULE);
+  }
+
+  public static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+  public static final String USER_NAME_RULE =
       "must be a login name: lower-case letter or _, then lower-case letters, digits, _ or -;"
           + " at most 32";
-  static final Set<String> RESERVED_USERS =
+  public static final Set<String> RESERVED_USERS =
       Set.of(
           "root",
           "daemon",
@@ -82,16 +119,16 @@ final class ValueRules {
           "systemd-timesync",
           "systemd-resolve");
 
-  static final Pattern FULL_NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]{0,63}");
-  static final String FULL_NAME_RULE =
+  public static final Pattern FULL_NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]{0,63}");
+  public static final String FULL_NAME_RULE =
       "must be letters, digits, spaces, . _ or - (at most 64 characters)";
 
-  static final Pattern DISK =
+  public static final Pattern DISK =
       Pattern.compile(
           "/dev/(sd[a-z]{1,2}|vd[a-z]{1,2}|xvd[a-z]{1,2}|hd[a-z]|nvme[0-9]{1,3}n[0-9]{1,3}|mmcblk[0-9]{1,3})"
               + "|/dev/disk/by-id/[A-Za-z0-9][A-Za-z0-9._:+-]{0,199}");
-  static final Pattern BY_ID_PARTITION = Pattern.compile(".*-part[0-9]+");
-  static final String DISK_RULE =
+  public static final Pattern BY_ID_PARTITION = Pattern.compile(".*-part[0-9]+");
+  public static final String DISK_RULE =
       "must be a whole disk: /dev/sdX, /dev/vdX, /dev/xvdX, /dev/hdX, /dev/nvmeNnM, /dev/mmcblkN"
           + " or /dev/disk/by-id/NAME (not a partition)";
 
@@ -103,12 +140,12 @@ final class ValueRules {
   static final Set<String> RESERVED_MOUNTPOINTS =
       Set.of("/boot/efi", "/proc", "/sys", "/dev", "/run");
 
-  static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{1,99}");
-  static final String PACKAGE_RULE =
+  public static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{1,99}");
+  public static final String PACKAGE_RULE =
       "must be a Debian package name: lower-case letters, digits, + . -; at least 2 characters";
 
-  static final Pattern TASK = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  static final String TASK_RULE = "must be a tasksel task name like standard or ssh-server";
+  public static final Pattern TASK = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  public static final String TASK_RULE = "must be a tasksel task name like standard or ssh-server";
 
   static final Pattern SYSCTL_KEY = Pattern.compile("[a-z0-9_]{1,32}(\\.[a-z0-9_-]{1,64}){1,8}");
   static final Pattern SYSCTL_VALUE =
@@ -143,7 +180,7 @@ final class ValueRules {
       Pattern.compile("(\\[([0-9A-Fa-f:.]{2,45})]|([A-Za-z0-9.-]{1,253}))(:([0-9]{1,5}))?");
 
   /** Why an SSH public key line is wrong, or empty when it is fine. */
-  static Optional<String> sshKeyProblem(String key) {
+  public static Optional<String> sshKeyProblem(String key) {
     Matcher m = SSH_KEY.matcher(key);
     if (!m.matches()) {
       return Optional.of(SSH_KEY_RULE);
@@ -178,7 +215,7 @@ final class ValueRules {
    * Why a {@code host[:port]} value is wrong, or empty when it is fine. Hosts are DNS names of RFC
    * 1123 labels, IPv4 addresses or bracketed IPv6 addresses.
    */
-  static Optional<String> hostPortProblem(String text, boolean portRequired) {
+  public static Optional<String> hostPortProblem(String text, boolean portRequired) {
     String shape =
         portRequired
             ? "must be host:port (a DNS name, an IPv4 address or [IPv6], and a port 1-65535)"
@@ -209,8 +246,24 @@ final class ValueRules {
     return Optional.empty();
   }
 
+  public static final String PROXY_RULE =
+      "must be http://HOST[:PORT]/ (no user name or password, no path), e.g."
+          + " http://proxy.example.org:3128/";
+
+  /** Why an HTTP proxy URL is wrong, or empty when it is fine. */
+  public static Optional<String> proxyProblem(String proxy) {
+    String rest = proxy.startsWith("http://") ? proxy.substring("http://".length()) : null;
+    if (rest != null && rest.endsWith("/")) {
+      rest = rest.substring(0, rest.length() - 1);
+    }
+    if (rest == null || hostPortProblem(rest, false).isPresent()) {
+      return Optional.of(PROXY_RULE);
+    }
+    return Optional.empty();
+  }
+
   /** A DNS name of RFC 1123 labels, at most 253 characters, not ending in a numeric label. */
-  static boolean isDnsName(String name) {
+  public static boolean isDnsName(String name) {
     if (name.length() > 253 || !DOMAIN.matcher(name).matches()) {
       return false;
     }

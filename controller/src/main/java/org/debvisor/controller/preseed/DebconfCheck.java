@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs Debian's {@code debconf-set-selections --checkonly} on a preseed file. */
 public final class DebconfCheck {
@@ -37,15 +38,19 @@ public final class DebconfCheck {
 
   /** Checks the file; waits at most 30 s. */
   public Result check(Path file) throws IOException, InterruptedException {
+    Path work = Files.createTempDirectory("debconf-check");
     // Output goes to a file so a chatty tool can never block on a full pipe past the timeout.
-    Path log = Files.createTempFile("debconf-check", ".log");
+    Path log = work.resolve("output.log");
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(List.of(tool.toString(), "--checkonly", file.toString()))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // A throwaway database of its own: the system's is locked while apt or another check runs
+      // (debconf then exits 1 without a word), and a check has no business touching it.
+      builder.environment().put("DEBCONF_SYSTEMRC", privateDatabase(work).toString());
+      Process process = builder.start();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return new Result(false, -1, tool + " did not finish within 30 s");
@@ -54,7 +59,33 @@ public final class DebconfCheck {
       int code = process.exitValue();
       return new Result(code == 0 && output.isBlank(), code, output.strip());
     } finally {
-      Files.deleteIfExists(log);
+      try (Stream<Path> files = Files.list(work)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(work);
     }
+  }
+
+  private static Path privateDatabase(Path dir) throws IOException {
+    Path conf = dir.resolve("debconf.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "Config: configdb",
+            "Templates: templatedb",
+            "",
+            "Name: configdb",
+            "Driver: File",
+            "Filename: " + dir.resolve("config.dat"),
+            "",
+            "Name: templatedb",
+            "Driver: File",
+            "Filename: " + dir.resolve("templates.dat"),
+            ""),
+        StandardCharsets.UTF_8);
+    return conf;
   }
 }

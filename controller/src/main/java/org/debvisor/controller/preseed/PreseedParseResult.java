@@ -7,28 +7,38 @@ import java.util.Set;
 import org.debvisor.common.violation.Violation;
 
 /**
- * What {@link PreseedParser} read: the answers in file order, and the problems it found.
+ * What {@link PreseedParser} read: the answers in file order, and the syntax errors it found.
  *
- * @param lines every answer, continuation lines joined
- * @param problems syntax problems, each naming its line
+ * @param answers every answer with its lines, continuation lines joined
+ * @param findings syntax errors, each naming its lines
  */
-public record PreseedParseResult(List<DebconfLine> lines, List<Violation> problems) {
+public record PreseedParseResult(List<ParsedAnswer> answers, List<Finding> findings) {
 
   public PreseedParseResult {
-    lines = List.copyOf(lines);
-    problems = List.copyOf(problems);
+    answers = List.copyOf(answers);
+    findings = List.copyOf(findings);
+  }
+
+  /** Every answer, in file order. */
+  public List<DebconfLine> lines() {
+    return answers.stream().map(ParsedAnswer::answer).toList();
+  }
+
+  /** The syntax errors as violations, each naming its line. */
+  public List<Violation> problems() {
+    return findings.stream().map(Finding::toViolation).toList();
   }
 
   /** The distinct {@code owner question} keys, in file order. */
   public Set<String> keys() {
     Set<String> keys = new LinkedHashSet<>();
-    lines.forEach(l -> keys.add(l.key()));
+    answers.forEach(a -> keys.add(a.answer().key()));
     return keys;
   }
 
-  /** The answer to {@code owner question}, if the file has one. */
+  /** The first answer to {@code owner question}, if the file has one. */
   public Optional<DebconfLine> find(String owner, String question) {
-    return lines.stream()
+    return lines().stream()
         .filter(l -> l.owner().equals(owner) && l.question().equals(question))
         .findFirst();
   }

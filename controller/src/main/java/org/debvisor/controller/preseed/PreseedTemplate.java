@@ -66,6 +66,10 @@ final class PreseedTemplate {
     }
     PreseedParseResult parsed = new PreseedParser().parse(String.join("\n", answers) + "\n");
     problems.addAll(parsed.problems());
+    // The template is ours: even the same answer twice is a mistake there.
+    new DuplicateAnswers()
+        .check(parsed.answers())
+        .forEach(duplicate -> problems.add(duplicate.toViolation()));
     if (parsed.lines().size() != answers.size() && parsed.problems().isEmpty()) {
       problems.add(new Violation("(template)", "fixed answers must be one line each"));
     }

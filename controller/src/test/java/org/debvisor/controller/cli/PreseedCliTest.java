@@ -2,6 +2,8 @@ package org.debvisor.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -121,18 +123,126 @@ class PreseedCliTest {
   }
 
   @Test
-  void validateRefusesABrokenFileListingEachLine() throws Exception {
+  void validateRefusesABrokenFileListingEachLineAndChangesNothing() throws Exception {
     Path bad = dir.resolve("bad.preseed");
-    Files.writeString(bad, "d-i a/b string x\nd-i a/b string y\nd-i c/d boolean maybe\n");
+    String text = "d-i a/b string x\nd-i a/b string y\nd-i c/d boolean maybe\n";
+    Files.writeString(bad, text);
 
     int code = run("preseed", "validate", bad.toString());
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .contains(
-            bad.toString(),
-            "line 2: d-i a/b is already answered on line 1",
-            "line 3: c/d is boolean: value must be true or false");
+            "error: invalid input in " + bad + ": 2 errors, 0 warnings:",
+            "  error: line 2: a/b: answered twice with different values: line 1 says 'x', line 2"
+                + " says 'y'",
+            "  error: line 3: c/d: is boolean: value must be true or false");
+    assertThat(out.toString()).isEmpty();
+    assertThat(Files.readString(bad)).isEqualTo(text);
+  }
+
+  @Test
+  void validateOfTheIssuesExamplesExitsTwoNamingLineQuestionAndRule() throws Exception {
+    Path bad = dir.resolve("issue.preseed");
+    String text =
+        "d-i netcfg/get_hostname string bad_host..name\n"
+            + "d-i passwd/root-password-crypted password notahash\n"
+            + "d-i passwd/user-password password hunter2\n"
+            + "d-i mirror/http/hostname string deb.debian.org \\\n"
+            + "d-i mirror/http/directory string /debian\n";
+    Files.writeString(bad, text);
+
+    int code = run("preseed", "validate", "--no-debconf", bad.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "  error: line 1: netcfg/get_hostname: must be one RFC 1123 host name label",
+            "  error: line 2: passwd/root-password-crypted: looks like a plain-text password",
+            "  error: line 3: passwd/user-password: is a plain-text password, which DebVisor"
+                + " refuses",
+            "  error: lines 4-5: mirror/http/hostname: must be a host",
+            "joined from lines 4-5 by trailing backslashes",
+            "  error: line 5: reads like an answer of its own")
+        .doesNotContain("hunter2", "notahash");
+    assertThat(Files.readString(bad)).isEqualTo(text);
+  }
+
+  @Test
+  void warningsArePrintedAndExitZero() throws Exception {
+    Path file = dir.resolve("warn.preseed");
+    Files.writeString(
+        file,
+        "d-i time/zone string Etc/UTC\n"
+            + "d-i passwd/root-password password r00t\n"
+            + "d-i time/zone string Etc/UTC\n");
+
+    int code =
+        run("preseed", "validate", "--allow-plaintext-passwords", "--no-debconf", file.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(err.toString())
+        .contains(
+            "warning: " + file + ": line 2: passwd/root-password: is a plain-text password",
+            "warning: "
+                + file
+                + ": line 3: time/zone: answered again with the same value as on"
+                + " line 1");
+    assertThat(out.toString()).contains(file + ": OK with 2 warnings, 3 answers");
+  }
+
+  @Test
+  void jsonOutputListsEveryFinding() throws Exception {
+    Path file = dir.resolve("json.preseed");
+    Files.writeString(
+        file,
+        "d-i netcfg/get_hostname string bad_host..name\n"
+            + "d-i time/zone string Etc/UTC\n"
+            + "d-i time/zone string Etc/UTC\n");
+
+    int code = run("preseed", "validate", "-o", "json", file.toString());
+
+    assertThat(code).isEqualTo(2);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("file").asText()).isEqualTo(file.toString());
+    assertThat(json.get("valid").asBoolean()).isFalse();
+    assertThat(json.get("answers").asInt()).isEqualTo(3);
+    assertThat(json.get("errors").asInt()).isEqualTo(1);
+    assertThat(json.get("warnings").asInt()).isEqualTo(1);
+    assertThat(json.get("debconf").asText()).isEqualTo("skipped");
+    JsonNode findings = json.get("findings");
+    assertThat(findings).hasSize(2);
+    assertThat(findings.get(0).get("severity").asText()).isEqualTo("error");
+    assertThat(findings.get(0).get("line").asInt()).isEqualTo(1);
+    assertThat(findings.get(0).get("lastLine").asInt()).isEqualTo(1);
+    assertThat(findings.get(0).get("question").asText()).isEqualTo("netcfg/get_hostname");
+    assertThat(findings.get(0).get("rule").asText()).startsWith("must be one RFC 1123");
+    assertThat(findings.get(1).get("severity").asText()).isEqualTo("warning");
+    assertThat(findings.get(1).get("line").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void jsonOfACleanFileHasAnEmptyFindingList() throws Exception {
+    Path golden = GOLDEN.resolve("ceph-amd64.preseed");
+
+    int code = run("preseed", "validate", "-o", "json", golden.toString());
+
+    assertThat(code).as(out.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("valid").asBoolean()).isTrue();
+    assertThat(json.get("findings").isArray()).isTrue();
+    assertThat(json.get("findings")).isEmpty();
+  }
+
+  @Test
+  void realisticCorpusPassesDebconfToo() throws Exception {
+    try (var files = Files.list(Path.of("src/test/resources/preseed-corpus/good"))) {
+      for (Path file : files.sorted().toList()) {
+        out.getBuffer().setLength(0);
+        assertThat(run("preseed", "validate", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(file + ": OK");
+      }
+    }
   }
 
   @Test
@@ -174,7 +284,11 @@ class PreseedCliTest {
     assertThat(out.toString())
         .contains("--node=FILE", "--profile=NAME", "--arch=ARCH", "--out=FILE", "Exit codes:");
     assertThat(run("preseed", "validate", "--help")).isZero();
-    assertThat(out.toString()).contains("debconf-set-selections --checkonly");
+    assertThat(out.toString())
+        .contains(
+            "debconf-set-selections --checkonly",
+            "--allow-plaintext-passwords",
+            "-o, --output=FORMAT");
     assertThat(run("preseed", "--help")).isZero();
     assertThat(out.toString()).contains("render", "validate");
   }

@@ -55,6 +55,7 @@ class HostileValuePropertyTest {
     PreseedParser parser = new PreseedParser();
     PreseedParseResult parsed = parser.parse(rendered);
     assertThat(parsed.problems()).isEmpty();
+    assertThat(new PreseedValidator(false).validate(rendered).findings()).isEmpty();
     assertThat(parsed.keys()).isEqualTo(parser.parse(baseline).keys());
     assertThat(rendered.lines().count()).isEqualTo(baseline.lines().count());
     List<String> lateLines =

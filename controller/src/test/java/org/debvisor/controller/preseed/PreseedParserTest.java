@@ -45,6 +45,46 @@ class PreseedParserTest {
         parser.parse("# note \\\nd-i netcfg/hostname string hidden\nd-i a/b string c\n");
 
     assertThat(result.keys()).containsExactly("d-i a/b");
+    assertThat(result.problems())
+        .extracting(Violation::toString)
+        .singleElement()
+        .asString()
+        .startsWith("line 2: reads like an answer but is part of the comment above it");
+  }
+
+  @Test
+  void anAnswerJoinedIntoTheValueAboveIsAProblemAndKeepsItsLines() {
+    PreseedParseResult result =
+        parser.parse("d-i a/b string x\nd-i netcfg/hostname string one \\\nd-i c/d string y\n");
+
+    assertThat(result.answers())
+        .extracting(ParsedAnswer::line, ParsedAnswer::lastLine)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, 1), org.assertj.core.groups.Tuple.tuple(2, 3));
+    assertThat(result.diValue("netcfg/hostname")).isEqualTo("one d-i c/d string y");
+    assertThat(result.problems())
+        .extracting(Violation::toString)
+        .containsExactly(
+            "line 3: reads like an answer of its own, but the backslash ending line 2 makes"
+                + " debconf append it to the value begun on line 2; remove that backslash");
+  }
+
+  @Test
+  void aBackslashBeforeACarriageReturnStillJoinsAsInDebconf() {
+    PreseedParseResult result = parser.parse("d-i a/b string one \\\r\n  two\r\n");
+
+    assertThat(result.diValue("a/b")).isEqualTo("one   two");
+    assertThat(result.problems())
+        .extracting(Violation::toString)
+        .containsExactly("lines 1-2: contains a carriage return (CRLF line ends?)");
+  }
+
+  @Test
+  void theSameQuestionTwiceIsNotTheParsersBusiness() {
+    PreseedParseResult result = parser.parse("d-i a/b string x\nd-i a/b string y\n");
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.lines()).hasSize(2);
   }
 
   @Test
@@ -63,8 +103,7 @@ class PreseedParserTest {
         .extracting(Violation::toString)
         .containsExactly(
             "line 2: unknown debconf type 'debconf'",
-            "line 3: d-i a/b is already answered on line 1",
-            "line 4: c/d is boolean: value must be true or false",
+            "line 4: c/d: is boolean: value must be true or false",
             "line 5: unknown debconf type 'strng'",
             "line 6: contains a carriage return (CRLF line ends?)",
             "line 7: is not 'owner question type [value]': 'onlytwo words'");

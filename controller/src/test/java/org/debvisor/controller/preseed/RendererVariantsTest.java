@@ -70,6 +70,9 @@ class RendererVariantsTest {
   }
 
   private PreseedParseResult render(String yaml, Architecture arch) throws Exception {
-    return parser.parse(generator.generate("test.yaml", TestData.parse(yaml), arch));
+    String text = generator.generate("test.yaml", TestData.parse(yaml), arch);
+    // Whatever the renderer writes, preseed validate must accept without a finding.
+    assertThat(new PreseedValidator(false).validate(text).findings()).isEmpty();
+    return parser.parse(text);
   }
 }
