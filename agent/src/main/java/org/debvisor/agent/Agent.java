@@ -12,10 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.debvisor.agent.collect.Collector;
 import org.debvisor.agent.collect.CollectorRunner;
-import org.debvisor.agent.config.BundleValidator;
 import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.config.HealthGateRunner;
+import org.debvisor.agent.config.NodeAccounts;
 import org.debvisor.agent.config.ServiceReloader;
 import org.debvisor.agent.enrol.AdvertisedAddress;
 import org.debvisor.agent.enrol.ControllerLink;
@@ -29,6 +29,7 @@ import org.debvisor.agent.server.ServerInterceptors;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agent.tls.NodeTls;
 import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.http.OpsHttpServer;
 import org.debvisor.common.http.OpsRoutes;
 import org.debvisor.common.process.ProcessRunner;
@@ -102,7 +103,7 @@ public final class Agent implements AutoCloseable {
     ProcessRunner processes = new ProcessRunner();
     this.updater =
         new ConfigUpdater(
-            new BundleValidator(settings.config()),
+            new BundleValidator(settings.config(), new NodeAccounts()),
             store,
             new ServiceReloader(settings.config(), processes),
             new HealthGateRunner(board, settings.config(), processes),

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.agentapi.bundle.AllowedRoots;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigHistoryEntry;
@@ -63,7 +65,7 @@ public final class ConfigStore {
         stateDir, PosixFilePermissions.asFileAttribute(FileOwnership.permissions(0700)));
     ObjectMapper json =
         new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    this.validator = new BundleValidator(settings);
+    this.validator = new BundleValidator(settings, new NodeAccounts());
     this.inspector = new TargetInspector(new AllowedRoots(settings.allowedRoots()));
     this.switcher = new FileSwitcher(ownership, listener);
     this.journal = new ApplyJournal(stateDir, json);

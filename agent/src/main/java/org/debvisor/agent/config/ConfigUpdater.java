@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
