@@ -2,6 +2,7 @@ package org.debvisor.agent;
 
 import io.grpc.BindableService;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public final class Agent implements AutoCloseable {
   public void start() throws IOException {
     try {
       // Before serving: an apply a crash interrupted is finished or undone first.
-      updater.recover();
+      recoverConfig();
       runners.forEach(CollectorRunner::start);
       if (settings.http().enabled()) {
         http = startHttp(ListenAddress.parse(settings.http().listen()));
@@ -166,6 +167,15 @@ public final class Agent implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private void recoverConfig() throws IOException {
+    try {
+      updater.recover();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reloading services after a recovery");
     }
   }
 

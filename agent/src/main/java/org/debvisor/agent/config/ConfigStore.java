@@ -128,7 +128,7 @@ public final class ConfigStore {
       throw new BundleRejectedException(violations);
     }
     ApplyPlan plan = inspector.inspect(bundle);
-    JournalRecord record = journalFor(bundle.getVersion(), plan);
+    JournalRecord record = journalFor(bundle, plan);
     try {
       journal.write(record);
     } catch (IOException e) {
@@ -160,7 +160,8 @@ public final class ConfigStore {
     Optional<JournalRecord> found = journal.read();
     if (found.isEmpty()) {
       needsRecovery = false;
-      return new RecoveryOutcome(RecoveryOutcome.Action.NOTHING_TO_DO, "", "no interrupted apply");
+      return new RecoveryOutcome(
+          RecoveryOutcome.Action.NOTHING_TO_DO, "", "no interrupted apply", List.of());
     }
     JournalRecord record = found.get();
     if (record.phase() == JournalRecord.Phase.ROLLING_BACK) {
@@ -168,24 +169,28 @@ public final class ConfigStore {
       return new RecoveryOutcome(
           RecoveryOutcome.Action.ROLLED_BACK,
           record.version(),
-          "finished rolling back " + record.version() + ": " + record.reason());
+          "finished rolling back " + record.version() + ": " + record.reason(),
+          record.serviceActions());
     }
     if (current.txn().equals(record.txn())) {
       finishCommit(record);
       return new RecoveryOutcome(
           RecoveryOutcome.Action.COMMITTED,
           record.version(),
-          "finished committing " + record.version());
+          "finished committing " + record.version(),
+          List.of());
     }
     int switched = switcher.switchedCount(record);
     if (switched == 0) {
-      switcher.undo(record);
-      journal.delete();
-      needsRecovery = false;
+      // Recorded like any rollback so the history shows the attempt; no service saw a change, so
+      // none is reloaded. A crash in here finds nothing switched again and repeats this.
+      String reason = "agent restarted while staging files; no file had changed";
+      finishRollback(record.rollingBack(RECOVERY_CALLER, reason));
       return new RecoveryOutcome(
           RecoveryOutcome.Action.DISCARDED,
           record.version(),
-          "discarded the unfinished apply of " + record.version() + "; no file had changed");
+          "discarded the unfinished apply of " + record.version() + ": " + reason,
+          List.of());
     }
     String reason =
         switched == record.files().size()
@@ -207,7 +212,8 @@ public final class ConfigStore {
             + " to "
             + describe(record.previousVersion())
             + ": "
-            + reason);
+            + reason,
+        record.serviceActions());
   }
 
   synchronized ConfigHistoryEntry commit(ApplyHandle handle, JournalRecord record, String caller)
@@ -290,7 +296,7 @@ public final class ConfigStore {
     }
   }
 
-  private JournalRecord journalFor(String version, ApplyPlan plan) {
+  private JournalRecord journalFor(ConfigBundle bundle, ApplyPlan plan) {
     String txn = UUID.randomUUID().toString();
     String tag = ".debvisor-" + txn.substring(0, 8) + "-";
     List<JournalRecord.JournalFile> files = new ArrayList<>();
@@ -309,11 +315,12 @@ public final class ConfigStore {
     return new JournalRecord(
         txn,
         JournalRecord.Phase.PREPARED,
-        version,
+        bundle.getVersion(),
         current.version(),
         clock.instant().toString(),
         files,
         plan.newDirs().stream().map(Path::toString).toList(),
+        bundle.getServicesList().stream().map(JournalRecord.JournalService::of).toList(),
         "",
         "");
   }
