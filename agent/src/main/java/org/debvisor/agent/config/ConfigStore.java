@@ -66,8 +66,10 @@ public final class ConfigStore {
     ObjectMapper json =
         new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     this.validator = new BundleValidator(settings, new NodeAccounts());
-    this.inspector = new TargetInspector(new AllowedRoots(settings.allowedRoots()));
-    this.switcher = new FileSwitcher(ownership, listener);
+    AllowedRoots roots = new AllowedRoots(settings.allowedRoots());
+    this.inspector = new TargetInspector(roots);
+    this.switcher =
+        new FileSwitcher(ownership, listener, new ConfinedDirectories(roots, new DirectoryCalls()));
     this.journal = new ApplyJournal(stateDir, json);
     this.currentFile = new CurrentStateFile(stateDir, json);
     this.history = new ConfigHistoryLog(stateDir, json, settings.historyLimit());
