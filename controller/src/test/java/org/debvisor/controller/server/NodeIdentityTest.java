@@ -24,31 +24,45 @@ import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.NodeStatus;
 import org.debvisor.proto.RegisterNodeRequest;
 import org.debvisor.proto.RegisterNodeResponse;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client certificate is the node's identity: enrolment does not hand an enrolled id or another
- * node's address to a newcomer, and heartbeats cannot rename a node or move its address.
+ * node's address to a newcomer, and heartbeats cannot rename a node or move its address. One
+ * controller serves the class (each test has its own node ids); each refusal reason is met once.
  */
 class NodeIdentityTest {
 
-  @TempDir Path state;
+  @TempDir static Path state;
 
-  private RunningController ctl;
-  private final TestNode node = new TestNode("5f1e2d3c4b5a69788796a5b4c3d2e1f0", "ceph-1");
+  private static RunningController ctl;
+  private TestNode node;
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     ctl = RunningController.start(state);
   }
 
-  @AfterEach
-  void stop() {
-    node.close();
+  @AfterAll
+  static void stop() {
     ctl.close();
+  }
+
+  @BeforeEach
+  void newNode(TestInfo test) {
+    String tag = Integer.toHexString(test.getDisplayName().hashCode());
+    node = new TestNode("node-" + tag, "host-" + tag);
+  }
+
+  @AfterEach
+  void closeNode() {
+    node.close();
   }
 
   private String token(String nodeId) {
@@ -166,7 +180,7 @@ class NodeIdentityTest {
   @Test
   void anotherNodesAddressIsRefusedForTheCertificate() throws Exception {
     register(node.request(token("")).build());
-    TestNode newcomer = new TestNode("newcomer-1", "ceph-2");
+    TestNode newcomer = new TestNode("newcomer-1", "newcomer-1");
     String tok = token("");
     List<String> before = inventory();
 
@@ -196,7 +210,7 @@ class NodeIdentityTest {
                     .setNode(
                         NodeIdentity.newBuilder()
                             .setNodeId("someone-else")
-                            .setHostname("ceph-9")
+                            .setHostname("ceph-99")
                             .setAgentVersion("0.2.0"))
                     .setState(HealthState.HEALTH_OK))
             .setAgentAddress("203.0.113.50:5000")
@@ -207,24 +221,27 @@ class NodeIdentityTest {
 
     NodeRecord record =
         ctl.operator().getNodeStatus(GetNodeStatusRequest.newBuilder().setNode(node.id).build());
-    assertThat(record.getHostname()).isEqualTo("ceph-1");
+    assertThat(record.getHostname()).isEqualTo(node.hostname);
     assertThat(record.getAgentAddress()).isEqualTo(node.address + ":5000");
     assertThat(record.getLastStatus().getNode().getNodeId()).isEqualTo(node.id);
-    assertThat(record.getLastStatus().getNode().getHostname()).isEqualTo("ceph-1");
+    assertThat(record.getLastStatus().getNode().getHostname()).isEqualTo(node.hostname);
     assertThat(record.getLastStatus().getNode().getAgentVersion()).isEqualTo("0.2.0");
     List<AuditRecord> ignored =
         audit().stream().filter(r -> r.entry().action().equals("node.heartbeat")).toList();
     assertThat(ignored).hasSize(1);
     assertThat(ignored.get(0).entry().result()).isEqualTo("ignored");
     assertThat(ignored.get(0).entry().detail())
-        .contains("someone-else", "ceph-9", "203.0.113.50:5000");
+        .contains("someone-else", "ceph-99", "203.0.113.50:5000");
 
     // Honest again, then the address the heartbeat really comes from: both stored, nothing audited.
     stub.heartbeat(
         HeartbeatRequest.newBuilder()
             .setStatus(
                 NodeStatus.newBuilder()
-                    .setNode(NodeIdentity.newBuilder().setNodeId(node.id).setHostname("CEPH-1")))
+                    .setNode(
+                        NodeIdentity.newBuilder()
+                            .setNodeId(node.id)
+                            .setHostname(node.hostname.toUpperCase(java.util.Locale.ROOT))))
             .setAgentAddress("127.0.0.1:5000")
             .build());
     assertThat(
