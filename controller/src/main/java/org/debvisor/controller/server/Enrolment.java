@@ -76,7 +76,10 @@ final class Enrolment {
 
   /** Writes the summaries of refusal intervals that have ended (called periodically). */
   void flushRefusals() {
-    db.write(refusals::flushDue);
+    // Most of the time nothing is being counted: no write transaction (and fsync) then.
+    if (refusals.pending() > 0) {
+      db.write(refusals::flushDue);
+    }
   }
 
   /** Writes every pending refusal summary (at shutdown). */
