@@ -5,15 +5,17 @@
 # that the agent enrols with, so `debvisor nodes list`, `cephctl health` and `hvctl nodes` show the
 # demo node. State lives in .demo/ of the checkout.
 #   scripts/demo.sh start | stop | status
+# `start` after a crash resumes: a controller or Ceph cluster still running is kept, and old logs
+# are kept as agent.log.1, .2, ... (newest first, five at most).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DEMO="${DEBVISOR_DEMO_DIR:-$ROOT/.demo}"
 CEPH_DIR="$DEMO/ceph"
-CEPH_SCRIPT="$ROOT/agent/src/test/scripts/ceph-micro.sh"
-JAR="$ROOT/agent/target/debvisor-agent-0.1.0-SNAPSHOT-all.jar"
+CEPH_SCRIPT="${DEBVISOR_DEMO_CEPH_SCRIPT:-$ROOT/agent/src/test/scripts/ceph-micro.sh}"
+JAR="${DEBVISOR_DEMO_AGENT_JAR:-$ROOT/agent/target/debvisor-agent-0.1.0-SNAPSHOT-all.jar}"
 PIDFILE="$DEMO/agent.pid"
-CTL_JAR="$ROOT/controller/target/debvisor-controller-0.1.0-SNAPSHOT-all.jar"
+CTL_JAR="${DEBVISOR_DEMO_CONTROLLER_JAR:-$ROOT/controller/target/debvisor-controller-0.1.0-SNAPSHOT-all.jar}"
 CTL_PIDFILE="$DEMO/controller.pid"
 CTL_STATE="$DEMO/controller"
 CTL_PORT=${DEBVISOR_DEMO_CONTROLLER_PORT:-5443}
@@ -28,21 +30,35 @@ controller_running() {
   [ -f "$CTL_PIDFILE" ] && kill -0 "$(cat "$CTL_PIDFILE")" 2>/dev/null
 }
 
+# True when the micro Ceph cluster of an earlier start still runs: its three daemons are alive and
+# were started with this demo's ceph.conf, and the start log says where its files are.
+ceph_running() {
+  local name pid
+  grep -q '^CEPH_CONF=' "$DEMO/ceph-start.log" 2>/dev/null || return 1
+  for name in mon.a mgr.x osd.0; do
+    pid=$(cat "$CEPH_DIR/run/ceph-$name.pid" 2>/dev/null) || return 1
+    [ -r "/proc/$pid/cmdline" ] || return 1
+    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$CEPH_DIR/ceph.conf" || return 1
+  done
+}
+
+# Keeps the previous log: FILE -> FILE.1 -> FILE.2 ... (five kept).
+rotate_log() {
+  local file=$1 i
+  [ -s "$file" ] || return 0
+  for i in 4 3 2 1; do
+    if [ -f "$file.$i" ]; then mv -f "$file.$i" "$file.$((i + 1))"; fi
+  done
+  mv -f "$file" "$file.1"
+}
+
 debvisor_cli() {
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$CTL_JAR" "$@"
 }
 
-# Starts the controller and mints the agent's bootstrap token; prints the agent's controller: section.
-start_controller() {
-  if [ ! -f "$CTL_JAR" ]; then
-    echo "==> controller not built ($CTL_JAR); the agent runs without one" >&2
-    return 0
-  fi
-  if ss -ltn "sport = :$CTL_PORT" 2>/dev/null | grep -q LISTEN; then
-    echo "==> port $CTL_PORT is in use (set DEBVISOR_DEMO_CONTROLLER_PORT); the agent runs without a controller" >&2
-    return 0
-  fi
+start_new_controller() {
   echo "==> starting the controller on 127.0.0.1:$CTL_PORT (state: $CTL_STATE, log: $DEMO/controller.log)" >&2
+  rotate_log "$DEMO/controller.log"
   nohup "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$CTL_JAR" \
     controller serve --state-dir "$CTL_STATE" --listen "127.0.0.1:$CTL_PORT" \
     > "$DEMO/controller.log" 2>&1 &
@@ -52,6 +68,24 @@ start_controller() {
     controller_running || { echo "error: the controller exited; its log:" >&2; tail -n 30 "$DEMO/controller.log" >&2; exit 1; }
     sleep 0.5
   done
+}
+
+# Starts the controller (or keeps the one still running) and mints the agent's bootstrap token
+# unless the agent already enrolled; prints the agent's controller: section.
+start_controller() {
+  if [ ! -f "$CTL_JAR" ]; then
+    echo "==> controller not built ($CTL_JAR); the agent runs without one" >&2
+    return 0
+  fi
+  if controller_running; then
+    # The agent died, the controller did not: keep it (its state and log) and point the agent at it.
+    echo "==> the controller is still running (pid $(cat "$CTL_PIDFILE")) on 127.0.0.1:$CTL_PORT; keeping it" >&2
+  elif ss -ltn "sport = :$CTL_PORT" 2>/dev/null | grep -q LISTEN; then
+    echo "==> port $CTL_PORT is in use by something else (set DEBVISOR_DEMO_CONTROLLER_PORT); the agent runs without a controller" >&2
+    return 0
+  else
+    start_new_controller
+  fi
   if [ ! -s "$DEMO/pki/node.pem" ]; then
     (umask 077; debvisor_cli token create --ttl 1h --profile ceph --state-dir "$CTL_STATE" \
       --controller "127.0.0.1:$CTL_PORT" > "$DEMO/bootstrap-token" 2>/dev/null) \
@@ -81,9 +115,13 @@ start() {
     exit 1
   fi
   mkdir -p "$DEMO"
-  echo "==> starting a micro Ceph cluster in $CEPH_DIR"
-  "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
-  "$CEPH_SCRIPT" start "$CEPH_DIR" > "$DEMO/ceph-start.log"
+  if ceph_running; then
+    echo "==> the micro Ceph cluster in $CEPH_DIR is still running; keeping it"
+  else
+    echo "==> starting a micro Ceph cluster in $CEPH_DIR"
+    "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
+    "$CEPH_SCRIPT" start "$CEPH_DIR" > "$DEMO/ceph-start.log"
+  fi
   mkdir -p "$DEMO/managed"
   # An operator token for UpdateConfig; the agent only keeps its SHA-256.
   if [ ! -s "$DEMO/operator-token" ]; then
@@ -127,6 +165,7 @@ logging:
 $CONTROLLER_SECTION
 YAML
   echo "==> starting the agent (log: $DEMO/agent.log)"
+  rotate_log "$DEMO/agent.log"
   nohup "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$JAR" \
     --config "$DEMO/agent.yaml" > "$DEMO/agent.log" 2>&1 &
   echo $! > "$PIDFILE"
@@ -150,8 +189,12 @@ YAML
   echo "Try:  grpcurl -plaintext localhost:$GRPC_PORT list"
   echo "      grpcurl -plaintext localhost:$GRPC_PORT debvisor.Node/Status"
   echo "Configuration updates (token in $DEMO/operator-token): see README, 'Pushing a configuration'"
-  if controller_running; then
-    echo "Controller: 127.0.0.1:$CTL_PORT; the agent enrols within seconds. With"
+  if grep -q '^controller:' "$DEMO/agent.yaml"; then
+    if [ -s "$DEMO/pki/node.pem" ]; then
+      echo "Controller: 127.0.0.1:$CTL_PORT; the agent is enrolled and reports to it. With"
+    else
+      echo "Controller: 127.0.0.1:$CTL_PORT; the agent enrols within seconds. With"
+    fi
     echo "      export DEBVISOR_STATE_DIR=$CTL_STATE DEBVISOR_CONTROLLER=127.0.0.1:$CTL_PORT"
     echo "      debvisor nodes list; cephctl health; hvctl nodes; debvisor audit verify"
   fi

@@ -227,7 +227,7 @@ public final class ControllerLink implements AutoCloseable {
             human(settings.retryMax()));
         return settings.retryMax();
       }
-      return failed("enrol with", RpcErrors.describe(e));
+      return failed("enrol with", RpcErrors.describe(e, settings.address()));
     } catch (IOException e) {
       metrics.enrolmentFailures.increment();
       return failed("enrol with", e.getMessage());
@@ -248,7 +248,7 @@ public final class ControllerLink implements AutoCloseable {
     } catch (StatusRuntimeException | IOException e) {
       // Keep the current certificate and try again with the next step; the heartbeat that
       // follows reports whether the controller is reachable at all.
-      log.warn("cannot renew the node certificate: {}", RpcErrors.describe(e));
+      log.warn("cannot renew the node certificate: {}", RpcErrors.describe(e, settings.address()));
       dropMutualChannel();
     }
   }
@@ -290,7 +290,7 @@ public final class ControllerLink implements AutoCloseable {
       }
       // A fresh channel next time: a broken one would wait out grpc's own reconnect backoff.
       dropMutualChannel();
-      return failed("report to", RpcErrors.describe(e));
+      return failed("report to", RpcErrors.describe(e, settings.address()));
     }
   }
 

@@ -2,6 +2,9 @@ package org.debvisor.agent.enrol;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
+import org.debvisor.common.connect.ConnectionDiagnosis;
+import org.debvisor.common.connect.ConnectionFailures;
 
 /** How the link reads a failed controller call: a refusal, and a one-line description. */
 final class RpcErrors {
@@ -11,6 +14,23 @@ final class RpcErrors {
   static boolean refusal(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
     return code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
+  }
+
+  /**
+   * For a call to the controller at {@code target}: what failed in words when the connection did
+   * (e.g. "UNAVAILABLE: connection to 10.0.0.1:5443 refused: ..."), else as {@link
+   * #describe(Exception)}.
+   */
+  static String describe(Exception e, String target) {
+    if (e instanceof StatusRuntimeException s
+        && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+      Throwable cause = s.getStatus().getCause() == null ? s : s.getStatus().getCause();
+      Optional<ConnectionDiagnosis> diagnosis = ConnectionFailures.diagnose(cause, target);
+      if (diagnosis.isPresent()) {
+        return "UNAVAILABLE: " + diagnosis.get().message();
+      }
+    }
+    return describe(e);
   }
 
   /** e.g. "UNAVAILABLE: io exception (Connection refused: /10.0.0.1:5443)", on one line. */

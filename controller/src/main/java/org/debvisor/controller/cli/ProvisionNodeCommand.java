@@ -315,7 +315,8 @@ final class ProvisionNodeCommand implements Callable<Integer> {
     ControllerConnection connected = minter;
     AgentProbe.Enrolment enrolment =
         connected != null
-            ? AgentProbe.Enrolment.askingController(() -> connected.controller(30))
+            ? AgentProbe.Enrolment.askingController(
+                () -> connected.controller(30), connected.target())
             : AgentProbe.Enrolment.nodeCertificate();
     try {
       return provision(targets, chosen, tokens, enrolment, out, err);

@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.io.PrintWriter;
+import java.util.Optional;
+import org.debvisor.common.connect.ConnectionFailures;
 
 /** Prints a failed controller call for a person and picks the exit code. */
 final class RpcFailure {
@@ -26,12 +28,16 @@ final class RpcFailure {
       switch (status.getCode()) {
         case UNAVAILABLE ->
             err.println(
-                "error: controller at "
-                    + target
-                    + " is unreachable: "
-                    + description
-                    + (status.getCause() == null ? "" : " (" + rootMessage(status.getCause()) + ")")
-                    + "; check --controller and that `debvisor controller serve` runs");
+                unreachable(e, target)
+                    .orElse(
+                        "error: controller at "
+                            + target
+                            + " is unreachable: "
+                            + description
+                            + (status.getCause() == null
+                                ? ""
+                                : " (" + rootMessage(status.getCause()) + ")")
+                            + "; check --controller and that `debvisor controller serve` runs"));
         case DEADLINE_EXCEEDED ->
             err.println(
                 "error: controller at "
@@ -43,6 +49,22 @@ final class RpcFailure {
     return status.getCode() == Status.Code.INVALID_ARGUMENT
         ? DebvisorCli.EXIT_INVALID
         : DebvisorCli.EXIT_FAILURE;
+  }
+
+  /** What failed reaching the controller, when the connection itself did. */
+  static Optional<String> unreachable(StatusRuntimeException e, String target) {
+    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+      return Optional.empty();
+    }
+    Throwable cause = e.getStatus().getCause() == null ? e : e.getStatus().getCause();
+    return ConnectionFailures.diagnose(cause, target)
+        .map(
+            d ->
+                "error: controller at "
+                    + target
+                    + " is unreachable: "
+                    + d.message()
+                    + "; check --controller");
   }
 
   private static String rootMessage(Throwable t) {

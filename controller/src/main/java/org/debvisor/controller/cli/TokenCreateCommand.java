@@ -57,6 +57,15 @@ final class TokenCreateCommand implements Callable<Integer> {
           "Cluster the node joins (default: default): 1-63 characters of a-z, 0-9 and '-'.")
   String cluster = "";
 
+  @Option(
+      names = "--node",
+      paramLabel = "NODE_ID",
+      description = {
+        "Only the node with this id may use it. Needed to re-enrol a node that is already",
+        "enrolled (a reinstalled machine): its old certificates are then superseded."
+      })
+  String node = "";
+
   @Mixin ControllerClientOptions client;
 
   private final Map<String, String> env;
@@ -89,6 +98,7 @@ final class TokenCreateCommand implements Callable<Integer> {
                         .setHostname(host)
                         .setProfile(profile)
                         .setCluster(cluster)
+                        .setNodeId(node)
                         .build());
       } catch (StatusRuntimeException e) {
         return RpcFailure.report(e, connection.target(), err);
@@ -101,6 +111,7 @@ final class TokenCreateCommand implements Callable<Integer> {
               + Instant.ofEpochSecond(response.getExpiresAt().getSeconds())
               + (host.isEmpty() ? "" : ", only for host " + host)
               + (profile.isEmpty() ? "" : ", profile " + profile)
+              + (node.isEmpty() ? "" : ", only for node " + node + " (may re-enrol it)")
               + ", cluster "
               + ClusterName.orDefault(cluster)
               + "; single use, shown once");

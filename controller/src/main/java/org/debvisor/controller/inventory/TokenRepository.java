@@ -15,8 +15,8 @@ public final class TokenRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO bootstrap_tokens (id, secret_sha256, created_at, expires_at, hostname,"
-                + " profile, cluster, created_by, used_at, used_by_node)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " profile, cluster, created_by, used_at, used_by_node, node_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, token.id());
       ps.setString(2, token.secretSha256());
       Jdbc.setInstant(ps, 3, token.createdAt());
@@ -27,6 +27,7 @@ public final class TokenRepository {
       ps.setString(8, token.createdBy());
       Jdbc.setInstant(ps, 9, token.usedAt());
       ps.setString(10, token.usedByNode());
+      ps.setString(11, token.nodeId());
       ps.executeUpdate();
     }
   }
@@ -50,7 +51,8 @@ public final class TokenRepository {
                 rs.getString("cluster"),
                 rs.getString("created_by"),
                 Jdbc.instant(rs, "used_at"),
-                rs.getString("used_by_node")));
+                rs.getString("used_by_node"),
+                rs.getString("node_id")));
       }
     }
   }

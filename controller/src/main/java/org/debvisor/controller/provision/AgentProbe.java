@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.debvisor.agentapi.AgentPaths;
 import org.debvisor.agentapi.AgentPorts;
+import org.debvisor.common.connect.ConnectionDiagnosis;
+import org.debvisor.common.connect.ConnectionFailures;
 import org.debvisor.controller.ssh.LocalForward;
 import org.debvisor.controller.ssh.SshConnection;
 import org.debvisor.controller.ssh.SshException;
@@ -52,6 +54,14 @@ public final class AgentProbe implements HealthProbe {
 
     /** Asks the controller ({@code Controller/GetNodeStatus} by hostname). */
     static Enrolment askingController(Supplier<ControllerGrpc.ControllerBlockingStub> controller) {
+      return askingController(controller, "");
+    }
+
+    /**
+     * Asks the controller at {@code target} (HOST:PORT); a failure to reach it says what failed.
+     */
+    static Enrolment askingController(
+        Supplier<ControllerGrpc.ControllerBlockingStub> controller, String target) {
       return (ssh, hostname) -> {
         try {
           controller
@@ -65,7 +75,12 @@ public final class AgentProbe implements HealthProbe {
                       + hostname
                       + "; is the"
                       + " controller reachable from the node and the token valid?)"
-                  : "cannot ask the controller: " + e.getStatus());
+                  : "cannot ask the controller: "
+                      + ConnectionFailures.diagnose(
+                              e.getStatus().getCause() == null ? e : e.getStatus().getCause(),
+                              target)
+                          .map(ConnectionDiagnosis::message)
+                          .orElse(e.getStatus().toString()));
         }
       };
     }

@@ -2,6 +2,7 @@ package org.debvisor.controller.provision;
 
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import org.debvisor.common.connect.ConnectionFailures;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.ssh.SshTarget;
 import org.debvisor.proto.CreateBootstrapTokenRequest;
@@ -45,6 +46,19 @@ public final class MintedBootstrapTokens implements BootstrapTokens {
                   .build())
           .getToken();
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        Throwable cause = e.getStatus().getCause() == null ? e : e.getStatus().getCause();
+        var diagnosis = ConnectionFailures.diagnose(cause, connection.target());
+        if (diagnosis.isPresent()) {
+          // Not a token problem: say what failed reaching the controller.
+          throw new StepFailedException(
+              "cannot reach the controller to mint a bootstrap token for "
+                  + host
+                  + ": "
+                  + diagnosis.get().message(),
+              "");
+        }
+      }
       throw new StepFailedException(
           "the controller at "
               + connection.target()

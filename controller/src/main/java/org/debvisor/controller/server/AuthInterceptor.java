@@ -12,7 +12,11 @@ import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.naming.ldap.LdapName;
@@ -148,7 +152,12 @@ final class AuthInterceptor implements ServerInterceptor {
                         : " (" + node.get().revokedReason() + ")")
                     + "; its certificates are refused");
           }
-          return new Caller(Caller.Kind.NODE, cn, source, cert.getNotAfter().toInstant());
+          return new Caller(
+              Caller.Kind.NODE,
+              cn,
+              source,
+              cert.getNotAfter().toInstant(),
+              subjectAlternativeNames(cert));
         });
   }
 
@@ -169,6 +178,28 @@ final class AuthInterceptor implements ServerInterceptor {
             "this call needs the node's client certificate (mutual TLS); enrol with RegisterNode"
                 + " first")
         .asRuntimeException();
+  }
+
+  /** The DNS names (type 2) and IP addresses (type 7) the certificate names. */
+  static List<String> subjectAlternativeNames(X509Certificate cert) {
+    try {
+      Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+      if (sans == null) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (List<?> san : sans) {
+        if (san.size() == 2
+            && san.get(1) instanceof String value
+            && (Integer.valueOf(2).equals(san.get(0)) || Integer.valueOf(7).equals(san.get(0)))) {
+          out.add(value);
+        }
+      }
+      return out;
+    } catch (CertificateParsingException e) {
+      throw Errors.unauthenticated(
+          "client certificate's subject alternative names cannot be read: " + e.getMessage());
+    }
   }
 
   private static String commonName(X509Certificate cert) {

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
@@ -26,11 +29,30 @@ public final class Controller implements AutoCloseable {
   private final Database db;
   private final ControllerGrpcServer server;
   private final CertificateAuthority ca;
+  private final Enrolment enrolment;
+  // Writes the summary rows of counted enrolment refusals when their interval ends.
+  private final ScheduledExecutorService refusalFlusher;
 
-  private Controller(Database db, ControllerGrpcServer server, CertificateAuthority ca) {
+  private Controller(
+      Database db, ControllerGrpcServer server, CertificateAuthority ca, Enrolment enrolment) {
     this.db = db;
     this.server = server;
     this.ca = ca;
+    this.enrolment = enrolment;
+    this.refusalFlusher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("refusal-audit").factory());
+    long period = Enrolment.REFUSAL_INTERVAL.toMillis() / 4;
+    refusalFlusher.scheduleWithFixedDelay(
+        this::flushRefusals, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void flushRefusals() {
+    try {
+      enrolment.flushRefusals();
+    } catch (RuntimeException e) {
+      log.warn("could not write the summary of refused enrolments: {}", e.getMessage());
+    }
   }
 
   /** Starts a controller; the state directory is created (0700) on first start. */
@@ -69,7 +91,7 @@ public final class Controller implements AutoCloseable {
           server.address(),
           settings.stateDir(),
           nodeCount.total());
-      return new Controller(db, server, ca);
+      return new Controller(db, server, ca, enrolment);
     } catch (IOException | RuntimeException e) {
       db.close();
       throw e;
@@ -93,7 +115,18 @@ public final class Controller implements AutoCloseable {
 
   @Override
   public void close() {
+    refusalFlusher.shutdown();
+    try {
+      refusalFlusher.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     server.close();
+    try {
+      enrolment.flushAllRefusals();
+    } catch (RuntimeException e) {
+      log.warn("could not write the summary of refused enrolments: {}", e.getMessage());
+    }
     db.close();
   }
 }

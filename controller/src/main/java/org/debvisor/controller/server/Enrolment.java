@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +34,11 @@ import org.debvisor.proto.RenewCertificateResponse;
 
 /**
  * Enrolment and renewal: checks the request, signs the CSR, and in ONE transaction consumes the
- * bootstrap token, records the node and its certificate and appends the audit entry. A refused
- * token changes nothing but the audit log, which records the refusal.
+ * bootstrap token, records the node and its certificate and appends the audit entry. A refusal
+ * changes nothing but the audit log, which records it through {@link RefusalAudit} (repeats
+ * counted, not written one by one). An enrolled node id is re-enrolled only with a token bound to
+ * it ({@code token create --node}); the agent address going into the certificate is checked by
+ * {@link AgentAddressRule}.
  */
 final class Enrolment {
 
@@ -44,6 +48,7 @@ final class Enrolment {
   private final ControllerSettings settings;
   private final AuditLog audit;
   private final Clock clock;
+  private final RefusalAudit refusals;
   private final NodeRepository nodes = new NodeRepository();
   private final TokenRepository tokens = new TokenRepository();
   private final CertificateRepository certificates = new CertificateRepository();
@@ -60,6 +65,26 @@ final class Enrolment {
     this.settings = settings;
     this.audit = audit;
     this.clock = clock;
+    this.refusals = new RefusalAudit(audit, clock, REFUSAL_INTERVAL);
+  }
+
+  /** How long repeated refusals of one source and reason are counted before a summary row. */
+  static final Duration REFUSAL_INTERVAL = Duration.ofMinutes(1);
+
+  /** A refusal and its short reason, the key refusals are counted under. */
+  private record Refused(String reason, StatusRuntimeException error) {}
+
+  /** Writes the summaries of refusal intervals that have ended (called periodically). */
+  void flushRefusals() {
+    // Most of the time nothing is being counted: no write transaction (and fsync) then.
+    if (refusals.pending() > 0) {
+      db.write(refusals::flushDue);
+    }
+  }
+
+  /** Writes every pending refusal summary (at shutdown). */
+  void flushAllRefusals() {
+    db.write(refusals::flushAll);
   }
 
   RegisterNodeResponse register(RegisterNodeRequest request, Caller caller) {
@@ -93,23 +118,29 @@ final class Enrolment {
     StatusRuntimeException refusal =
         db.write(
             c -> {
-              StatusRuntimeException refused = checkToken(c, token, request, now);
+              Refused refused = checkToken(c, token, request, now);
               if (refused == null) {
-                refused = checkNotRevoked(c, nodeId);
+                StatusRuntimeException revoked = checkNotRevoked(c, nodeId);
+                refused = revoked == null ? null : new Refused("revoked", revoked);
+              }
+              TokenRow row =
+                  refused == null ? tokens.find(c, token.get().id()).orElseThrow() : null;
+              if (refused == null) {
+                refused = checkNodeIdentity(c, row, nodeId);
+              }
+              if (refused == null) {
+                refused = checkAgentAddress(c, request, nodeId, caller.source());
               }
               if (refused != null) {
-                audit.append(
+                refusals.refused(
                     c,
-                    new AuditEntry(
-                        "node:" + nodeId,
-                        "node.register",
-                        nodeId,
-                        caller.source(),
-                        "refused",
-                        refused.getStatus().getDescription()));
-                return refused;
+                    nodeId,
+                    caller.source(),
+                    refused.reason(),
+                    refused.error().getStatus().getDescription());
+                return refused.error();
               }
-              TokenRow row = tokens.find(c, token.get().id()).orElseThrow();
+              refusals.flushDue(c);
               tokens.consume(c, row.id(), now, nodeId);
               // Re-enrolment (reinstalled machine) means a new key: the old certificates go.
               int superseded = certificates.revokeAllOf(c, nodeId, now);
@@ -156,7 +187,8 @@ final class Enrolment {
                           + row.id()
                           + " serial="
                           + cert.serialHex()
-                          + (superseded > 0 ? " superseded=" + superseded : "")));
+                          + (row.nodeId().isEmpty() ? "" : " bound-token=yes")
+                          + (superseded > 0 ? " replaced=yes superseded=" + superseded : "")));
               return null;
             });
     if (refusal != null) {
@@ -172,65 +204,134 @@ final class Enrolment {
         .build();
   }
 
-  private StatusRuntimeException checkToken(
+  private Refused checkToken(
       Connection c, Optional<BootstrapToken> presented, RegisterNodeRequest request, Instant now)
       throws SQLException {
     if (presented.isEmpty()) {
-      return Errors.unauthenticated(
-          "bootstrap token is malformed (expected dvb_<id>_<secret> exactly as printed by"
-              + " `debvisor token create`)");
+      return refused(
+          "malformed-token",
+          Errors.unauthenticated(
+              "bootstrap token is malformed (expected dvb_<id>_<secret> exactly as printed by"
+                  + " `debvisor token create`)"));
     }
     BootstrapToken token = presented.get();
     Optional<TokenRow> stored = tokens.find(c, token.id());
     if (stored.isEmpty() || !token.matches(stored.get().secretSha256())) {
-      return Errors.unauthenticated(
-          "bootstrap token "
-              + token.id()
-              + " is forged or unknown (no such token was issued by this controller);"
-              + " create one with `debvisor token create`");
+      return refused(
+          "unknown-token",
+          Errors.unauthenticated(
+              "bootstrap token "
+                  + token.id()
+                  + " is forged or unknown (no such token was issued by this controller);"
+                  + " create one with `debvisor token create`"));
     }
     TokenRow row = stored.get();
     if (row.usedAt() != null) {
-      return Errors.unauthenticated(
-          "bootstrap token "
-              + row.id()
-              + " was already used at "
-              + row.usedAt()
-              + " (tokens are single-use); create a new one with `debvisor token create`");
+      return refused(
+          "used-token",
+          Errors.unauthenticated(
+              "bootstrap token "
+                  + row.id()
+                  + " was already used at "
+                  + row.usedAt()
+                  + " (tokens are single-use); create a new one with `debvisor token create`"));
     }
     if (!now.isBefore(row.expiresAt())) {
-      return Errors.unauthenticated(
-          "bootstrap token "
-              + row.id()
-              + " expired at "
-              + row.expiresAt()
-              + "; create a new one with `debvisor token create --ttl ...`");
+      return refused(
+          "expired-token",
+          Errors.unauthenticated(
+              "bootstrap token "
+                  + row.id()
+                  + " expired at "
+                  + row.expiresAt()
+                  + "; create a new one with `debvisor token create --ttl ...`"));
     }
     if (!row.hostname().isEmpty() && !row.hostname().equalsIgnoreCase(request.getHostname())) {
-      return Errors.denied(
-          "bootstrap token "
-              + row.id()
-              + " is bound to hostname '"
-              + row.hostname()
-              + "', not '"
-              + request.getHostname()
-              + "'; create a token for this host with `debvisor token create --host "
-              + request.getHostname()
-              + "`");
+      return refused(
+          "hostname-mismatch",
+          Errors.denied(
+              "bootstrap token "
+                  + row.id()
+                  + " is bound to hostname '"
+                  + row.hostname()
+                  + "', not '"
+                  + request.getHostname()
+                  + "'; create a token for this host with `debvisor token create --host "
+                  + request.getHostname()
+                  + "`"));
+    }
+    if (!row.nodeId().isEmpty() && !row.nodeId().equals(request.getNodeId())) {
+      return refused(
+          "node-id-mismatch",
+          Errors.denied(
+              "bootstrap token "
+                  + row.id()
+                  + " is bound to node id '"
+                  + row.nodeId()
+                  + "', not '"
+                  + request.getNodeId()
+                  + "'; create a token for this node with `debvisor token create --node "
+                  + request.getNodeId()
+                  + "`"));
     }
     if (!row.profile().isEmpty()
         && !request.getProfile().isEmpty()
         && !row.profile().equals(request.getProfile())) {
-      return Errors.denied(
-          "bootstrap token "
-              + row.id()
-              + " is for profile '"
-              + row.profile()
-              + "', not '"
-              + request.getProfile()
-              + "'");
+      return refused(
+          "profile-mismatch",
+          Errors.denied(
+              "bootstrap token "
+                  + row.id()
+                  + " is for profile '"
+                  + row.profile()
+                  + "', not '"
+                  + request.getProfile()
+                  + "'"));
     }
     return null;
+  }
+
+  private static Refused refused(String reason, StatusRuntimeException error) {
+    return new Refused(reason, error);
+  }
+
+  /**
+   * An enrolled node id is taken: only a token bound to it (the operator's explicit "replace this
+   * node") may enrol under it again, so a leaked open token cannot take over a node's identity.
+   */
+  private Refused checkNodeIdentity(Connection c, TokenRow token, String nodeId)
+      throws SQLException {
+    Optional<NodeRow> existing = nodes.find(c, nodeId);
+    if (existing.isEmpty() || token.nodeId().equals(nodeId)) {
+      return null;
+    }
+    NodeRow node = existing.get();
+    return refused(
+        "node-exists",
+        Errors.denied(
+            "node "
+                + nodeId
+                + " is already enrolled (hostname "
+                + node.hostname()
+                + ", since "
+                + node.enrolledAt()
+                + ") and bootstrap token "
+                + token.id()
+                + " is not bound to it; to re-enrol it (e.g. a reinstalled machine) create a"
+                + " token with `debvisor token create --node "
+                + nodeId
+                + "`"));
+  }
+
+  private Refused checkAgentAddress(
+      Connection c, RegisterNodeRequest request, String nodeId, String peer) throws SQLException {
+    if (request.getAgentAddress().isEmpty()) {
+      return null;
+    }
+    String host = FieldRules.addressHost(request.getAgentAddress());
+    return AgentAddressRule.problem(host, peer, nodeId, nodes.all(c))
+        .map(problem -> refused("address-claim", Errors.denied(problem)))
+        .orElse(null);
   }
 
   private StatusRuntimeException checkNotRevoked(Connection c, String nodeId) throws SQLException {

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.debvisor.common.violation.BadRequests;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.audit.AuditEntry;
@@ -47,6 +49,9 @@ final class Fleet {
   private final NodeRepository nodes = new NodeRepository();
   private final TokenRepository tokens = new TokenRepository();
   private final CertificateRepository certificates = new CertificateRepository();
+  // The last identity mismatch audited per node, so a node repeating it adds one row, not one per
+  // heartbeat. Keys are authenticated node ids: bounded by the inventory.
+  private final Map<String, List<String>> auditedMismatches = new ConcurrentHashMap<>();
 
   Fleet(
       Database db,
@@ -124,6 +129,9 @@ final class Fleet {
     FieldRules.hostname(violations, "hostname", request.getHostname(), false);
     FieldRules.profile(violations, "profile", request.getProfile());
     FieldRules.cluster(violations, "cluster", request.getCluster());
+    if (!request.getNodeId().isEmpty()) {
+      FieldRules.nodeId(violations, "node_id", request.getNodeId());
+    }
     if (!violations.isEmpty()) {
       throw BadRequests.invalidArgument(violations);
     }
@@ -147,7 +155,8 @@ final class Fleet {
                   cluster,
                   caller.name(),
                   null,
-                  null));
+                  null,
+                  request.getNodeId()));
           audit.append(
               c,
               new AuditEntry(
@@ -163,7 +172,10 @@ final class Fleet {
                       + " profile="
                       + request.getProfile()
                       + " cluster="
-                      + cluster));
+                      + cluster
+                      + (request.getNodeId().isEmpty()
+                          ? ""
+                          : " node=" + request.getNodeId() + " (may re-enrol it)")));
           return null;
         });
     return CreateBootstrapTokenResponse.newBuilder()
@@ -216,6 +228,8 @@ final class Fleet {
     if (!violations.isEmpty()) {
       throw BadRequests.invalidArgument(violations);
     }
+    HeartbeatClaims claims = HeartbeatClaims.check(request, caller, () -> db.read(nodes::all));
+    auditMismatches(caller, claims.mismatches());
     Instant now = clock.instant();
     byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;
     // Not fsynced: losing the last seconds of heartbeats on power loss is harmless (the next one
@@ -226,8 +240,8 @@ final class Fleet {
               c,
               caller.name(),
               now,
-              request.getStatus().toByteArray(),
-              request.getAgentAddress(),
+              claims.status().toByteArray(),
+              claims.agentAddress(),
               facts,
               request.getFacts().getFingerprint());
           return null;
@@ -242,5 +256,28 @@ final class Fleet {
         .setHeartbeatInterval(NodeRecords.duration(settings.heartbeatInterval()))
         .setRenewCertificate(renew)
         .build();
+  }
+
+  /** Audits what a heartbeat claimed and was not stored, once per change of the mismatch. */
+  private void auditMismatches(Caller caller, List<String> mismatches) {
+    if (mismatches.isEmpty()) {
+      auditedMismatches.remove(caller.name());
+      return;
+    }
+    if (mismatches.equals(auditedMismatches.put(caller.name(), mismatches))) {
+      return;
+    }
+    db.write(
+        c ->
+            audit.append(
+                c,
+                new AuditEntry(
+                    "node:" + caller.name(),
+                    "node.heartbeat",
+                    caller.name(),
+                    caller.source(),
+                    "ignored",
+                    "identity claims differ from the client certificate: "
+                        + String.join("; ", mismatches))));
   }
 }

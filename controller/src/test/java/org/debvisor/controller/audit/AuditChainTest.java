@@ -13,6 +13,8 @@ import org.debvisor.controller.inventory.Database;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The audit log's hash chain on a real SQLite file, and what tampering with the file shows. */
 class AuditChainTest {
@@ -114,5 +116,39 @@ class AuditChainTest {
 
     assertThat(result.brokenSeq()).isEqualTo(2);
     assertThat(result.problem()).contains("missing");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "at = at + 1",
+        "actor = 'OPERATOR'",
+        "action = 'token.creat3'",
+        "target = 'tok9'",
+        "source = '127.0.0.9'",
+        "result = 'no'",
+        "detail = 'ttl=PT9H'"
+      })
+  void aSameLengthChangeToAnyColumnIsFound(String assignment) throws Exception {
+    tamper(
+        "DROP TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET " + assignment + " WHERE seq = 3");
+
+    AuditVerifier.Result result = verify();
+
+    assertThat(result.brokenSeq()).isEqualTo(3);
+    assertThat(result.problem()).contains("changed");
+  }
+
+  @Test
+  void aSameLengthPreviousHashIsFound() throws Exception {
+    tamper(
+        "DROP TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET prev_hash = '" + "f".repeat(64) + "' WHERE seq = 3");
+
+    AuditVerifier.Result result = verify();
+
+    assertThat(result.brokenSeq()).isEqualTo(3);
+    assertThat(result.problem()).contains("does not link");
   }
 }

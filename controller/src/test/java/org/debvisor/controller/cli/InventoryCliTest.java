@@ -122,7 +122,7 @@ class InventoryCliTest {
     assertThat(served.out()).doesNotContain("k8s-1");
 
     JsonNode vars = inventory.get("_meta").get("hostvars").get("ceph-1");
-    assertThat(vars.get("ansible_host").asText()).isEqualTo("192.0.2.10");
+    assertThat(vars.get("ansible_host").asText()).isEqualTo(TestNode.addressOf("id-c1"));
     assertThat(vars.get("debvisor_node_id").asText()).isEqualTo("id-c1");
     assertThat(vars.get("debvisor_cluster").asText()).isEqualTo("prod-a");
     assertThat(vars.get("debvisor_profile").asText()).isEqualTo("ceph");

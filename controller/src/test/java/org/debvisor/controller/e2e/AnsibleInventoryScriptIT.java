@@ -114,7 +114,7 @@ class AnsibleInventoryScriptIT {
     assertThat(inventory.get("cluster_prod_a").get("hosts").get(0).asText()).isEqualTo("ceph-1");
     assertThat(inventory.get("cluster_default").get("hosts").get(0).asText()).isEqualTo("hv-1");
     assertThat(inventory.get("_meta").get("hostvars").get("hv-1").get("ansible_host").asText())
-        .isEqualTo("192.0.2.10");
+        .isEqualTo(TestNode.addressOf("id-h1"));
   }
 
   @Test

@@ -51,6 +51,7 @@ class MigrationTest {
       TokenRow token = db.read(c -> new TokenRepository().find(c, "t1")).orElseThrow();
       assertThat(token.createdBy()).isEqualTo("operator");
       assertThat(token.cluster()).isEqualTo(ClusterName.DEFAULT);
+      assertThat(token.nodeId()).as("older tokens are bound to no node id").isEmpty();
       long auditRows = db.read(c -> scalar(c, "SELECT count(*) FROM audit_log"));
       assertThat(auditRows).isEqualTo(1);
       long v2Applied =

@@ -59,15 +59,21 @@ class AgentProbeTest {
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", controller.getPort()).usePlaintext().build();
     try {
+      String target = "127.0.0.1:" + controller.getPort();
       AgentProbe.Enrolment enrolment =
-          AgentProbe.Enrolment.askingController(() -> ControllerGrpc.newBlockingStub(channel));
+          AgentProbe.Enrolment.askingController(
+              () -> ControllerGrpc.newBlockingStub(channel), target);
 
       assertThat(enrolment.check(null, "n1")).isEmpty();
       assertThat(enrolment.check(null, "n2"))
           .hasValueSatisfying(why -> assertThat(why).contains("the controller does not know n2"));
       controller.shutdownNow().awaitTermination();
       assertThat(enrolment.check(null, "n1"))
-          .hasValueSatisfying(why -> assertThat(why).startsWith("cannot ask the controller"));
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .startsWith(
+                          "cannot ask the controller: connection to " + target + " refused"));
     } finally {
       channel.shutdownNow();
       controller.shutdownNow();

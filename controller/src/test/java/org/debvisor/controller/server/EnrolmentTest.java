@@ -80,7 +80,7 @@ class EnrolmentTest {
     assertThat(cert.getBasicConstraints()).isEqualTo(-1);
     assertThat(cert.getSubjectAlternativeNames())
         .extracting(san -> (Object) san.get(1))
-        .containsExactlyInAnyOrder("ceph-1", "192.0.2.10");
+        .containsExactlyInAnyOrder("ceph-1", node.address);
     assertThat(cert.getSerialNumber().signum()).isPositive();
     assertThat(cert.getSerialNumber().bitLength()).isBetween(100, 128);
     long days =
@@ -129,7 +129,7 @@ class EnrolmentTest {
                     NodeStatus.newBuilder()
                         .setState(HealthState.HEALTH_WARN)
                         .setSummary("ceph: WARN"))
-                .setAgentAddress("192.0.2.10:5001")
+                .setAgentAddress(node.address + ":5001")
                 .build());
     assertThat(fresh.getRenewCertificate()).isFalse();
     assertThat(fresh.getHeartbeatInterval().getSeconds()).isEqualTo(30);
@@ -137,7 +137,7 @@ class EnrolmentTest {
     NodeRecord record =
         ctl.operator().getNodeStatus(GetNodeStatusRequest.newBuilder().setNode(node.id).build());
     assertThat(record.getLastStatus().getSummary()).isEqualTo("ceph: WARN");
-    assertThat(record.getAgentAddress()).isEqualTo("192.0.2.10:5001");
+    assertThat(record.getAgentAddress()).isEqualTo(node.address + ":5001");
     assertThat(record.hasLastSeen()).isTrue();
     assertThat(record.getFacts().getDisksCount()).as("facts kept when not resent").isEqualTo(4);
 
@@ -298,11 +298,22 @@ class EnrolmentTest {
   }
 
   @Test
-  void reEnrolmentSupersedesTheOldCertificate() {
+  void reEnrolmentWithATokenBoundToTheNodeSupersedesTheOldCertificate() throws Exception {
     RegisterNodeResponse first = enrol();
     var oldKeys = node.keys;
     node.keys = TestNode.ec("secp256r1");
-    RegisterNodeResponse second = enrol();
+    String bound =
+        ctl.operator()
+            .createBootstrapToken(
+                CreateBootstrapTokenRequest.newBuilder()
+                    .setTtl(Duration.newBuilder().setSeconds(3600))
+                    .setNodeId(node.id)
+                    .build())
+            .getToken();
+    RegisterNodeResponse second;
+    try (var anon = ctl.anonymous()) {
+      second = anon.controller(120).registerNode(node.request(bound).build());
+    }
     assertThat(second.getCertificatePem()).isNotEqualTo(first.getCertificatePem());
 
     assertThat(

@@ -26,13 +26,24 @@ public final class TestNode implements AutoCloseable {
 
   public final String id;
   public final String hostname;
+
+  /** The agent address's host: derived from the id, so nodes in one test do not share one. */
+  public final String address;
+
   public KeyPair keys;
   private ManagedChannel channel;
 
   public TestNode(String id, String hostname) {
     this.id = id;
     this.hostname = hostname;
+    this.address = addressOf(id);
     this.keys = ec("secp256r1");
+  }
+
+  /** The documentation-range address (198.18.0.0/15) a test node with this id advertises. */
+  public static String addressOf(String id) {
+    int h = id.hashCode();
+    return "198." + (18 + ((h >>> 16) & 1)) + "." + ((h >>> 8) & 255) + "." + (1 + (h & 255) % 254);
   }
 
   public static KeyPair ec(String curve) {
@@ -89,7 +100,7 @@ public final class TestNode implements AutoCloseable {
         .setNodeId(id)
         .setHostname(hostname)
         .setProfile("ceph")
-        .setAgentAddress("192.0.2.10:5000")
+        .setAgentAddress(address + ":5000")
         .setAgentVersion("0.1.0")
         .setFacts(facts("amd64", 4));
   }
