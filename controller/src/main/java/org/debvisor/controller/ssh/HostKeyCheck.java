@@ -126,7 +126,7 @@ final class HostKeyCheck {
       if (!acceptNew) {
         return refuse(
             Verdict.UNKNOWN_REFUSED,
-            "host "
+            (label.startsWith("jump host") ? "" : "host ")
                 + label
                 + (label.equals(where) ? "" : " (" + where + ")")
                 + " is not in "

@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -349,7 +350,7 @@ public final class SshConnector implements AutoCloseable {
           "connection refused (is sshd running there, and is port " + resolved.port() + " right?)";
     } else if (root instanceof NoRouteToHostException) {
       hint = "no route to host (wrong address, or the host is down)";
-    } else if (root instanceof UnknownHostException) {
+    } else if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
       hint =
           "unknown host name '"
               + resolved.hostName()

@@ -22,16 +22,16 @@ import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
  * A real MINA SSH server on 127.0.0.1 with one host key that accepts one client public key and
  * records who logged in; it runs no commands (the tests only need connect and authentication).
  */
-final class LoopbackSshServer implements AutoCloseable {
+public final class LoopbackSshServer implements AutoCloseable {
 
   private final SshServer server;
-  final KeyPair hostKey;
-  final List<String> authenticatedUsers = new CopyOnWriteArrayList<>();
+  public final KeyPair hostKey;
+  public final List<String> authenticatedUsers = new CopyOnWriteArrayList<>();
   // MINA asks the authenticator twice per key (offer, then signature): count each session once.
   private final Set<Session> counted = ConcurrentHashMap.newKeySet();
-  final AtomicInteger sessions = new AtomicInteger();
+  public final AtomicInteger sessions = new AtomicInteger();
 
-  LoopbackSshServer(KeyPair hostKey, PublicKey authorized, PublicKey certificate)
+  public LoopbackSshServer(KeyPair hostKey, PublicKey authorized, PublicKey certificate)
       throws IOException {
     this.hostKey = hostKey;
     server = SshServer.setUpDefaultServer();
@@ -62,12 +62,12 @@ final class LoopbackSshServer implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
   /** Reads the public key of an OpenSSH {@code .pub} file (plain key or certificate). */
-  static PublicKey readPublic(Path pub) throws Exception {
+  public static PublicKey readPublic(Path pub) throws Exception {
     return AuthorizedKeyEntry.parseAuthorizedKeyEntry(Files.readString(pub).strip())
         .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
   }

@@ -341,7 +341,7 @@ class OpenSshConventionsTest {
 
     assertThatThrownBy(() -> c.connect(SshTarget.parse("inner")))
         .isInstanceOf(HostKeyException.class)
-        .hasMessageContaining("jump host 127.0.0.1:" + jump.port())
+        .hasMessageContaining("jump host hop@127.0.0.1:" + jump.port())
         .hasMessageContaining(KeyUtils.getFingerPrint(jump.hostKey.getPublic()));
     assertThat(jump.authenticatedUsers).isEmpty();
     assertThat(inner.sessions.get()).isZero();
