@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Finds the agent package built in this source tree ({@code agent/target/debvisor-agent_*_all.deb})
- * from the current directory or from the running jar's location and the directories above it.
+ * Finds the agent package: beside the running jar (the installed controller package's share
+ * directory, {@code /usr/share/debvisor-controller}), else the one built in this source tree
+ * ({@code agent/target/debvisor-agent_*_all.deb}) from the current directory or from the running
+ * jar's location and the directories above it.
  */
 final class AgentDebLocator {
 
@@ -34,6 +36,12 @@ final class AgentDebLocator {
   /** The directories searched, in order, for messages. */
   List<Path> searched() {
     Set<Path> dirs = new LinkedHashSet<>();
+    if (jarLocation != null && !Files.isDirectory(jarLocation)) {
+      Path beside = jarLocation.toAbsolutePath().normalize().getParent();
+      if (beside != null) {
+        dirs.add(beside);
+      }
+    }
     dirs.add(workingDir.toAbsolutePath().normalize().resolve("agent/target"));
     if (jarLocation != null) {
       Path jar = jarLocation.toAbsolutePath().normalize();

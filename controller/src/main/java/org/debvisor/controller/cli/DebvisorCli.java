@@ -69,7 +69,9 @@ public final class DebvisorCli {
             .addSubcommand(nodes)
             .addSubcommand(audit)
             .addSubcommand(new InventoryCommand(env))
-            .addSubcommand(new ProvisionNodeCommand(locator, env))
+            .addSubcommand(
+                new ProvisionNodeCommand(
+                    locator, new AgentDebLocator(Path.of(""), jarLocation), env))
             .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     return withErrorHandler(root);
@@ -83,7 +85,11 @@ public final class DebvisorCli {
   /** {@code debvisor-provision-node} reading its defaults from {@code env}. */
   public static CommandLine provisionNode(Path jarLocation, Map<String, String> env) {
     CommandLine cmd =
-        new CommandLine(new ProvisionNodeCommand(new PreseedDataLocator(jarLocation), env))
+        new CommandLine(
+                new ProvisionNodeCommand(
+                    new PreseedDataLocator(jarLocation),
+                    new AgentDebLocator(Path.of(""), jarLocation),
+                    env))
             .setCommandName("debvisor-provision-node");
     return withErrorHandler(cmd);
   }

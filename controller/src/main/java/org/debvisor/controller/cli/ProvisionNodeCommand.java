@@ -23,6 +23,10 @@ import org.debvisor.controller.provision.HostList;
 import org.debvisor.controller.provision.HostResult;
 import org.debvisor.controller.provision.MintedBootstrapTokens;
 import org.debvisor.controller.provision.SshProvisioning;
+import org.debvisor.controller.ssh.Identities;
+import org.debvisor.controller.ssh.KnownHosts;
+import org.debvisor.controller.ssh.KnownHostsFile;
+import org.debvisor.controller.ssh.SshClientConfig;
 import org.debvisor.controller.ssh.SshException;
 import org.debvisor.controller.ssh.SshTarget;
 import picocli.CommandLine;
@@ -39,8 +43,10 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = {
       "Install and configure the DebVisor agent and a role profile on Debian 13 hosts over SSH.",
-      "Host keys are checked strictly against --known-hosts; every step is idempotent, so a second"
-          + " run changes nothing and a cut run can simply be repeated."
+      "Follows OpenSSH's conventions: host names go through ~/.ssh/config, host keys are checked"
+          + " strictly against ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts, keys come from"
+          + " ~/.ssh/id_ed25519, id_ecdsa, id_rsa and a running ssh-agent. Every step is"
+          + " idempotent, so a second run changes nothing and a cut run can simply be repeated."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every host provisioned", "1:some host failed", "2:invalid arguments"})
@@ -49,12 +55,15 @@ final class ProvisionNodeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final PreseedDataLocator locator;
+  private final AgentDebLocator agentDebs;
   private final Map<String, String> env;
 
   @Option(
       names = "--host",
       paramLabel = "[USER@]HOST[:PORT]",
-      description = "Host to provision (repeatable; user defaults to root).")
+      description =
+          "Host to provision (repeatable): an address, a name or a ~/.ssh/config alias; user and"
+              + " port default to the config's User/Port, else root and 22.")
   List<String> hosts = new ArrayList<>();
 
   @Option(
@@ -86,34 +95,47 @@ final class ProvisionNodeCommand implements Callable<Integer> {
 
   @Option(
       names = {"-i", "--identity"},
-      required = true,
       paramLabel = "KEYFILE",
-      description = "SSH private key (unencrypted); ~/.ssh is never read.")
-  Path identity;
+      description =
+          "SSH private key (repeatable; default: the config's IdentityFile, else ~/.ssh/id_ed25519,"
+              + " id_ecdsa, id_rsa). Passphrase-protected keys must be loaded into ssh-agent.")
+  List<Path> identities = new ArrayList<>();
 
   @Option(
       names = "--known-hosts",
-      required = true,
       paramLabel = "FILE",
-      description = "known_hosts file the host keys are checked against.")
+      description =
+          "The only known_hosts file host keys are checked against (default: ~/.ssh/known_hosts"
+              + " and /etc/ssh/ssh_known_hosts).")
   Path knownHosts;
+
+  @Option(
+      names = "--ssh-config",
+      paramLabel = "FILE",
+      description = "OpenSSH client configuration (default: ~/.ssh/config; 'none' to ignore it).")
+  String sshConfig;
 
   @Option(
       names = "--accept-new-host-key",
       description =
-          "Trust the key of a host not in --known-hosts on first use and add it there (reported per host).")
+          "Trust the key of a host not in known_hosts on first use and add it to ~/.ssh/known_hosts"
+              + " (or --known-hosts); the line added is reported per host.")
   boolean acceptNewHostKey;
 
   @Option(
       names = "--controller",
       paramLabel = "HOST:PORT",
-      description = "Controller the agent enrols with (omit for a standalone agent).")
+      description =
+          "Controller the agent enrols with (default: $DEBVISOR_CONTROLLER; without either the"
+              + " agent runs standalone).")
   String controller;
 
   @Option(
       names = "--ca-file",
       paramLabel = "PEM",
-      description = "The controller's CA certificate the agent pins.")
+      description =
+          "The controller's CA certificate the agent pins (default: $DEBVISOR_CA_FILE, else"
+              + " <state-dir>/pki/ca.pem).")
   Path caFile;
 
   @Option(
@@ -156,9 +178,10 @@ final class ProvisionNodeCommand implements Callable<Integer> {
 
   @Option(
       names = "--agent-deb",
-      required = true,
       paramLabel = "PATH",
-      description = "The agent package (agent/target/debvisor-agent_*_all.deb).")
+      description =
+          "The agent package (default: the one shipped beside the controller jar, else"
+              + " agent/target/debvisor-agent_*_all.deb of this source tree).")
   Path agentDeb;
 
   @Option(
@@ -181,8 +204,10 @@ final class ProvisionNodeCommand implements Callable<Integer> {
       description = "How long to wait for the agent to report healthy (default: ${DEFAULT-VALUE}).")
   Duration healthTimeout;
 
-  public ProvisionNodeCommand(PreseedDataLocator locator, Map<String, String> env) {
+  public ProvisionNodeCommand(
+      PreseedDataLocator locator, AgentDebLocator agentDebs, Map<String, String> env) {
     this.locator = locator;
+    this.agentDebs = agentDebs;
     this.env = env;
   }
 
@@ -202,7 +227,22 @@ final class ProvisionNodeCommand implements Callable<Integer> {
               + ", not "
               + parallel);
     }
-    if (!Files.isRegularFile(agentDeb) || !agentDeb.getFileName().toString().endsWith(".deb")) {
+    if (agentDeb == null) {
+      try {
+        agentDeb = agentDebs.find().orElse(null);
+        if (agentDeb == null) {
+          problems.add(
+              "no agent package found in "
+                  + String.join(", ", agentDebs.searched().stream().map(Path::toString).toList())
+                  + "; build it (./mvnw -pl agent -am package) or pass --agent-deb PATH");
+        }
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (agentDeb != null
+        && (!Files.isRegularFile(agentDeb)
+            || !agentDeb.getFileName().toString().endsWith(".deb"))) {
       problems.add(
           "--agent-deb "
               + agentDeb
@@ -229,8 +269,14 @@ final class ProvisionNodeCommand implements Callable<Integer> {
               + " to have one minted per host");
     }
     Path state = StateDirectory.resolve(stateDir, env);
+    boolean controllerFromEnv = false;
+    if (controller == null && !blank(env.get(ControllerClientOptions.CONTROLLER_ENV))) {
+      controller = env.get(ControllerClientOptions.CONTROLLER_ENV).strip();
+      controllerFromEnv = true;
+    }
     if (controller != null && caFile == null) {
-      caFile = state.resolve("pki/ca.pem");
+      String caEnv = env.get(ControllerClientOptions.CA_FILE_ENV);
+      caFile = blank(caEnv) ? state.resolve("pki/ca.pem") : Path.of(caEnv.strip());
       if (!Files.isRegularFile(caFile)) {
         problems.add(
             "--ca-file not given and "
@@ -254,7 +300,11 @@ final class ProvisionNodeCommand implements Callable<Integer> {
       }
     }
     if (controller != null && !controller.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}")) {
-      problems.add("--controller '" + controller + "' is not HOST:PORT (IPv6 in brackets)");
+      problems.add(
+          (controllerFromEnv ? "$" + ControllerClientOptions.CONTROLLER_ENV : "--controller")
+              + " '"
+              + controller
+              + "' is not HOST:PORT (IPv6 in brackets)");
     }
     if (controller == null
         && (secret != null || caFile != null || operatorTokenFile != null || cluster != null)) {
@@ -274,6 +324,7 @@ final class ProvisionNodeCommand implements Callable<Integer> {
     if (secret != null && (secret.contains("\n") || secret.length() > 4096)) {
       problems.add("the bootstrap token must be one line of at most 4096 characters");
     }
+    SshProvisioning.Ssh ssh = sshSettings(problems);
     Profile chosen = null;
     try {
       PreseedData data = locator.load(preseedDir);
@@ -319,7 +370,14 @@ final class ProvisionNodeCommand implements Callable<Integer> {
                 () -> connected.controller(30), connected.target())
             : AgentProbe.Enrolment.nodeCertificate();
     try {
-      return provision(targets, chosen, tokens, enrolment, out, err);
+      if (controller == null) {
+        progressOut(out, err)
+            .println(
+                "note: no controller (--controller or $"
+                    + ControllerClientOptions.CONTROLLER_ENV
+                    + "): the agent runs standalone");
+      }
+      return provision(ssh, targets, chosen, tokens, enrolment, out, err);
     } finally {
       if (minter != null) {
         minter.close();
@@ -327,7 +385,48 @@ final class ProvisionNodeCommand implements Callable<Integer> {
     }
   }
 
+  private PrintWriter progressOut(PrintWriter out, PrintWriter err) {
+    return output.equals("json") ? err : out;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** OpenSSH's files under $HOME unless options name others; problems go to {@code problems}. */
+  private SshProvisioning.Ssh sshSettings(List<String> problems) {
+    Path home = Path.of(blank(env.get("HOME")) ? System.getProperty("user.home") : env.get("HOME"));
+    SshClientConfig config;
+    if ("none".equals(sshConfig)) {
+      config = SshClientConfig.NONE;
+    } else if (sshConfig != null) {
+      Path file = Path.of(sshConfig);
+      if (!Files.isRegularFile(file)) {
+        problems.add("--ssh-config " + file + " does not exist (give a file, or 'none')");
+      }
+      config = SshClientConfig.file(file);
+    } else {
+      config = SshClientConfig.file(home.resolve(".ssh/config"));
+    }
+    KnownHosts known =
+        knownHosts != null
+            ? KnownHosts.only(new KnownHostsFile(knownHosts))
+            : KnownHosts.openSshDefaults(home, KnownHosts.GLOBAL);
+    for (Path key : identities) {
+      if (!Files.isRegularFile(key)) {
+        problems.add("--identity " + key + " does not exist or is not a file");
+      }
+    }
+    return new SshProvisioning.Ssh(
+        config,
+        Identities.openSshDefaults(identities, home, env),
+        known,
+        acceptNewHostKey,
+        connectTimeout);
+  }
+
   private int provision(
+      SshProvisioning.Ssh ssh,
       List<SshTarget> targets,
       Profile chosen,
       BootstrapTokens tokens,
@@ -335,12 +434,11 @@ final class ProvisionNodeCommand implements Callable<Integer> {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    PrintWriter progressOut = output.equals("json") ? err : out;
+    PrintWriter progressOut = progressOut(out, err);
     List<HostResult> results;
     try {
       results =
-          new SshProvisioning(
-                  new SshProvisioning.Ssh(identity, knownHosts, acceptNewHostKey, connectTimeout))
+          new SshProvisioning(ssh)
               .provisionAll(
                   targets,
                   new SshProvisioning.Request(

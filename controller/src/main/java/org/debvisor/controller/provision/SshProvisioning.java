@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.debvisor.controller.node.Profile;
-import org.debvisor.controller.ssh.KnownHostsFile;
+import org.debvisor.controller.ssh.Identities;
+import org.debvisor.controller.ssh.KnownHosts;
+import org.debvisor.controller.ssh.SshClientConfig;
 import org.debvisor.controller.ssh.SshConnector;
 import org.debvisor.controller.ssh.SshException;
 import org.debvisor.controller.ssh.SshTarget;
@@ -19,13 +21,18 @@ public final class SshProvisioning {
   /**
    * How to reach the hosts.
    *
-   * @param identity unencrypted SSH private key
-   * @param knownHosts known_hosts file the host keys are checked against
+   * @param config ssh_config the host names are resolved through
+   * @param identities key files and ssh-agent
+   * @param knownHosts known_hosts files the host keys are checked against
    * @param acceptNewHostKey trust and record the key of a host not yet known
    * @param connectTimeout connect and key exchange limit
    */
   public record Ssh(
-      Path identity, Path knownHosts, boolean acceptNewHostKey, Duration connectTimeout) {}
+      SshClientConfig config,
+      Identities identities,
+      KnownHosts knownHosts,
+      boolean acceptNewHostKey,
+      Duration connectTimeout) {}
 
   /**
    * What every host gets.
@@ -68,8 +75,9 @@ public final class SshProvisioning {
     try (SshConnector connector =
         new SshConnector(
             new SshConnector.Settings(
-                ssh.identity(),
-                new KnownHostsFile(ssh.knownHosts()),
+                ssh.config(),
+                ssh.identities(),
+                ssh.knownHosts(),
                 ssh.acceptNewHostKey(),
                 ssh.connectTimeout(),
                 AUTH_TIMEOUT))) {

@@ -28,8 +28,10 @@ public final class KnownHostsFile {
    * @param line the line as written
    * @param key the public key on it
    * @param revoked true for {@code @revoked} lines
+   * @param certAuthority true for {@code @cert-authority} lines (the key signs host certificates)
    */
-  public record Entry(int lineNumber, String line, PublicKey key, boolean revoked) {}
+  public record Entry(
+      int lineNumber, String line, PublicKey key, boolean revoked, boolean certAuthority) {}
 
   private final Path file;
 
@@ -71,7 +73,13 @@ public final class KnownHostsFile {
             file + " line " + (i + 1) + " is not a known_hosts entry (" + e.getMessage() + ")", e);
       }
       if (key != null) {
-        found.add(new Entry(i + 1, line, key, "revoked".equals(entry.getMarker())));
+        found.add(
+            new Entry(
+                i + 1,
+                line,
+                key,
+                "revoked".equals(entry.getMarker()),
+                "cert-authority".equals(entry.getMarker())));
       }
     }
     return found;

@@ -5,12 +5,16 @@ import java.util.regex.Pattern;
 
 /**
  * Where to connect: {@code [user@]host[:port]}; IPv6 addresses in brackets ({@code [::1]:2222}).
+ * The host may be an alias of {@code ~/.ssh/config}; what the operator left out (user, port) may
+ * then come from there.
  *
  * @param user login name (default {@code root})
- * @param host host name or address, without brackets
+ * @param host host name, alias or address, without brackets
  * @param port TCP port (default 22)
+ * @param userGiven whether the user was written out (else ssh_config's User may replace it)
+ * @param portGiven whether the port was written out (else ssh_config's Port may replace it)
  */
-public record SshTarget(String user, String host, int port) {
+public record SshTarget(String user, String host, int port, boolean userGiven, boolean portGiven) {
 
   private static final Pattern FORM =
       Pattern.compile(
@@ -20,6 +24,11 @@ public record SshTarget(String user, String host, int port) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is outside 1..65535");
     }
+  }
+
+  /** A target with user and port fixed (ssh_config does not change them). */
+  public SshTarget(String user, String host, int port) {
+    this(user, host, port, true, true);
   }
 
   /**
@@ -41,14 +50,22 @@ public record SshTarget(String user, String host, int port) {
       host = host.substring(1, host.length() - 1);
     }
     int port = m.group(3) == null ? 22 : Integer.parseInt(m.group(3));
-    return new SshTarget(m.group(1) == null ? "root" : m.group(1), host, port);
+    return new SshTarget(
+        m.group(1) == null ? "root" : m.group(1),
+        host,
+        port,
+        m.group(1) != null,
+        m.group(3) != null);
   }
 
-  /** {@code user@host[:port]}, the way the operator wrote it (port only when not 22). */
+  /**
+   * {@code [user@]host[:port]}, the way the operator wrote it (user only when given, port only when
+   * given and not 22), so an ssh_config alias reads as the alias.
+   */
   @Override
   public String toString() {
     String h = host.contains(":") ? "[" + host + "]" : host;
-    return user + "@" + h + (port == 22 ? "" : ":" + port);
+    return (userGiven ? user + "@" : "") + h + (portGiven && port != 22 ? ":" + port : "");
   }
 
   /** The host as known_hosts writes it: {@code host}, or {@code [host]:port} off port 22. */

@@ -32,12 +32,24 @@ class AgentDebLocatorTest {
   }
 
   @Test
+  void thePackageShippedBesideTheInstalledJarComesFirst() throws Exception {
+    Path share = Files.createDirectories(dir.resolve("usr/share/debvisor-controller"));
+    Path shipped = Files.writeString(share.resolve("debvisor-agent_1.0_all.deb"), "deb");
+    Path jar = Files.writeString(share.resolve("debvisor-controller.jar"), "jar");
+    Path built = Files.createDirectories(dir.resolve("src/agent/target"));
+    Files.writeString(built.resolve("debvisor-agent_2.0_all.deb"), "deb");
+
+    assertThat(new AgentDebLocator(dir.resolve("src"), jar).find()).contains(shipped);
+  }
+
+  @Test
   void nothingFoundListsWhereItLooked() throws Exception {
     AgentDebLocator locator = new AgentDebLocator(dir, dir.resolve("a/b/c.jar"));
 
     assertThat(locator.find()).isEmpty();
     assertThat(locator.searched())
         .startsWith(
+            dir.resolve("a/b"),
             dir.resolve("agent/target"),
             dir.resolve("a/b/agent/target"),
             dir.resolve("a/agent/target"));

@@ -137,7 +137,7 @@ class ProvisionNodeCliTest {
   void anUnreadableIdentityIsExplained() throws Exception {
     Run r = run("--host", "n1", "--profile", "ceph");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--identity " + dir.resolve("id")).contains("no private key");
+    assertThat(r.err()).contains("identity " + dir.resolve("id")).contains("no private key");
     assertThat(dir.resolve("kh")).doesNotExist();
   }
 }

@@ -93,7 +93,10 @@ class ProvisionNodesTest {
   }
 
   private static List<String> common(Path knownHosts) {
+    // The machine's ~/.ssh/config must not redirect the test nodes.
     return List.of(
+        "--ssh-config",
+        "none",
         "--profile",
         "ceph",
         "--identity",

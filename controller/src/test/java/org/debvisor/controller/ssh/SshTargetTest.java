@@ -9,10 +9,12 @@ class SshTargetTest {
 
   @Test
   void parsesUserHostAndPortWithDefaults() {
-    assertThat(SshTarget.parse("node1")).isEqualTo(new SshTarget("root", "node1", 22));
+    assertThat(SshTarget.parse("node1"))
+        .isEqualTo(new SshTarget("root", "node1", 22, false, false));
     assertThat(SshTarget.parse("ops@10.0.0.5:2222"))
         .isEqualTo(new SshTarget("ops", "10.0.0.5", 2222));
-    assertThat(SshTarget.parse("[fd00::5]:22")).isEqualTo(new SshTarget("root", "fd00::5", 22));
+    assertThat(SshTarget.parse("[fd00::5]:22"))
+        .isEqualTo(new SshTarget("root", "fd00::5", 22, false, true));
   }
 
   @Test
