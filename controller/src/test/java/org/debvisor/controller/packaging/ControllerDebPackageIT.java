@@ -96,6 +96,14 @@ class ControllerDebPackageIT {
   }
 
   @Test
+  void shipsTheAgentPackageBesideTheJarForProvisionNode() throws Exception {
+    assertThat(pkg.contents(runner).keySet())
+        .as("debvisor-provision-node finds the agent package beside the jar without --agent-deb")
+        .anyMatch(
+            path -> path.matches("/usr/share/debvisor-controller/debvisor-agent_[^/]+_all\\.deb"));
+  }
+
+  @Test
   void fleetToolsAndProvisionerAreLinksToTheLauncherAndItsManPage() throws Exception {
     Map<String, String[]> entries = pkg.contents(runner);
     for (String tool : TOOLS) {
