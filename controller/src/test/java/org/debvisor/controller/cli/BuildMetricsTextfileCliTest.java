@@ -59,6 +59,49 @@ class BuildMetricsTextfileCliTest {
   }
 
   @Test
+  void aFailedIsoBuildIsCountedWithTheIsoLabels() throws Exception {
+    // Stops at the missing keyring, before any download.
+    Path textfile = dir.resolve("debvisor-iso.prom");
+    // The documented example without its agent section (which would need --controller-ca).
+    String example = Files.readString(Path.of("..", "docs", "examples", "node.yaml"));
+    Path node =
+        Files.writeString(
+            dir.resolve("node.yaml"),
+            example.substring(0, example.indexOf("\nagent:"))
+                + example.substring(example.indexOf("\n# (optional) Extra commands")));
+    var cli = DebvisorCli.create(null);
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int code =
+        cli.execute(
+            "iso",
+            "build",
+            "--quiet",
+            "--arch",
+            "amd64",
+            "--node",
+            node.toString(),
+            "--out",
+            dir.resolve("iso").toString(),
+            "--cache",
+            dir.resolve("cache").toString(),
+            "--mirror",
+            "http://127.0.0.1:9/debian",
+            "--keyring",
+            dir.resolve("no-keyring.gpg").toString(),
+            "--metrics-textfile",
+            textfile.toString());
+
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    String labels = "{arch=\"amd64\",artifact=\"iso\",os=\"debian13\"}";
+    assertThat(Files.readString(textfile))
+        .contains("debvisor_builds_total" + labels + " 1.0")
+        .contains("debvisor_build_failures_total" + labels + " 1.0")
+        .contains("debvisor_build_status" + labels + " 0.0");
+  }
+
+  @Test
   void refusedInputWritesNoTextfile() throws Exception {
     Path textfile = dir.resolve("debvisor-image.prom");
 
