@@ -22,8 +22,8 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
 
   /**
    * Bucket bounds: Prometheus's usual 1-2.5-5 steps from 0.5 ms to 30 s, with 1 s (the alert's p99
-   * threshold) among them. Fixed bounds keep each series at 17 buckets, where Micrometer's
-   * generated percentile buckets would add about 70 per method and code on every node.
+   * threshold) among them. Fixed bounds keep each method and code at 16 bucket series (15 bounds
+   * and +Inf), where Micrometer's generated percentile buckets for 50 us-30 s made 88.
    */
   static final List<Duration> BUCKETS =
       List.of(
