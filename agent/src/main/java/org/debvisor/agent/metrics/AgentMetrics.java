@@ -1,16 +1,12 @@
 package org.debvisor.agent.metrics;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import org.debvisor.agent.report.HealthSummary;
 import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.common.metrics.ProcessMetrics;
+import org.debvisor.common.metrics.PrometheusRegistries;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.Subsystem;
 import org.debvisor.proto.SubsystemStatus;
@@ -21,17 +17,8 @@ import org.debvisor.proto.SubsystemStatus;
  */
 public final class AgentMetrics implements AutoCloseable {
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final JvmGcMetrics gc = new JvmGcMetrics();
-
-  public AgentMetrics() {
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    gc.bindTo(registry);
-  }
+  private final PrometheusMeterRegistry registry = PrometheusRegistries.create();
+  private final ProcessMetrics process = new ProcessMetrics(registry);
 
   /** The registry every component records into. */
   public PrometheusMeterRegistry registry() {
@@ -72,7 +59,7 @@ public final class AgentMetrics implements AutoCloseable {
 
   @Override
   public void close() {
-    gc.close();
+    process.close();
     registry.close();
   }
 }

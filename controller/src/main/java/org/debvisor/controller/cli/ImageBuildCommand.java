@@ -6,7 +6,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.buildmetrics.BuildOutcome;
 import org.debvisor.controller.image.HostPrerequisites;
 import org.debvisor.controller.image.ImageBuildException;
 import org.debvisor.controller.image.ImageBuildRequest;
@@ -14,6 +16,7 @@ import org.debvisor.controller.image.ImageBuildResult;
 import org.debvisor.controller.image.ImageBuilder;
 import org.debvisor.controller.image.ImageOutput;
 import org.debvisor.controller.image.InstallerInitramfsConfig;
+import org.debvisor.controller.iso.BuildMetrics;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.InvalidInputException;
@@ -110,6 +113,14 @@ final class ImageBuildCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
 
+  @Option(
+      names = "--metrics-textfile",
+      paramLabel = "FILE",
+      description =
+          "Also record the build in this node_exporter textfile-collector file (*.prom),"
+              + " replaced atomically; counters carry over from the previous file.")
+  Path metricsTextfile;
+
   private final PreseedDataLocator locator;
   private final AgentDebLocator agentDebs;
   private final HostPrerequisites host;
@@ -168,8 +179,11 @@ final class ImageBuildCommand implements Callable<Integer> {
                   err.println(line.startsWith("  ") ? line : "==> " + line);
                   err.flush();
                 });
+    long started = System.nanoTime();
+    boolean built = false;
     try {
       ImageBuildResult result = builder.build(request);
+      built = true;
       PrintWriter stdout = spec.commandLine().getOut();
       stdout.println(result.rootfsSha256() + "  " + result.outDir().resolve(ImageOutput.ROOTFS));
       stdout.flush();
@@ -179,7 +193,25 @@ final class ImageBuildCommand implements Callable<Integer> {
         err.println("error: " + line);
       }
       return DebvisorCli.EXIT_FAILURE;
+    } finally {
+      if (metricsTextfile != null) {
+        BuildTextfiles.record(
+            metricsTextfile,
+            new BuildOutcome(
+                "image",
+                request.arch().debianName(),
+                osLabel(request.suite()),
+                (System.nanoTime() - started) / 1e9,
+                built,
+                OptionalInt.empty()),
+            err);
+      }
     }
+  }
+
+  /** The os label: {@code debian13} for trixie (as the ISO's metrics say), else the suite. */
+  private static String osLabel(String suite) {
+    return "trixie".equals(suite) ? BuildMetrics.OS : "debian-" + suite;
   }
 
   private Optional<Profile> profile(PrintWriter err) {

@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.debvisor.controller.buildmetrics.BuildOutcome;
 import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
@@ -122,6 +124,14 @@ final class IsoBuildCommand implements Callable<Integer> {
       description = "Fail (exit 1) instead of warning when the preflight finds missing components.")
   boolean requireCompleteMirror;
 
+  @Option(
+      names = "--metrics-textfile",
+      paramLabel = "FILE",
+      description =
+          "Also record the build in this node_exporter textfile-collector file (*.prom),"
+              + " replaced atomically; counters carry over from the previous file.")
+  Path metricsTextfile;
+
   private final PreseedDataLocator locator;
 
   public IsoBuildCommand(PreseedDataLocator locator) {
@@ -196,6 +206,8 @@ final class IsoBuildCommand implements Callable<Integer> {
     Progress progress = quiet ? Progress.NONE : new ConsoleProgress(err);
     long epoch = effectiveEpoch();
     BuildMetrics metrics = new BuildMetrics();
+    long started = System.nanoTime();
+    boolean built = false;
     try {
       MirrorOptions.Archive opened = archive.open(progress);
       MirrorClient client = opened.client();
@@ -226,6 +238,7 @@ final class IsoBuildCommand implements Callable<Integer> {
                   new ToolRunner(epoch), new BootMenus(new IsoTemplates(null)), progress),
               progress);
       IsoBuildResult result = builder.build(request, metrics);
+      built = true;
       PrintWriter stdout = spec.commandLine().getOut();
       stdout.println(result.sha256() + "  " + result.iso());
       stdout.flush();
@@ -233,6 +246,21 @@ final class IsoBuildCommand implements Callable<Integer> {
     } catch (IsoBuildException e) {
       err.println("error: " + e.getMessage());
       return DebvisorCli.EXIT_FAILURE;
+    } finally {
+      if (metricsTextfile != null) {
+        BuildOutcome outcome =
+            metrics
+                .outcome()
+                .orElse(
+                    new BuildOutcome(
+                        "iso",
+                        architecture.debianName(),
+                        BuildMetrics.OS,
+                        (System.nanoTime() - started) / 1e9,
+                        built,
+                        OptionalInt.empty()));
+        BuildTextfiles.record(metricsTextfile, outcome, err);
+      }
     }
   }
 

@@ -1,12 +1,15 @@
 package org.debvisor.controller.iso;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.debvisor.common.metrics.PrometheusRegistries;
+import org.debvisor.controller.buildmetrics.BuildOutcome;
 
 /**
  * The build's metrics ({@code debvisor_build_duration_seconds{arch,os}}, {@code
@@ -17,8 +20,8 @@ public final class BuildMetrics {
   /** The OS the ISO installs. */
   public static final String OS = "debian13";
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = PrometheusRegistries.create();
+  private volatile BuildOutcome outcome;
 
   /**
    * Records one build.
@@ -27,6 +30,7 @@ public final class BuildMetrics {
    * @param packageCount packages the install adds (pkgsel/include) plus those on the media
    */
   public void record(String arch, double seconds, boolean succeeded, int packageCount) {
+    outcome = new BuildOutcome("iso", arch, OS, seconds, succeeded, OptionalInt.of(packageCount));
     Gauge.builder("debvisor.build.duration", () -> seconds)
         .baseUnit("seconds")
         .description("Wall time of the ISO build")
@@ -40,6 +44,11 @@ public final class BuildMetrics {
         .description("Packages the preseed installs plus packages on the media")
         .tags("arch", arch, "os", OS)
         .register(registry);
+  }
+
+  /** The build recorded last, if one was. */
+  public Optional<BuildOutcome> outcome() {
+    return Optional.ofNullable(outcome);
   }
 
   /** The Prometheus text exposition. */

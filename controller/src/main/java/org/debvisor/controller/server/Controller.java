@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
+import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
 import org.slf4j.Logger;
@@ -72,7 +74,22 @@ public final class Controller implements AutoCloseable {
     try {
       NodeCountGauges nodeCount = new NodeCountGauges(registry, settings.cluster());
       NodeRepository nodes = new NodeRepository();
-      Runnable recount = () -> nodeCount.update(db.read(nodes::countActiveByCluster));
+      NodeRecords records = new NodeRecords(clock, settings.heartbeatInterval());
+      ClusterHealthGauges health =
+          new ClusterHealthGauges(
+              registry,
+              settings.cluster(),
+              cluster ->
+                  db.read(nodes::all).stream()
+                      .filter(n -> n.state() == NodeState.ACTIVE && n.cluster().equals(cluster))
+                      .map(records::toRecord)
+                      .toList());
+      Runnable recount =
+          () -> {
+            Map<String, Long> active = db.read(nodes::countActiveByCluster);
+            nodeCount.update(active);
+            health.track(active.keySet());
+          };
       recount.run();
       AuditLog audit = new AuditLog(clock);
       Enrolment enrolment = new Enrolment(db, ca, settings, audit, clock);

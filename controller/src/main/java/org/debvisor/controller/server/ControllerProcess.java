@@ -1,6 +1,5 @@
 package org.debvisor.controller.server;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import org.debvisor.common.http.OpsHttpServer;
 import org.debvisor.common.http.OpsRoutes;
 import org.debvisor.common.http.Readiness;
+import org.debvisor.common.metrics.ProcessMetrics;
+import org.debvisor.common.metrics.PrometheusRegistries;
 import org.debvisor.controller.inventory.InventoryException;
 
 /**
@@ -20,18 +21,28 @@ public final class ControllerProcess {
 
   private final Controller controller;
   private final PrometheusMeterRegistry registry;
+  private final ProcessMetrics processMetrics;
   private OpsHttpServer metrics;
 
-  private ControllerProcess(Controller controller, PrometheusMeterRegistry registry) {
+  private ControllerProcess(
+      Controller controller, PrometheusMeterRegistry registry, ProcessMetrics processMetrics) {
     this.controller = controller;
     this.registry = registry;
+    this.processMetrics = processMetrics;
   }
 
   /** Starts the gRPC server with a Prometheus registry for its metrics. */
   public static ControllerProcess start(ControllerSettings settings, Clock clock)
       throws IOException, InventoryException {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return new ControllerProcess(Controller.start(settings, registry, clock), registry);
+    PrometheusMeterRegistry registry = PrometheusRegistries.create();
+    ProcessMetrics processMetrics = new ProcessMetrics(registry);
+    try {
+      return new ControllerProcess(
+          Controller.start(settings, registry, clock), registry, processMetrics);
+    } catch (IOException | RuntimeException e) {
+      processMetrics.close();
+      throw e;
+    }
   }
 
   /** Serves {@code /metrics} on the address; when it cannot bind, stops the controller too. */
@@ -82,5 +93,6 @@ public final class ControllerProcess {
       metrics.close();
     }
     controller.close();
+    processMetrics.close();
   }
 }
