@@ -2,6 +2,7 @@ package org.debvisor.controller.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -9,6 +10,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.debvisor.proto.ControllerGrpc;
 import org.debvisor.proto.GetNodeStatusRequest;
 import org.debvisor.proto.HealthState;
@@ -68,6 +70,11 @@ class AgentProbeTest {
       assertThat(enrolment.check(null, "n2"))
           .hasValueSatisfying(why -> assertThat(why).contains("the controller does not know n2"));
       controller.shutdownNow().awaitTermination();
+      // The open connection ends with a GOAWAY first; the refusal is what the next connect gets.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (channel.getState(false) == ConnectivityState.READY && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
       assertThat(enrolment.check(null, "n1"))
           .hasValueSatisfying(
               why ->
