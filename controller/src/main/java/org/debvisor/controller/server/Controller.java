@@ -12,6 +12,9 @@ import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
+import org.debvisor.controller.rollout.BundleVersionRule;
+import org.debvisor.controller.rollout.MtlsAgentCalls;
+import org.debvisor.controller.rollout.RolloutEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +25,21 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  // An unreachable agent is tried this often, pausing 1 s, 2 s, ... between tries.
+  private static final int AGENT_ATTEMPTS = 3;
+  private static final java.time.Duration AGENT_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
 
   private final Database db;
   private final ControllerGrpcServer server;
   private final CertificateAuthority ca;
+  private final RolloutEngine rollouts;
 
-  private Controller(Database db, ControllerGrpcServer server, CertificateAuthority ca) {
+  private Controller(
+      Database db, ControllerGrpcServer server, CertificateAuthority ca, RolloutEngine rollouts) {
     this.db = db;
     this.server = server;
     this.ca = ca;
+    this.rollouts = rollouts;
   }
 
   /** Starts a controller; the state directory is created (0700) on first start. */
@@ -45,8 +54,9 @@ public final class Controller implements AutoCloseable {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
     CertificateAuthority.KeyMaterial serverMaterial =
         ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
-    ca.issueClientMaterial(settings.pkiDir());
+    CertificateAuthority.KeyMaterial clientMaterial = ca.issueClientMaterial(settings.pkiDir());
     Database db = Database.open(settings.databaseFile());
+    RolloutEngine rollouts = null;
     try {
       NodeCountGauges nodeCount = new NodeCountGauges(registry, settings.cluster());
       NodeRepository nodes = new NodeRepository();
@@ -55,22 +65,43 @@ public final class Controller implements AutoCloseable {
       AuditLog audit = new AuditLog(clock);
       Enrolment enrolment = new Enrolment(db, ca, settings, audit, clock);
       Fleet fleet = new Fleet(db, settings, audit, clock, recount);
+      NodeRecords records = new NodeRecords(clock, settings.heartbeatInterval());
+      rollouts =
+          new RolloutEngine(
+              db,
+              audit,
+              clock,
+              registry,
+              settings.cluster(),
+              new MtlsAgentCalls(
+                  settings.pkiDir().resolve("ca.pem"),
+                  clientMaterial.certificateFile(),
+                  clientMaterial.keyFile()),
+              () -> db.read(nodes::all).stream().map(records::toRecord).toList(),
+              new BundleVersionRule(),
+              AGENT_ATTEMPTS,
+              AGENT_RETRY_PAUSE);
       ControllerGrpcServer server =
           new ControllerGrpcServer(
               settings.host(),
               settings.port(),
               serverMaterial,
               ca.certificate(),
-              new ControllerService(enrolment, fleet, recount),
+              new ControllerService(enrolment, fleet, recount, new RolloutRpc(rollouts)),
               ControllerInterceptors.create(settings, db, operator, registry));
       server.start();
+      // Unfinished rollouts carry on once the server answers again.
+      rollouts.start();
       log.info(
           "controller listening on {} (state {}, {} active nodes)",
           server.address(),
           settings.stateDir(),
           nodeCount.total());
-      return new Controller(db, server, ca);
+      return new Controller(db, server, ca, rollouts);
     } catch (IOException | RuntimeException e) {
+      if (rollouts != null) {
+        rollouts.close();
+      }
       db.close();
       throw e;
     }
@@ -93,6 +124,7 @@ public final class Controller implements AutoCloseable {
 
   @Override
   public void close() {
+    rollouts.close();
     server.close();
     db.close();
   }
