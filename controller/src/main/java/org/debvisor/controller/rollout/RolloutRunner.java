@@ -133,17 +133,18 @@ final class RolloutRunner implements Runnable {
     List<RolloutNode> failed = after.stream().filter(n -> n.state().failed()).toList();
     if (failed.size() > r.maxFailures()) {
       RolloutNode trip =
-          failed.stream().max(Comparator.comparingLong(RolloutNode::changeSeq)).orElseThrow();
-      startRollback(
-          now,
+          failed.stream().max(Comparator.comparing(RolloutNode::updatedAt)).orElseThrow();
+      String reason =
           failed.size()
               + " node(s) failed, more than --max-failures "
               + r.maxFailures()
               + "; "
               + trip.hostname()
               + ": "
-              + trip.reason(),
-          trip.hostname());
+              + trip.reason();
+      store.audit(
+          Actor.ENGINE, "rollout.gate", id, "failed", waveName(r.currentWave()) + ": " + reason);
+      startRollback(now, reason, trip.hostname());
       return;
     }
     boolean waveDone =
@@ -186,7 +187,12 @@ final class RolloutRunner implements Runnable {
         before = retry.call(() -> agents.status(address, STATUS_DEADLINE));
       } catch (StatusRuntimeException e) {
         stopIfInterrupted(e);
-        store.nodeState(id, node.nodeId(), unreachableOr(e), describe("Status", address, e));
+        // Nothing was sent yet, so the node is unchanged: FAILED, not UNREACHABLE.
+        store.nodeState(
+            id,
+            node.nodeId(),
+            NodeRolloutState.FAILED,
+            describe("Status", address, e) + "; nothing was sent");
         return false;
       }
       String reported = before.getNode().getConfigVersion();
