@@ -125,6 +125,11 @@ public final class RolloutEngine implements AutoCloseable {
     return store.list(MAX_LIST);
   }
 
+  /** How many of the rollout's nodes are in each state. */
+  public Map<NodeRolloutState, Integer> counts(String id) {
+    return store.counts(id);
+  }
+
   /**
    * @throws RolloutRefusedException NOT_FOUND
    */

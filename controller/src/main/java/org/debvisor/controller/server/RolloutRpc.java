@@ -63,7 +63,12 @@ final class RolloutRpc {
   ListRolloutsResponse list() {
     ListRolloutsResponse.Builder out = ListRolloutsResponse.newBuilder();
     for (Rollout r : engine.list()) {
-      out.addRollouts(summary(r).build());
+      org.debvisor.proto.Rollout.Builder b = summary(r);
+      Map<NodeRolloutState, Integer> counts = engine.counts(r.id());
+      for (NodeRolloutState s : NodeRolloutState.values()) {
+        b.putNodeCounts(s.name(), counts.getOrDefault(s, 0));
+      }
+      out.addRollouts(b.build());
     }
     return out.build();
   }

@@ -109,8 +109,41 @@ class RolloutEngineTest {
   @Test
   void aRolloutUpdatesTheCanaryThenEachWaveAndSucceeds() throws Exception {
     fleet(4);
-
-    Rollout created = fleet.operator().createRollout(request(fleet, "v1", true).build());
+    // Through the CLI, from a bundle directory on the operator's machine.
+    Path bundle = java.nio.file.Files.createDirectories(dir.resolve("bundle"));
+    java.nio.file.Files.writeString(bundle.resolve("app.conf"), "version=v1\n");
+    java.nio.file.Files.writeString(
+        bundle.resolve("bundle.yaml"),
+        String.join(
+            "\n",
+            "version: v1",
+            "files:",
+            "  - path: " + fleet.managed().resolve("app.conf"),
+            "    mode: \"0644\"",
+            "    content_file: app.conf",
+            "gate:",
+            "  checks:",
+            "    - command: smoke",
+            ""));
+    String out =
+        cli(
+            "rollout",
+            "create",
+            bundle.toString(),
+            "--selector",
+            "profile=ceph",
+            "--canary",
+            "1",
+            "--waves",
+            "50%,100%",
+            "--max-unavailable",
+            "2",
+            "--gate-window",
+            "0s",
+            "-o",
+            "json");
+    String id = out.replaceAll("(?s).*\"id\": \"(ro-[0-9a-f]+)\".*", "$1");
+    Rollout created = get(id);
     assertThat(created.getNodesList())
         .extracting(RolloutNodeState::getHostname, RolloutNodeState::getWave)
         .containsExactly(
@@ -121,6 +154,8 @@ class RolloutEngineTest {
     Rollout done = awaitState(created.getId(), "SUCCEEDED");
 
     assertThat(done.getNodesList()).allMatch(n -> n.getState().equals("UPDATED"));
+    assertThat(cli("rollout", "status", id)).contains("SUCCEEDED", "node-4", "UPDATED");
+    assertThat(cli("rollout", "list")).contains(id, "v1", "SUCCEEDED", "4/0/0");
     for (String node : fleet.agents.keySet()) {
       assertThat(fleet.activeVersion(node)).isEqualTo("v1");
       assertThat(applied(node, "v1")).isEqualTo(1);
@@ -361,6 +396,25 @@ class RolloutEngineTest {
       assertThat(fleet.activeVersion(node)).isEqualTo("v1");
       assertThat(applied(node, "v1")).as(node).isEqualTo(1);
     }
+  }
+
+  /** Runs {@code debvisor ARGS} in process against the fleet's controller; stdout on success. */
+  private String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    var cli =
+        org.debvisor.controller.cli.DebvisorCli.create(
+            null,
+            java.util.Map.of(
+                "DEBVISOR_STATE_DIR",
+                fleet.stateDir.toString(),
+                "DEBVISOR_CONTROLLER",
+                "127.0.0.1:" + fleet.port));
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int code = cli.execute(args);
+    assertThat(code).as(String.join(" ", args) + ": " + err).isZero();
+    return out.toString();
   }
 
   static void assertRefused(Runnable call, Status.Code code, String... words) {
