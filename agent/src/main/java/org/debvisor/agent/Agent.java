@@ -2,6 +2,7 @@ package org.debvisor.agent;
 
 import io.grpc.BindableService;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,10 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.debvisor.agent.collect.Collector;
 import org.debvisor.agent.collect.CollectorRunner;
-import org.debvisor.agent.config.BundleValidator;
 import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.config.HealthGateRunner;
+import org.debvisor.agent.config.NodeAccounts;
 import org.debvisor.agent.config.ServiceReloader;
 import org.debvisor.agent.enrol.AdvertisedAddress;
 import org.debvisor.agent.enrol.ControllerLink;
@@ -29,6 +30,7 @@ import org.debvisor.agent.server.ServerInterceptors;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agent.tls.NodeTls;
 import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.http.OpsHttpServer;
 import org.debvisor.common.http.OpsRoutes;
 import org.debvisor.common.process.ProcessRunner;
@@ -102,7 +104,7 @@ public final class Agent implements AutoCloseable {
     ProcessRunner processes = new ProcessRunner();
     this.updater =
         new ConfigUpdater(
-            new BundleValidator(settings.config()),
+            new BundleValidator(settings.config(), new NodeAccounts()),
             store,
             new ServiceReloader(settings.config(), processes),
             new HealthGateRunner(board, settings.config(), processes),
@@ -146,7 +148,7 @@ public final class Agent implements AutoCloseable {
   public void start() throws IOException {
     try {
       // Before serving: an apply a crash interrupted is finished or undone first.
-      updater.recover();
+      recoverConfig();
       runners.forEach(CollectorRunner::start);
       if (settings.http().enabled()) {
         http = startHttp(ListenAddress.parse(settings.http().listen()));
@@ -165,6 +167,15 @@ public final class Agent implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private void recoverConfig() throws IOException {
+    try {
+      updater.recover();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reloading services after a recovery");
     }
   }
 

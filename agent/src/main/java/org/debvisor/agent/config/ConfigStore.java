@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.agentapi.bundle.AllowedRoots;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigHistoryEntry;
@@ -63,9 +65,11 @@ public final class ConfigStore {
         stateDir, PosixFilePermissions.asFileAttribute(FileOwnership.permissions(0700)));
     ObjectMapper json =
         new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    this.validator = new BundleValidator(settings);
-    this.inspector = new TargetInspector(new AllowedRoots(settings.allowedRoots()));
-    this.switcher = new FileSwitcher(ownership, listener);
+    this.validator = new BundleValidator(settings, new NodeAccounts());
+    AllowedRoots roots = new AllowedRoots(settings.allowedRoots());
+    this.inspector = new TargetInspector(roots);
+    this.switcher =
+        new FileSwitcher(ownership, listener, new ConfinedDirectories(roots, new DirectoryCalls()));
     this.journal = new ApplyJournal(stateDir, json);
     this.currentFile = new CurrentStateFile(stateDir, json);
     this.history = new ConfigHistoryLog(stateDir, json, settings.historyLimit());
@@ -126,7 +130,7 @@ public final class ConfigStore {
       throw new BundleRejectedException(violations);
     }
     ApplyPlan plan = inspector.inspect(bundle);
-    JournalRecord record = journalFor(bundle.getVersion(), plan);
+    JournalRecord record = journalFor(bundle, plan);
     try {
       journal.write(record);
     } catch (IOException e) {
@@ -158,7 +162,8 @@ public final class ConfigStore {
     Optional<JournalRecord> found = journal.read();
     if (found.isEmpty()) {
       needsRecovery = false;
-      return new RecoveryOutcome(RecoveryOutcome.Action.NOTHING_TO_DO, "", "no interrupted apply");
+      return new RecoveryOutcome(
+          RecoveryOutcome.Action.NOTHING_TO_DO, "", "no interrupted apply", List.of());
     }
     JournalRecord record = found.get();
     if (record.phase() == JournalRecord.Phase.ROLLING_BACK) {
@@ -166,24 +171,28 @@ public final class ConfigStore {
       return new RecoveryOutcome(
           RecoveryOutcome.Action.ROLLED_BACK,
           record.version(),
-          "finished rolling back " + record.version() + ": " + record.reason());
+          "finished rolling back " + record.version() + ": " + record.reason(),
+          record.serviceActions());
     }
     if (current.txn().equals(record.txn())) {
       finishCommit(record);
       return new RecoveryOutcome(
           RecoveryOutcome.Action.COMMITTED,
           record.version(),
-          "finished committing " + record.version());
+          "finished committing " + record.version(),
+          List.of());
     }
     int switched = switcher.switchedCount(record);
     if (switched == 0) {
-      switcher.undo(record);
-      journal.delete();
-      needsRecovery = false;
+      // Recorded like any rollback so the history shows the attempt; no service saw a change, so
+      // none is reloaded. A crash in here finds nothing switched again and repeats this.
+      String reason = "agent restarted while staging files; no file had changed";
+      finishRollback(record.rollingBack(RECOVERY_CALLER, reason));
       return new RecoveryOutcome(
           RecoveryOutcome.Action.DISCARDED,
           record.version(),
-          "discarded the unfinished apply of " + record.version() + "; no file had changed");
+          "discarded the unfinished apply of " + record.version() + ": " + reason,
+          List.of());
     }
     String reason =
         switched == record.files().size()
@@ -205,7 +214,8 @@ public final class ConfigStore {
             + " to "
             + describe(record.previousVersion())
             + ": "
-            + reason);
+            + reason,
+        record.serviceActions());
   }
 
   synchronized ConfigHistoryEntry commit(ApplyHandle handle, JournalRecord record, String caller)
@@ -288,7 +298,7 @@ public final class ConfigStore {
     }
   }
 
-  private JournalRecord journalFor(String version, ApplyPlan plan) {
+  private JournalRecord journalFor(ConfigBundle bundle, ApplyPlan plan) {
     String txn = UUID.randomUUID().toString();
     String tag = ".debvisor-" + txn.substring(0, 8) + "-";
     List<JournalRecord.JournalFile> files = new ArrayList<>();
@@ -307,11 +317,12 @@ public final class ConfigStore {
     return new JournalRecord(
         txn,
         JournalRecord.Phase.PREPARED,
-        version,
+        bundle.getVersion(),
         current.version(),
         clock.instant().toString(),
         files,
         plan.newDirs().stream().map(Path::toString).toList(),
+        bundle.getServicesList().stream().map(JournalRecord.JournalService::of).toList(),
         "",
         "");
   }

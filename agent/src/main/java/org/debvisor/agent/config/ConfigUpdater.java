@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.debvisor.agent.report.StatusBoard;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
@@ -17,6 +18,7 @@ import org.debvisor.proto.ConfigResult;
 import org.debvisor.proto.ConfigState;
 import org.debvisor.proto.FileChecksum;
 import org.debvisor.proto.NodeStatus;
+import org.debvisor.proto.ServiceAction;
 import org.debvisor.proto.UpdateConfigRequest;
 import org.debvisor.proto.UpdateConfigResponse;
 import org.slf4j.Logger;
@@ -175,11 +177,39 @@ public final class ConfigUpdater {
     }
   }
 
-  /** Finishes or undoes an apply a crash interrupted, and reports the active version. */
-  public void recover() throws IOException {
+  /**
+   * Finishes or undoes an apply a crash interrupted, reloads the services of an apply it rolled
+   * back (as after a failed gate: they may run the configuration that was just undone), logs what
+   * it did in one line, and reports the active version.
+   */
+  public RecoveryOutcome recover() throws IOException, InterruptedException {
     synchronized (lock) {
-      store.recover();
+      RecoveryOutcome outcome = store.recover();
       setConfigVersion(store.current().getVersion());
+      switch (outcome.action()) {
+        case NOTHING_TO_DO -> {}
+        case COMMITTED -> log.info("configuration recovery: {}", outcome.detail());
+        case DISCARDED -> log.warn("configuration recovery: {}", outcome.detail());
+        case ROLLED_BACK -> {
+          String reload = reloadAfterRecovery(outcome);
+          log.warn("configuration recovery: {}; {}", outcome.detail(), reload);
+        }
+      }
+      return outcome;
+    }
+  }
+
+  private String reloadAfterRecovery(RecoveryOutcome outcome) throws InterruptedException {
+    if (outcome.services().isEmpty()) {
+      return "no services to reload";
+    }
+    String units =
+        outcome.services().stream().map(ServiceAction::getUnit).collect(Collectors.joining(", "));
+    try {
+      reloader.apply(outcome.services());
+      return "reloaded " + units;
+    } catch (ServiceReloader.ServiceReloadException e) {
+      return "reloading " + units + " after the rollback failed: " + e.getMessage();
     }
   }
 

@@ -23,6 +23,12 @@ import org.debvisor.proto.ConfigFile;
  * through a hard link next to it, so restoring is one rename that needs no space and brings back
  * the very same inode (content, mode, owner, timestamps). Every step is idempotent, so a restarted
  * agent can simply run {@link #undo} again.
+ *
+ * <p>Every directory is opened from its allowed root down without following symbolic links and
+ * every entry is created, renamed and removed relative to that open directory, so a directory
+ * swapped for a symlink while this runs can make a step fail but never make it write outside the
+ * roots. Undo and clean-up skip a directory that can no longer be reached that way: nothing they
+ * could reach through it would be this transaction's.
  */
 final class FileSwitcher {
 
@@ -30,20 +36,23 @@ final class FileSwitcher {
 
   private final FileOwnership ownership;
   private final ApplyStepListener listener;
+  private final ConfinedDirectories dirs;
 
-  FileSwitcher(FileOwnership ownership, ApplyStepListener listener) {
+  FileSwitcher(FileOwnership ownership, ApplyStepListener listener, ConfinedDirectories dirs) {
     this.ownership = ownership;
     this.listener = listener;
+    this.dirs = dirs;
   }
 
   /** Creates directories, writes and fsyncs every staged file and links every backup. */
   void stage(JournalRecord journal, ApplyPlan plan) throws ConfigStorageException {
     for (String dir : journal.createdDirs()) {
       Path path = Path.of(dir);
-      try {
-        Files.createDirectory(path);
-        ownership.apply(path, "", "", DIR_MODE);
-        DurableFiles.fsyncDirectory(path.getParent());
+      String name = name(path);
+      try (DirectoryHandle parent = dirs.open(path.getParent())) {
+        parent.makeDirectory(name, 0700);
+        ownership.apply(parent.entry(name), "", "", DIR_MODE);
+        DurableFiles.fsyncDirectory(parent.self());
       } catch (IOException e) {
         throw ConfigStorageException.of("create directory", path, e);
       }
@@ -52,17 +61,24 @@ final class FileSwitcher {
     for (int i = 0; i < plan.files().size(); i++) {
       ApplyPlan.PlannedFile planned = plan.files().get(i);
       JournalRecord.JournalFile entry = journal.files().get(i);
-      try {
-        writeStaged(entry.stagedPath(), planned.file(), planned.mode());
+      try (DirectoryHandle parent = dirs.open(entry.targetPath().getParent())) {
+        try {
+          writeStaged(parent.entry(name(entry.stagedPath())), planned.file(), planned.mode());
+        } catch (IOException e) {
+          throw ConfigStorageException.of("stage", entry.targetPath(), e);
+        }
+        if (entry.existed()) {
+          try {
+            Files.createLink(
+                parent.entry(name(entry.backupPath())), parent.entry(name(entry.targetPath())));
+          } catch (IOException e) {
+            throw ConfigStorageException.of("back up", entry.targetPath(), e);
+          }
+        }
+      } catch (ConfigStorageException e) {
+        throw e;
       } catch (IOException e) {
         throw ConfigStorageException.of("stage", entry.targetPath(), e);
-      }
-      if (entry.existed()) {
-        try {
-          Files.createLink(entry.backupPath(), entry.targetPath());
-        } catch (IOException e) {
-          throw ConfigStorageException.of("back up", entry.targetPath(), e);
-        }
       }
       listener.reached(ApplyStep.FILE_STAGED);
     }
@@ -72,8 +88,11 @@ final class FileSwitcher {
   /** Renames every staged file over its target, then makes the renames durable. */
   void switchAll(JournalRecord journal) throws ConfigStorageException {
     for (JournalRecord.JournalFile entry : journal.files()) {
-      try {
-        Files.move(entry.stagedPath(), entry.targetPath(), StandardCopyOption.ATOMIC_MOVE);
+      try (DirectoryHandle parent = dirs.open(entry.targetPath().getParent())) {
+        Files.move(
+            parent.entry(name(entry.stagedPath())),
+            parent.entry(name(entry.targetPath())),
+            StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw ConfigStorageException.of("switch", entry.targetPath(), e);
       }
@@ -102,29 +121,38 @@ final class FileSwitcher {
     List<JournalRecord.JournalFile> files = journal.files();
     for (int i = files.size() - 1; i >= 0; i--) {
       JournalRecord.JournalFile entry = files.get(i);
-      try {
-        if (entry.existed()) {
-          if (Files.exists(entry.backupPath(), LinkOption.NOFOLLOW_LINKS)) {
-            Files.move(entry.backupPath(), entry.targetPath(), StandardCopyOption.ATOMIC_MOVE);
-            // rename(2) between two links of one inode does nothing, so the backup may remain.
-            Files.deleteIfExists(entry.backupPath());
+      try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
+        if (parent != null) {
+          Path target = parent.entry(name(entry.targetPath()));
+          Path backup = parent.entry(name(entry.backupPath()));
+          if (entry.existed()) {
+            if (Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
+              Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE);
+              // rename(2) between two links of one inode does nothing, so the backup may remain.
+              Files.deleteIfExists(backup);
+            }
+          } else if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(target);
           }
-        } else if (Files.isRegularFile(entry.targetPath(), LinkOption.NOFOLLOW_LINKS)) {
-          Files.delete(entry.targetPath());
+          Files.deleteIfExists(parent.entry(name(entry.stagedPath())));
         }
-        Files.deleteIfExists(entry.stagedPath());
       } catch (IOException e) {
         throw ConfigStorageException.of("restore", entry.targetPath(), e);
       }
       listener.reached(ApplyStep.FILE_RESTORED);
     }
     syncDirectories(journal, "restore");
-    List<String> dirs = journal.createdDirs();
-    for (int i = dirs.size() - 1; i >= 0; i--) {
-      Path dir = Path.of(dirs.get(i));
-      try {
-        Files.delete(dir);
-        DurableFiles.fsyncDirectory(dir.getParent());
+    List<String> created = journal.createdDirs();
+    for (int i = created.size() - 1; i >= 0; i--) {
+      Path dir = Path.of(created.get(i));
+      try (DirectoryHandle parent = openIfReachable(dir.getParent())) {
+        if (parent != null) {
+          Path entry = parent.entry(name(dir));
+          if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(entry);
+            DurableFiles.fsyncDirectory(parent.self());
+          }
+        }
       } catch (NoSuchFileException | DirectoryNotEmptyException e) {
         // Already gone, or something else now lives in it: leave it.
       } catch (IOException e) {
@@ -137,9 +165,11 @@ final class FileSwitcher {
   /** Forgets the old files of a committed transaction. */
   void dropBackups(JournalRecord journal) throws ConfigStorageException {
     for (JournalRecord.JournalFile entry : journal.files()) {
-      try {
-        Files.deleteIfExists(entry.backupPath());
-        Files.deleteIfExists(entry.stagedPath());
+      try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
+        if (parent != null) {
+          Files.deleteIfExists(parent.entry(name(entry.backupPath())));
+          Files.deleteIfExists(parent.entry(name(entry.stagedPath())));
+        }
       } catch (IOException e) {
         throw ConfigStorageException.of("drop the backup of", entry.targetPath(), e);
       }
@@ -149,18 +179,40 @@ final class FileSwitcher {
   }
 
   private boolean isSwitched(JournalRecord.JournalFile entry) {
-    if (!entry.existed()) {
-      return Files.exists(entry.targetPath(), LinkOption.NOFOLLOW_LINKS);
-    }
-    if (!Files.exists(entry.backupPath(), LinkOption.NOFOLLOW_LINKS)) {
-      // Renames start only once every backup exists; a missing one means none happened yet.
+    try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
+      if (parent == null) {
+        return false;
+      }
+      Path target = parent.entry(name(entry.targetPath()));
+      Path backup = parent.entry(name(entry.backupPath()));
+      if (!entry.existed()) {
+        return Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+      }
+      if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
+        // Renames start only once every backup exists; a missing one means none happened yet.
+        return false;
+      }
+      try {
+        return !Files.isSameFile(target, backup);
+      } catch (IOException e) {
+        return true;
+      }
+    } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The directory, or null when it is gone or no longer reachable without following a link. */
+  private DirectoryHandle openIfReachable(Path dir) throws IOException {
     try {
-      return !Files.isSameFile(entry.targetPath(), entry.backupPath());
-    } catch (IOException e) {
-      return true;
+      return dirs.open(dir);
+    } catch (NoSuchFileException | DirectoryHandle.NotADirectoryException e) {
+      return null;
     }
+  }
+
+  private static String name(Path path) {
+    return path.getFileName().toString();
   }
 
   private void writeStaged(Path staged, ConfigFile file, int mode) throws IOException {
@@ -180,16 +232,15 @@ final class FileSwitcher {
     }
   }
 
-  private static void syncDirectories(JournalRecord journal, String action)
-      throws ConfigStorageException {
-    Set<Path> dirs = new LinkedHashSet<>();
+  private void syncDirectories(JournalRecord journal, String action) throws ConfigStorageException {
+    Set<Path> parents = new LinkedHashSet<>();
     for (JournalRecord.JournalFile entry : journal.files()) {
-      dirs.add(entry.targetPath().getParent());
+      parents.add(entry.targetPath().getParent());
     }
-    for (Path dir : dirs) {
-      try {
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          DurableFiles.fsyncDirectory(dir);
+    for (Path dir : parents) {
+      try (DirectoryHandle handle = openIfReachable(dir)) {
+        if (handle != null) {
+          DurableFiles.fsyncDirectory(handle.self());
         }
       } catch (IOException e) {
         throw ConfigStorageException.of(action, dir, e);

@@ -2,6 +2,7 @@ package org.debvisor.agent.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.debvisor.proto.ServiceAction;
 
 /**
  * What an unfinished apply or rollback touches, kept on disk so a restarted agent can undo it.
@@ -13,6 +14,8 @@ import java.util.List;
  * @param startedAt ISO-8601 instant the apply began
  * @param files every target with its staged file and backup
  * @param createdDirs directories the apply created, shallowest first
+ * @param services units the bundle reloads or restarts, so a recovery can reload them after
+ *     restoring the files (absent in journals of older agents: none)
  * @param caller who asked for the rollback (ROLLING_BACK only)
  * @param reason why it is rolled back (ROLLING_BACK only)
  */
@@ -24,6 +27,7 @@ record JournalRecord(
     String startedAt,
     List<JournalFile> files,
     List<String> createdDirs,
+    List<JournalService> services,
     String caller,
     String reason) {
 
@@ -38,6 +42,7 @@ record JournalRecord(
   JournalRecord {
     files = List.copyOf(files);
     createdDirs = List.copyOf(createdDirs);
+    services = services == null ? List.of() : List.copyOf(services);
   }
 
   JournalRecord rollingBack(String caller, String reason) {
@@ -49,8 +54,33 @@ record JournalRecord(
         startedAt,
         files,
         createdDirs,
+        services,
         caller,
         reason);
+  }
+
+  /** The bundle's service actions, as the recovery must repeat them. */
+  List<ServiceAction> serviceActions() {
+    return services.stream()
+        .map(
+            s ->
+                ServiceAction.newBuilder()
+                    .setUnit(s.unit())
+                    .setAction(ServiceAction.Action.valueOf(s.action()))
+                    .build())
+        .toList();
+  }
+
+  /**
+   * A unit the bundle reloads or restarts.
+   *
+   * @param unit the systemd unit
+   * @param action {@code RELOAD} or {@code RESTART}
+   */
+  record JournalService(String unit, String action) {
+    static JournalService of(ServiceAction action) {
+      return new JournalService(action.getUnit(), action.getAction().name());
+    }
   }
 
   /**

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.debvisor.agentapi.bundle.AllowedRoots;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
@@ -36,7 +38,7 @@ final class TargetInspector {
 
   /** The plan for a bundle that already passed {@link BundleValidator}. */
   ApplyPlan inspect(ConfigBundle bundle) throws BundleRejectedException, IOException {
-    List<Path> realRoots = roots.realRoots();
+    List<Path> realRoots = realRoots(roots);
     List<Violation> violations = new ArrayList<>();
     List<ApplyPlan.PlannedFile> files = new ArrayList<>();
     Set<Path> newDirs = new LinkedHashSet<>();
@@ -136,6 +138,21 @@ final class TargetInspector {
       newDirs.add(dir);
     }
     return Optional.of(dir);
+  }
+
+  /** Real (symlink-free) paths of the roots that exist now. */
+  private static List<Path> realRoots(AllowedRoots roots) {
+    List<Path> real = new ArrayList<>();
+    for (Path root : roots.roots()) {
+      try {
+        if (Files.isDirectory(root)) {
+          real.add(root.toRealPath());
+        }
+      } catch (IOException e) {
+        // A root that vanished while resolving it simply admits nothing.
+      }
+    }
+    return real;
   }
 
   private static Optional<String> existingTargetProblem(Path target) throws IOException {

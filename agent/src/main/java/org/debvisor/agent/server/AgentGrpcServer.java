@@ -27,6 +27,7 @@ import org.debvisor.agent.tls.NodeTls;
 import org.debvisor.agentapi.GrpcSettings;
 import org.debvisor.agentapi.TlsSettings;
 import org.debvisor.common.grpc.GrpcServers;
+import org.debvisor.common.grpc.MalformedRequestGuard;
 import org.debvisor.proto.NodeGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,13 @@ public final class AgentGrpcServer implements AutoCloseable {
     this(settings, services, interceptors, null);
   }
 
+  /** Requests parsed inside the interceptors, so a malformed one meets MalformedRequestGuard. */
+  private static ServerServiceDefinition guarded(
+      ServerServiceDefinition service, List<ServerInterceptor> interceptors) {
+    return ServerInterceptors.intercept(
+        MalformedRequestGuard.parsedInInterceptors(service), interceptors);
+  }
+
   /**
    * @param nodeTls the enrolment identity for non-loopback addresses when grpc.tls is not
    *     configured; null when the agent does not enrol
@@ -70,9 +78,9 @@ public final class AgentGrpcServer implements AutoCloseable {
     this.nodeTls = nodeTls;
     List<ServerServiceDefinition> all = new ArrayList<>();
     for (BindableService service : services) {
-      all.add(ServerInterceptors.intercept(service, interceptors));
+      all.add(guarded(service.bindService(), interceptors));
     }
-    all.add(ServerInterceptors.intercept(health.getHealthService(), interceptors));
+    all.add(guarded(health.getHealthService().bindService(), interceptors));
     all.addAll(GrpcServers.reflectionServices());
     this.services = List.copyOf(all);
   }

@@ -278,6 +278,28 @@ class ConfigStoreTest {
   }
 
   @Test
+  void aBundleOfTenThousandFilesIsRefusedOnItsCountAndWritesNothing() throws Exception {
+    store.apply(bundle("v1", file(p("kept.conf"), "v1", 0644))).commit("test");
+    Map<String, String> before = snapshot(base);
+    ConfigBundle.Builder huge = ConfigBundle.newBuilder().setVersion("v2");
+    for (int i = 0; i < 10_000; i++) {
+      // Valid files, so only the count can be the reason.
+      huge.addFiles(file(p("f" + i), "x", 0644));
+    }
+
+    BundleRejectedException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            BundleRejectedException.class, () -> store.apply(huge.build()));
+
+    assertThat(e.violations())
+        .containsExactly(
+            new Violation("bundle.files", "at most 16 files, got 10000; split the bundle"));
+    assertThat(snapshot(base)).isEqualTo(before);
+    assertThat(store.current().getVersion()).isEqualTo("v1");
+    assertThat(store.history(10)).hasSize(1);
+  }
+
+  @Test
   void aSymlinkedDirectoryLeadingOutsideIsRefusedAndNothingChanges() throws Exception {
     Files.createSymbolicLink(root.resolve("escape"), outside);
     Files.createDirectory(root.resolve("real"));

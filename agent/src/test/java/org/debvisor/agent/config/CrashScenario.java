@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 import org.debvisor.proto.ConfigHistoryEntry;

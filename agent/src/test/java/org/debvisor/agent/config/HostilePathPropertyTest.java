@@ -25,6 +25,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.statistics.Statistics;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
@@ -70,7 +71,7 @@ class HostilePathPropertyTest {
     Files.createLink(root.resolve("hard.conf"), outside.resolve("secret"));
     outsideBefore = TestBundles.snapshot(outside);
     lookalikeBefore = TestBundles.snapshot(lookalike);
-    validator = new BundleValidator(TestBundles.settings(state, root));
+    validator = new BundleValidator(TestBundles.settings(state, root), new NodeAccounts());
     store = new ConfigStore(TestBundles.settings(state, root), Clock.systemUTC());
     store.recover();
   }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.proto.ConfigHistoryEntry;
+import org.debvisor.proto.ConfigResult;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,7 +141,10 @@ class StepCrashTest {
       assertThat(newest.getCaller()).isEqualTo("controller");
       assertThat(restarted.history(10)).filteredOn(e -> e.getVersion().equals("w1")).hasSize(1);
     } else {
-      assertThat(newest.getVersion()).as("nothing recorded for a discarded apply").isEqualTo("n0");
+      assertThat(newest.getVersion()).as("a discarded apply is recorded too").isEqualTo("w1");
+      assertThat(newest.getResult()).isEqualTo(ConfigResult.CONFIG_ROLLED_BACK);
+      assertThat(newest.getReason()).contains("while staging files");
+      assertThat(newest.getCaller()).isEqualTo(ConfigStore.RECOVERY_CALLER);
     }
     assertThat(restarted.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
 

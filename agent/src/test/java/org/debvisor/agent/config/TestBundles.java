@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
 

@@ -317,6 +317,83 @@ class AgentGrpcServerTest {
   }
 
   @Test
+  void aMalformedStatusRequestIsInvalidArgumentInTheAnswerTheMetricAndOneLogLine()
+      throws Exception {
+    // Garbage where a StatusRequest belongs, sent unauthenticated over real HTTP/2.
+    byte[] garbage = {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 0x01};
+    io.grpc.MethodDescriptor<byte[], byte[]> rawStatus =
+        io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodType.UNARY)
+            .setFullMethodName(NodeGrpc.getStatusMethod().getFullMethodName())
+            .setRequestMarshaller(RawBytes.MARSHALLER)
+            .setResponseMarshaller(RawBytes.MARSHALLER)
+            .build();
+    ch.qos.logback.classic.Logger rpcLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("debvisor.rpc");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    rpcLog.addAppender(logs);
+    int requests = 3;
+    try {
+      for (int i = 0; i < requests; i++) {
+        assertThatThrownBy(
+                () ->
+                    ClientCalls.blockingUnaryCall(channel, rawStatus, CallOptions.DEFAULT, garbage))
+            .isInstanceOf(StatusRuntimeException.class)
+            .satisfies(
+                e ->
+                    assertThat(((StatusRuntimeException) e).getStatus().getCode())
+                        .isEqualTo(Status.Code.INVALID_ARGUMENT));
+      }
+    } finally {
+      rpcLog.detachAppender(logs);
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + agent.httpAddress().orElseThrow().getPort();
+    String metrics = get(http, base + "/metrics").body();
+
+    assertThat(metrics)
+        .contains(
+            "debvisor_rpc_request_duration_seconds_count{code=\"INVALID_ARGUMENT\",method=\"debvisor.Node/Status\"} "
+                + requests)
+        .doesNotContain("code=\"INTERNAL\",method=\"debvisor.Node/Status\"")
+        .doesNotContain("code=\"UNKNOWN\",method=\"debvisor.Node/Status\"");
+    // Rate-limited: the first line, the others counted into the next one (the limiter's own
+    // arithmetic is MalformedRequestGuardTest's).
+    assertThat(logs.list)
+        .isNotEmpty()
+        .hasSizeLessThanOrEqualTo(requests)
+        .allSatisfy(
+            event -> {
+              assertThat(event.getThrowableProxy()).as("no stack trace").isNull();
+              assertThat(event.getFormattedMessage())
+                  .contains("malformed request")
+                  .contains("debvisor.Node/Status");
+            });
+  }
+
+  /** Bytes on the wire as given, for requests no stub would send. */
+  private static final class RawBytes {
+    static final io.grpc.MethodDescriptor.Marshaller<byte[]> MARSHALLER =
+        new io.grpc.MethodDescriptor.Marshaller<>() {
+          @Override
+          public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+          }
+
+          @Override
+          public byte[] parse(InputStream stream) {
+            try {
+              return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        };
+  }
+
+  @Test
   void metricsHealthzAndReadyzOverHttp() throws Exception {
     NodeGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance());
     HttpClient http = HttpClient.newHttpClient();

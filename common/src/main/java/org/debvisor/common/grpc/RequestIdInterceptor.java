@@ -92,6 +92,10 @@ public final class RequestIdInterceptor implements ServerInterceptor {
   }
 
   private void logOutcome(String method, Status status, Object peer) {
+    if (status.getCause() instanceof MalformedRequestGuard.MalformedRequest) {
+      // Logged by MalformedRequestGuard, rate-limited: a flood must not write a line per request.
+      return;
+    }
     switch (status.getCode()) {
       case OK -> log.debug("{} ok peer={}", method, peer);
       case INTERNAL, UNKNOWN, DATA_LOSS ->

@@ -1,12 +1,14 @@
-package org.debvisor.agent.config;
+package org.debvisor.agentapi.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.debvisor.agent.config.TestBundles.bundle;
-import static org.debvisor.agent.config.TestBundles.file;
 
 import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.ConfigFile;
@@ -18,10 +20,38 @@ class BundleValidatorTest {
 
   private static final String ROOT = "/etc/debvisor/managed";
 
+  /** The accounts of an imagined node: a real lookup, just not the test machine's. */
+  private static final AccountLookup ACCOUNTS =
+      (kind, name) ->
+          kind == AccountLookup.Kind.USER
+              ? Set.of("root", "www-data").contains(name)
+              : Set.of("root", "adm").contains(name);
+
   private final BundleValidator validator =
-      new BundleValidator(
-          TestBundles.settings(
-              Path.of("/var/lib/debvisor/config"), Path.of(ROOT), 100, 150, 3, 10));
+      new BundleValidator(settings(Path.of("/var/lib/debvisor/config"), 3), ACCOUNTS);
+
+  private static ConfigSettings settings(Path stateDir, int maxFiles) {
+    return new ConfigSettings(
+        stateDir, List.of(Path.of(ROOT)), 100, 150, maxFiles, 10, null, null, null, null, null);
+  }
+
+  static ConfigFile file(String path, String content, int mode) {
+    return file(path, content.getBytes(StandardCharsets.UTF_8), mode);
+  }
+
+  static ConfigFile file(String path, byte[] content, int mode) {
+    ByteString bytes = ByteString.copyFrom(content);
+    return ConfigFile.newBuilder()
+        .setPath(path)
+        .setMode(mode)
+        .setContent(bytes)
+        .setSha256(BundleValidator.sha256Hex(bytes))
+        .build();
+  }
+
+  static ConfigBundle bundle(String version, ConfigFile... files) {
+    return ConfigBundle.newBuilder().setVersion(version).addAllFiles(List.of(files)).build();
+  }
 
   private List<Violation> validate(ConfigBundle bundle) {
     return validator.validate(bundle);
@@ -154,9 +184,7 @@ class BundleValidatorTest {
 
   @Test
   void theStateDirectoryIsOffLimitsEvenUnderARoot() {
-    BundleValidator inside =
-        new BundleValidator(
-            TestBundles.settings(Path.of(ROOT + "/state"), Path.of(ROOT), 100, 150, 3, 10));
+    BundleValidator inside = new BundleValidator(settings(Path.of(ROOT + "/state"), 3), ACCOUNTS);
     List<Violation> found = inside.validate(single(file(ROOT + "/state/current.json", "x", 0)));
     assertOnly(found, "bundle.files[0].path", "state directory");
   }
@@ -247,5 +275,96 @@ class BundleValidatorTest {
             violation("bundle.files[1].content", "larger than 100 bytes (101)"),
             violation("bundle.files[1].sha256", "must be 64 lower-case hex characters"),
             violation("bundle.files[2].path", "duplicates bundle.files[0].path"));
+  }
+
+  @Test
+  void aControllerWithoutTheNodesAccountsChecksOnlyTheirSyntax() {
+    BundleValidator controller =
+        new BundleValidator(
+            settings(Path.of("/var/lib/debvisor/config"), 3), AccountLookup.UNCHECKED);
+    ConfigFile base = file(ROOT + "/a", "x", 0644);
+    assertThat(controller.validate(single(base.toBuilder().setOwner("svc-user").build())))
+        .isEmpty();
+    assertOnly(
+        controller.validate(single(base.toBuilder().setGroup("bad group").build())),
+        "bundle.files[0].group",
+        "group name");
+  }
+
+  @Test
+  void anAccountLookupFailureIsAViolationNotACrash() {
+    BundleValidator failing =
+        new BundleValidator(
+            settings(Path.of("/var/lib/debvisor/config"), 3),
+            (kind, name) -> {
+              throw new java.io.IOException("name service down");
+            });
+    assertOnly(
+        failing.validate(single(file(ROOT + "/a", "x", 0644).toBuilder().setOwner("svc").build())),
+        "bundle.files[0].owner",
+        "cannot look up user svc");
+  }
+
+  @Test
+  void tooManyFilesIsRefusedOnTheCountAloneBeforeAnyFileIsLookedAt() {
+    // Every file breaks several rules; none of them may be reported, only the count.
+    ConfigBundle.Builder huge = ConfigBundle.newBuilder().setVersion("v1");
+    ConfigFile bad =
+        ConfigFile.newBuilder()
+            .setPath("relative/../x")
+            .setMode(04755)
+            .setOwner("no such user")
+            .setSha256("nope")
+            .build();
+    for (int i = 0; i < 10_000; i++) {
+      huge.addFiles(bad);
+    }
+
+    assertThat(validate(huge.build()))
+        .containsExactly(violation("bundle.files", "at most 3 files, got 10000; split the bundle"));
+  }
+
+  @Test
+  void clashesAreReportedAgainstTheFirstFileTheyMeetWhateverTheOrder() {
+    BundleValidator wide = new BundleValidator(settings(Path.of("/var/lib/x"), 10), ACCOUNTS);
+    ConfigBundle bundle =
+        bundle(
+            "v1",
+            file(ROOT + "/d/a", "", 0),
+            file(ROOT + "/d/b", "", 0),
+            file(ROOT + "/d", "", 0),
+            file(ROOT + "/d/b/c", "", 0),
+            file(ROOT + "/d/a", "", 0),
+            file(ROOT + "/e", "", 0),
+            file(ROOT + "/e/f/g", "", 0),
+            file(ROOT + "/d/ab", "", 0));
+
+    assertThat(wide.validate(bundle))
+        .containsExactly(
+            violation(
+                "bundle.files[2].path",
+                "one of this and bundle.files[0].path would have to be a directory"),
+            violation(
+                "bundle.files[3].path",
+                "one of this and bundle.files[1].path would have to be a directory"),
+            violation("bundle.files[4].path", "duplicates bundle.files[0].path"),
+            violation(
+                "bundle.files[6].path",
+                "one of this and bundle.files[5].path would have to be a directory"));
+  }
+
+  @Test
+  void deepPathsSharingLongPrefixesPass() {
+    // 256 files at the deepest nesting the path limit allows, all below one long directory chain:
+    // the case that made pairwise prefix checks slow.
+    String chain = ROOT + "/d".repeat(1900);
+    BundleValidator many = new BundleValidator(settings(Path.of("/var/lib/x"), 256), ACCOUNTS);
+    List<ConfigFile> files = new ArrayList<>();
+    for (int i = 0; i < 256; i++) {
+      files.add(file(chain + "/f" + i, "", 0));
+    }
+    ConfigBundle bundle = bundle("v1", files.toArray(ConfigFile[]::new));
+
+    assertThat(many.validate(bundle)).isEmpty();
   }
 }
