@@ -81,6 +81,7 @@ public final class DebvisorCli {
             .addSubcommand(audit)
             .addSubcommand(new InventoryCommand(env))
             .addSubcommand(new ProvisionNodeCommand(locator, env))
+            .addSubcommand(new SimCommand(env))
             .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     return withErrorHandler(root);

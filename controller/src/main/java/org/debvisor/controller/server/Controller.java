@@ -12,7 +12,7 @@ import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
-import org.debvisor.controller.rollout.BundleVersionRule;
+import org.debvisor.controller.rollout.AgentBundleRules;
 import org.debvisor.controller.rollout.MtlsAgentCalls;
 import org.debvisor.controller.rollout.RolloutEngine;
 import org.slf4j.Logger;
@@ -78,7 +78,7 @@ public final class Controller implements AutoCloseable {
                   clientMaterial.certificateFile(),
                   clientMaterial.keyFile()),
               () -> db.read(nodes::all).stream().map(records::toRecord).toList(),
-              new BundleVersionRule(),
+              new AgentBundleRules(settings.bundleRoots()),
               AGENT_ATTEMPTS,
               AGENT_RETRY_PAUSE);
       ControllerGrpcServer server =

@@ -133,8 +133,19 @@ class RolloutBadInputTest {
         valid().setBundle(fleet.bundle("v1", false).toBuilder().setVersion("no spaces!")).build(),
         Status.Code.INVALID_ARGUMENT,
         "bundle",
-        "version",
+        "bundle.version",
         "[A-Za-z0-9._:-]",
+        "nothing was sent");
+    assertRefusedAndUnchanged(
+        valid()
+            .setBundle(
+                fleet.bundle("v1", false).toBuilder()
+                    .setFiles(
+                        0,
+                        fleet.bundle("v1", false).getFiles(0).toBuilder().setPath("/etc/passwd")))
+            .build(),
+        Status.Code.INVALID_ARGUMENT,
+        "bundle.files[0].path",
         "nothing was sent");
   }
 

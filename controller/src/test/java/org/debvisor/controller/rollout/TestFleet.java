@@ -79,7 +79,8 @@ final class TestFleet implements AutoCloseable {
             ControllerSettings.defaults(stateDir)
                 .withListen("127.0.0.1", port)
                 .withHeartbeatInterval(Duration.ofSeconds(1))
-                .withCluster("lab"),
+                .withCluster("lab")
+                .withBundleRoots(List.of(managed())),
             registry,
             Clock.systemUTC());
     operator =

@@ -1,4 +1,4 @@
-package org.debvisor.agent.enrol;
+package org.debvisor.common.csr;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -12,14 +12,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Makes the node's key pairs (EC P-256) and PKCS#10 requests whose common name is the node id. */
-final class CsrFactory {
+public final class CsrFactory {
 
   /** A fresh key pair and the DER of a CSR signed with it. */
-  record Request(KeyPair keys, byte[] der) {}
+  public record Request(KeyPair keys, byte[] der) {}
 
   private CsrFactory() {}
 
-  static Request create(String nodeId) {
+  public static Request create(String nodeId) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));

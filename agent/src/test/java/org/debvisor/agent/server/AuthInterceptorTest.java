@@ -1,4 +1,4 @@
-package org.debvisor.agent.auth;
+package org.debvisor.agent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import java.util.List;
 import org.debvisor.agent.Agent;
 import org.debvisor.agent.testing.TestAgents;
 import org.debvisor.agentapi.AuthSettings;
+import org.debvisor.common.auth.AuthInterceptor;
 import org.debvisor.proto.GetConfigRequest;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.StatusRequest;

@@ -1,11 +1,10 @@
-package org.debvisor.agent.auth;
+package org.debvisor.common.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.debvisor.agentapi.AuthSettings.TokenSettings;
 import org.debvisor.common.digest.Sha256;
 
 /** Operators' bearer tokens, known only by their SHA-256, compared in constant time. */
@@ -15,7 +14,7 @@ final class TokenRegistry {
 
   private final List<Entry> entries;
 
-  TokenRegistry(List<TokenSettings> tokens) {
+  TokenRegistry(List<OperatorToken> tokens) {
     this.entries =
         tokens.stream().map(t -> new Entry(t.name(), HexFormat.of().parseHex(t.sha256()))).toList();
   }

@@ -1,4 +1,4 @@
-package org.debvisor.agent.auth;
+package org.debvisor.common.auth;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.naming.InvalidNameException;
@@ -19,7 +21,6 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.debvisor.agentapi.AuthSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
-  static final Metadata.Key<String> AUTHORIZATION =
+  public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final Logger audit = LoggerFactory.getLogger("debvisor.audit");
@@ -40,12 +41,17 @@ public final class AuthInterceptor implements ServerInterceptor {
   private final Set<String> protectedMethods;
 
   /**
+   * @param tokens operators' bearer tokens, known by their SHA-256
+   * @param controllerNames certificate common names of controllers allowed over mutual TLS
    * @param protectedMethods full method names (e.g. {@code debvisor.Node/UpdateConfig}) that need
    *     an authenticated caller
    */
-  public AuthInterceptor(AuthSettings settings, Set<String> protectedMethods) {
-    this.tokens = new TokenRegistry(settings.tokens());
-    this.controllerNames = Set.copyOf(settings.controllerNames());
+  public AuthInterceptor(
+      List<OperatorToken> tokens,
+      Collection<String> controllerNames,
+      Set<String> protectedMethods) {
+    this.tokens = new TokenRegistry(tokens);
+    this.controllerNames = Set.copyOf(controllerNames);
     this.protectedMethods = Set.copyOf(protectedMethods);
   }
 

@@ -1,4 +1,4 @@
-package org.debvisor.agent.auth;
+package org.debvisor.common.auth;
 
 import io.grpc.Context;
 

@@ -1,4 +1,4 @@
-package org.debvisor.agent.tls;
+package org.debvisor.common.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

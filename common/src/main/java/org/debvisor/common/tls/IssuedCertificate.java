@@ -1,4 +1,4 @@
-package org.debvisor.agent.enrol;
+package org.debvisor.common.tls;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -8,11 +8,10 @@ import java.util.List;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import org.debvisor.agent.tls.NodeCredentials;
 import org.debvisor.common.pem.Pem;
 
 /** Checks a certificate the controller issued before the node relies on it. */
-final class IssuedCertificate {
+public final class IssuedCertificate {
 
   private IssuedCertificate() {}
 
@@ -22,7 +21,7 @@ final class IssuedCertificate {
    *
    * @throws IOException naming what is wrong with the answer
    */
-  static NodeCredentials verify(
+  public static NodeCredentials verify(
       PrivateKey key, String nodeId, String certificatePem, String caBundlePem) throws IOException {
     List<X509Certificate> chain = Pem.certificates(certificatePem);
     List<X509Certificate> cas = Pem.certificates(caBundlePem);
@@ -55,7 +54,7 @@ final class IssuedCertificate {
     }
   }
 
-  static String commonName(X509Certificate cert) {
+  public static String commonName(X509Certificate cert) {
     try {
       for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
         if (rdn.getType().equalsIgnoreCase("CN")) {
