@@ -61,6 +61,7 @@ final class TestFleet implements AutoCloseable {
   final int port;
   SimpleMeterRegistry registry;
   Controller controller;
+  private Process process;
   private ControllerConnection operator;
   final Map<String, Agent> agents = new LinkedHashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -92,7 +93,78 @@ final class TestFleet implements AutoCloseable {
 
   void stopController() {
     operator.close();
-    controller.close();
+    if (controller != null) {
+      controller.close();
+      controller = null;
+    }
+  }
+
+  /**
+   * Runs {@code debvisor controller serve} as its own JVM (this test's classpath) on the same port
+   * and state directory instead of in this JVM; the in-process controller must be stopped.
+   */
+  void startControllerProcess() throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    process =
+        new ProcessBuilder(
+                java,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.debvisor.controller.DebvisorMain",
+                "controller",
+                "serve",
+                "--state-dir",
+                stateDir.toString(),
+                "--listen",
+                "127.0.0.1:" + port,
+                "--heartbeat-interval",
+                "1s",
+                "--cluster",
+                "lab",
+                "--bundle-root",
+                managed().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve("controller.log").toFile()))
+            .start();
+    await(
+        "the controller process accepts connections",
+        () -> {
+          if (!process.isAlive()) {
+            throw new AssertionError("controller process exited: " + log());
+          }
+          try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    operator =
+        ControllerConnection.open(
+            "127.0.0.1:" + port,
+            stateDir.resolve("pki/ca.pem"),
+            Files.readString(stateDir.resolve("operator-token"), StandardCharsets.UTF_8).strip());
+  }
+
+  /** SIGKILL: no shutdown hook, no cleanup, as a power cut would leave it. */
+  void killControllerProcess() throws InterruptedException {
+    operator.close();
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the controller process did not die");
+    }
+  }
+
+  String log() {
+    try {
+      return Files.readString(dir.resolve("controller.log"));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   ControllerGrpc.ControllerBlockingStub operator() {
@@ -289,6 +361,11 @@ final class TestFleet implements AutoCloseable {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     agents.values().forEach(Agent::close);
-    stopController();
+    if (process != null && process.isAlive()) {
+      operator.close();
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    } else if (controller != null) {
+      stopController();
+    }
   }
 }
