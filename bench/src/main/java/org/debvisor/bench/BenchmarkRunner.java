@@ -245,8 +245,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
         reportBytes,
         agentRss / 1024,
         baselineRss / 1024);
+    String validation = BundleValidationBench.markdown();
+    System.out.println(validation);
     return markdown(table, results, reportBytes, agentRss, baselineRss)
-        + configMarkdown(configTable);
+        + configMarkdown(configTable)
+        + validation;
   }
 
   /** A server under test. */
