@@ -127,8 +127,8 @@ public final class SimAgent {
       return;
     }
     bind();
-    startHeartbeats();
     change(AgentState.SERVING, "revived on " + address());
+    startHeartbeats();
   }
 
   /** Binds the server on a free loopback port; done before enrolment so the address is known. */
