@@ -127,8 +127,8 @@ public final class SimAgent {
       return;
     }
     bind();
-    startHeartbeats();
     change(AgentState.SERVING, "revived on " + address());
+    startHeartbeats();
   }
 
   /** Binds the server on a free loopback port; done before enrolment so the address is known. */
@@ -198,8 +198,13 @@ public final class SimAgent {
   synchronized void dieMidApply() {
     faults.set(faults().withDiesMidApply(false));
     runtime.counters.died.incrementAndGet();
-    // Runs inside the call being cut off: do not wait for the server to finish.
+    // Runs inside the call being cut off: let its answer go out, refuse everything new, and
+    // cut what is left shortly after, without waiting here.
+    Server dying = server;
     stopServing(false);
+    if (dying != null) {
+      runtime.scheduler.schedule(dying::shutdownNow, 200, TimeUnit.MILLISECONDS);
+    }
     change(AgentState.DEAD, "died during UpdateConfig (simulated fault)");
   }
 
@@ -265,19 +270,22 @@ public final class SimAgent {
     stopServing(true);
   }
 
+  /** Stops heartbeats and the server: at once and waiting, or gracefully in the background. */
   private void stopServing(boolean await) {
     if (heartbeats != null) {
       heartbeats.cancel(false);
       heartbeats = null;
     }
     if (server != null) {
-      server.shutdownNow();
-      try {
-        if (await) {
+      if (await) {
+        server.shutdownNow();
+        try {
           server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      } else {
+        server.shutdown();
       }
       server = null;
     }

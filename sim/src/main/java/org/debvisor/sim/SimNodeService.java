@@ -126,9 +126,17 @@ final class SimNodeService extends NodeGrpc.NodeImplBase {
     }
     AgentFaults faults = agent.faults();
     if (faults.diesMidApply()) {
-      // Like a node that loses power while applying: the call never gets an answer and, as the
-      // agent's journal would on restart, the previous version stays active.
+      // Like an agent stopped while applying: it answers as the agent does when interrupted,
+      // its server goes away, and (as the agent's journal would on restart) the previous
+      // version stays active.
+      // Dead before the caller hears of it, so it never sees the agent still serving.
       agent.dieMidApply();
+      safely(
+          () ->
+              observer.onError(
+                  Status.UNAVAILABLE
+                      .withDescription("agent is shutting down (simulated death mid-apply)")
+                      .asRuntimeException()));
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();

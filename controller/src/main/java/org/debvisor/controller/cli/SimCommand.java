@@ -35,12 +35,12 @@ import picocli.CommandLine.Option;
       "RegisterNode with its own key and a bootstrap token created here with the operator token,",
       "heartbeats, and serves debvisor.Node over mutual TLS on its own loopback port. Faults can",
       "be injected. Prints a summary line whenever the fleet's state changes and a final one;",
-      "runs until Ctrl-C or --duration."
+      "runs until Ctrl-C or for --duration once all agents enrolled."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ran to the end",
-      "1:the controller refused or is unreachable, or an agent could not start",
+      "1:the controller is unreachable, or an agent could not start or enrol",
       "2:invalid input"
     })
 final class SimCommand implements java.util.concurrent.Callable<Integer> {
@@ -127,7 +127,8 @@ final class SimCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "DURATION",
-      description = "Stop after this long, e.g. 10m (default: until Ctrl-C).")
+      description =
+          "Stop this long after every agent finished enrolling, e.g. 10m (default: until Ctrl-C).")
   String duration;
 
   @Mixin ControllerClientOptions client;
@@ -192,11 +193,13 @@ final class SimCommand implements java.util.concurrent.Callable<Integer> {
               },
               "sim-stop");
       Runtime.getRuntime().addShutdownHook(hook);
+      int failed;
       try {
         watch(fleet, stopped, runFor, out);
       } finally {
-        fleet.close();
+        // The fleet as it ran, before closing marks every agent stopped.
         SimSummary last = fleet.summary();
+        fleet.close();
         out.println("final: " + last.line());
         out.flush();
         finished.countDown();
@@ -205,6 +208,16 @@ final class SimCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
           // Ctrl-C: the hook is running and waits for this summary.
         }
+        failed = last.count(AgentState.FAILED);
+      }
+      if (failed > 0) {
+        err.println(
+            "error: "
+                + failed
+                + " of "
+                + settings.agents()
+                + " agents could not enrol; their reasons are printed above");
+        return DebvisorCli.EXIT_FAILURE;
       }
       return 0;
     } catch (IOException e) {
@@ -213,22 +226,29 @@ final class SimCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  /** Prints the summary whenever it changed, until Ctrl-C or the end of the run. */
+  /**
+   * Prints the summary whenever it changed, until Ctrl-C or until {@code runFor} has passed since
+   * every agent finished enrolling.
+   */
   private static void watch(
       SimFleet fleet, CountDownLatch stopped, Duration runFor, PrintWriter out)
       throws InterruptedException {
-    long end = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
+    long end = Long.MAX_VALUE;
     String last = "";
     while (System.nanoTime() < end) {
-      String line = stateLine(fleet.summary());
+      SimSummary summary = fleet.summary();
+      String line = stateLine(summary);
       if (!line.equals(last)) {
         synchronized (out) {
-          out.println(java.time.Instant.now() + " " + fleet.summary().line());
+          out.println(java.time.Instant.now() + " " + summary.line());
           out.flush();
         }
         last = line;
       }
-      long wait = Math.min(SUMMARY_PERIOD_MS, (end - System.nanoTime()) / 1_000_000);
+      if (runFor != null && end == Long.MAX_VALUE && summary.count(AgentState.ENROLLING) == 0) {
+        end = System.nanoTime() + runFor.toNanos();
+      }
+      long wait = Math.min(SUMMARY_PERIOD_MS, Math.max(0, end - System.nanoTime()) / 1_000_000);
       if (stopped.await(Math.max(1, wait), TimeUnit.MILLISECONDS)) {
         return;
       }
