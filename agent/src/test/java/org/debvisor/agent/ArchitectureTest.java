@@ -119,14 +119,14 @@ class ArchitectureTest {
   void enrolmentAndServingMeetOnlyInTheTlsIdentity() {
     noClasses()
         .that()
-        .resideInAnyPackage("org.debvisor.agent.server..", "org.debvisor.agent.tls..")
+        .resideInAnyPackage("org.debvisor.agent.server..", "org.debvisor.common.tls..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.debvisor.agent.enrol..")
         .check(classes);
     noClasses()
         .that()
-        .resideInAnyPackage("org.debvisor.agent.enrol..", "org.debvisor.agent.tls..")
+        .resideInAnyPackage("org.debvisor.agent.enrol..", "org.debvisor.common.tls..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.debvisor.agent.server..", "org.debvisor.agent.collect..")
@@ -143,7 +143,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.debvisor.agent.server..",
             "org.debvisor.agent.enrol..",
-            "org.debvisor.agent.tls..",
+            "org.debvisor.common.tls..",
             "org.debvisor.agent.collect..")
         .check(classes);
   }

@@ -159,6 +159,19 @@ class ArchitectureTest {
             "io.grpc..",
             "picocli..")
         .check(classes);
+    // The rollout engine sits on inventory, audit and fleet and calls agents; the RPC layer and
+    // the CLI sit on it, never the other way round.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.rollout..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.server..",
+            "org.debvisor.controller.client..",
+            "org.debvisor.controller.cli..",
+            "picocli..")
+        .check(classes);
     // The audit log stands alone: it takes a JDBC connection, whoever owns the transaction.
     noClasses()
         .that()

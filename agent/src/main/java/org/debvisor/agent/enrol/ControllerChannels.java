@@ -13,8 +13,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.agent.settings.ListenAddress;
-import org.debvisor.agent.tls.NodeTls;
 import org.debvisor.common.pem.Pem;
+import org.debvisor.common.tls.NodeTls;
 
 /**
  * Opens TLS channels to the controller that trust only its CA: the pinned CA file for enrolment,

@@ -14,8 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.util.Optional;
 import java.util.Set;
-import org.debvisor.agent.tls.NodeCredentials;
 import org.debvisor.common.pem.Pem;
+import org.debvisor.common.tls.NodeCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

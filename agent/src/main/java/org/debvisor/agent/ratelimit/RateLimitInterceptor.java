@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import org.debvisor.agent.auth.CallerIdentity;
 import org.debvisor.agentapi.RateLimitSettings;
+import org.debvisor.common.auth.CallerIdentity;
 
 /**
  * Token buckets per caller and for everyone, one pair for configuration changes and one for

@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.debvisor.agent.auth.AuthInterceptor;
 import org.debvisor.agent.ratelimit.RateLimitInterceptor;
 import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.common.auth.AuthInterceptor;
+import org.debvisor.common.auth.OperatorToken;
 import org.debvisor.common.grpc.MalformedRequestGuard;
 import org.debvisor.common.grpc.RequestIdInterceptor;
 import org.debvisor.common.grpc.RpcMetricsInterceptor;
@@ -36,7 +37,12 @@ public final class ServerInterceptors {
     return List.of(
         new MalformedRequestGuard("debvisor.rpc", MALFORMED_LOG_INTERVAL, Ticker.system()),
         new RateLimitInterceptor(settings.rateLimits(), CONFIG_CHANGING_METHODS, registry),
-        new AuthInterceptor(settings.auth(), CONFIG_CHANGING_METHODS),
+        new AuthInterceptor(
+            settings.auth().tokens().stream()
+                .map(t -> new OperatorToken(t.name(), t.sha256()))
+                .toList(),
+            settings.auth().controllerNames(),
+            CONFIG_CHANGING_METHODS),
         new RpcMetricsInterceptor(registry),
         new RequestIdInterceptor("debvisor.rpc"));
   }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.debvisor.agent.testing.TestPki;
-import org.debvisor.agent.tls.NodeCredentials;
 import org.debvisor.common.pem.Pem;
+import org.debvisor.common.tls.NodeCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

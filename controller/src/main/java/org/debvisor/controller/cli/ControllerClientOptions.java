@@ -60,13 +60,24 @@ final class ControllerClientOptions {
   /** Opens a connection that sends the operator token. */
   public ControllerConnection connect(Map<String, String> env) throws IOException {
     Path state = StateDirectory.resolve(stateDir, env);
-    String target = controller;
-    if (target == null) {
-      String fromEnv = env.get(CONTROLLER_ENV);
-      target = fromEnv == null || fromEnv.isBlank() ? DEFAULT_CONTROLLER : fromEnv;
+    return ControllerConnection.open(target(env), caFile(env), token(state, env));
+  }
+
+  /** The controller's {@code HOST:PORT}: --controller, else $DEBVISOR_CONTROLLER, else local. */
+  String target(Map<String, String> env) {
+    if (controller != null) {
+      return controller;
     }
-    Path ca = caFile != null ? caFile : caFromEnv(env).orElse(state.resolve("pki/ca.pem"));
-    return ControllerConnection.open(target, ca, token(state, env));
+    String fromEnv = env.get(CONTROLLER_ENV);
+    return fromEnv == null || fromEnv.isBlank() ? DEFAULT_CONTROLLER : fromEnv;
+  }
+
+  /** The CA file to trust: --ca-file, else $DEBVISOR_CA_FILE, else the state directory's. */
+  Path caFile(Map<String, String> env) {
+    if (caFile != null) {
+      return caFile;
+    }
+    return caFromEnv(env).orElse(StateDirectory.resolve(stateDir, env).resolve("pki/ca.pem"));
   }
 
   private static Optional<Path> caFromEnv(Map<String, String> env) {

@@ -113,6 +113,15 @@ final class ControllerServeCommand implements Callable<Integer> {
       })
   String cluster;
 
+  @Option(
+      names = "--bundle-root",
+      paramLabel = "DIR",
+      description = {
+        "A directory agents allow bundle files under (their config.allowedRoots); repeat for",
+        "several. Rollout bundles are checked against these (default: the agent's default)."
+      })
+  java.util.List<java.nio.file.Path> bundleRoots = new java.util.ArrayList<>();
+
   private final Map<String, String> env;
 
   ControllerServeCommand(Map<String, String> env) {
@@ -149,6 +158,9 @@ final class ControllerServeCommand implements Callable<Integer> {
               .withHeartbeatInterval(heartbeat)
               .withRegisterLimit(new ControllerSettings.RateLimit(registerBurst, registerRate))
               .withCluster(cluster);
+      if (!bundleRoots.isEmpty()) {
+        settings = settings.withBundleRoots(List.copyOf(bundleRoots));
+      }
     } catch (IOException | IllegalArgumentException e) {
       err.println(
           "error: "

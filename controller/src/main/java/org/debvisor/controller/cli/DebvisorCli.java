@@ -56,6 +56,16 @@ public final class DebvisorCli {
         new CommandLine(new NodesCommand())
             .addSubcommand(new NodesListCommand(env))
             .addSubcommand(new NodesShowCommand(env));
+    CommandLine rollout =
+        new CommandLine(new RolloutCommand())
+            .addSubcommand(new RolloutCreateCommand(env))
+            .addSubcommand(new RolloutListCommand(env))
+            .addSubcommand(new RolloutStatusCommand(env))
+            .addSubcommand(new RolloutChangeCommand.Pause(env))
+            .addSubcommand(new RolloutChangeCommand.Resume(env))
+            .addSubcommand(new RolloutChangeCommand.Approve(env))
+            .addSubcommand(new RolloutChangeCommand.Abort(env))
+            .addSubcommand(new RolloutChangeCommand.Rollback(env));
     CommandLine audit =
         new CommandLine(new AuditCommand()).addSubcommand(new AuditVerifyCommand(env));
     CommandLine root =
@@ -67,11 +77,13 @@ public final class DebvisorCli {
             .addSubcommand(token)
             .addSubcommand(node)
             .addSubcommand(nodes)
+            .addSubcommand(rollout)
             .addSubcommand(audit)
             .addSubcommand(new InventoryCommand(env))
             .addSubcommand(
                 new ProvisionNodeCommand(
                     locator, new AgentDebLocator(Path.of(""), jarLocation), env))
+            .addSubcommand(new SimCommand(env))
             .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     return withErrorHandler(root);

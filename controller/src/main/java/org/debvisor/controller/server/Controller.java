@@ -17,6 +17,9 @@ import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
+import org.debvisor.controller.rollout.AgentBundleRules;
+import org.debvisor.controller.rollout.MtlsAgentCalls;
+import org.debvisor.controller.rollout.RolloutEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,20 +30,29 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  // An unreachable agent is tried this often, pausing 1 s, 2 s, ... between tries.
+  private static final int AGENT_ATTEMPTS = 3;
+  private static final java.time.Duration AGENT_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
 
   private final Database db;
   private final ControllerGrpcServer server;
   private final CertificateAuthority ca;
   private final Enrolment enrolment;
+  private final RolloutEngine rollouts;
   // Writes the summary rows of counted enrolment refusals when their interval ends.
   private final ScheduledExecutorService refusalFlusher;
 
   private Controller(
-      Database db, ControllerGrpcServer server, CertificateAuthority ca, Enrolment enrolment) {
+      Database db,
+      ControllerGrpcServer server,
+      CertificateAuthority ca,
+      Enrolment enrolment,
+      RolloutEngine rollouts) {
     this.db = db;
     this.server = server;
     this.ca = ca;
     this.enrolment = enrolment;
+    this.rollouts = rollouts;
     this.refusalFlusher =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("refusal-audit").factory());
@@ -69,8 +81,9 @@ public final class Controller implements AutoCloseable {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
     CertificateAuthority.KeyMaterial serverMaterial =
         ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
-    ca.issueClientMaterial(settings.pkiDir());
+    CertificateAuthority.KeyMaterial clientMaterial = ca.issueClientMaterial(settings.pkiDir());
     Database db = Database.open(settings.databaseFile());
+    RolloutEngine rollouts = null;
     try {
       NodeCountGauges nodeCount = new NodeCountGauges(registry, settings.cluster());
       NodeRepository nodes = new NodeRepository();
@@ -94,22 +107,42 @@ public final class Controller implements AutoCloseable {
       AuditLog audit = new AuditLog(clock);
       Enrolment enrolment = new Enrolment(db, ca, settings, audit, clock);
       Fleet fleet = new Fleet(db, settings, audit, clock, recount);
+      rollouts =
+          new RolloutEngine(
+              db,
+              audit,
+              clock,
+              registry,
+              settings.cluster(),
+              new MtlsAgentCalls(
+                  settings.pkiDir().resolve("ca.pem"),
+                  clientMaterial.certificateFile(),
+                  clientMaterial.keyFile()),
+              () -> db.read(nodes::all).stream().map(records::toRecord).toList(),
+              new AgentBundleRules(settings.bundleRoots()),
+              AGENT_ATTEMPTS,
+              AGENT_RETRY_PAUSE);
       ControllerGrpcServer server =
           new ControllerGrpcServer(
               settings.host(),
               settings.port(),
               serverMaterial,
               ca.certificate(),
-              new ControllerService(enrolment, fleet, recount),
+              new ControllerService(enrolment, fleet, recount, new RolloutRpc(rollouts)),
               ControllerInterceptors.create(settings, db, operator, registry));
       server.start();
+      // Unfinished rollouts carry on once the server answers again.
+      rollouts.start();
       log.info(
           "controller listening on {} (state {}, {} active nodes)",
           server.address(),
           settings.stateDir(),
           nodeCount.total());
-      return new Controller(db, server, ca, enrolment);
+      return new Controller(db, server, ca, enrolment, rollouts);
     } catch (IOException | RuntimeException e) {
+      if (rollouts != null) {
+        rollouts.close();
+      }
       db.close();
       throw e;
     }
@@ -138,6 +171,7 @@ public final class Controller implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    rollouts.close();
     server.close();
     try {
       enrolment.flushAllRefusals();

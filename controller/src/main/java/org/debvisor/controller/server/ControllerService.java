@@ -5,14 +5,19 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 import org.debvisor.controller.inventory.InventoryException;
+import org.debvisor.proto.ChangeRolloutRequest;
 import org.debvisor.proto.ControllerGrpc;
 import org.debvisor.proto.CreateBootstrapTokenRequest;
 import org.debvisor.proto.CreateBootstrapTokenResponse;
+import org.debvisor.proto.CreateRolloutRequest;
 import org.debvisor.proto.GetNodeStatusRequest;
+import org.debvisor.proto.GetRolloutRequest;
 import org.debvisor.proto.HeartbeatRequest;
 import org.debvisor.proto.HeartbeatResponse;
 import org.debvisor.proto.ListNodesRequest;
 import org.debvisor.proto.ListNodesResponse;
+import org.debvisor.proto.ListRolloutsRequest;
+import org.debvisor.proto.ListRolloutsResponse;
 import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.RegisterNodeRequest;
 import org.debvisor.proto.RegisterNodeResponse;
@@ -31,11 +36,38 @@ final class ControllerService extends ControllerGrpc.ControllerImplBase {
   private final Enrolment enrolment;
   private final Fleet fleet;
   private final Runnable onMembershipChange;
+  private final RolloutRpc rollouts;
 
-  ControllerService(Enrolment enrolment, Fleet fleet, Runnable onMembershipChange) {
+  ControllerService(
+      Enrolment enrolment, Fleet fleet, Runnable onMembershipChange, RolloutRpc rollouts) {
     this.enrolment = enrolment;
     this.fleet = fleet;
     this.onMembershipChange = onMembershipChange;
+    this.rollouts = rollouts;
+  }
+
+  @Override
+  public void createRollout(
+      CreateRolloutRequest request, StreamObserver<org.debvisor.proto.Rollout> response) {
+    answer(response, () -> rollouts.create(request, Caller.current()));
+  }
+
+  @Override
+  public void listRollouts(
+      ListRolloutsRequest request, StreamObserver<ListRolloutsResponse> response) {
+    answer(response, rollouts::list);
+  }
+
+  @Override
+  public void getRollout(
+      GetRolloutRequest request, StreamObserver<org.debvisor.proto.Rollout> response) {
+    answer(response, () -> rollouts.get(request));
+  }
+
+  @Override
+  public void changeRollout(
+      ChangeRolloutRequest request, StreamObserver<org.debvisor.proto.Rollout> response) {
+    answer(response, () -> rollouts.change(request, Caller.current()));
   }
 
   @Override

@@ -2,6 +2,8 @@ package org.debvisor.controller.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.controller.pki.CertificatePolicy;
 
 /**
@@ -18,7 +20,8 @@ public record ControllerSettings(
     CertificatePolicy certificates,
     Duration heartbeatInterval,
     RateLimit registerLimit,
-    String cluster) {
+    String cluster,
+    List<Path> bundleRoots) {
 
   /** Token bucket: {@code capacity} calls at once, refilled at {@code perSecond}. */
   public record RateLimit(long capacity, long perSecond) {
@@ -39,32 +42,42 @@ public record ControllerSettings(
         CertificatePolicy.DEFAULT,
         Duration.ofSeconds(30),
         new RateLimit(20, 10),
-        "default");
+        "default",
+        ConfigSettings.defaults().allowedRoots());
   }
 
   public ControllerSettings withListen(String host, int port) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster);
+        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, bundleRoots);
   }
 
   public ControllerSettings withCertificates(CertificatePolicy policy) {
     return new ControllerSettings(
-        stateDir, host, port, policy, heartbeatInterval, registerLimit, cluster);
+        stateDir, host, port, policy, heartbeatInterval, registerLimit, cluster, bundleRoots);
   }
 
   public ControllerSettings withRegisterLimit(RateLimit limit) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, limit, cluster);
+        stateDir, host, port, certificates, heartbeatInterval, limit, cluster, bundleRoots);
   }
 
   public ControllerSettings withHeartbeatInterval(Duration interval) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, interval, registerLimit, cluster);
+        stateDir, host, port, certificates, interval, registerLimit, cluster, bundleRoots);
   }
 
   public ControllerSettings withCluster(String name) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, name);
+        stateDir, host, port, certificates, heartbeatInterval, registerLimit, name, bundleRoots);
+  }
+
+  /**
+   * The directories agents allow bundle files under (their {@code config.allowedRoots}), which the
+   * controller checks rollout bundles against before any node is touched.
+   */
+  public ControllerSettings withBundleRoots(List<Path> roots) {
+    return new ControllerSettings(
+        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, roots);
   }
 
   /** {@code <stateDir>/pki}. */

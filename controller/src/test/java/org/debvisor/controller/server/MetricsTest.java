@@ -60,7 +60,10 @@ class MetricsTest {
           .contains("debvisor_node_count{cluster=\"lab\"} 0.0")
           .contains(
               "debvisor_rpc_request_duration_seconds_count{code=\"OK\","
-                  + "method=\"debvisor.Controller/CreateBootstrapToken\"} 1");
+                  + "method=\"debvisor.Controller/CreateBootstrapToken\"} 1")
+          // The deployment metrics exist before any rollout, labelled with the cluster.
+          .contains("debvisor_deployment_rollback_total{environment=\"lab\"} 0.0")
+          .contains("debvisor_deployment_status{environment=\"lab\",state=\"RUNNING\"} 0.0");
     }
   }
 }
