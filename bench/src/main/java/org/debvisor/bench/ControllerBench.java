@@ -396,7 +396,7 @@ final class ControllerBench {
         .build();
   }
 
-  private List<String> createTokens(ControllerGrpc.ControllerFutureStub operator, int count)
+  static List<String> createTokens(ControllerGrpc.ControllerFutureStub operator, int count)
       throws Exception {
     List<String> tokens = new ArrayList<>(count);
     List<ListenableFuture<CreateBootstrapTokenResponse>> batch = new ArrayList<>();
@@ -430,7 +430,8 @@ final class ControllerBench {
     return list;
   }
 
-  private ControllerGrpc.ControllerFutureStub awaitOperator(
+  /** Waits for the controller's operator token and CA, then a ListNodes answer. */
+  static ControllerGrpc.ControllerFutureStub awaitOperator(
       Path state, int port, Process controller, List<ManagedChannel> open) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     Path tokenFile = state.resolve("operator-token");
@@ -460,7 +461,7 @@ final class ControllerBench {
       }
       if (!controller.isAlive() || System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "the controller did not come up; see " + work.resolve("controller.log"));
+            "the controller did not come up; see its log beside " + state);
       }
       Thread.sleep(200);
     }
@@ -491,13 +492,13 @@ final class ControllerBench {
         .getNodesCount();
   }
 
-  private static String loadAverage() throws IOException {
+  static String loadAverage() throws IOException {
     String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
     return f[0] + ", " + f[1] + ", " + f[2];
   }
 
   /** Heap in use after a full GC, from {@code jcmd GC.run} then {@code GC.heap_info}. */
-  private static long heapAfterGc(Process process) throws Exception {
+  static long heapAfterGc(Process process) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     String pid = Long.toString(process.pid());
     run(jcmd.toString(), pid, "GC.run");
@@ -531,7 +532,7 @@ final class ControllerBench {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
-  private static long rssKib(Process process) throws IOException {
+  static long rssKib(Process process) throws IOException {
     for (String line :
         Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
       if (line.startsWith("VmRSS:")) {
@@ -541,7 +542,7 @@ final class ControllerBench {
     return 0;
   }
 
-  private static Process start(Path log, List<String> jvm, String... args) throws IOException {
+  static Process start(Path log, List<String> jvm, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -556,7 +557,7 @@ final class ControllerBench {
         .toString();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -25,6 +25,14 @@ record OptInSection(String title, String script, String page, String duration) {
       new OptInSection(
           "ISO build and install", "bench/iso-run", "iso-benchmarks.md", "about 15 min");
 
+  /** The fleet rollout of {@code bench/rollout-run}. */
+  static final OptInSection ROLLOUT =
+      new OptInSection(
+          "Fleet rollout to 1 000 simulated agents",
+          "bench/rollout-run",
+          "rollout-benchmarks.md",
+          "about 3 min");
+
   /** The image builds of {@code bench/image-run}. */
   static final OptInSection IMAGE =
       new OptInSection(
