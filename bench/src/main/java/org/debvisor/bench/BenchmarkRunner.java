@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,7 +158,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
   /** The agent's Status and UpdateConfig scenarios against their baselines, as Markdown. */
   private String agentReport(Path work) throws Exception {
-    int agentPort = freePort();
+    int agentPort = LocalProcesses.freePort();
     Path config = work.resolve("agent.yaml");
     Path managed = Files.createDirectories(work.resolve("managed"));
     String token = "bench-" + Long.toHexString(new java.security.SecureRandom().nextLong());
@@ -171,7 +170,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
             "grpc:",
             "  listen: [\"127.0.0.1:" + agentPort + "\"]",
             "http:",
-            "  listen: \"127.0.0.1:" + freePort() + "\"",
+            "  listen: \"127.0.0.1:" + LocalProcesses.freePort() + "\"",
             "collectors:",
             "  ceph:",
             "    confFile: " + work.resolve("no-ceph.conf"),
@@ -207,7 +206,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
       reportBytes = report.getSerializedSize();
       Path reportFile = work.resolve("report.bin");
       Files.write(reportFile, report.toByteArray());
-      int baselinePort = freePort();
+      int baselinePort = LocalProcesses.freePort();
       baseline =
           start(
               work.resolve("baseline.log"),
@@ -224,8 +223,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
       warmUp(base);
       warmUp(ours);
       results.addAll(measure(List.of(base, ours)));
-      baselineRss = rssKib(baseline);
-      agentRss = rssKib(agent);
+      baselineRss = LocalProcesses.rssKib(baseline);
+      agentRss = LocalProcesses.rssKib(agent);
       configResults.add(
           DurableWriteBaseline.run(work.resolve("raw"), Duration.ofSeconds(durationSeconds)));
       configResults.addAll(measureConfig(ours, token, managed.resolve("bench.conf")));
@@ -273,9 +272,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
     List<LoadResult> results = new ArrayList<>();
     for (Scenario scenario : scenarios) {
       for (Target target : targets) {
-        long cpuBefore = cpuTicks(target.process());
+        long cpuBefore = LocalProcesses.cpuTicks(target.process());
         LoadResult r = withLoad(target, scenario);
-        long cpuTicks = cpuTicks(target.process()) - cpuBefore;
+        long cpuTicks = LocalProcesses.cpuTicks(target.process()) - cpuBefore;
         results.add(r.withServerCpu(cpuTicks * 1e6 / CLOCK_TICKS_PER_SECOND));
       }
     }
@@ -293,15 +292,19 @@ public final class BenchmarkRunner implements Callable<Integer> {
       load.closedLoop(Duration.ofSeconds(warmupSeconds)); // warm-up, discarded
       List<LoadResult> results = new ArrayList<>();
       for (int rate : configRates) {
-        long before = cpuTicks(agent.process());
+        long before = LocalProcesses.cpuTicks(agent.process());
         LoadResult r = load.openLoop(rate, Duration.ofSeconds(durationSeconds));
         results.add(
-            r.withServerCpu((cpuTicks(agent.process()) - before) * 1e6 / CLOCK_TICKS_PER_SECOND));
+            r.withServerCpu(
+                (LocalProcesses.cpuTicks(agent.process()) - before)
+                    * 1e6
+                    / CLOCK_TICKS_PER_SECOND));
       }
-      long before = cpuTicks(agent.process());
+      long before = LocalProcesses.cpuTicks(agent.process());
       LoadResult max = load.closedLoop(Duration.ofSeconds(durationSeconds));
       results.add(
-          max.withServerCpu((cpuTicks(agent.process()) - before) * 1e6 / CLOCK_TICKS_PER_SECOND));
+          max.withServerCpu(
+              (LocalProcesses.cpuTicks(agent.process()) - before) * 1e6 / CLOCK_TICKS_PER_SECOND));
       return results;
     } finally {
       for (ManagedChannel channel : channels) {
@@ -343,13 +346,6 @@ public final class BenchmarkRunner implements Callable<Integer> {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /** utime + stime of a process, in clock ticks, from /proc/PID/stat. */
-  private static long cpuTicks(Process process) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   static String table(List<LoadResult> results) {
@@ -478,25 +474,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
     }
   }
 
-  private static long rssKib(Process process) throws IOException {
-    for (String line :
-        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return 0;
-  }
-
   private static String ownJar() throws Exception {
     return Path.of(
             BenchmarkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .toString();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -7,8 +7,6 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,9 +81,9 @@ final class ControllerBench {
   }
 
   Outcome run() throws Exception {
-    String loadBefore = loadAverage();
+    String loadBefore = LocalProcesses.loadAverage();
     Path state = work.resolve("controller");
-    int port = freePort();
+    int port = LocalProcesses.freePort();
     Process controller =
         start(
             work.resolve("controller.log"),
@@ -128,7 +126,7 @@ final class ControllerBench {
       RegisterNodeResponse sample = sampleAnswer(ours);
 
       Path answer = Files.write(work.resolve("register-answer.bin"), sample.toByteArray());
-      int baselinePort = freePort();
+      int baselinePort = LocalProcesses.freePort();
       baseline =
           start(
               work.resolve("baseline-controller.log"),
@@ -181,16 +179,16 @@ final class ControllerBench {
         if (refused > 0) {
           throw new IllegalStateException(refused + " heartbeat connections were refused");
         }
-        cpuBefore = cpuTicks(controller);
+        cpuBefore = LocalProcesses.cpuTicks(controller);
         long w0 = System.nanoTime();
         heartbeats = load.run(agents, Duration.ofSeconds(10), Duration.ofSeconds(heartbeatSeconds));
         wall = (System.nanoTime() - w0) / 1e9;
-        cpuAfter = cpuTicks(controller);
+        cpuAfter = LocalProcesses.cpuTicks(controller);
       }
       double cores = (cpuAfter - cpuBefore) / (double) CLOCK_TICKS_PER_SECOND / wall;
       heartbeats = heartbeats.withServerCpu((cpuAfter - cpuBefore) * 1e6 / CLOCK_TICKS_PER_SECOND);
-      long heapAfterGc = heapAfterGc(controller);
-      long rss = rssKib(controller);
+      long heapAfterGc = LocalProcesses.heapAfterGc(controller);
+      long rss = LocalProcesses.rssKib(controller);
       long nodes = countNodes(operator);
 
       String registerTable = BenchmarkRunner.table(register);
@@ -209,7 +207,7 @@ final class ControllerBench {
               nodes,
               tokens.size(),
               tokenSeconds);
-      String loadAfter = loadAverage();
+      String loadAfter = LocalProcesses.loadAverage();
       String console =
           registerTable
               + "\n"
@@ -379,9 +377,10 @@ final class ControllerBench {
   }
 
   private static LoadResult cpu(Process server, Measured m) throws Exception {
-    long before = cpuTicks(server);
+    long before = LocalProcesses.cpuTicks(server);
     LoadResult r = m.run();
-    return r.withServerCpu((cpuTicks(server) - before) * 1e6 / CLOCK_TICKS_PER_SECOND);
+    return r.withServerCpu(
+        (LocalProcesses.cpuTicks(server) - before) * 1e6 / CLOCK_TICKS_PER_SECOND);
   }
 
   private static RegisterNodeResponse sampleAnswer(RegisterLoad load) {
@@ -492,56 +491,6 @@ final class ControllerBench {
         .getNodesCount();
   }
 
-  static String loadAverage() throws IOException {
-    String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-    return f[0] + ", " + f[1] + ", " + f[2];
-  }
-
-  /** Heap in use after a full GC, from {@code jcmd GC.run} then {@code GC.heap_info}. */
-  static long heapAfterGc(Process process) throws Exception {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    String pid = Long.toString(process.pid());
-    run(jcmd.toString(), pid, "GC.run");
-    String info = run(jcmd.toString(), pid, "GC.heap_info");
-    long usedKib = 0;
-    for (String line : info.lines().toList()) {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(line);
-      if (m.find()) {
-        usedKib += Long.parseLong(m.group(1));
-      }
-    }
-    if (usedKib == 0) {
-      throw new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + info);
-    }
-    return usedKib * 1024;
-  }
-
-  private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
-    }
-    return out;
-  }
-
-  static long cpuTicks(Process process) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-  }
-
-  static long rssKib(Process process) throws IOException {
-    for (String line :
-        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return 0;
-  }
-
   static Process start(Path log, List<String> jvm, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -555,11 +504,5 @@ final class ControllerBench {
     return Path.of(
             ControllerBench.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .toString();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,7 +1,6 @@
 package org.debvisor.bench;
 
 import io.grpc.ManagedChannel;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,9 +74,9 @@ final class RolloutBench {
   }
 
   Outcome run() throws Exception {
-    String loadBefore = ControllerBench.loadAverage();
+    String loadBefore = LocalProcesses.loadAverage();
     Path state = work.resolve("controller");
-    int port = ControllerBench.freePort();
+    int port = LocalProcesses.freePort();
     Process controller =
         ControllerBench.start(
             work.resolve("controller.log"),
@@ -138,7 +137,7 @@ final class RolloutBench {
         }
         Thread.sleep(HEARTBEAT.toMillis() * 2);
 
-        long cpu0 = ControllerBench.cpuTicks(controller);
+        long cpu0 = LocalProcesses.cpuTicks(controller);
         long r0 = System.nanoTime();
         Rollout created =
             operator
@@ -158,12 +157,12 @@ final class RolloutBench {
                 .get(60, TimeUnit.SECONDS);
         Rollout done = awaitLeaving(operator, created.getId(), ROLLING_OUT);
         double rolloutSeconds = (System.nanoTime() - r0) / 1e9;
-        long cpu1 = ControllerBench.cpuTicks(controller);
+        long cpu1 = LocalProcesses.cpuTicks(controller);
         if (!done.getState().equals("SUCCEEDED")) {
           throw new IllegalStateException(
               "the rollout ended " + done.getState() + ": " + done.getReason());
         }
-        long heapAfterRollout = ControllerBench.heapAfterGc(controller);
+        long heapAfterRollout = LocalProcesses.heapAfterGc(controller);
 
         long b0 = System.nanoTime();
         operator
@@ -175,7 +174,7 @@ final class RolloutBench {
             .get(60, TimeUnit.SECONDS);
         Rollout back = awaitLeaving(operator, created.getId(), ROLLING_BACK);
         double rollbackSeconds = (System.nanoTime() - b0) / 1e9;
-        long cpu2 = ControllerBench.cpuTicks(controller);
+        long cpu2 = LocalProcesses.cpuTicks(controller);
         if (!back.getState().equals("ROLLED_BACK")) {
           throw new IllegalStateException(
               "the rollback ended " + back.getState() + ": " + back.getReason());
@@ -186,7 +185,7 @@ final class RolloutBench {
           throw new IllegalStateException(
               notBack + " agents are not back on " + BASE_VERSION + " after the rollback");
         }
-        long rss = rssKib(controller);
+        long rss = LocalProcesses.rssKib(controller);
         int gates = waves.size() + (canary > 0 ? 1 : 0);
         double limit = bareSeconds + gates * gate.toMillis() / 1000.0;
         return outcome(
@@ -287,10 +286,6 @@ final class RolloutBench {
       }
       Thread.sleep(100);
     }
-  }
-
-  private static long rssKib(Process process) throws IOException {
-    return ControllerBench.rssKib(process);
   }
 
   private Outcome outcome(
