@@ -94,6 +94,11 @@ final class ConfigLoad {
 
   /** One caller, one update after the other: the most applies per second the node sustains. */
   LoadResult closedLoop(Duration duration) {
+    return closedLoop(duration, Long.MAX_VALUE);
+  }
+
+  /** As {@link #closedLoop(Duration)}, stopping after {@code count} updates at the latest. */
+  LoadResult closedLoop(Duration duration, long count) {
     readActiveVersion();
     Recorder latencies = new Recorder(3);
     long applied = 0;
@@ -101,7 +106,7 @@ final class ConfigLoad {
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     NodeGrpc.NodeFutureStub caller = callers.get(0);
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end && applied + errors < count) {
       long sent = System.nanoTime();
       try {
         UpdateConfigResponse r = caller.updateConfig(next()).get(30, TimeUnit.SECONDS);

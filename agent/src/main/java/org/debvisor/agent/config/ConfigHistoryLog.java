@@ -24,19 +24,37 @@ final class ConfigHistoryLog {
 
   private final Path file;
   private final ObjectMapper json;
+  private final DurableFiles files;
   private final int limit;
   private final Deque<HistoryRecord> entries = new ArrayDeque<>();
   private int linesOnDisk;
 
-  ConfigHistoryLog(Path stateDir, ObjectMapper json, int limit) throws IOException {
+  ConfigHistoryLog(Path stateDir, ObjectMapper json, DurableFiles files, int limit)
+      throws IOException {
     this.file = stateDir.resolve("history.jsonl");
     this.json = json;
+    this.files = files;
     this.limit = Math.max(1, limit);
     load();
   }
 
-  /** Appends unless the newest entry already records this transaction with this result. */
+  /**
+   * Appends unless the newest entry already records this transaction with this result; durable when
+   * this returns.
+   */
   HistoryRecord append(HistoryRecord record) throws IOException {
+    try (SyncGroup group = files.group()) {
+      HistoryRecord appended = appendInto(record, group);
+      group.sync();
+      return appended;
+    }
+  }
+
+  /**
+   * As {@link #append}, but an appended line is durable only once the caller syncs {@code group} (a
+   * compaction is durable at once).
+   */
+  HistoryRecord appendInto(HistoryRecord record, SyncGroup group) throws IOException {
     HistoryRecord newest = entries.peekLast();
     if (!record.txn().isEmpty()
         && newest != null
@@ -53,7 +71,7 @@ final class ConfigHistoryLog {
       rewrite(kept);
     } else {
       try {
-        DurableFiles.append(file, line(record));
+        files.appendInto(file, line(record), group);
         linesOnDisk++;
       } catch (IOException e) {
         repairAfterFailedAppend(e);
@@ -125,7 +143,7 @@ final class ConfigHistoryLog {
     for (HistoryRecord r : records) {
       all.writeBytes(line(r));
     }
-    DurableFiles.writeAtomically(file, all.toByteArray());
+    files.writeAtomically(file, all.toByteArray());
     linesOnDisk = records.size();
   }
 

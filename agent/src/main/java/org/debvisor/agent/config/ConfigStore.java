@@ -28,6 +28,17 @@ import org.debvisor.proto.ConfigState;
  * history.jsonl} and, while an apply is unfinished, {@code journal.json}. Thread-safe; at most one
  * apply is open at a time (a second {@link #apply} before commit or rollback is refused), and
  * {@link #current()} and {@link #history(int)} answer while an apply waits for its health gate.
+ *
+ * <p>An apply and its commit wait for the disk five times, each time for a group of fsyncs issued
+ * together: the journal's content; the journal's name with every staged file, backup link and new
+ * directory; the switched targets' directories with the new {@code current.json}'s content; its
+ * name (the commit point); the history line with the dropped backups. Each group holds only what
+ * the next step relies on, so after a power cut every target is entirely old or entirely new and
+ * recovery knows which. Metadata changes are also issued in that order, which a journalling file
+ * system (ext4, xfs) keeps on disk; one that reordered them could, after a power cut during the
+ * second group, leave hidden staged files behind (never a changed target). The journal of a
+ * finished commit is removed without waiting: if a power cut brings it back, recovery repeats the
+ * commit's idempotent clean-up.
  */
 public final class ConfigStore {
 
@@ -42,6 +53,8 @@ public final class ConfigStore {
   private final CurrentStateFile currentFile;
   private final ConfigHistoryLog history;
   private final ApplyStepListener listener;
+  private final DurableFiles durable;
+  private final Path stateDir;
 
   private CurrentRecord current;
   private ApplyHandle open;
@@ -58,9 +71,20 @@ public final class ConfigStore {
   ConfigStore(
       ConfigSettings settings, Clock clock, FileOwnership ownership, ApplyStepListener listener)
       throws IOException {
+    this(settings, clock, ownership, listener, new FsyncCounter());
+  }
+
+  ConfigStore(
+      ConfigSettings settings,
+      Clock clock,
+      FileOwnership ownership,
+      ApplyStepListener listener,
+      FsyncCounter fsyncs)
+      throws IOException {
     this.clock = clock;
     this.listener = listener;
-    Path stateDir = settings.stateDir().toAbsolutePath().normalize();
+    this.durable = new DurableFiles(fsyncs);
+    this.stateDir = settings.stateDir().toAbsolutePath().normalize();
     Files.createDirectories(
         stateDir, PosixFilePermissions.asFileAttribute(FileOwnership.permissions(0700)));
     ObjectMapper json =
@@ -69,10 +93,11 @@ public final class ConfigStore {
     AllowedRoots roots = new AllowedRoots(settings.allowedRoots());
     this.inspector = new TargetInspector(roots);
     this.switcher =
-        new FileSwitcher(ownership, listener, new ConfinedDirectories(roots, new DirectoryCalls()));
-    this.journal = new ApplyJournal(stateDir, json);
-    this.currentFile = new CurrentStateFile(stateDir, json);
-    this.history = new ConfigHistoryLog(stateDir, json, settings.historyLimit());
+        new FileSwitcher(
+            ownership, listener, new ConfinedDirectories(roots, new DirectoryCalls()), durable);
+    this.journal = new ApplyJournal(stateDir, json, durable);
+    this.currentFile = new CurrentStateFile(stateDir, json, durable);
+    this.history = new ConfigHistoryLog(stateDir, json, durable, settings.historyLimit());
     this.current = currentFile.read();
     this.needsRecovery = Files.exists(journal.path());
   }
@@ -132,18 +157,24 @@ public final class ConfigStore {
     ApplyPlan plan = inspector.inspect(bundle);
     JournalRecord record = journalFor(bundle, plan);
     try {
-      journal.write(record);
+      journal.writeAwaitingDirectorySync(record);
     } catch (IOException e) {
       throw ConfigStorageException.of("write the journal", journal.path(), e);
     }
     needsRecovery = true;
     listener.reached(ApplyStep.JOURNAL_WRITTEN);
-    try {
-      switcher.stage(record, plan);
+    try (SyncGroup staged = durable.group()) {
+      staged.addDirectory(stateDir.toString(), stateDir);
+      switcher.stage(record, plan, staged);
+      staged.sync();
       switcher.switchAll(record);
     } catch (ConfigStorageException | RuntimeException e) {
       abandon(record, e);
       throw e;
+    } catch (IOException e) {
+      ConfigStorageException failure = ConfigStorageException.of("stage", journal.path(), e);
+      abandon(record, failure);
+      throw failure;
     }
     open = new ApplyHandle(this, record);
     return open;
@@ -228,7 +259,14 @@ public final class ConfigStore {
     CurrentRecord committed =
         new CurrentRecord(
             record.version(), record.txn(), clock.instant().toString(), caller, files);
-    currentFile.write(committed);
+    try (SyncGroup switched = durable.group()) {
+      // The switch's renames must be on disk before the commit point names them.
+      switcher.addTargetDirs(record, switched);
+      Path staged = currentFile.stage(committed, switched);
+      switched.sync();
+      currentFile.install(staged);
+    }
+    durable.fsyncDirectory(stateDir);
     current = committed;
     listener.reached(ApplyStep.CURRENT_WRITTEN);
     return finishCommit(record);
@@ -251,21 +289,30 @@ public final class ConfigStore {
     open = null;
   }
 
-  /** Everything after current.json names the transaction; each step may be repeated. */
+  /**
+   * Everything after current.json names the transaction; each step may be repeated. The history
+   * line and the dropped backups are durable before the journal goes, so a journal that survives a
+   * power cut still covers them.
+   */
   private ConfigHistoryEntry finishCommit(JournalRecord record) throws IOException {
-    HistoryRecord entry =
-        history.append(
-            new HistoryRecord(
-                record.txn(),
-                record.version(),
-                record.previousVersion(),
-                current.appliedAt(),
-                current.caller(),
-                ConfigResult.CONFIG_APPLIED.name(),
-                ""));
-    listener.reached(ApplyStep.HISTORY_WRITTEN);
-    switcher.dropBackups(record);
-    journal.delete();
+    HistoryRecord entry;
+    try (SyncGroup done = durable.group()) {
+      entry =
+          history.appendInto(
+              new HistoryRecord(
+                  record.txn(),
+                  record.version(),
+                  record.previousVersion(),
+                  current.appliedAt(),
+                  current.caller(),
+                  ConfigResult.CONFIG_APPLIED.name(),
+                  ""),
+              done);
+      listener.reached(ApplyStep.HISTORY_WRITTEN);
+      switcher.dropBackups(record, done);
+      done.sync();
+    }
+    journal.deleteCommitted();
     needsRecovery = false;
     return entry.toProto();
   }

@@ -10,10 +10,12 @@ final class CurrentStateFile {
 
   private final Path file;
   private final ObjectMapper json;
+  private final DurableFiles files;
 
-  CurrentStateFile(Path stateDir, ObjectMapper json) {
+  CurrentStateFile(Path stateDir, ObjectMapper json, DurableFiles files) {
     this.file = stateDir.resolve("current.json");
     this.json = json;
+    this.files = files;
   }
 
   CurrentRecord read() throws IOException {
@@ -28,7 +30,16 @@ final class CurrentStateFile {
     }
   }
 
-  void write(CurrentRecord record) throws IOException {
-    DurableFiles.writeAtomically(file, json.writeValueAsBytes(record));
+  /**
+   * Writes {@code record} next to the file and adds it to {@code group}; {@link #install} it once
+   * the group is synced.
+   */
+  Path stage(CurrentRecord record, SyncGroup group) throws IOException {
+    return files.writeTempInto(file, json.writeValueAsBytes(record), group);
+  }
+
+  /** Renames a staged record over the file; durable once the state directory is synced. */
+  void install(Path staged) throws IOException {
+    DurableFiles.renameOver(staged, file);
   }
 }

@@ -8,45 +8,110 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** File operations that are on disk (fsynced) when they return. */
+/**
+ * File operations of the configuration store. The plain ones are on disk (fsynced) when they
+ * return; the {@code ...Into} ones leave the fsync to a {@link SyncGroup} the caller syncs at the
+ * point where the change must be durable, together with others.
+ */
 final class DurableFiles {
 
-  private DurableFiles() {}
+  private final FsyncCounter counter;
+
+  DurableFiles(FsyncCounter counter) {
+    this.counter = counter;
+  }
+
+  /** A new, empty group whose fsyncs are counted with this store's. */
+  SyncGroup group() {
+    return new SyncGroup(counter);
+  }
 
   /** Replaces {@code file} with {@code data} all at once: temp file, fsync, rename, fsync dir. */
-  static void writeAtomically(Path file, byte[] data) throws IOException {
+  void writeAtomically(Path file, byte[] data) throws IOException {
+    try (SyncGroup dir = group()) {
+      replaceAtomically(file, data);
+      dir.addDirectory(file.getParent().toString(), file.getParent());
+      dir.sync();
+    }
+  }
+
+  /**
+   * Replaces {@code file} with {@code data} all at once (temp file, fsync, rename); the rename is
+   * durable once the caller syncs the file's directory.
+   */
+  void replaceAtomically(Path file, byte[] data) throws IOException {
+    Path temp = writeTempInto(file, data, null);
+    renameOver(temp, file);
+  }
+
+  /**
+   * Writes {@code data} to {@code file}'s temporary sibling and adds it to {@code group} (fsyncs it
+   * now when {@code group} is null); {@link #renameOver} it once the group is synced.
+   */
+  Path writeTempInto(Path file, byte[] data, SyncGroup group) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel =
+    FileChannel channel =
         FileChannel.open(
             temp,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+            StandardOpenOption.TRUNCATE_EXISTING);
+    try {
       writeFully(channel, data);
-      channel.force(true);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
     }
+    addOrSync(channel, group);
+    return temp;
+  }
+
+  /** Renames a synced temporary file over {@code file}. */
+  static void renameOver(Path temp, Path file) throws IOException {
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(file.getParent());
   }
 
   /** Appends {@code data} to {@code file} (created if missing) and fsyncs it. */
-  static void append(Path file, byte[] data) throws IOException {
-    boolean created = !Files.exists(file);
-    try (FileChannel channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      writeFully(channel, data);
-      channel.force(true);
+  void append(Path file, byte[] data) throws IOException {
+    try (SyncGroup group = group()) {
+      appendInto(file, data, group);
+      group.sync();
     }
+  }
+
+  /**
+   * Appends {@code data} to {@code file} (created if missing) and adds the file, and its directory
+   * if it was created, to {@code group}.
+   */
+  void appendInto(Path file, byte[] data, SyncGroup group) throws IOException {
+    boolean created = !Files.exists(file);
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    try {
+      writeFully(channel, data);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    group.addFile(channel);
     if (created) {
-      fsyncDirectory(file.getParent());
+      group.addDirectory(file.getParent().toString(), file.getParent());
     }
   }
 
   /** Deletes {@code file} if present and makes the deletion durable. */
-  static void delete(Path file) throws IOException {
+  void delete(Path file) throws IOException {
     if (Files.deleteIfExists(file)) {
       fsyncDirectory(file.getParent());
+    }
+  }
+
+  /** Makes a directory's entries (creations, renames, deletions) durable. */
+  void fsyncDirectory(Path dir) throws IOException {
+    try (SyncGroup group = group()) {
+      group.addDirectory(dir.toString(), dir);
+      group.sync();
     }
   }
 
@@ -57,10 +122,14 @@ final class DurableFiles {
     }
   }
 
-  /** Makes a directory's entries (creations, renames, deletions) durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
+  private void addOrSync(FileChannel channel, SyncGroup group) throws IOException {
+    if (group != null) {
+      group.addFile(channel);
+      return;
+    }
+    try (SyncGroup alone = group()) {
+      alone.addFile(channel);
+      alone.sync();
     }
   }
 }

@@ -37,22 +37,31 @@ final class FileSwitcher {
   private final FileOwnership ownership;
   private final ApplyStepListener listener;
   private final ConfinedDirectories dirs;
+  private final DurableFiles durable;
 
-  FileSwitcher(FileOwnership ownership, ApplyStepListener listener, ConfinedDirectories dirs) {
+  FileSwitcher(
+      FileOwnership ownership,
+      ApplyStepListener listener,
+      ConfinedDirectories dirs,
+      DurableFiles files) {
     this.ownership = ownership;
     this.listener = listener;
     this.dirs = dirs;
+    this.durable = files;
   }
 
-  /** Creates directories, writes and fsyncs every staged file and links every backup. */
-  void stage(JournalRecord journal, ApplyPlan plan) throws ConfigStorageException {
+  /**
+   * Creates directories, writes every staged file and links every backup; all of it is durable once
+   * the caller syncs {@code group}, which must happen before {@link #switchAll}.
+   */
+  void stage(JournalRecord journal, ApplyPlan plan, SyncGroup group) throws ConfigStorageException {
     for (String dir : journal.createdDirs()) {
       Path path = Path.of(dir);
       String name = name(path);
       try (DirectoryHandle parent = dirs.open(path.getParent())) {
         parent.makeDirectory(name, 0700);
         ownership.apply(parent.entry(name), "", "", DIR_MODE);
-        DurableFiles.fsyncDirectory(parent.self());
+        group.addDirectory(path.getParent().toString(), parent.self());
       } catch (IOException e) {
         throw ConfigStorageException.of("create directory", path, e);
       }
@@ -63,7 +72,8 @@ final class FileSwitcher {
       JournalRecord.JournalFile entry = journal.files().get(i);
       try (DirectoryHandle parent = dirs.open(entry.targetPath().getParent())) {
         try {
-          writeStaged(parent.entry(name(entry.stagedPath())), planned.file(), planned.mode());
+          group.addFile(
+              writeStaged(parent.entry(name(entry.stagedPath())), planned.file(), planned.mode()));
         } catch (IOException e) {
           throw ConfigStorageException.of("stage", entry.targetPath(), e);
         }
@@ -75,6 +85,7 @@ final class FileSwitcher {
             throw ConfigStorageException.of("back up", entry.targetPath(), e);
           }
         }
+        group.addDirectory(entry.targetPath().getParent().toString(), parent.self());
       } catch (ConfigStorageException e) {
         throw e;
       } catch (IOException e) {
@@ -82,10 +93,12 @@ final class FileSwitcher {
       }
       listener.reached(ApplyStep.FILE_STAGED);
     }
-    syncDirectories(journal, "stage");
   }
 
-  /** Renames every staged file over its target, then makes the renames durable. */
+  /**
+   * Renames every staged file over its target. The renames are durable once {@link #addTargetDirs}
+   * has put their directories in a group and that group is synced; a commit does so first.
+   */
   void switchAll(JournalRecord journal) throws ConfigStorageException {
     for (JournalRecord.JournalFile entry : journal.files()) {
       try (DirectoryHandle parent = dirs.open(entry.targetPath().getParent())) {
@@ -98,8 +111,20 @@ final class FileSwitcher {
       }
       listener.reached(ApplyStep.FILE_SWITCHED);
     }
-    syncDirectories(journal, "switch");
     listener.reached(ApplyStep.ALL_SWITCHED);
+  }
+
+  /** Adds every target's directory to {@code group}, once each. */
+  void addTargetDirs(JournalRecord journal, SyncGroup group) throws ConfigStorageException {
+    for (Path dir : targetDirs(journal)) {
+      try (DirectoryHandle handle = openIfReachable(dir)) {
+        if (handle != null) {
+          group.addDirectory(dir.toString(), handle.self());
+        }
+      } catch (IOException e) {
+        throw ConfigStorageException.of("sync", dir, e);
+      }
+    }
   }
 
   /** How many targets hold the new content now (judged from the disk, not the journal). */
@@ -150,7 +175,7 @@ final class FileSwitcher {
           Path entry = parent.entry(name(dir));
           if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(entry);
-            DurableFiles.fsyncDirectory(parent.self());
+            durable.fsyncDirectory(parent.self());
           }
         }
       } catch (NoSuchFileException | DirectoryNotEmptyException e) {
@@ -162,8 +187,10 @@ final class FileSwitcher {
     listener.reached(ApplyStep.ALL_RESTORED);
   }
 
-  /** Forgets the old files of a committed transaction. */
-  void dropBackups(JournalRecord journal) throws ConfigStorageException {
+  /**
+   * Forgets the old files of a committed transaction; durable once the caller syncs {@code group}.
+   */
+  void dropBackups(JournalRecord journal, SyncGroup group) throws ConfigStorageException {
     for (JournalRecord.JournalFile entry : journal.files()) {
       try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
         if (parent != null) {
@@ -174,7 +201,7 @@ final class FileSwitcher {
         throw ConfigStorageException.of("drop the backup of", entry.targetPath(), e);
       }
     }
-    syncDirectories(journal, "drop the backups of");
+    addTargetDirs(journal, group);
     listener.reached(ApplyStep.BACKUPS_DROPPED);
   }
 
@@ -215,36 +242,44 @@ final class FileSwitcher {
     return path.getFileName().toString();
   }
 
-  private void writeStaged(Path staged, ConfigFile file, int mode) throws IOException {
-    try (FileChannel channel =
+  /** Writes the new content with its owner and mode; the open channel is fsynced by the caller. */
+  private FileChannel writeStaged(Path staged, ConfigFile file, int mode) throws IOException {
+    FileChannel channel =
         FileChannel.open(
             staged,
             Set.of(
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(FileOwnership.permissions(0600)))) {
+            PosixFilePermissions.asFileAttribute(FileOwnership.permissions(0600)));
+    try {
       for (ByteBuffer chunk : file.getContent().asReadOnlyByteBufferList()) {
         while (chunk.hasRemaining()) {
           channel.write(chunk);
         }
       }
       ownership.apply(staged, file.getOwner(), file.getGroup(), mode);
-      channel.force(true);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
-  private void syncDirectories(JournalRecord journal, String action) throws ConfigStorageException {
+  private static Set<Path> targetDirs(JournalRecord journal) {
     Set<Path> parents = new LinkedHashSet<>();
     for (JournalRecord.JournalFile entry : journal.files()) {
       parents.add(entry.targetPath().getParent());
     }
-    for (Path dir : parents) {
-      try (DirectoryHandle handle = openIfReachable(dir)) {
-        if (handle != null) {
-          DurableFiles.fsyncDirectory(handle.self());
-        }
-      } catch (IOException e) {
-        throw ConfigStorageException.of(action, dir, e);
-      }
+    return parents;
+  }
+
+  private void syncDirectories(JournalRecord journal, String action) throws ConfigStorageException {
+    try (SyncGroup group = durable.group()) {
+      addTargetDirs(journal, group);
+      group.sync();
+    } catch (ConfigStorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw ConfigStorageException.of(action, targetDirs(journal).iterator().next(), e);
     }
   }
 }
