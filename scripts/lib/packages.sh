@@ -2,6 +2,8 @@
 
 # What the demo (a micro Ceph cluster, libvirt's test driver and the agent) needs.
 DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt0 curl uuid-runtime procps"
+# What bench/run needs on top of the demo: strace counts the agent's fsyncs per UpdateConfig.
+DEBVISOR_BENCH_PACKAGES="$DEBVISOR_DEMO_PACKAGES strace"
 # What namespace test nodes (scripts/test-nodes.sh) need: mmdebstrap for their root filesystem,
 # OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
 DEBVISOR_NODE_PACKAGES="mmdebstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"
