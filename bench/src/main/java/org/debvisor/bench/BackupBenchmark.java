@@ -137,7 +137,8 @@ public final class BackupBenchmark {
       try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
-      raw.add(new Figure("raw copy + fsync of controller.db", secondsSince(start), Files.size(copy)));
+      raw.add(
+          new Figure("raw copy + fsync of controller.db", secondsSince(start), Files.size(copy)));
       Files.delete(copy);
 
       Path target = work.resolve("backup-" + i);
@@ -185,7 +186,8 @@ public final class BackupBenchmark {
               for (int i = 0; i < nodes; i++) {
                 ps.setString(1, String.format("%032x", i));
                 ps.setString(2, "node-" + i);
-                ps.setString(3, "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + ":5000");
+                ps.setString(
+                    3, "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + ":5000");
                 ps.setLong(4, now);
                 ps.setLong(5, now);
                 ps.setString(6, String.format("%032x", i * 7919L));

@@ -36,7 +36,10 @@ record OptInSection(String title, String script, String page, String duration) {
   /** The backup and restore of {@code bench/backup-run}. */
   static final OptInSection BACKUP =
       new OptInSection(
-          "Backup and restore of 10 000 nodes", "bench/backup-run", "backup-benchmarks.md", "1-3 min");
+          "Backup and restore of 10 000 nodes",
+          "bench/backup-run",
+          "backup-benchmarks.md",
+          "1-3 min");
 
   /** The image builds of {@code bench/image-run}. */
   static final OptInSection IMAGE =
@@ -50,7 +53,8 @@ record OptInSection(String title, String script, String page, String duration) {
 
   /**
    * Puts this section into {@code benchmarks} (docs/benchmarks.md) at once: replaces its heading's
-   * section, or goes before {@code before}'s (or at the end), so the page need not wait for bench/run.
+   * section, or goes before {@code before}'s (or at the end), so the page need not wait for
+   * bench/run.
    */
   void updateIn(Path benchmarks, OptInSection before) throws IOException {
     String text = Files.readString(benchmarks, StandardCharsets.UTF_8);
