@@ -33,6 +33,14 @@ record OptInSection(String title, String script, String page, String duration) {
           "rollout-benchmarks.md",
           "about 3 min");
 
+  /** The backup and restore of {@code bench/backup-run}. */
+  static final OptInSection BACKUP =
+      new OptInSection(
+          "Backup and restore of 10 000 nodes",
+          "bench/backup-run",
+          "backup-benchmarks.md",
+          "1-3 min");
+
   /** The image builds of {@code bench/image-run}. */
   static final OptInSection IMAGE =
       new OptInSection(
@@ -42,6 +50,26 @@ record OptInSection(String title, String script, String page, String duration) {
   static final OptInSection IMAGE_INSTALL =
       new OptInSection(
           "Image-mode install", "bench/image-iso-run", "image-install-benchmarks.md", "10-20 min");
+
+  /**
+   * Puts this section into {@code benchmarks} (docs/benchmarks.md) at once: replaces its heading's
+   * section, or goes before {@code before}'s (or at the end), so the page need not wait for
+   * bench/run.
+   */
+  void updateIn(Path benchmarks, OptInSection before) throws IOException {
+    String text = Files.readString(benchmarks, StandardCharsets.UTF_8);
+    String section = from(benchmarks.toAbsolutePath().getParent());
+    String heading = "\n## " + title + " (";
+    int start = text.indexOf(heading);
+    if (start >= 0) {
+      int end = text.indexOf("\n## ", start + heading.length());
+      text = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end));
+    } else {
+      int at = text.indexOf("\n## " + before.title + " (");
+      text = at < 0 ? text + section : text.substring(0, at) + section + text.substring(at);
+    }
+    Files.writeString(benchmarks, text, StandardCharsets.UTF_8);
+  }
 
   /** The section, read from {@code page} in {@code docsDir}, or how to measure it without one. */
   String from(Path docsDir) throws IOException {

@@ -3,6 +3,7 @@ package org.debvisor.controller;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -194,6 +195,33 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.debvisor.controller.client..")
+        .check(classes);
+  }
+
+  @Test
+  void backupWorksOnFilesNotOnTheRunningServer() {
+    // Backup and restore read and write a state directory (and its database file) beside or
+    // instead of a controller; they never reach into the server, and the lock they share with it
+    // (state) depends on nothing of the controller.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.backup..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.server..",
+            "org.debvisor.controller.client..",
+            "org.debvisor.controller.cli..",
+            "org.debvisor.controller.rollout..",
+            "io.grpc..",
+            "picocli..")
+        .check(classes);
+    classes()
+        .that()
+        .resideInAPackage("org.debvisor.controller.state..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "org.debvisor.controller.state..")
         .check(classes);
   }
 

@@ -79,6 +79,8 @@ public final class DebvisorCli {
             .addSubcommand(nodes)
             .addSubcommand(rollout)
             .addSubcommand(audit)
+            .addSubcommand(new BackupCommand(env))
+            .addSubcommand(new RestoreCommand(env))
             .addSubcommand(new InventoryCommand(env))
             .addSubcommand(
                 new ProvisionNodeCommand(

@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
+    return new String[] {"debvisor " + current()};
+  }
+
+  /** This build's version, e.g. "0.1.0-SNAPSHOT" ("development" when run from classes). */
+  static String current() {
     String version = VersionProvider.class.getPackage().getImplementationVersion();
-    return new String[] {"debvisor " + (version == null ? "development" : version)};
+    return version == null ? "development" : version;
   }
 }

@@ -20,6 +20,7 @@ import org.debvisor.controller.pki.OperatorCredential;
 import org.debvisor.controller.rollout.AgentBundleRules;
 import org.debvisor.controller.rollout.MtlsAgentCalls;
 import org.debvisor.controller.rollout.RolloutEngine;
+import org.debvisor.controller.state.StateLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ public final class Controller implements AutoCloseable {
   private final CertificateAuthority ca;
   private final Enrolment enrolment;
   private final RolloutEngine rollouts;
+  // Held while running: a restore (or a second controller) refuses this state directory.
+  private final StateLock stateLock;
   // Writes the summary rows of counted enrolment refusals when their interval ends.
   private final ScheduledExecutorService refusalFlusher;
 
@@ -47,7 +50,9 @@ public final class Controller implements AutoCloseable {
       ControllerGrpcServer server,
       CertificateAuthority ca,
       Enrolment enrolment,
-      RolloutEngine rollouts) {
+      RolloutEngine rollouts,
+      StateLock stateLock) {
+    this.stateLock = stateLock;
     this.db = db;
     this.server = server;
     this.ca = ca;
@@ -77,6 +82,18 @@ public final class Controller implements AutoCloseable {
           settings.stateDir(),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
+    StateLock stateLock = StateLock.acquire(settings.stateDir(), "controller");
+    try {
+      return start(settings, registry, clock, stateLock);
+    } catch (IOException | RuntimeException e) {
+      stateLock.close();
+      throw e;
+    }
+  }
+
+  private static Controller start(
+      ControllerSettings settings, MeterRegistry registry, Clock clock, StateLock stateLock)
+      throws IOException {
     OperatorCredential operator = OperatorCredential.loadOrCreate(settings.operatorTokenFile());
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
     CertificateAuthority.KeyMaterial serverMaterial =
@@ -138,7 +155,7 @@ public final class Controller implements AutoCloseable {
           server.address(),
           settings.stateDir(),
           nodeCount.total());
-      return new Controller(db, server, ca, enrolment, rollouts);
+      return new Controller(db, server, ca, enrolment, rollouts, stateLock);
     } catch (IOException | RuntimeException e) {
       if (rollouts != null) {
         rollouts.close();
@@ -179,5 +196,10 @@ public final class Controller implements AutoCloseable {
       log.warn("could not write the summary of refused enrolments: {}", e.getMessage());
     }
     db.close();
+    try {
+      stateLock.close();
+    } catch (IOException e) {
+      log.warn("could not release {}: {}", StateLock.FILE_NAME, e.getMessage());
+    }
   }
 }
