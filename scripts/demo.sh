@@ -10,12 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+# shellcheck source=lib/version.sh
+source "$ROOT/scripts/lib/version.sh"
+VERSION=$(debvisor_version "$ROOT")
 DEMO="${DEBVISOR_DEMO_DIR:-$ROOT/.demo}"
 CEPH_DIR="$DEMO/ceph"
 CEPH_SCRIPT="${DEBVISOR_DEMO_CEPH_SCRIPT:-$ROOT/agent/src/test/scripts/ceph-micro.sh}"
-JAR="${DEBVISOR_DEMO_AGENT_JAR:-$ROOT/agent/target/debvisor-agent-0.1.0-SNAPSHOT-all.jar}"
+JAR="${DEBVISOR_DEMO_AGENT_JAR:-$ROOT/agent/target/debvisor-agent-$VERSION-all.jar}"
 PIDFILE="$DEMO/agent.pid"
-CTL_JAR="${DEBVISOR_DEMO_CONTROLLER_JAR:-$ROOT/controller/target/debvisor-controller-0.1.0-SNAPSHOT-all.jar}"
+CTL_JAR="${DEBVISOR_DEMO_CONTROLLER_JAR:-$ROOT/controller/target/debvisor-controller-$VERSION-all.jar}"
 CTL_PIDFILE="$DEMO/controller.pid"
 CTL_STATE="$DEMO/controller"
 CTL_PORT=${DEBVISOR_DEMO_CONTROLLER_PORT:-5443}

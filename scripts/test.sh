@@ -5,8 +5,9 @@
 # lintian, coverage) while the Ansible roles converge a Debian 13 QEMU VM beside it.
 #
 #   scripts/test.sh [--slow] [--fresh] [MAVEN ARGUMENTS...]
-#     --slow    the slow suite as well: ISO installs in QEMU, the arm64 and double image builds, every
-#               Molecule scenario (agent hypervisor ceph k8s site) — hours on 2 cores
+#     --slow    the slow suite as well: ISO installs in QEMU, the arm64 and double image builds, the
+#               upgrade path from the last release (UpgradePathIT), every Molecule scenario (agent
+#               hypervisor ceph k8s site) — hours on 2 cores
 #     --fresh   also empty the caches (VM image, node root filesystem, Ansible toolbox, .deb caches);
 #               same as DEBVISOR_FRESH=1
 #   Extra arguments go to Maven, e.g. scripts/test.sh -pl agent -Dtest=SettingsLoaderTest (with -pl

@@ -11,8 +11,8 @@
 DEBVISOR_TEST_STATE_DIR=${DEBVISOR_TEST_STATE:-/var/lib/debvisor-test}
 DEBVISOR_TEST_CACHE_DIR=${DEBVISOR_TEST_CACHE:-/var/cache/debvisor-test}
 # Namespace prefixes of the test nodes: scripts/test-nodes.sh (dvn), ProvisionNodesTest (dvt),
-# bench/provision-nodes (dvb).
-DEBVISOR_TEST_NS_PREFIXES="dvn dvt dvb"
+# bench/provision-nodes (dvb), the upgrade test's controller/src/test/scripts/upgrade-path.sh (dvu).
+DEBVISOR_TEST_NS_PREFIXES="dvn dvt dvb dvu"
 
 # Kills the processes a killed run may have left: QEMU VMs started by scripts/test-vms.sh (pid
 # files under the state directory) and the sshd of every namespace node of a test prefix.
