@@ -171,6 +171,21 @@ public final class Database implements AutoCloseable {
     return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
+  /**
+   * A read-only connection to an existing PostgreSQL inventory without migrating it, for tools that
+   * inspect it (audit verify) while controllers run.
+   */
+  public static Connection readOnlyConnection(PostgresUrl url) throws SQLException {
+    org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+    source.setUrl(url.jdbcUrl());
+    source.setUser(url.user());
+    source.setPassword(url.password());
+    source.setReadOnly(true);
+    source.setConnectTimeout(5);
+    source.setApplicationName("debvisor");
+    return source.getConnection();
+  }
+
   /** Runs {@code work} in one committed transaction; any exception rolls it back. */
   public <T> T write(SqlWork<T> work) {
     return transaction(work, false);

@@ -119,6 +119,15 @@ class PostgresOutageTest {
         assertThat(chain.intact()).as(chain.problem()).isTrue();
       }
       assertThat(state.resolve("controller.db")).as("no SQLite file beside").doesNotExist();
+
+      java.io.StringWriter out = new java.io.StringWriter();
+      picocli.CommandLine cli =
+          org.debvisor.controller.cli.DebvisorCli.create(
+              Path.of("debvisor.jar"), java.util.Map.of());
+      cli.setOut(new java.io.PrintWriter(out, true));
+      int verify = cli.execute("audit", "verify", "--database-url", url.toString());
+      assertThat(verify).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("audit log intact").contains(url.redacted());
     }
   }
 }
