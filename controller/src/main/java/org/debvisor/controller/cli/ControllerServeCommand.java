@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     description = {
       "Serve debvisor.Controller over TLS. On first start creates in the state directory the CA",
       "(pki/ca.key, pki/ca.pem), the operator token (operator-token) and the database",
-      "(controller.db)."
+      "(controller.db, or the PostgreSQL database of --database-url)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:could not start", "2:invalid arguments"})
@@ -122,6 +122,16 @@ final class ControllerServeCommand implements Callable<Integer> {
       })
   java.util.List<java.nio.file.Path> bundleRoots = new java.util.ArrayList<>();
 
+  @Option(
+      names = "--database-url",
+      paramLabel = "URL",
+      description = {
+        "Keep the inventory in PostgreSQL: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+        "(default: $DEBVISOR_DATABASE_URL, else SQLite in <state-dir>/controller.db). The",
+        "password may instead come from $DEBVISOR_DATABASE_PASSWORD."
+      })
+  String databaseUrl;
+
   private final Map<String, String> env;
 
   ControllerServeCommand(Map<String, String> env) {
@@ -161,6 +171,10 @@ final class ControllerServeCommand implements Callable<Integer> {
       if (!bundleRoots.isEmpty()) {
         settings = settings.withBundleRoots(List.copyOf(bundleRoots));
       }
+      var postgres = DatabaseUrlOption.resolve(databaseUrl, env);
+      if (postgres.isPresent()) {
+        settings = settings.withPostgres(postgres.get());
+      }
     } catch (IOException | IllegalArgumentException e) {
       err.println(
           "error: "
@@ -189,6 +203,7 @@ final class ControllerServeCommand implements Callable<Integer> {
             + ":"
             + controller.address().getPort());
     out.println("state directory: " + settings.stateDir());
+    settings.postgres().ifPresent(url -> out.println("inventory:       " + url.redacted()));
     out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
     out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
     controller

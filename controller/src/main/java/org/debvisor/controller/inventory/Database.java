@@ -1,19 +1,30 @@
 package org.debvisor.controller.inventory;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The controller's SQLite database ({@code <stateDir>/controller.db}): WAL journal,
- * synchronous=FULL so a committed transaction survives power loss, a busy timeout, schema migrated
- * by Flyway on open. Writes go through one connection under a lock (SQLite has one writer anyway);
- * reads open their own connections and run beside writes thanks to WAL.
+ * The controller's inventory database, schema migrated by Flyway on open. Two engines, the same
+ * repositories:
+ *
+ * <ul>
+ *   <li>SQLite ({@code <stateDir>/controller.db}, the default): WAL journal, synchronous=FULL so a
+ *       committed transaction survives power loss, a busy timeout. Writes go through one
+ *       connection; reads open their own and run beside writes thanks to WAL.
+ *   <li>PostgreSQL ({@code --database-url postgresql://…}): a HikariCP pool; writes and reads
+ *       borrow connections from it, so a restarted database server is reconnected to.
+ * </ul>
+ *
+ * Writes of this process run one at a time under a lock (SQLite has one writer anyway; on
+ * PostgreSQL it keeps the audit chain's read-then-append in order).
  */
 public final class Database implements AutoCloseable {
 
@@ -24,19 +35,26 @@ public final class Database implements AutoCloseable {
   }
 
   private static final int BUSY_TIMEOUT_MS = 5_000;
+  // How long an RPC waits for a pooled PostgreSQL connection before it answers UNAVAILABLE.
+  private static final long POOL_WAIT_MS = 3_000;
+  private static final int POOL_SIZE = 8;
 
-  private final SQLiteDataSource dataSource;
-  private final Connection writer;
+  private final SqlDialect dialect;
+  private final DataSource dataSource;
+  // SQLite's one writer connection; null on PostgreSQL, where writes borrow from the pool.
+  private final Connection sqliteWriter;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final String location;
 
-  private Database(SQLiteDataSource dataSource, Connection writer, String location) {
+  private Database(
+      SqlDialect dialect, DataSource dataSource, Connection sqliteWriter, String location) {
+    this.dialect = dialect;
     this.dataSource = dataSource;
-    this.writer = writer;
+    this.sqliteWriter = sqliteWriter;
     this.location = location;
   }
 
-  /** Opens (creating when missing) and migrates the database file. */
+  /** Opens (creating when missing) and migrates the SQLite database file. */
   public static Database open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -59,29 +77,91 @@ public final class Database implements AutoCloseable {
     // serialised by writeLock, so no two of them can deadlock upgrading their locks.
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration/sqlite")
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      throw new InventoryException(
-          "cannot migrate the inventory database " + file + ": " + e.getMessage(), e);
-    }
+    migrate(dataSource, SqlDialect.SQLITE, file.toString());
     try {
       Connection writer = dataSource.getConnection();
       writer.setAutoCommit(false);
-      return new Database(dataSource, writer, file.toString());
+      return new Database(SqlDialect.SQLITE, dataSource, writer, file.toString());
     } catch (SQLException e) {
       throw new InventoryException("cannot open the inventory database " + file, e);
     }
   }
 
   /**
-   * A read-only connection to an existing database file without migrating it, for tools that
-   * inspect the file (audit verify) while a controller may be running.
+   * Connects to and migrates the PostgreSQL database. Fails at once, naming the URL without its
+   * password, when the server cannot be reached or refuses the login.
+   */
+  public static Database open(PostgresUrl url) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("debvisor-inventory");
+    config.setJdbcUrl(url.jdbcUrl());
+    config.setUsername(url.user());
+    config.setPassword(url.password());
+    config.setAutoCommit(false);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setConnectionTimeout(POOL_WAIT_MS);
+    // Fail on the first connection attempt at start instead of retrying in the background.
+    config.setInitializationFailTimeout(1);
+    config.addDataSourceProperty("connectTimeout", "3");
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    config.addDataSourceProperty("ApplicationName", "debvisor-controller");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new InventoryException(
+          "cannot connect to the inventory database "
+              + url.redacted()
+              + ": "
+              + rootMessage(e)
+              + "; check that PostgreSQL runs there, accepts TCP connections and this user's"
+              + " password (--database-url or $DEBVISOR_DATABASE_PASSWORD)",
+          e,
+          true);
+    }
+    try {
+      migrate(pool, SqlDialect.POSTGRESQL, url.redacted());
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new Database(SqlDialect.POSTGRESQL, pool, null, url.redacted());
+  }
+
+  private static void migrate(DataSource dataSource, SqlDialect dialect, String location) {
+    try {
+      Migrations.apply(dataSource, dialect, location);
+    } catch (InventoryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InventoryException(
+          "cannot migrate the inventory database " + location + ": " + e.getMessage(),
+          e,
+          dialect.isTransient(e));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** The engine behind this database. */
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  /** The file or the URL without password, for messages. */
+  public String location() {
+    return location;
+  }
+
+  /**
+   * A read-only connection to an existing SQLite file without migrating it, for tools that inspect
+   * the file (audit verify) while a controller may be running.
    */
   public static Connection readOnlyConnection(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
@@ -91,66 +171,93 @@ public final class Database implements AutoCloseable {
     return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
   }
 
+  /**
+   * A read-only connection to an existing PostgreSQL inventory without migrating it, for tools that
+   * inspect it (audit verify) while controllers run.
+   */
+  public static Connection readOnlyConnection(PostgresUrl url) throws SQLException {
+    org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+    source.setUrl(url.jdbcUrl());
+    source.setUser(url.user());
+    source.setPassword(url.password());
+    source.setReadOnly(true);
+    source.setConnectTimeout(5);
+    source.setApplicationName("debvisor");
+    return source.getConnection();
+  }
+
   /** Runs {@code work} in one committed transaction; any exception rolls it back. */
   public <T> T write(SqlWork<T> work) {
+    return transaction(work, false);
+  }
+
+  /**
+   * Like {@link #write}, but the commit does not wait for the disk (SQLite: synchronous=NORMAL;
+   * PostgreSQL: synchronous_commit off), for data that may be lost on power loss without harm —
+   * heartbeats, which the next one replaces. The database stays consistent, the commit is visible
+   * at once, and the next durable commit makes this one durable too. Never for audited changes.
+   */
+  public <T> T writeWithoutSync(SqlWork<T> work) {
+    return transaction(work, true);
+  }
+
+  private <T> T transaction(SqlWork<T> work, boolean relaxed) {
     writeLock.lock();
+    Connection writer = null;
     try {
+      writer = sqliteWriter != null ? sqliteWriter : dataSource.getConnection();
+      if (relaxed) {
+        dialect.relaxDurability(writer);
+      }
       try {
         T result = work.run(writer);
         writer.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        rollback();
-        if (e instanceof SQLException sql) {
-          throw new InventoryException("inventory write failed (" + location + "): " + e, sql);
+        rollback(writer);
+        throw e;
+      } finally {
+        if (relaxed) {
+          dialect.restoreDurability(writer);
         }
-        throw (RuntimeException) e;
       }
+    } catch (SQLException e) {
+      throw failure("write", e);
     } finally {
+      releaseWriter(writer);
       writeLock.unlock();
     }
+  }
+
+  private void releaseWriter(Connection writer) {
+    if (writer != null && writer != sqliteWriter) {
+      try {
+        writer.close();
+      } catch (SQLException ignored) {
+        // Returning a broken connection: the pool drops it.
+      }
+    }
+  }
+
+  private InventoryException failure(String what, SQLException e) {
+    return new InventoryException(
+        "inventory " + what + " failed (" + location + "): " + e, e, dialect.isTransient(e));
   }
 
   /**
-   * Like {@link #write}, but the commit is not fsynced (synchronous=NORMAL for this transaction),
-   * for data that may be lost on power loss without harm — heartbeats, which the next one replaces.
-   * The database stays consistent (WAL), the commit is visible at once, and the next durable
-   * commit's fsync of the WAL makes this one durable too. Never for audited changes.
+   * The SQLite writer connection's current {@code PRAGMA synchronous} (2 = FULL, 1 = NORMAL); a
+   * check for tests of {@link #writeWithoutSync}.
    */
-  public <T> T writeWithoutSync(SqlWork<T> work) {
-    writeLock.lock();
-    try {
-      synchronous("NORMAL");
-      try {
-        return write(work);
-      } finally {
-        synchronous("FULL");
-      }
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Sets the writer's sync level between transactions (SQLite ignores it inside one). */
-  private void synchronous(String level) {
-    try (java.sql.Statement s = writer.createStatement()) {
-      writer.setAutoCommit(true);
-      s.execute("PRAGMA synchronous=" + level);
-      writer.setAutoCommit(false);
-    } catch (SQLException e) {
-      throw new InventoryException(
-          "cannot set synchronous=" + level + " on the inventory database (" + location + ")", e);
-    }
-  }
-
-  /** The writer connection's current {@code PRAGMA synchronous} (2 = FULL, 1 = NORMAL). */
   public int writerSynchronous() {
+    if (sqliteWriter == null) {
+      throw new UnsupportedOperationException("PRAGMA synchronous is SQLite's");
+    }
     writeLock.lock();
-    try (java.sql.Statement s = writer.createStatement();
+    try (java.sql.Statement s = sqliteWriter.createStatement();
         java.sql.ResultSet r = s.executeQuery("PRAGMA synchronous")) {
       r.next();
       int level = r.getInt(1);
-      writer.commit();
+      sqliteWriter.commit();
       return level;
     } catch (SQLException e) {
       throw new InventoryException("cannot read PRAGMA synchronous (" + location + ")", e);
@@ -164,16 +271,17 @@ public final class Database implements AutoCloseable {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
+        dialect.beginRead(connection);
         return work.run(connection);
       } finally {
         connection.rollback();
       }
     } catch (SQLException e) {
-      throw new InventoryException("inventory read failed (" + location + "): " + e, e);
+      throw failure("read", e);
     }
   }
 
-  private void rollback() {
+  private static void rollback(Connection writer) {
     try {
       writer.rollback();
     } catch (SQLException ignored) {
@@ -185,8 +293,13 @@ public final class Database implements AutoCloseable {
   public void close() {
     writeLock.lock();
     try {
-      writer.close();
-    } catch (SQLException ignored) {
+      if (sqliteWriter != null) {
+        sqliteWriter.close();
+      }
+      if (dataSource instanceof AutoCloseable pool) {
+        pool.close();
+      }
+    } catch (Exception ignored) {
       // Closing at shutdown: nothing left to do.
     } finally {
       writeLock.unlock();

@@ -57,11 +57,12 @@ final class RolloutRunner implements Runnable {
   public void run() {
     try {
       while (!Thread.currentThread().isInterrupted()) {
-        Rollout r = store.get(id);
-        if (r.state().terminal()) {
-          return;
-        }
         try {
+          // Read inside the try: a database that is briefly out of reach must not end the runner.
+          Rollout r = store.get(id);
+          if (r.state().terminal()) {
+            return;
+          }
           switch (r.state()) {
             case RUNNING -> {
               if (r.gateUntil() == null) {

@@ -26,6 +26,7 @@ import javax.net.ssl.SSLSession;
 import org.debvisor.controller.inventory.CertificateRepository;
 import org.debvisor.controller.inventory.CertificateRow;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
@@ -56,6 +57,9 @@ final class AuthInterceptor implements ServerInterceptor {
           ControllerGrpc.getRenewCertificateMethod().getFullMethodName(),
               Requirement.NODE_CERTIFICATE,
           ControllerGrpc.getHeartbeatMethod().getFullMethodName(), Requirement.NODE_CERTIFICATE);
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(AuthInterceptor.class);
 
   private final Database db;
   private final OperatorCredential operator;
@@ -92,6 +96,11 @@ final class AuthInterceptor implements ServerInterceptor {
           };
     } catch (StatusRuntimeException e) {
       call.close(e.getStatus(), new Metadata());
+      return new ServerCall.Listener<>() {};
+    } catch (InventoryException e) {
+      // The node lookup needs the database: out of reach means "retry", not "who are you".
+      log.warn("inventory failure while authenticating {}: {}", source, e.getMessage());
+      call.close(InventoryStatus.of(e).getStatus(), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     Context context = Context.current().withValue(Caller.KEY, caller);

@@ -94,14 +94,19 @@ public final class Controller implements AutoCloseable {
   private static Controller start(
       ControllerSettings settings, MeterRegistry registry, Clock clock, StateLock stateLock)
       throws IOException {
-    OperatorCredential operator = OperatorCredential.loadOrCreate(settings.operatorTokenFile());
-    CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
-    CertificateAuthority.KeyMaterial serverMaterial =
-        ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
-    CertificateAuthority.KeyMaterial clientMaterial = ca.issueClientMaterial(settings.pkiDir());
-    Database db = Database.open(settings.databaseFile());
+    // The database first: when it is out of reach, start fails before any key is made.
+    Database db =
+        settings
+            .postgres()
+            .map(Database::open)
+            .orElseGet(() -> Database.open(settings.databaseFile()));
     RolloutEngine rollouts = null;
     try {
+      OperatorCredential operator = OperatorCredential.loadOrCreate(settings.operatorTokenFile());
+      CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
+      CertificateAuthority.KeyMaterial serverMaterial =
+          ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
+      CertificateAuthority.KeyMaterial clientMaterial = ca.issueClientMaterial(settings.pkiDir());
       NodeCountGauges nodeCount = new NodeCountGauges(registry, settings.cluster());
       NodeRepository nodes = new NodeRepository();
       NodeRecords records = new NodeRecords(clock, settings.heartbeatInterval());
@@ -151,9 +156,10 @@ public final class Controller implements AutoCloseable {
       // Unfinished rollouts carry on once the server answers again.
       rollouts.start();
       log.info(
-          "controller listening on {} (state {}, {} active nodes)",
+          "controller listening on {} (state {}, inventory {}, {} active nodes)",
           server.address(),
           settings.stateDir(),
+          db.location(),
           nodeCount.total());
       return new Controller(db, server, ca, enrolment, rollouts, stateLock);
     } catch (IOException | RuntimeException e) {

@@ -123,13 +123,7 @@ final class ControllerService extends ControllerGrpc.ControllerImplBase {
       return;
     } catch (InventoryException e) {
       log.warn("inventory failure", e);
-      response.onError(
-          (e.isBusy() ? Status.UNAVAILABLE : Status.INTERNAL)
-              .withDescription(
-                  e.isBusy()
-                      ? "the inventory database is busy; retry shortly"
-                      : "the inventory database failed; see the controller log")
-              .asRuntimeException());
+      response.onError(InventoryStatus.of(e));
       return;
     } catch (RuntimeException e) {
       log.error("unexpected failure", e);

@@ -3,15 +3,18 @@ package org.debvisor.controller.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.controller.inventory.PostgresUrl;
 import org.debvisor.controller.pki.CertificatePolicy;
 
 /**
  * How a controller runs: where its state lives, where it listens, certificate policy, how often
  * agents report, the RegisterNode rate limit per source address, and the cluster name its metrics
- * carry.
+ * carry, and where the inventory lives.
  *
  * @param port 0 picks a free port (tests)
+ * @param postgres the PostgreSQL inventory; empty: SQLite in the state directory
  */
 public record ControllerSettings(
     Path stateDir,
@@ -21,7 +24,8 @@ public record ControllerSettings(
     Duration heartbeatInterval,
     RateLimit registerLimit,
     String cluster,
-    List<Path> bundleRoots) {
+    List<Path> bundleRoots,
+    Optional<PostgresUrl> postgres) {
 
   /** Token bucket: {@code capacity} calls at once, refilled at {@code perSecond}. */
   public record RateLimit(long capacity, long perSecond) {
@@ -43,32 +47,73 @@ public record ControllerSettings(
         Duration.ofSeconds(30),
         new RateLimit(20, 10),
         "default",
-        ConfigSettings.defaults().allowedRoots());
+        ConfigSettings.defaults().allowedRoots(),
+        Optional.empty());
   }
 
   public ControllerSettings withListen(String host, int port) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, bundleRoots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres);
   }
 
   public ControllerSettings withCertificates(CertificatePolicy policy) {
     return new ControllerSettings(
-        stateDir, host, port, policy, heartbeatInterval, registerLimit, cluster, bundleRoots);
+        stateDir,
+        host,
+        port,
+        policy,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres);
   }
 
   public ControllerSettings withRegisterLimit(RateLimit limit) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, limit, cluster, bundleRoots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        limit,
+        cluster,
+        bundleRoots,
+        postgres);
   }
 
   public ControllerSettings withHeartbeatInterval(Duration interval) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, interval, registerLimit, cluster, bundleRoots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        interval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres);
   }
 
   public ControllerSettings withCluster(String name) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, name, bundleRoots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        name,
+        bundleRoots,
+        postgres);
   }
 
   /**
@@ -77,7 +122,29 @@ public record ControllerSettings(
    */
   public ControllerSettings withBundleRoots(List<Path> roots) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, roots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        roots,
+        postgres);
+  }
+
+  /** Keeps the inventory in this PostgreSQL database instead of SQLite. */
+  public ControllerSettings withPostgres(PostgresUrl url) {
+    return new ControllerSettings(
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        Optional.of(url));
   }
 
   /** {@code <stateDir>/pki}. */
@@ -85,7 +152,7 @@ public record ControllerSettings(
     return stateDir.resolve("pki");
   }
 
-  /** {@code <stateDir>/controller.db}. */
+  /** {@code <stateDir>/controller.db}, the inventory unless {@link #postgres} names one. */
   public Path databaseFile() {
     return stateDir.resolve("controller.db");
   }
