@@ -49,6 +49,16 @@ final class ControllerServeCommand implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--rest-listen",
+      paramLabel = "HOST:PORT|off",
+      defaultValue = "0.0.0.0:8443",
+      description = {
+        "Serve the HTTPS API (docs/rest-api.md) here with the controller's certificate",
+        "(default: ${DEFAULT-VALUE}); off to serve none. Users: `debvisor user add`."
+      })
+  String restListen;
+
+  @Option(
       names = "--server-name",
       paramLabel = "NAME",
       description = {
@@ -158,13 +168,17 @@ final class ControllerServeCommand implements Callable<Integer> {
               .withHeartbeatInterval(heartbeat)
               .withRegisterLimit(new ControllerSettings.RateLimit(registerBurst, registerRate))
               .withCluster(cluster);
+      if (!restListen.equals("off")) {
+        ControllerConnection.HostPort r = ControllerConnection.HostPort.parse(restListen);
+        settings = settings.withRest(new ControllerSettings.RestListen(r.host(), r.port()));
+      }
       if (!bundleRoots.isEmpty()) {
         settings = settings.withBundleRoots(List.copyOf(bundleRoots));
       }
     } catch (IOException | IllegalArgumentException e) {
       err.println(
           "error: "
-              + (e instanceof IOException ? "--listen/--metrics-listen: " : "")
+              + (e instanceof IOException ? "--listen/--metrics-listen/--rest-listen: " : "")
               + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
     }
@@ -191,6 +205,16 @@ final class ControllerServeCommand implements Callable<Integer> {
     out.println("state directory: " + settings.stateDir());
     out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
     out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
+    controller
+        .restAddress()
+        .ifPresent(
+            rest ->
+                out.println(
+                    "HTTPS API:       https://"
+                        + rest.getHostString()
+                        + ":"
+                        + rest.getPort()
+                        + "/api/health"));
     controller
         .metricsAddress()
         .ifPresent(

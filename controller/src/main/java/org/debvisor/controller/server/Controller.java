@@ -5,18 +5,25 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.identity.Authenticator;
+import org.debvisor.controller.identity.LoginLimiter;
+import org.debvisor.controller.identity.PasswordHasher;
+import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
+import org.debvisor.controller.rest.RestServer;
 import org.debvisor.controller.rollout.AgentBundleRules;
 import org.debvisor.controller.rollout.MtlsAgentCalls;
 import org.debvisor.controller.rollout.RolloutEngine;
@@ -33,12 +40,17 @@ public final class Controller implements AutoCloseable {
   // An unreachable agent is tried this often, pausing 1 s, 2 s, ... between tries.
   private static final int AGENT_ATTEMPTS = 3;
   private static final java.time.Duration AGENT_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
+  // Failed logins: 5 at once then 5 a minute per user name; 20 then 20 a minute per address.
+  private static final LoginLimiter.Limit LOGIN_LIMIT_PER_USER = new LoginLimiter.Limit(5, 5);
+  private static final LoginLimiter.Limit LOGIN_LIMIT_PER_SOURCE = new LoginLimiter.Limit(20, 20);
 
   private final Database db;
   private final ControllerGrpcServer server;
   private final CertificateAuthority ca;
   private final Enrolment enrolment;
   private final RolloutEngine rollouts;
+  // The HTTPS API; null when the settings name no listener for it.
+  private final RestServer rest;
   // Writes the summary rows of counted enrolment refusals when their interval ends.
   private final ScheduledExecutorService refusalFlusher;
 
@@ -47,8 +59,10 @@ public final class Controller implements AutoCloseable {
       ControllerGrpcServer server,
       CertificateAuthority ca,
       Enrolment enrolment,
-      RolloutEngine rollouts) {
+      RolloutEngine rollouts,
+      RestServer rest) {
     this.db = db;
+    this.rest = rest;
     this.server = server;
     this.ca = ca;
     this.enrolment = enrolment;
@@ -133,12 +147,22 @@ public final class Controller implements AutoCloseable {
       server.start();
       // Unfinished rollouts carry on once the server answers again.
       rollouts.start();
+      RestServer rest = null;
+      if (settings.rest() != null) {
+        try {
+          rest = startRest(settings, serverMaterial, fleet, db, audit, clock);
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+        log.info("HTTPS API listening on {}", rest.address());
+      }
       log.info(
           "controller listening on {} (state {}, {} active nodes)",
           server.address(),
           settings.stateDir(),
           nodeCount.total());
-      return new Controller(db, server, ca, enrolment, rollouts);
+      return new Controller(db, server, ca, enrolment, rollouts, rest);
     } catch (IOException | RuntimeException e) {
       if (rollouts != null) {
         rollouts.close();
@@ -146,6 +170,30 @@ public final class Controller implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  private static RestServer startRest(
+      ControllerSettings settings,
+      CertificateAuthority.KeyMaterial serverMaterial,
+      Fleet fleet,
+      Database db,
+      AuditLog audit,
+      Clock clock) {
+    SecureRandom random = new SecureRandom();
+    PasswordHasher hasher = new PasswordHasher(PasswordHasher.DEFAULT_COST, random);
+    LoginLimiter limiter = new LoginLimiter(LOGIN_LIMIT_PER_USER, LOGIN_LIMIT_PER_SOURCE);
+    return RestServer.start(
+        new InetSocketAddress(settings.rest().host(), settings.rest().port()),
+        serverMaterial.certificateFile(),
+        serverMaterial.keyFile(),
+        new RestFleet(fleet),
+        new Authenticator(db, audit, hasher, limiter),
+        new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random));
+  }
+
+  /** Where the HTTPS API listens, when it does. */
+  public Optional<InetSocketAddress> restAddress() {
+    return Optional.ofNullable(rest).map(RestServer::address);
   }
 
   /** Where the controller listens. */
@@ -170,6 +218,9 @@ public final class Controller implements AutoCloseable {
       refusalFlusher.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (rest != null) {
+      rest.close();
     }
     rollouts.close();
     server.close();

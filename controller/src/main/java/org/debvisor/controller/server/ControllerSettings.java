@@ -21,7 +21,14 @@ public record ControllerSettings(
     Duration heartbeatInterval,
     RateLimit registerLimit,
     String cluster,
-    List<Path> bundleRoots) {
+    List<Path> bundleRoots,
+    RestListen rest) {
+
+  /** Where the HTTPS API listens (port 0: a free one); null in settings means no API. */
+  public record RestListen(String host, int port) {
+    /** The API's default port. */
+    public static final int DEFAULT_PORT = 8443;
+  }
 
   /** Token bucket: {@code capacity} calls at once, refilled at {@code perSecond}. */
   public record RateLimit(long capacity, long perSecond) {
@@ -43,32 +50,49 @@ public record ControllerSettings(
         Duration.ofSeconds(30),
         new RateLimit(20, 10),
         "default",
-        ConfigSettings.defaults().allowedRoots());
+        ConfigSettings.defaults().allowedRoots(),
+        null);
   }
 
   public ControllerSettings withListen(String host, int port) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, bundleRoots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        rest);
   }
 
   public ControllerSettings withCertificates(CertificatePolicy policy) {
     return new ControllerSettings(
-        stateDir, host, port, policy, heartbeatInterval, registerLimit, cluster, bundleRoots);
+        stateDir, host, port, policy, heartbeatInterval, registerLimit, cluster, bundleRoots, rest);
   }
 
   public ControllerSettings withRegisterLimit(RateLimit limit) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, limit, cluster, bundleRoots);
+        stateDir, host, port, certificates, heartbeatInterval, limit, cluster, bundleRoots, rest);
   }
 
   public ControllerSettings withHeartbeatInterval(Duration interval) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, interval, registerLimit, cluster, bundleRoots);
+        stateDir, host, port, certificates, interval, registerLimit, cluster, bundleRoots, rest);
   }
 
   public ControllerSettings withCluster(String name) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, name, bundleRoots);
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        name,
+        bundleRoots,
+        rest);
   }
 
   /**
@@ -77,7 +101,23 @@ public record ControllerSettings(
    */
   public ControllerSettings withBundleRoots(List<Path> roots) {
     return new ControllerSettings(
-        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, roots);
+        stateDir, host, port, certificates, heartbeatInterval, registerLimit, cluster, roots, rest);
+  }
+
+  /**
+   * Serve the HTTPS API there too (controller serve does by default; tests and embedders opt in).
+   */
+  public ControllerSettings withRest(RestListen listen) {
+    return new ControllerSettings(
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        listen);
   }
 
   /** {@code <stateDir>/pki}. */

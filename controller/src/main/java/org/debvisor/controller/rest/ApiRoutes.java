@@ -1,0 +1,20 @@
+package org.debvisor.controller.rest;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.debvisor.controller.identity.Authenticator;
+import org.debvisor.controller.identity.Sessions;
+
+/** Every route of the API in one list: what the server binds and what the access check reads. */
+final class ApiRoutes {
+
+  private ApiRoutes() {}
+
+  static List<ApiRoute> all(FleetApi fleet, Authenticator authenticator, Sessions sessions) {
+    List<ApiRoute> routes = new ArrayList<>();
+    routes.addAll(new HealthRoutes(fleet).routes());
+    routes.addAll(new SessionRoutes(authenticator, sessions).routes());
+    routes.addAll(new NodeRoutes(fleet).routes());
+    return List.copyOf(routes);
+  }
+}
