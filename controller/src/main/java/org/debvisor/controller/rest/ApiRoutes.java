@@ -4,17 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.inventory.Database;
 
 /** Every route of the API in one list: what the server binds and what the access check reads. */
 final class ApiRoutes {
 
   private ApiRoutes() {}
 
-  static List<ApiRoute> all(FleetApi fleet, Authenticator authenticator, Sessions sessions) {
+  static List<ApiRoute> all(
+      FleetApi fleet, Authenticator authenticator, Sessions sessions, Database db) {
+    AuditRoutes audit = new AuditRoutes(db);
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new HealthRoutes(fleet).routes());
     routes.addAll(new SessionRoutes(authenticator, sessions).routes());
-    routes.addAll(new NodeRoutes(fleet).routes());
+    routes.addAll(new NodeRoutes(fleet, audit).routes());
+    routes.addAll(audit.routes());
+    routes.add(OpenApiDocument.route(routes));
     return List.copyOf(routes);
   }
 }

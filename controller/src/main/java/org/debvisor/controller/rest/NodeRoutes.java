@@ -15,10 +15,15 @@ final class NodeRoutes {
   /** The body of a revoke: why (kept in the audit log). */
   record RevokeRequest(String reason) {}
 
-  private final FleetApi fleet;
+  // How much of a node's audit trail its detail shows.
+  private static final int TRAIL = 50;
 
-  NodeRoutes(FleetApi fleet) {
+  private final FleetApi fleet;
+  private final AuditRoutes audit;
+
+  NodeRoutes(FleetApi fleet, AuditRoutes audit) {
     this.fleet = fleet;
+    this.audit = audit;
   }
 
   List<ApiRoute> routes() {
@@ -33,7 +38,7 @@ final class NodeRoutes {
             HttpMethod.GET,
             "/api/v1/nodes/{name}",
             Role.VIEWER,
-            "One node by id or hostname: facts, last status, certificate",
+            "One node by id or hostname: facts, last status, certificate, audit_trail",
             this::show),
         new ApiRoute(
             HttpMethod.POST,
@@ -70,7 +75,10 @@ final class NodeRoutes {
   }
 
   private ApiAnswer show(ApiCall call) {
-    return ApiAnswer.ok(JsonBodies.proto(fleet.node(call.pathParam("name"))));
+    NodeRecord node = fleet.node(call.pathParam("name"));
+    ObjectNode out = JsonBodies.protoTree(node);
+    out.set("audit_trail", audit.trail(node.getNodeId(), TRAIL));
+    return ApiAnswer.ok(out.toString());
   }
 
   private ApiAnswer revoke(ApiCall call) throws Exception {

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.inventory.Database;
 
 /**
  * The HTTPS API listener (Armeria): TLS only with the controller's own certificate, so plain HTTP
@@ -28,7 +29,8 @@ public final class RestServer implements AutoCloseable {
       Path keyFile,
       FleetApi fleet,
       Authenticator authenticator,
-      Sessions sessions) {
+      Sessions sessions,
+      Database db) {
     ServerBuilder sb =
         Server.builder()
             .https(address)
@@ -42,12 +44,27 @@ public final class RestServer implements AutoCloseable {
             .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
             .errorHandler(new Problems());
     RouteGuard guard = new RouteGuard(authenticator, sessions);
-    for (ApiRoute route : ApiRoutes.all(fleet, authenticator, sessions)) {
+    for (ApiRoute route : ApiRoutes.all(fleet, authenticator, sessions, db)) {
       sb.route().methods(route.method()).path(route.path()).build(guard.guard(route));
     }
     Server server = sb.build();
     server.start().join();
     return new RestServer(server);
+  }
+
+  /** What Armeria actually serves, as "METHOD /path/{param}" (the OpenAPI test compares them). */
+  public java.util.List<String> boundRoutes() {
+    return server.config().serviceConfigs().stream()
+        .flatMap(
+            c ->
+                c.route().methods().stream()
+                    .map(
+                        m ->
+                            m.name()
+                                + " "
+                                + c.route().patternString().replaceAll(":([a-z_]+)", "{$1}")))
+        .sorted()
+        .toList();
   }
 
   public InetSocketAddress address() {

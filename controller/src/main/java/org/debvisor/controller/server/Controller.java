@@ -188,12 +188,18 @@ public final class Controller implements AutoCloseable {
         serverMaterial.keyFile(),
         new RestFleet(fleet),
         new Authenticator(db, audit, hasher, limiter),
-        new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random));
+        new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
+        db);
   }
 
   /** Where the HTTPS API listens, when it does. */
   public Optional<InetSocketAddress> restAddress() {
     return Optional.ofNullable(rest).map(RestServer::address);
+  }
+
+  /** The routes the HTTPS API serves, "METHOD /path"; empty when it does not listen. */
+  public List<String> restRoutes() {
+    return rest == null ? List.of() : rest.boundRoutes();
   }
 
   /** Where the controller listens. */

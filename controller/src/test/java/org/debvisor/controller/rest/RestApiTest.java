@@ -467,6 +467,75 @@ class RestApiTest {
   }
 
   @Test
+  void theOpenApiDocumentListsExactlyTheRoutesServedAndEachNeedsItsLogin() throws Exception {
+    HttpResponse<String> r = api.get("/api/v1/openapi.json");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode doc = HttpsApi.json(r);
+    assertThat(doc.path("openapi").asText()).startsWith("3.0");
+    java.util.List<String> documented = new java.util.ArrayList<>();
+    doc.path("paths")
+        .properties()
+        .forEach(
+            path ->
+                path.getValue()
+                    .properties()
+                    .forEach(
+                        op -> {
+                          documented.add(
+                              op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                        }));
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(ctl.controller.restRoutes());
+    for (var path : doc.path("paths").properties()) {
+      for (var op : path.getValue().properties()) {
+        if (op.getValue().path("x-debvisor-role").asText().equals("none")) {
+          continue;
+        }
+        String concrete = path.getKey().replace("{name}", "alpha");
+        HttpResponse<String> anonymous =
+            api.send(
+                api.request(concrete)
+                    .header("content-type", "application/json")
+                    .method(
+                        op.getKey().toUpperCase(java.util.Locale.ROOT),
+                        HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(anonymous.statusCode()).as(op.getKey() + " " + concrete).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void theAuditLogIsFilteredPagedAndVerifiedForOperatorsOnly() throws Exception {
+    String oper = HttpsApi.basic("oper", OPERATOR_PASSWORD);
+    assertProblem(
+        api.get("/api/v1/audit", "authorization", HttpsApi.basic("viewer", VIEWER_PASSWORD)),
+        403,
+        "role");
+    assertProblem(api.get("/api/v1/audit?from=yesterday", "authorization", oper), 400, "from");
+    assertProblem(api.get("/api/v1/audit?limit=9999", "authorization", oper), 400, "limit");
+
+    JsonNode page1 =
+        HttpsApi.json(api.get("/api/v1/audit?action=user.add&limit=2", "authorization", oper));
+    assertThat(page1.path("entries")).hasSize(2);
+    assertThat(page1.path("entries").findValuesAsText("action")).containsOnly("user.add");
+    String cursor = page1.path("next_cursor").asText();
+    JsonNode page2 =
+        HttpsApi.json(
+            api.get(
+                "/api/v1/audit?action=user.add&limit=2&cursor=" + cursor, "authorization", oper));
+    assertThat(page2.path("entries").get(0).path("seq").asLong())
+        .isLessThan(page1.path("entries").get(1).path("seq").asLong());
+
+    JsonNode verify = HttpsApi.json(api.get("/api/v1/audit/verify", "authorization", oper));
+    assertThat(verify.path("intact").asBoolean()).isTrue();
+    assertThat(verify.path("checked").asLong()).isGreaterThan(3);
+
+    JsonNode bravo = HttpsApi.json(api.get("/api/v1/nodes/bravo", "authorization", oper));
+    assertThat(bravo.path("audit_trail").findValuesAsText("target"))
+        .isNotEmpty()
+        .containsOnly("node-b");
+  }
+
+  @Test
   void unknownRoutesAndMethodsAreProblemsToo() throws Exception {
     assertProblem(
         api.get("/api/v1/nope", "authorization", HttpsApi.basic("viewer", VIEWER_PASSWORD)),
