@@ -31,8 +31,13 @@ public final class PasswordHasher {
     }
   }
 
+  // Each derivation holds memoryKib of heap; a flood of logins waits here instead of piling up.
+  private static final int CONCURRENT = 2;
+
   private final Cost cost;
   private final SecureRandom random;
+  private final java.util.concurrent.Semaphore slots =
+      new java.util.concurrent.Semaphore(CONCURRENT);
 
   public PasswordHasher(Cost cost, SecureRandom random) {
     this.cost = cost;
@@ -98,7 +103,16 @@ public final class PasswordHasher {
     return new Cost(m, t, p);
   }
 
-  private static byte[] derive(char[] password, byte[] salt, Cost cost, int length) {
+  private byte[] derive(char[] password, byte[] salt, Cost cost, int length) {
+    slots.acquireUninterruptibly();
+    try {
+      return deriveNow(password, salt, cost, length);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private static byte[] deriveNow(char[] password, byte[] salt, Cost cost, int length) {
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(
         new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)

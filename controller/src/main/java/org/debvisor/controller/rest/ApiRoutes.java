@@ -12,13 +12,18 @@ final class ApiRoutes {
   private ApiRoutes() {}
 
   static List<ApiRoute> all(
-      FleetApi fleet, Authenticator authenticator, Sessions sessions, Database db) {
+      FleetApi fleet,
+      RolloutApi rollouts,
+      Authenticator authenticator,
+      Sessions sessions,
+      Database db) {
     AuditRoutes audit = new AuditRoutes(db);
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new HealthRoutes(fleet).routes());
     routes.addAll(new SessionRoutes(authenticator, sessions).routes());
     routes.addAll(new NodeRoutes(fleet, audit).routes());
     routes.addAll(audit.routes());
+    routes.addAll(new RolloutRoutes(rollouts).routes());
     routes.add(OpenApiDocument.route(routes));
     return List.copyOf(routes);
   }

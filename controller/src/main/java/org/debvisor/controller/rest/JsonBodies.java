@@ -22,6 +22,7 @@ final class JsonBodies {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final JsonFormat.Printer PROTO =
       JsonFormat.printer().omittingInsignificantWhitespace();
 
@@ -44,6 +45,21 @@ final class JsonBodies {
       throw ApiProblem.badRequest("body", "is required (a JSON object)");
     }
     return MAPPER.readValue(text, type);
+  }
+
+  /** The body of {@code call} as a protobuf message in its JSON mapping; unknown fields refused. */
+  @SuppressWarnings("unchecked")
+  static <T extends com.google.protobuf.Message> T readProto(
+      ApiCall call, com.google.protobuf.Message.Builder builder) throws JsonProcessingException {
+    // The same checks as read(): JSON content type, a body, and well-formed JSON.
+    com.fasterxml.jackson.databind.JsonNode tree =
+        read(call, com.fasterxml.jackson.databind.JsonNode.class);
+    try {
+      PARSER.merge(tree.toString(), builder);
+    } catch (InvalidProtocolBufferException e) {
+      throw ApiProblem.badRequest("body", e.getMessage());
+    }
+    return (T) builder.build();
   }
 
   static ObjectNode object() {

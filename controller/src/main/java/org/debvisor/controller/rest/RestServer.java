@@ -28,6 +28,7 @@ public final class RestServer implements AutoCloseable {
       Path certificateFile,
       Path keyFile,
       FleetApi fleet,
+      RolloutApi rollouts,
       Authenticator authenticator,
       Sessions sessions,
       Database db) {
@@ -44,7 +45,7 @@ public final class RestServer implements AutoCloseable {
             .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
             .errorHandler(new Problems());
     RouteGuard guard = new RouteGuard(authenticator, sessions);
-    for (ApiRoute route : ApiRoutes.all(fleet, authenticator, sessions, db)) {
+    for (ApiRoute route : ApiRoutes.all(fleet, rollouts, authenticator, sessions, db)) {
       sb.route().methods(route.method()).path(route.path()).build(guard.guard(route));
     }
     Server server = sb.build();

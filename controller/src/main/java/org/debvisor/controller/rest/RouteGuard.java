@@ -60,10 +60,18 @@ final class RouteGuard {
   }
 
   private Principal principal(ApiRoute route, RequestHeaders headers, String source) {
-    Principal p = identify(headers, source);
     if (route.isPublic()) {
-      return p;
+      try {
+        return identify(headers, source);
+      } catch (ApiProblem e) {
+        // Wrong basic credentials stay an error; a stale cookie must not block logging in again.
+        if (headers.get("authorization") != null) {
+          throw e;
+        }
+        return null;
+      }
     }
+    Principal p = identify(headers, source);
     if (p == null) {
       throw ApiProblem.unauthenticated(
           "log in: HTTP basic auth, or a session from POST /api/v1/session");

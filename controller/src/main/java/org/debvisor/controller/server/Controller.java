@@ -136,13 +136,14 @@ public final class Controller implements AutoCloseable {
               new AgentBundleRules(settings.bundleRoots()),
               AGENT_ATTEMPTS,
               AGENT_RETRY_PAUSE);
+      RolloutRpc rolloutRpc = new RolloutRpc(rollouts);
       ControllerGrpcServer server =
           new ControllerGrpcServer(
               settings.host(),
               settings.port(),
               serverMaterial,
               ca.certificate(),
-              new ControllerService(enrolment, fleet, recount, new RolloutRpc(rollouts)),
+              new ControllerService(enrolment, fleet, recount, rolloutRpc),
               ControllerInterceptors.create(settings, db, operator, registry));
       server.start();
       // Unfinished rollouts carry on once the server answers again.
@@ -150,7 +151,7 @@ public final class Controller implements AutoCloseable {
       RestServer rest = null;
       if (settings.rest() != null) {
         try {
-          rest = startRest(settings, serverMaterial, fleet, db, audit, clock);
+          rest = startRest(settings, serverMaterial, fleet, rolloutRpc, db, audit, clock);
         } catch (RuntimeException e) {
           server.close();
           throw e;
@@ -176,6 +177,7 @@ public final class Controller implements AutoCloseable {
       ControllerSettings settings,
       CertificateAuthority.KeyMaterial serverMaterial,
       Fleet fleet,
+      RolloutRpc rolloutRpc,
       Database db,
       AuditLog audit,
       Clock clock) {
@@ -187,6 +189,7 @@ public final class Controller implements AutoCloseable {
         serverMaterial.certificateFile(),
         serverMaterial.keyFile(),
         new RestFleet(fleet),
+        new RestRollouts(rolloutRpc),
         new Authenticator(db, audit, hasher, limiter),
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
         db);

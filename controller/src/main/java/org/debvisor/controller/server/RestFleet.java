@@ -33,7 +33,7 @@ final class RestFleet implements FleetApi {
         RevokeNodeRequest.newBuilder().setNode(node).setReason(reason).build(), caller(actor));
   }
 
-  private static Caller caller(Actor actor) {
+  static Caller caller(Actor actor) {
     return new Caller(Caller.Kind.OPERATOR, actor.name(), actor.source(), null);
   }
 }

@@ -490,7 +490,7 @@ class RestApiTest {
         if (op.getValue().path("x-debvisor-role").asText().equals("none")) {
           continue;
         }
-        String concrete = path.getKey().replace("{name}", "alpha");
+        String concrete = path.getKey().replace("{name}", "alpha").replace("{id}", "r1");
         HttpResponse<String> anonymous =
             api.send(
                 api.request(concrete)
@@ -533,6 +533,52 @@ class RestApiTest {
     assertThat(bravo.path("audit_trail").findValuesAsText("target"))
         .isNotEmpty()
         .containsOnly("node-b");
+  }
+
+  @Test
+  void rolloutsGoThroughTheRolloutPackageWithRolesAndStrictBodies() throws Exception {
+    String viewer = HttpsApi.basic("viewer", VIEWER_PASSWORD);
+    String oper = HttpsApi.basic("oper", OPERATOR_PASSWORD);
+    HttpResponse<String> list = api.get("/api/v1/rollouts", "authorization", viewer);
+    assertThat(list.statusCode()).isEqualTo(200);
+    String before = list.body();
+
+    assertProblem(
+        api.post("/api/v1/rollouts", "{\"name\":\"x\"}", "authorization", viewer), 403, "role");
+    assertProblem(
+        api.post("/api/v1/rollouts", "{\"nmae\":\"x\"}", "authorization", oper), 400, "body");
+    assertProblem(api.post("/api/v1/rollouts", "{\"name\":", "authorization", oper), 400, "body");
+    assertProblem(
+        api.post("/api/v1/rollouts", "{\"name\":\"no bundle\"}", "authorization", oper), 400, null);
+    assertProblem(
+        api.post("/api/v1/rollouts/no-such-rollout/pause", "", "authorization", viewer),
+        403,
+        "role");
+    HttpResponse<String> unknown =
+        api.post("/api/v1/rollouts/no-such-rollout/abort", "", "authorization", oper);
+    assertThat(unknown.statusCode()).isIn(400, 404);
+    assertThat(unknown.headers().firstValue("content-type")).hasValue("application/problem+json");
+
+    assertThat(api.get("/api/v1/rollouts", "authorization", viewer).body()).isEqualTo(before);
+  }
+
+  @Test
+  void aStaleCookieDoesNotBlockLoggingInAgain() throws Exception {
+    String[] session = login("viewer", VIEWER_PASSWORD);
+    HttpResponse<String> out =
+        api.send(
+            api.request("/api/v1/session")
+                .header("cookie", session[0])
+                .header("x-csrf-token", session[1])
+                .DELETE());
+    assertThat(out.statusCode()).isEqualTo(204);
+    HttpResponse<String> again =
+        api.post(
+            "/api/v1/session",
+            "{\"user\":\"viewer\",\"password\":\"" + VIEWER_PASSWORD + "\"}",
+            "cookie",
+            session[0]);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
   }
 
   @Test
