@@ -24,6 +24,8 @@ CTL_STATE="$DEMO/controller"
 CTL_PORT=${DEBVISOR_DEMO_CONTROLLER_PORT:-5443}
 GRPC_PORT=${DEBVISOR_DEMO_GRPC_PORT:-5000}
 HTTP_PORT=${DEBVISOR_DEMO_HTTP_PORT:-9500}
+REST_PORT=${DEBVISOR_DEMO_REST_PORT:-8443}
+ADMIN_PASSWORD_FILE="$DEMO/admin-password"
 
 agent_running() {
   [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
@@ -64,6 +66,7 @@ start_new_controller() {
   rotate_log "$DEMO/controller.log"
   nohup "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$CTL_JAR" \
     controller serve --state-dir "$CTL_STATE" --listen "127.0.0.1:$CTL_PORT" \
+    --rest-listen "127.0.0.1:$REST_PORT" \
     > "$DEMO/controller.log" 2>&1 &
   echo $! > "$CTL_PIDFILE"
   for _ in $(seq 1 60); do
@@ -71,6 +74,17 @@ start_new_controller() {
     controller_running || { echo "error: the controller exited; its log:" >&2; tail -n 30 "$DEMO/controller.log" >&2; exit 1; }
     sleep 0.5
   done
+  create_demo_admin
+}
+
+# The HTTPS API has no default password: the demo makes user admin with a random one, kept in a
+# 0600 file (printed once: its path, never the password).
+create_demo_admin() {
+  [ -s "$ADMIN_PASSWORD_FILE" ] && return 0
+  (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$ADMIN_PASSWORD_FILE")
+  debvisor_cli user add admin --role admin --password-file "$ADMIN_PASSWORD_FILE" \
+    --state-dir "$CTL_STATE" >&2 \
+    || { rm -f "$ADMIN_PASSWORD_FILE"; echo "error: could not create the demo admin" >&2; exit 1; }
 }
 
 # Starts the controller (or keeps the one still running) and mints the agent's bootstrap token
@@ -200,6 +214,8 @@ YAML
     fi
     echo "      export DEBVISOR_STATE_DIR=$CTL_STATE DEBVISOR_CONTROLLER=127.0.0.1:$CTL_PORT"
     echo "      debvisor nodes list; cephctl health; hvctl nodes; debvisor audit verify"
+    echo "HTTPS API: user admin, password in $ADMIN_PASSWORD_FILE:"
+    echo "      curl --cacert $CTL_STATE/pki/ca.pem -u admin:\$(cat $ADMIN_PASSWORD_FILE) https://127.0.0.1:$REST_PORT/api/health"
   fi
   echo "Stop: scripts/demo.sh stop"
 }

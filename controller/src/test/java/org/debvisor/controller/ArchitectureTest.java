@@ -226,12 +226,53 @@ class ArchitectureTest {
   }
 
   @Test
+  void theRestApiSitsBesideTheGrpcServer() {
+    // The server wires the API and hands it a FleetApi; the API never reaches back into the
+    // server, and identity (users, sessions, logins) knows neither of them.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.rest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.server..",
+            "org.debvisor.controller.client..",
+            "org.debvisor.controller.cli..",
+            "picocli..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.identity..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.rest..",
+            "org.debvisor.controller.server..",
+            "org.debvisor.controller.cli..",
+            "com.linecorp.armeria..",
+            "io.grpc..",
+            "picocli..")
+        .check(classes);
+    // Armeria stays in the API package: one HTTP stack per job.
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("org.debvisor.controller.rest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.linecorp.armeria..")
+        .check(classes);
+  }
+
+  @Test
   void sqlLivesInTheRepositories() {
     // SQL only in inventory (repositories, Database) and audit (its own table). The server holds
     // a Connection only as the handle of the transaction it passes to them.
     noClasses()
         .that()
-        .resideInAnyPackage("org.debvisor.controller.server..", "org.debvisor.controller.pki..")
+        .resideInAnyPackage(
+            "org.debvisor.controller.server..",
+            "org.debvisor.controller.pki..",
+            "org.debvisor.controller.rest..")
         .should()
         .dependOnClassesThat()
         .haveNameMatching(

@@ -21,11 +21,19 @@ public final class ProblemDetails {
 
   /** The JSON document for a 400 caused by {@code violations}. */
   public static String badRequest(List<Violation> violations) {
+    return of(400, "Bad Request", Violation.summary(violations), violations);
+  }
+
+  /**
+   * Any problem: {@code title} is the status's reason phrase, {@code detail} says what was wrong
+   * and what to do, {@code violations} (may be empty) name each field and rule.
+   */
+  public static String of(int status, String title, String detail, List<Violation> violations) {
     ObjectNode problem = JSON.createObjectNode();
     problem.put("type", "about:blank");
-    problem.put("title", "Bad Request");
-    problem.put("status", 400);
-    problem.put("detail", Violation.summary(violations));
+    problem.put("title", title);
+    problem.put("status", status);
+    problem.put("detail", detail);
     ArrayNode list = problem.putArray("violations");
     for (Violation v : violations) {
       list.addObject().put("field", v.field()).put("rule", v.rule());

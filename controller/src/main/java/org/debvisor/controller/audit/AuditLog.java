@@ -55,9 +55,65 @@ public final class AuditLog {
     return new AuditRecord(seq, at, entry, prev, hash);
   }
 
+  /**
+   * What to look for: each non-null filter must match ({@code actor}, {@code action}, {@code
+   * target} exactly; {@code from} inclusive, {@code to} exclusive); {@code before} is the paging
+   * cursor (entries with a smaller seq), 0 for the newest.
+   */
+  public record Query(
+      String actor,
+      String action,
+      String target,
+      Instant from,
+      Instant to,
+      long before,
+      int limit) {}
+
+  /** Entries matching {@code q}, newest first. */
+  public static List<AuditRecord> search(Connection c, Query q) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT seq, at, actor, action, target, source, result, detail, prev_hash, hash"
+                + " FROM audit_log WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (q.actor() != null) {
+      sql.append(" AND actor = ?");
+      args.add(q.actor());
+    }
+    if (q.action() != null) {
+      sql.append(" AND action = ?");
+      args.add(q.action());
+    }
+    if (q.target() != null) {
+      sql.append(" AND target = ?");
+      args.add(q.target());
+    }
+    if (q.from() != null) {
+      sql.append(" AND at >= ?");
+      args.add(q.from().toEpochMilli());
+    }
+    if (q.to() != null) {
+      sql.append(" AND at < ?");
+      args.add(q.to().toEpochMilli());
+    }
+    if (q.before() > 0) {
+      sql.append(" AND seq < ?");
+      args.add(q.before());
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    args.add(q.limit());
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rows(rs);
+      }
+    }
+  }
+
   /** Entries with {@code seq > after}, oldest first, at most {@code limit}. */
   public static List<AuditRecord> page(Connection c, long after, int limit) throws SQLException {
-    List<AuditRecord> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT seq, at, actor, action, target, source, result, detail, prev_hash, hash"
@@ -65,22 +121,27 @@ public final class AuditLog {
       ps.setLong(1, after);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new AuditRecord(
-                  rs.getLong(1),
-                  Instant.ofEpochMilli(rs.getLong(2)),
-                  new AuditEntry(
-                      rs.getString(3),
-                      rs.getString(4),
-                      rs.getString(5),
-                      rs.getString(6),
-                      rs.getString(7),
-                      rs.getString(8)),
-                  rs.getString(9),
-                  rs.getString(10)));
-        }
+        return rows(rs);
       }
+    }
+  }
+
+  private static List<AuditRecord> rows(ResultSet rs) throws SQLException {
+    List<AuditRecord> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(
+          new AuditRecord(
+              rs.getLong(1),
+              Instant.ofEpochMilli(rs.getLong(2)),
+              new AuditEntry(
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getString(8)),
+              rs.getString(9),
+              rs.getString(10)));
     }
     return out;
   }

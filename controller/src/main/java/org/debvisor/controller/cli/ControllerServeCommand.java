@@ -49,6 +49,16 @@ final class ControllerServeCommand implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--rest-listen",
+      paramLabel = "HOST:PORT|off",
+      defaultValue = "0.0.0.0:8443",
+      description = {
+        "Serve the HTTPS API (docs/rest-api.md) here with the controller's certificate",
+        "(default: ${DEFAULT-VALUE}); off to serve none. Users: `debvisor user add`."
+      })
+  String restListen;
+
+  @Option(
       names = "--server-name",
       paramLabel = "NAME",
       description = {
@@ -168,6 +178,10 @@ final class ControllerServeCommand implements Callable<Integer> {
               .withHeartbeatInterval(heartbeat)
               .withRegisterLimit(new ControllerSettings.RateLimit(registerBurst, registerRate))
               .withCluster(cluster);
+      if (!restListen.equals("off")) {
+        ControllerConnection.HostPort r = ControllerConnection.HostPort.parse(restListen);
+        settings = settings.withRest(new ControllerSettings.RestListen(r.host(), r.port()));
+      }
       if (!bundleRoots.isEmpty()) {
         settings = settings.withBundleRoots(List.copyOf(bundleRoots));
       }
@@ -178,7 +192,7 @@ final class ControllerServeCommand implements Callable<Integer> {
     } catch (IOException | IllegalArgumentException e) {
       err.println(
           "error: "
-              + (e instanceof IOException ? "--listen/--metrics-listen: " : "")
+              + (e instanceof IOException ? "--listen/--metrics-listen/--rest-listen: " : "")
               + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
     }
@@ -206,6 +220,16 @@ final class ControllerServeCommand implements Callable<Integer> {
     settings.postgres().ifPresent(url -> out.println("inventory:       " + url.redacted()));
     out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
     out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
+    controller
+        .restAddress()
+        .ifPresent(
+            rest ->
+                out.println(
+                    "HTTPS API:       https://"
+                        + rest.getHostString()
+                        + ":"
+                        + rest.getPort()
+                        + "/api/health"));
     controller
         .metricsAddress()
         .ifPresent(

@@ -68,6 +68,12 @@ public final class DebvisorCli {
             .addSubcommand(new RolloutChangeCommand.Rollback(env));
     CommandLine audit =
         new CommandLine(new AuditCommand()).addSubcommand(new AuditVerifyCommand(env));
+    CommandLine user =
+        new CommandLine(new UserCommand())
+            .addSubcommand(new UserCommands.Add(env))
+            .addSubcommand(new UserCommands.Passwd(env))
+            .addSubcommand(new UserCommands.Del(env))
+            .addSubcommand(new UserCommands.ListUsers(env));
     CommandLine root =
         new CommandLine(new DebvisorCommand())
             .addSubcommand(preseed)
@@ -81,6 +87,7 @@ public final class DebvisorCli {
             .addSubcommand(audit)
             .addSubcommand(new BackupCommand(env))
             .addSubcommand(new RestoreCommand(env))
+            .addSubcommand(user)
             .addSubcommand(new InventoryCommand(env))
             .addSubcommand(
                 new ProvisionNodeCommand(

@@ -5,18 +5,25 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.identity.Authenticator;
+import org.debvisor.controller.identity.LoginLimiter;
+import org.debvisor.controller.identity.PasswordHasher;
+import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
+import org.debvisor.controller.rest.RestServer;
 import org.debvisor.controller.rollout.AgentBundleRules;
 import org.debvisor.controller.rollout.MtlsAgentCalls;
 import org.debvisor.controller.rollout.RolloutEngine;
@@ -34,6 +41,9 @@ public final class Controller implements AutoCloseable {
   // An unreachable agent is tried this often, pausing 1 s, 2 s, ... between tries.
   private static final int AGENT_ATTEMPTS = 3;
   private static final java.time.Duration AGENT_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
+  // Failed logins: 5 at once then 5 a minute per user name; 20 then 20 a minute per address.
+  private static final LoginLimiter.Limit LOGIN_LIMIT_PER_USER = new LoginLimiter.Limit(5, 5);
+  private static final LoginLimiter.Limit LOGIN_LIMIT_PER_SOURCE = new LoginLimiter.Limit(20, 20);
 
   private final Database db;
   private final ControllerGrpcServer server;
@@ -42,6 +52,8 @@ public final class Controller implements AutoCloseable {
   private final RolloutEngine rollouts;
   // Held while running: a restore (or a second controller) refuses this state directory.
   private final StateLock stateLock;
+  // The HTTPS API; null when the settings name no listener for it.
+  private final RestServer rest;
   // Writes the summary rows of counted enrolment refusals when their interval ends.
   private final ScheduledExecutorService refusalFlusher;
 
@@ -51,9 +63,11 @@ public final class Controller implements AutoCloseable {
       CertificateAuthority ca,
       Enrolment enrolment,
       RolloutEngine rollouts,
-      StateLock stateLock) {
+      StateLock stateLock,
+      RestServer rest) {
     this.stateLock = stateLock;
     this.db = db;
+    this.rest = rest;
     this.server = server;
     this.ca = ca;
     this.enrolment = enrolment;
@@ -144,24 +158,35 @@ public final class Controller implements AutoCloseable {
               new AgentBundleRules(settings.bundleRoots()),
               AGENT_ATTEMPTS,
               AGENT_RETRY_PAUSE);
+      RolloutRpc rolloutRpc = new RolloutRpc(rollouts);
       ControllerGrpcServer server =
           new ControllerGrpcServer(
               settings.host(),
               settings.port(),
               serverMaterial,
               ca.certificate(),
-              new ControllerService(enrolment, fleet, recount, new RolloutRpc(rollouts)),
+              new ControllerService(enrolment, fleet, recount, rolloutRpc),
               ControllerInterceptors.create(settings, db, operator, registry));
       server.start();
       // Unfinished rollouts carry on once the server answers again.
       rollouts.start();
+      RestServer rest = null;
+      if (settings.rest() != null) {
+        try {
+          rest = startRest(settings, serverMaterial, fleet, rolloutRpc, db, audit, clock);
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+        log.info("HTTPS API listening on {}", rest.address());
+      }
       log.info(
           "controller listening on {} (state {}, inventory {}, {} active nodes)",
           server.address(),
           settings.stateDir(),
           db.location(),
           nodeCount.total());
-      return new Controller(db, server, ca, enrolment, rollouts, stateLock);
+      return new Controller(db, server, ca, enrolment, rollouts, stateLock, rest);
     } catch (IOException | RuntimeException e) {
       if (rollouts != null) {
         rollouts.close();
@@ -169,6 +194,38 @@ public final class Controller implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  private static RestServer startRest(
+      ControllerSettings settings,
+      CertificateAuthority.KeyMaterial serverMaterial,
+      Fleet fleet,
+      RolloutRpc rolloutRpc,
+      Database db,
+      AuditLog audit,
+      Clock clock) {
+    SecureRandom random = new SecureRandom();
+    PasswordHasher hasher = new PasswordHasher(PasswordHasher.DEFAULT_COST, random);
+    LoginLimiter limiter = new LoginLimiter(LOGIN_LIMIT_PER_USER, LOGIN_LIMIT_PER_SOURCE);
+    return RestServer.start(
+        new InetSocketAddress(settings.rest().host(), settings.rest().port()),
+        serverMaterial.certificateFile(),
+        serverMaterial.keyFile(),
+        new RestFleet(fleet),
+        new RestRollouts(rolloutRpc),
+        new Authenticator(db, audit, hasher, limiter),
+        new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
+        db);
+  }
+
+  /** Where the HTTPS API listens, when it does. */
+  public Optional<InetSocketAddress> restAddress() {
+    return Optional.ofNullable(rest).map(RestServer::address);
+  }
+
+  /** The routes the HTTPS API serves, "METHOD /path"; empty when it does not listen. */
+  public List<String> restRoutes() {
+    return rest == null ? List.of() : rest.boundRoutes();
   }
 
   /** Where the controller listens. */
@@ -193,6 +250,9 @@ public final class Controller implements AutoCloseable {
       refusalFlusher.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (rest != null) {
+      rest.close();
     }
     rollouts.close();
     server.close();

@@ -60,6 +60,11 @@ public final class ControllerProcess {
     return controller.address();
   }
 
+  /** Where the HTTPS API listens, if it does. */
+  public Optional<InetSocketAddress> restAddress() {
+    return controller.restAddress();
+  }
+
   /** Where {@code /metrics} is served, if it is. */
   public Optional<InetSocketAddress> metricsAddress() {
     return Optional.ofNullable(metrics).map(OpsHttpServer::address);

@@ -25,7 +25,14 @@ public record ControllerSettings(
     RateLimit registerLimit,
     String cluster,
     List<Path> bundleRoots,
-    Optional<PostgresUrl> postgres) {
+    Optional<PostgresUrl> postgres,
+    RestListen rest) {
+
+  /** Where the HTTPS API listens (port 0: a free one); null in settings means no API. */
+  public record RestListen(String host, int port) {
+    /** The API's default port. */
+    public static final int DEFAULT_PORT = 8443;
+  }
 
   /** Token bucket: {@code capacity} calls at once, refilled at {@code perSecond}. */
   public record RateLimit(long capacity, long perSecond) {
@@ -48,7 +55,8 @@ public record ControllerSettings(
         new RateLimit(20, 10),
         "default",
         ConfigSettings.defaults().allowedRoots(),
-        Optional.empty());
+        Optional.empty(),
+        null);
   }
 
   public ControllerSettings withListen(String host, int port) {
@@ -61,7 +69,8 @@ public record ControllerSettings(
         registerLimit,
         cluster,
         bundleRoots,
-        postgres);
+        postgres,
+        rest);
   }
 
   public ControllerSettings withCertificates(CertificatePolicy policy) {
@@ -74,7 +83,8 @@ public record ControllerSettings(
         registerLimit,
         cluster,
         bundleRoots,
-        postgres);
+        postgres,
+        rest);
   }
 
   public ControllerSettings withRegisterLimit(RateLimit limit) {
@@ -87,7 +97,8 @@ public record ControllerSettings(
         limit,
         cluster,
         bundleRoots,
-        postgres);
+        postgres,
+        rest);
   }
 
   public ControllerSettings withHeartbeatInterval(Duration interval) {
@@ -100,7 +111,8 @@ public record ControllerSettings(
         registerLimit,
         cluster,
         bundleRoots,
-        postgres);
+        postgres,
+        rest);
   }
 
   public ControllerSettings withCluster(String name) {
@@ -113,7 +125,8 @@ public record ControllerSettings(
         registerLimit,
         name,
         bundleRoots,
-        postgres);
+        postgres,
+        rest);
   }
 
   /**
@@ -130,7 +143,8 @@ public record ControllerSettings(
         registerLimit,
         cluster,
         roots,
-        postgres);
+        postgres,
+        rest);
   }
 
   /** Keeps the inventory in this PostgreSQL database instead of SQLite. */
@@ -144,7 +158,8 @@ public record ControllerSettings(
         registerLimit,
         cluster,
         bundleRoots,
-        Optional.of(url));
+        Optional.of(url),
+        rest);
   }
 
   /** {@code <stateDir>/pki}. */
@@ -160,5 +175,22 @@ public record ControllerSettings(
   /** {@code <stateDir>/operator-token}. */
   public Path operatorTokenFile() {
     return stateDir.resolve("operator-token");
+  }
+
+  /**
+   * Serve the HTTPS API there too (controller serve does by default; tests and embedders opt in).
+   */
+  public ControllerSettings withRest(RestListen listen) {
+    return new ControllerSettings(
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres,
+        listen);
   }
 }

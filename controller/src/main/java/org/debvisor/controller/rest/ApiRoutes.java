@@ -1,0 +1,30 @@
+package org.debvisor.controller.rest;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.debvisor.controller.identity.Authenticator;
+import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.inventory.Database;
+
+/** Every route of the API in one list: what the server binds and what the access check reads. */
+final class ApiRoutes {
+
+  private ApiRoutes() {}
+
+  static List<ApiRoute> all(
+      FleetApi fleet,
+      RolloutApi rollouts,
+      Authenticator authenticator,
+      Sessions sessions,
+      Database db) {
+    AuditRoutes audit = new AuditRoutes(db);
+    List<ApiRoute> routes = new ArrayList<>();
+    routes.addAll(new HealthRoutes(fleet).routes());
+    routes.addAll(new SessionRoutes(authenticator, sessions).routes());
+    routes.addAll(new NodeRoutes(fleet, audit).routes());
+    routes.addAll(audit.routes());
+    routes.addAll(new RolloutRoutes(rollouts).routes());
+    routes.add(OpenApiDocument.route(routes));
+    return List.copyOf(routes);
+  }
+}

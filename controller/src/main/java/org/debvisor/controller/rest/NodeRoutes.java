@@ -1,0 +1,93 @@
+package org.debvisor.controller.rest;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpMethod;
+import java.util.List;
+import java.util.Map;
+import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.identity.Role;
+import org.debvisor.proto.NodeRecord;
+
+/** {@code /api/v1/nodes}: the fleet list, one node, and revocation. */
+final class NodeRoutes {
+
+  /** The body of a revoke: why (kept in the audit log). */
+  record RevokeRequest(String reason) {}
+
+  // How much of a node's audit trail its detail shows.
+  private static final int TRAIL = 50;
+
+  private final FleetApi fleet;
+  private final AuditRoutes audit;
+
+  NodeRoutes(FleetApi fleet, AuditRoutes audit) {
+    this.fleet = fleet;
+    this.audit = audit;
+  }
+
+  List<ApiRoute> routes() {
+    return List.of(
+        new ApiRoute(
+            HttpMethod.GET,
+            "/api/v1/nodes",
+            Role.VIEWER,
+            "Nodes matching ?selector=, sorted by ?sort=, ?limit= per page from ?cursor=",
+            this::list),
+        new ApiRoute(
+            HttpMethod.GET,
+            "/api/v1/nodes/{name}",
+            Role.VIEWER,
+            "One node by id or hostname: facts, last status, certificate, audit_trail",
+            this::show),
+        new ApiRoute(
+            HttpMethod.POST,
+            "/api/v1/nodes/{name}/revoke",
+            Role.OPERATOR,
+            "Revoke a node's certificates; body {\"reason\": \"...\"}",
+            this::revoke));
+  }
+
+  private ApiAnswer list(ApiCall call) {
+    String selector = call.query("selector", "");
+    String sort = call.query("sort", "hostname");
+    List<NodeRecord> all = fleet.listNodes(selector).getNodesList();
+    NodePage.Page page =
+        NodePage.of(
+            all,
+            selector,
+            sort,
+            call.query("limit", Integer.toString(NodePage.DEFAULT_LIMIT)),
+            call.query("cursor", ""));
+    ObjectNode out = JsonBodies.object();
+    ArrayNode nodes = out.putArray("nodes");
+    page.nodes().forEach(n -> nodes.add(JsonBodies.protoTree(n)));
+    out.put("total", page.total());
+    out.put("next_cursor", page.next());
+    String body = out.toString();
+    // A digest of the body itself: node-reported text never reaches a header.
+    String etag = "\"" + Sha256.hex(body).substring(0, 32) + "\"";
+    String ifNoneMatch = call.request().headers().get("if-none-match");
+    if (etag.equals(ifNoneMatch)) {
+      return new ApiAnswer(304, null, Map.of("etag", etag));
+    }
+    return new ApiAnswer(200, body, Map.of("etag", etag));
+  }
+
+  private ApiAnswer show(ApiCall call) {
+    NodeRecord node = fleet.node(call.pathParam("name"));
+    ObjectNode out = JsonBodies.protoTree(node);
+    out.set("audit_trail", audit.trail(node.getNodeId(), TRAIL));
+    return ApiAnswer.ok(out.toString());
+  }
+
+  private ApiAnswer revoke(ApiCall call) throws Exception {
+    RevokeRequest body = JsonBodies.read(call, RevokeRequest.class);
+    String reason = body.reason() == null ? "" : body.reason();
+    return ApiAnswer.ok(
+        JsonBodies.proto(
+            fleet
+                .revoke(call.pathParam("name"), reason, call.requirePrincipal().actor())
+                .getNode()));
+  }
+}

@@ -1,0 +1,80 @@
+package org.debvisor.controller.rest;
+
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import org.debvisor.controller.identity.Authenticator;
+import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.inventory.Database;
+
+/**
+ * The HTTPS API listener (Armeria): TLS only with the controller's own certificate, so plain HTTP
+ * to the port fails its handshake; body, header, request and idle limits from {@link RestLimits};
+ * every route behind the one {@link RouteGuard}; every error as problem details.
+ */
+public final class RestServer implements AutoCloseable {
+
+  private final Server server;
+
+  private RestServer(Server server) {
+    this.server = server;
+  }
+
+  /** Binds and starts serving; port 0 picks a free one (tests). */
+  public static RestServer start(
+      InetSocketAddress address,
+      Path certificateFile,
+      Path keyFile,
+      FleetApi fleet,
+      RolloutApi rollouts,
+      Authenticator authenticator,
+      Sessions sessions,
+      Database db) {
+    ServerBuilder sb =
+        Server.builder()
+            .https(address)
+            .tls(certificateFile.toFile(), keyFile.toFile())
+            .maxRequestLength(RestLimits.MAX_BODY_BYTES)
+            .requestTimeout(RestLimits.REQUEST_TIMEOUT)
+            .idleTimeout(RestLimits.IDLE_TIMEOUT)
+            .http1MaxHeaderSize(RestLimits.MAX_HEADER_BYTES)
+            .http2MaxHeaderListSize(RestLimits.MAX_HEADER_BYTES)
+            .maxNumConnections(RestLimits.MAX_CONNECTIONS)
+            .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
+            .errorHandler(new Problems());
+    RouteGuard guard = new RouteGuard(authenticator, sessions);
+    for (ApiRoute route : ApiRoutes.all(fleet, rollouts, authenticator, sessions, db)) {
+      sb.route().methods(route.method()).path(route.path()).build(guard.guard(route));
+    }
+    Server server = sb.build();
+    server.start().join();
+    return new RestServer(server);
+  }
+
+  /** What Armeria actually serves, as "METHOD /path/{param}" (the OpenAPI test compares them). */
+  public java.util.List<String> boundRoutes() {
+    return server.config().serviceConfigs().stream()
+        .flatMap(
+            c ->
+                c.route().methods().stream()
+                    .map(
+                        m ->
+                            m.name()
+                                + " "
+                                + c.route().patternString().replaceAll(":([a-z_]+)", "{$1}")))
+        .sorted()
+        .toList();
+  }
+
+  public InetSocketAddress address() {
+    InetSocketAddress bound = server.activePort(SessionProtocol.HTTPS).localAddress();
+    return bound;
+  }
+
+  @Override
+  public void close() {
+    server.stop().join();
+  }
+}
