@@ -14,6 +14,7 @@ import org.debvisor.controller.audit.AuditLog;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.debvisor.controller.inventory.SqlDialect;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteOpenMode;
@@ -26,7 +27,8 @@ import org.sqlite.SQLiteOpenMode;
 final class InventoryFile {
 
   /** Where the controller's migrations live; the schema this build knows. */
-  static final String MIGRATIONS = "classpath:db/migration/sqlite";
+  static final String[] MIGRATIONS =
+      SqlDialect.SQLITE.migrationLocations().toArray(String[]::new);
 
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
