@@ -11,10 +11,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.inventory.SqlDialect;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
-import org.debvisor.controller.inventory.SqlDialect;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteOpenMode;
@@ -27,8 +27,7 @@ import org.sqlite.SQLiteOpenMode;
 final class InventoryFile {
 
   /** Where the controller's migrations live; the schema this build knows. */
-  static final String[] MIGRATIONS =
-      SqlDialect.SQLITE.migrationLocations().toArray(String[]::new);
+  static final String[] MIGRATIONS = SqlDialect.SQLITE.migrationLocations().toArray(String[]::new);
 
   private static final int BUSY_TIMEOUT_MS = 10_000;
 

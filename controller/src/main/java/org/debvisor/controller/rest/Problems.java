@@ -53,8 +53,8 @@ final class Problems implements ServerErrorHandler {
               u.getPropertyName(), "is not a known field; see /api/v1/openapi.json");
       case JsonProcessingException j ->
           ApiProblem.badRequest("body", "is not valid JSON: " + j.getOriginalMessage());
-      case InventoryException i when i.isBusy() ->
-          ApiProblem.of(503, "the inventory database is busy; retry shortly");
+      case InventoryException i when i.isTransient() ->
+          ApiProblem.of(503, "the inventory database is busy or unreachable; retry shortly");
       default -> {
         log.error("unexpected failure in the REST API", cause);
         yield ApiProblem.of(
