@@ -28,7 +28,9 @@ import io.grpc.stub.MetadataUtils;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.debvisor.common.digest.Sha256;
@@ -48,8 +50,11 @@ class AuthInterceptorTest {
 
   private final List<CallerIdentity> reached = new CopyOnWriteArrayList<>();
 
-  /** What the interceptor handed gRPC for each call: never null, even for a refused call. */
-  private final List<Boolean> listenerGiven = new CopyOnWriteArrayList<>();
+  /**
+   * Whether the interceptor handed gRPC a listener, per call: it must, even for a refused call. A
+   * refusal reaches the client before the interceptor returns, hence a queue to wait on.
+   */
+  private final BlockingQueue<Boolean> listenerGiven = new LinkedBlockingQueue<>();
 
   private final MutualTlsSessions tls = new MutualTlsSessions();
   private final Logger audit = (Logger) LoggerFactory.getLogger("debvisor.audit");
@@ -146,7 +151,7 @@ class AuthInterceptorTest {
               assertThat(e.getStatus().getDescription()).isEqualTo(description);
             });
     assertThat(reached).as("calls that reached the service").isEmpty();
-    assertThat(listenerGiven).isNotEmpty().doesNotContain(false);
+    assertThat(nextListenerGiven()).isTrue();
     assertThat(auditLines.list)
         .last()
         .satisfies(
@@ -159,6 +164,17 @@ class AuthInterceptorTest {
                   .doesNotContain("alice-token")
                   .doesNotContain("bob-token");
             });
+  }
+
+  private boolean nextListenerGiven() {
+    try {
+      Boolean given = listenerGiven.poll(30, TimeUnit.SECONDS);
+      assertThat(given).as("the interceptor returned for the call").isNotNull();
+      return given;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private List<String> auditMessages() {
@@ -210,7 +226,7 @@ class AuthInterceptorTest {
     check(null);
     assertThat(reached).containsExactly(new CallerIdentity("peer:127.0.0.1", false));
     assertThat(auditMessages()).as("unprotected calls are not audited").isEmpty();
-    assertThat(listenerGiven).containsExactly(true);
+    assertThat(nextListenerGiven()).isTrue();
   }
 
   @Test
