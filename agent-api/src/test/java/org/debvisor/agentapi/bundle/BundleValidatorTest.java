@@ -367,4 +367,62 @@ class BundleValidatorTest {
 
     assertThat(many.validate(bundle)).isEmpty();
   }
+
+  // Limits are inclusive: each test below pins a rule at its edge, from both sides where both
+  // sides are reachable.
+
+  @Test
+  void aPathOfExactly4095BytesPassesAndOneByteMoreIsRefused() {
+    String dirs = ROOT + "/" + "d".repeat(200) + ("/" + "d".repeat(200)).repeat(18);
+    String exact = dirs + "/" + "f".repeat(4095 - dirs.length() - 1);
+    assertThat(exact).hasSize(4095);
+    assertThat(validate(single(file(exact, "x", 0)))).isEmpty();
+
+    assertOnly(
+        validate(single(file(exact + "g", "x", 0))),
+        "bundle.files[0].path",
+        "longer than 4095 bytes");
+  }
+
+  @Test
+  void aNulAtTheVeryStartIsReportedAsNul() {
+    assertOnly(validate(single(file("\0" + ROOT + "/a", "x", 0))), "bundle.files[0].path", "NUL");
+  }
+
+  @Test
+  void spacesAreNotControlCharactersButUnitSeparatorsAndDeleteAre() {
+    assertThat(validate(single(file(ROOT + "/with space", "x", 0)))).isEmpty();
+    assertOnly(
+        validate(single(file(ROOT + "/a\u001fb", "x", 0))),
+        "bundle.files[0].path",
+        "control characters");
+    assertOnly(
+        validate(single(file(ROOT + "/a\u007fb", "x", 0))),
+        "bundle.files[0].path",
+        "control characters");
+  }
+
+  @Test
+  void aBundleOfExactlyTheTotalLimitPasses() {
+    ConfigBundle atLimit =
+        bundle("v1", file(ROOT + "/a", new byte[75], 0), file(ROOT + "/b", new byte[75], 0));
+    assertThat(validate(atLimit)).isEmpty();
+  }
+
+  @Test
+  void theLargestIntIsAValidNumericIdAndOneMoreIsNot() {
+    ConfigFile base = file(ROOT + "/a", "x", 0644);
+    assertThat(validate(single(base.toBuilder().setOwner("2147483647").build()))).isEmpty();
+    assertOnly(
+        validate(single(base.toBuilder().setOwner("2147483648").build())),
+        "bundle.files[0].owner",
+        "out of range");
+  }
+
+  @Test
+  void modeZeroMeans0644AndAnyOtherModeIsKept() {
+    assertThat(BundleValidator.effectiveMode(0)).isEqualTo(0644);
+    assertThat(BundleValidator.effectiveMode(0600)).isEqualTo(0600);
+    assertThat(BundleValidator.effectiveMode(0777)).isEqualTo(0777);
+  }
 }
