@@ -34,10 +34,20 @@ public final class IssuedCertificate {
       throw new IOException(
           "the controller's certificate names '" + name + "', not this node '" + nodeId + "'");
     }
-    X509Certificate issuer = chain.size() > 1 ? chain.get(1) : null;
+    // Every link counts: a genuine intermediate after a self-made leaf must not pass.
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!signedBy(chain.get(i), chain.get(i + 1))) {
+        throw new IOException(
+            "the controller's certificate chain is broken: certificate "
+                + (i + 1)
+                + " is not signed by certificate "
+                + (i + 2));
+      }
+    }
+    X509Certificate top = chain.get(chain.size() - 1);
     boolean signed = false;
     for (X509Certificate ca : cas) {
-      signed |= signedBy(issuer == null ? leaf : issuer, ca);
+      signed |= signedBy(top, ca);
     }
     if (!signed) {
       throw new IOException("the controller's certificate is not signed by its CA bundle");

@@ -74,7 +74,7 @@ class IssuedCertificateTest {
   }
 
   @Test
-  void anIntermediateIsCheckedAgainstTheBundleInsteadOfTheLeaf() throws IOException {
+  void aChainThroughAnIntermediateIsCheckedLinkByLinkUpToTheBundle() throws IOException {
     KeyPair intermediateKeys = TestCa.newKeys();
     X509Certificate intermediate =
         ca.issueIntermediate("CN=debvisor-intermediate", intermediateKeys.getPublic());
@@ -85,6 +85,23 @@ class IssuedCertificateTest {
         .containsExactly(leaf, intermediate);
     assertThatThrownBy(() -> verify("node-1", List.of(leaf, intermediate), otherCa))
         .hasMessage("the controller's certificate is not signed by its CA bundle");
+  }
+
+  @Test
+  void aSelfMadeLeafInFrontOfAGenuineIntermediateIsRefused() throws IOException {
+    KeyPair intermediateKeys = TestCa.newKeys();
+    X509Certificate intermediate =
+        ca.issueIntermediate("CN=debvisor-intermediate", intermediateKeys.getPublic());
+    // Named as if the intermediate issued it, but signed with a key the forger holds.
+    KeyPair forgerKeys = TestCa.newKeys();
+    X509Certificate forged =
+        TestCa.issue("CN=debvisor-intermediate", forgerKeys, "CN=node-1", node.getPublic());
+
+    assertThatThrownBy(() -> verify("node-1", List.of(forged, intermediate), ca))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the controller's certificate chain is broken: certificate 1 is not signed by"
+                + " certificate 2");
   }
 
   @Test
