@@ -270,12 +270,18 @@ public final class Database implements AutoCloseable {
   public <T> T read(SqlWork<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
+      T result;
       try {
         dialect.beginRead(connection);
-        return work.run(connection);
-      } finally {
-        connection.rollback();
+        result = work.run(connection);
+      } catch (SQLException | RuntimeException e) {
+        // A rollback on a connection the server just dropped fails too; the first failure is
+        // the one that says what happened (and whether a retry may work).
+        rollback(connection);
+        throw e;
       }
+      rollback(connection);
+      return result;
     } catch (SQLException e) {
       throw failure("read", e);
     }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.inventory.LatestSchema;
 import org.debvisor.controller.server.RunningController;
 import org.debvisor.controller.server.TestNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,7 +212,11 @@ class BackupBadInputTest {
         json.replace(oldSum, Sha256.hex(db))
             .replaceFirst(
                 "(\"path\" : \"controller.db\",\\s*\"size\" : )\\d+", "$1" + Files.size(db)));
-    assertRefused(copy, "controller.db has schema version 99, newer than this DebVisor knows (3)");
+    assertRefused(
+        copy,
+        "controller.db has schema version 99, newer than this DebVisor knows ("
+            + LatestSchema.version()
+            + ")");
   }
 
   @Test
@@ -260,9 +265,9 @@ class BackupBadInputTest {
     RestoreResult result =
         restore().restore(copy, fresh, Passphrase.read(passphraseFile), false, false);
     assertThat(result.schemaFrom()).isEqualTo("2.1");
-    assertThat(result.schemaTo()).isEqualTo("3");
+    assertThat(result.schemaTo()).isEqualTo(LatestSchema.version());
     assertThat(new InventoryFile(fresh.resolve("controller.db")).facts().schemaVersion())
-        .isEqualTo("3");
+        .isEqualTo(LatestSchema.version());
   }
 
   private static String sha256OfEntry(String json, String path) {

@@ -16,6 +16,7 @@ import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.audit.AuditRecord;
 import org.debvisor.controller.audit.AuditVerifier;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.LatestSchema;
 import org.debvisor.controller.server.RunningController;
 import org.debvisor.controller.server.TestNode;
 import org.debvisor.proto.GetNodeStatusRequest;
@@ -69,7 +70,7 @@ class BackupRestoreRoundTripTest {
     }
 
     assertThat(result.manifest().nodes()).isEqualTo(1);
-    assertThat(result.manifest().schemaVersion()).isEqualTo("3");
+    assertThat(result.manifest().schemaVersion()).isEqualTo(LatestSchema.version());
     assertThat(result.manifest().debvisorVersion()).isEqualTo("0.1.0");
     assertThat(steps).anyMatch(s -> s.startsWith("snapshot of controller.db"));
     assertThat(DirectorySnapshot.names(backup))
