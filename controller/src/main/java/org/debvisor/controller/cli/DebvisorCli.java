@@ -79,6 +79,7 @@ public final class DebvisorCli {
             .addSubcommand(nodes)
             .addSubcommand(rollout)
             .addSubcommand(audit)
+            .addSubcommand(new CommandLine(new SbomCommand()).addSubcommand(new SbomScanCommand()))
             .addSubcommand(new InventoryCommand(env))
             .addSubcommand(
                 new ProvisionNodeCommand(
