@@ -174,7 +174,7 @@ class ReleaseBuildSlowTest {
             .build();
     try {
       return HealthGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance())
           .getStatus();
     } catch (StatusRuntimeException e) {
