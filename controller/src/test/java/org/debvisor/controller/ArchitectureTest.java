@@ -125,6 +125,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void vulnerabilityScanStandsAlone() {
+    // The release scan reads files only: no other capability, no RPC, no command line.
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.vulnscan..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("org.debvisor.controller..")
+                .and(resideOutsideOfPackage("org.debvisor.controller.vulnscan.."))
+                .or(resideInAnyPackage("io.grpc..", "picocli..")))
+        .check(classes);
+  }
+
+  @Test
   void imageBuildsOnPreseedOnly() {
     // The image-mode ISO reads images, so the image package must not need the iso package.
     noClasses()

@@ -88,6 +88,7 @@ public final class DebvisorCli {
             .addSubcommand(new BackupCommand(env))
             .addSubcommand(new RestoreCommand(env))
             .addSubcommand(user)
+            .addSubcommand(new CommandLine(new SbomCommand()).addSubcommand(new SbomScanCommand()))
             .addSubcommand(new InventoryCommand(env))
             .addSubcommand(
                 new ProvisionNodeCommand(

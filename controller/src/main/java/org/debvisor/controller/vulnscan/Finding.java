@@ -1,0 +1,4 @@
+package org.debvisor.controller.vulnscan;
+
+/** A component that an advisory names in an affected version. */
+public record Finding(SbomComponent component, Advisory advisory, Severity severity) {}
