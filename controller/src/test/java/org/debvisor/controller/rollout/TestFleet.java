@@ -138,20 +138,25 @@ final class TestFleet implements AutoCloseable {
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dir.resolve("controller.log").toFile()))
             .start();
-    await(
-        "the controller process accepts connections",
-        PROCESS_START_WAIT,
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("controller process exited: " + log());
-          }
-          try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-          } catch (IOException e) {
-            return false;
-          }
-        });
+    try {
+      await(
+          "the controller process accepts connections",
+          PROCESS_START_WAIT,
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("controller process exited: " + log());
+            }
+            try (java.net.Socket s = new java.net.Socket()) {
+              s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+              return true;
+            } catch (IOException e) {
+              return false;
+            }
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + " (process alive: " + process.isAlive() + "); its log:\n" + log(), e);
+    }
     operator =
         ControllerConnection.open(
             "127.0.0.1:" + port,
