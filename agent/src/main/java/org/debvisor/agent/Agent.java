@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import org.debvisor.agent.collect.Collector;
 import org.debvisor.agent.collect.CollectorRunner;
+import org.debvisor.agent.collect.ceph.CephOkToStop;
 import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.config.HealthGateRunner;
@@ -47,24 +49,16 @@ public final class Agent implements AutoCloseable {
   private final AgentSettings settings;
   private final AgentMetrics metrics = new AgentMetrics();
   private final ScheduledExecutorService timer =
-      Executors.newScheduledThreadPool(
-          1,
-          r -> {
-            Thread t = new Thread(r, "agent-timer");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newScheduledThreadPool(1, daemon("agent-timer"));
   private final StatusBoard board;
   private final List<CollectorRunner> runners = new ArrayList<>();
   private final AgentGrpcServer grpc;
   private final ConfigUpdater updater;
   private final ExecutorService configExecutor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "config-update");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(daemon("config-update"));
+  // Ceph questions (ok-to-stop) block in librados: one at a time, off the event loop.
+  private final ExecutorService cephExecutor =
+      Executors.newSingleThreadExecutor(daemon("ceph-ok-to-stop"));
   private final ControllerLink link;
   private final LinkOptions linkOptions;
   private OpsHttpServer http;
@@ -113,7 +107,14 @@ public final class Agent implements AutoCloseable {
     List<BindableService> services =
         List.of(
             new NodeService(
-                board, timer, settings.grpc().watchHeartbeat(), updater, store, configExecutor));
+                board,
+                timer,
+                settings.grpc().watchHeartbeat(),
+                updater,
+                store,
+                configExecutor,
+                new CephStopCheck(new CephOkToStop(settings.collectors().ceph())),
+                cephExecutor));
     NodeTls nodeTls = settings.controller().enabled() ? new NodeTls() : null;
     this.grpc =
         new AgentGrpcServer(
@@ -142,6 +143,14 @@ public final class Agent implements AutoCloseable {
                 clock,
                 linkOptions.random(),
                 linkOptions.sleeper());
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** Starts collecting, then serving; on failure everything started so far is stopped. */
@@ -223,6 +232,7 @@ public final class Agent implements AutoCloseable {
     }
     grpc.close();
     configExecutor.shutdown();
+    cephExecutor.shutdown();
     if (http != null) {
       http.close();
     }

@@ -1,8 +1,11 @@
 package org.debvisor.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,8 @@ import org.debvisor.agentapi.HttpSettings;
 import org.debvisor.agentapi.HypervisorSettings;
 import org.debvisor.agentapi.KubernetesSettings;
 import org.debvisor.agentapi.SystemSettings;
+import org.debvisor.proto.CheckOkToStopRequest;
+import org.debvisor.proto.CheckOkToStopResponse;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeIdentity;
@@ -102,6 +107,12 @@ class AgentEndToEndTest {
         .status(StatusRequest.getDefaultInstance());
   }
 
+  private static CheckOkToStopResponse okToStop() {
+    return NodeGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .checkOkToStop(CheckOkToStopRequest.getDefaultInstance());
+  }
+
   private static SubsystemStatus part(NodeStatus status, Subsystem subsystem) {
     return status.getSubsystemsList().stream()
         .filter(s -> s.getSubsystem() == subsystem)
@@ -139,6 +150,14 @@ class AgentEndToEndTest {
     assertThat(cephPart.getCeph().getOsds().getUp()).isEqualTo(1);
     assertThat(cephPart.getCeph().getOsds().getIn()).isEqualTo(1);
     assertThat(cephPart.getCeph().getPoolsList()).anyMatch(p -> p.getName().equals("demo"));
+    // the micro-cluster's only OSD runs on this machine, in the CRUSH bucket of its host name
+    assertThat(cephPart.getCeph().getLocalOsdIdsList()).containsExactly(0);
+    // ... and holds every PG of a size-1 pool, so Ceph says it must not stop
+    CheckOkToStopResponse ownOsds = okToStop();
+    assertThat(ownOsds.getOkToStop()).isFalse();
+    assertThat(ownOsds.getOsdIdsList()).containsExactly(0);
+    assertThat(ownOsds.getReason())
+        .isEqualTo("unsafe to stop osd(s) at this time (8 PGs are or would become offline)");
     SubsystemStatus hv = part(healthy, Subsystem.SUBSYSTEM_HYPERVISOR);
     assertThat(hv.getHypervisor().getLibvirtReachable()).isTrue();
     assertThat(hv.getHypervisor().getDomainsByStateMap())
@@ -158,6 +177,15 @@ class AgentEndToEndTest {
             },
             "Ceph turns ERROR or UNKNOWN after its monitor died");
     SubsystemStatus dead = part(broken, Subsystem.SUBSYSTEM_CEPH);
+    assertThatThrownBy(AgentEndToEndTest::okToStop)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription())
+                  .startsWith("cannot reach Ceph monitors")
+                  .contains("as client.debvisor");
+            });
     assertThat(dead.getMessage()).isNotBlank();
     assertThat(dead.getStale()).isTrue();
     assertThat(dead.getCeph().getFsid()).isEqualTo(cephPart.getCeph().getFsid());

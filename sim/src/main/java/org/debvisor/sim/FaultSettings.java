@@ -12,18 +12,21 @@ import java.time.Duration;
  * @param applyDelayMax longest time an UpdateConfig takes (equal to min for a fixed delay)
  * @param dropFraction share of calls to every agent answered with UNAVAILABLE (0..1)
  * @param dieMidApplyFraction share of agents whose server stops during their next UpdateConfig
+ * @param notOkToStopFraction share of agents whose OSDs Ceph says must not stop (with --ceph-osds)
  */
 public record FaultSettings(
     double gateFailFraction,
     Duration applyDelayMin,
     Duration applyDelayMax,
     double dropFraction,
-    double dieMidApplyFraction) {
+    double dieMidApplyFraction,
+    double notOkToStopFraction) {
 
   public FaultSettings {
     fraction("gate failure fraction", gateFailFraction);
     fraction("drop fraction", dropFraction);
     fraction("die-mid-apply fraction", dieMidApplyFraction);
+    fraction("not-ok-to-stop fraction", notOkToStopFraction);
     if (applyDelayMin == null || applyDelayMax == null) {
       throw new IllegalArgumentException("apply delay needs a minimum and a maximum");
     }
@@ -39,26 +42,52 @@ public record FaultSettings(
 
   /** A healthy fleet: every gate passes, applies are immediate, nothing is dropped. */
   public static FaultSettings none() {
-    return new FaultSettings(0, Duration.ZERO, Duration.ZERO, 0, 0);
+    return new FaultSettings(0, Duration.ZERO, Duration.ZERO, 0, 0, 0);
   }
 
   public FaultSettings withGateFailFraction(double fraction) {
     return new FaultSettings(
-        fraction, applyDelayMin, applyDelayMax, dropFraction, dieMidApplyFraction);
+        fraction,
+        applyDelayMin,
+        applyDelayMax,
+        dropFraction,
+        dieMidApplyFraction,
+        notOkToStopFraction);
   }
 
   public FaultSettings withApplyDelay(Duration min, Duration max) {
-    return new FaultSettings(gateFailFraction, min, max, dropFraction, dieMidApplyFraction);
+    return new FaultSettings(
+        gateFailFraction, min, max, dropFraction, dieMidApplyFraction, notOkToStopFraction);
   }
 
   public FaultSettings withDropFraction(double fraction) {
     return new FaultSettings(
-        gateFailFraction, applyDelayMin, applyDelayMax, fraction, dieMidApplyFraction);
+        gateFailFraction,
+        applyDelayMin,
+        applyDelayMax,
+        fraction,
+        dieMidApplyFraction,
+        notOkToStopFraction);
   }
 
   public FaultSettings withDieMidApplyFraction(double fraction) {
     return new FaultSettings(
-        gateFailFraction, applyDelayMin, applyDelayMax, dropFraction, fraction);
+        gateFailFraction,
+        applyDelayMin,
+        applyDelayMax,
+        dropFraction,
+        fraction,
+        notOkToStopFraction);
+  }
+
+  public FaultSettings withNotOkToStopFraction(double fraction) {
+    return new FaultSettings(
+        gateFailFraction,
+        applyDelayMin,
+        applyDelayMax,
+        dropFraction,
+        dieMidApplyFraction,
+        fraction);
   }
 
   private static void fraction(String name, double value) {

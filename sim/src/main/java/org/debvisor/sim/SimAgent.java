@@ -49,6 +49,7 @@ public final class SimAgent {
   private final String nodeId;
   private final String hostname;
   private final String listenHost;
+  private final List<Integer> osdIds;
   private final SimRuntime runtime;
   private final NodeTls tls = new NodeTls();
   private final SimConfigStore config;
@@ -64,11 +65,18 @@ public final class SimAgent {
   private Duration heartbeatInterval;
   private boolean factsSent;
 
-  SimAgent(int index, String nodeId, String listenHost, AgentFaults faults, SimRuntime runtime) {
+  SimAgent(
+      int index,
+      String nodeId,
+      String listenHost,
+      List<Integer> osdIds,
+      AgentFaults faults,
+      SimRuntime runtime) {
     this.index = index;
     this.nodeId = nodeId;
     this.hostname = nodeId;
     this.listenHost = listenHost;
+    this.osdIds = List.copyOf(osdIds);
     this.runtime = runtime;
     this.config = new SimConfigStore(runtime.clock);
     this.faults = new AtomicReference<>(faults);
@@ -90,6 +98,11 @@ public final class SimAgent {
   /** {@code host:port} of its debvisor.Node server, as advertised to the controller. */
   public String address() {
     return listenHost + ":" + port;
+  }
+
+  /** The Ceph OSDs this node hosts; empty when the fleet simulates no Ceph. */
+  public List<Integer> osdIds() {
+    return osdIds;
   }
 
   public AgentState state() {
@@ -166,7 +179,12 @@ public final class SimAgent {
 
   NodeStatus report() {
     return SimStatus.report(
-        nodeId, hostname, activeVersion(), revision.incrementAndGet(), runtime.clock.instant());
+        nodeId,
+        hostname,
+        activeVersion(),
+        osdIds,
+        revision.incrementAndGet(),
+        runtime.clock.instant());
   }
 
   /** After enrolment: opens the mTLS channel to the controller and starts heartbeating. */

@@ -79,8 +79,17 @@ public final class SimFleet implements AutoCloseable {
       List<AgentFaults> faults = spread(settings);
       for (int i = 0; i < settings.agents(); i++) {
         SimAgent agent =
-            new SimAgent(i, settings.nodeId(i), settings.listenHost(), faults.get(i), runtime);
+            new SimAgent(
+                i,
+                settings.nodeId(i),
+                settings.listenHost(),
+                settings.osdIds(i),
+                faults.get(i),
+                runtime);
         agents.add(agent);
+        for (int osd : agent.osdIds()) {
+          runtime.osdHosts.put(osd, agent);
+        }
         agent.bind();
       }
     } catch (IOException e) {
@@ -209,10 +218,12 @@ public final class SimFleet implements AutoCloseable {
     FaultSettings f = settings.faults();
     boolean[] gate = choose(n, f.gateFailFraction(), new Random(settings.seed()));
     boolean[] die = choose(n, f.dieMidApplyFraction(), new Random(settings.seed() * 31 + 7));
+    boolean[] busy = choose(n, f.notOkToStopFraction(), new Random(settings.seed() * 31 + 11));
     List<AgentFaults> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       out.add(
-          new AgentFaults(gate[i], f.applyDelayMin(), f.applyDelayMax(), f.dropFraction(), die[i]));
+          new AgentFaults(
+              gate[i], f.applyDelayMin(), f.applyDelayMax(), f.dropFraction(), die[i], busy[i]));
     }
     return out;
   }

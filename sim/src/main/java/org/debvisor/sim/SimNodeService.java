@@ -5,12 +5,15 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.common.auth.CallerIdentity;
 import org.debvisor.common.violation.BadRequests;
+import org.debvisor.proto.CheckOkToStopRequest;
+import org.debvisor.proto.CheckOkToStopResponse;
 import org.debvisor.proto.ConfigHistoryRequest;
 import org.debvisor.proto.ConfigHistoryResponse;
 import org.debvisor.proto.ConfigResult;
@@ -56,6 +59,43 @@ final class SimNodeService extends NodeGrpc.NodeImplBase {
   @Override
   public void watchStatus(WatchStatusRequest request, StreamObserver<NodeStatus> observer) {
     observer.onNext(agent.report());
+    observer.onCompleted();
+  }
+
+  /** Answers for the whole fleet, as Ceph would: not ok when a host of an asked OSD says so. */
+  @Override
+  public void checkOkToStop(
+      CheckOkToStopRequest request, StreamObserver<CheckOkToStopResponse> observer) {
+    if (agent.osdIds().isEmpty()) {
+      observer.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription(
+                  "no Ceph configuration at /etc/ceph/ceph.conf on this node (simulated fleet"
+                      + " without --ceph-osds); ask an agent on a Ceph node")
+              .asRuntimeException());
+      return;
+    }
+    List<Integer> ids = request.getOsdIdsCount() == 0 ? agent.osdIds() : request.getOsdIdsList();
+    CheckOkToStopResponse.Builder response =
+        CheckOkToStopResponse.newBuilder().addAllOsdIds(ids).setOkToStop(true);
+    for (int id : ids) {
+      SimAgent host = runtime.osdHosts.get(id);
+      if (host != null && host.faults().notOkToStop()) {
+        response
+            .setOkToStop(false)
+            .setReason(
+                "unsafe to stop osd(s) at this time (osd."
+                    + id
+                    + " on "
+                    + host.hostname()
+                    + ": simulated fault)");
+        break;
+      }
+    }
+    if (response.getOkToStop()) {
+      response.setReason(ids.size() + " OSD(s) can stop now");
+    }
+    observer.onNext(response.build());
     observer.onCompleted();
   }
 

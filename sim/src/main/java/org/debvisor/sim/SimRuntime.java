@@ -4,6 +4,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,8 @@ final class SimRuntime implements AutoCloseable {
   final Clock clock;
   final SimCounters counters = new SimCounters();
   final Consumer<SimEvent> events;
+  // The agent hosting each simulated OSD id: any agent answers ok-to-stop for the whole fleet.
+  final Map<Integer, SimAgent> osdHosts = new ConcurrentHashMap<>();
 
   SimRuntime(int threads, Clock clock, Consumer<SimEvent> events) {
     this.boss = new MultiThreadIoEventLoopGroup(1, daemon("sim-accept"), NioIoHandler.newFactory());

@@ -2,6 +2,8 @@ package org.debvisor.sim;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How to run a simulated fleet.
@@ -16,6 +18,8 @@ import java.time.Duration;
  * @param enrolConcurrency agents enrolling at the same time
  * @param seed chooses which agents get the fleet's faults
  * @param faults faults spread over the fleet
+ * @param osdsPerAgent Ceph OSDs each agent reports hosting (agent i hosts ids i*n .. i*n+n-1) and
+ *     answers CheckOkToStop for; 0 for a fleet without Ceph
  */
 public record SimSettings(
     String controllerHost,
@@ -27,10 +31,12 @@ public record SimSettings(
     Duration heartbeatInterval,
     int enrolConcurrency,
     long seed,
-    FaultSettings faults) {
+    FaultSettings faults,
+    int osdsPerAgent) {
 
   public static final int MAX_AGENTS = 5000;
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+  public static final int MAX_OSDS_PER_AGENT = 64;
 
   public SimSettings {
     if (agents < 1 || agents > MAX_AGENTS) {
@@ -58,6 +64,13 @@ public record SimSettings(
     if (faults == null) {
       faults = FaultSettings.none();
     }
+    if (osdsPerAgent < 0 || osdsPerAgent > MAX_OSDS_PER_AGENT) {
+      throw new IllegalArgumentException(
+          "--ceph-osds must be between 0 and "
+              + MAX_OSDS_PER_AGENT
+              + " per agent, got "
+              + osdsPerAgent);
+    }
   }
 
   /** Loopback agents, the controller's heartbeat interval, 4 enrolling at once, no faults. */
@@ -73,7 +86,8 @@ public record SimSettings(
         null,
         4,
         1,
-        FaultSettings.none());
+        FaultSettings.none(),
+        0);
   }
 
   public SimSettings withHeartbeatInterval(Duration interval) {
@@ -87,7 +101,8 @@ public record SimSettings(
         interval,
         enrolConcurrency,
         seed,
-        faults);
+        faults,
+        osdsPerAgent);
   }
 
   public SimSettings withFaults(FaultSettings next) {
@@ -101,7 +116,8 @@ public record SimSettings(
         heartbeatInterval,
         enrolConcurrency,
         seed,
-        next);
+        next,
+        osdsPerAgent);
   }
 
   public SimSettings withSeed(long next) {
@@ -115,7 +131,8 @@ public record SimSettings(
         heartbeatInterval,
         enrolConcurrency,
         next,
-        faults);
+        faults,
+        osdsPerAgent);
   }
 
   public SimSettings withListenHost(String host) {
@@ -129,7 +146,8 @@ public record SimSettings(
         heartbeatInterval,
         enrolConcurrency,
         seed,
-        faults);
+        faults,
+        osdsPerAgent);
   }
 
   public SimSettings withEnrolConcurrency(int next) {
@@ -143,7 +161,33 @@ public record SimSettings(
         heartbeatInterval,
         next,
         seed,
-        faults);
+        faults,
+        osdsPerAgent);
+  }
+
+  /** Every agent hosts {@code n} Ceph OSDs (for trying ok-to-stop in rollouts). */
+  public SimSettings withOsdsPerAgent(int n) {
+    return new SimSettings(
+        controllerHost,
+        controllerPort,
+        caFile,
+        agents,
+        namePrefix,
+        listenHost,
+        heartbeatInterval,
+        enrolConcurrency,
+        seed,
+        faults,
+        n);
+  }
+
+  /** The OSD ids the agent at {@code index} hosts. */
+  public List<Integer> osdIds(int index) {
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < osdsPerAgent; i++) {
+      ids.add(index * osdsPerAgent + i);
+    }
+    return List.copyOf(ids);
   }
 
   /** The node id of the agent at {@code index} (from 0). */

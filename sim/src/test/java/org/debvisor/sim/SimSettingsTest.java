@@ -32,6 +32,19 @@ class SimSettingsTest {
     assertThatThrownBy(
             () -> FaultSettings.none().withApplyDelay(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessageStartingWith("apply delay must be 0 or more with min <= max");
+    assertThatThrownBy(() -> settings(1).withOsdsPerAgent(-1))
+        .hasMessage("--ceph-osds must be between 0 and 64 per agent, got -1");
+    assertThatThrownBy(() -> FaultSettings.none().withNotOkToStopFraction(2))
+        .hasMessageStartingWith("not-ok-to-stop fraction must be between 0 and 1");
+  }
+
+  @Test
+  void agentsHostConsecutiveOsdIds() {
+    SimSettings s = settings(3).withOsdsPerAgent(2);
+
+    assertThat(s.osdIds(0)).containsExactly(0, 1);
+    assertThat(s.osdIds(2)).containsExactly(4, 5);
+    assertThat(settings(3).osdIds(1)).isEmpty();
   }
 
   @Test
@@ -39,7 +52,10 @@ class SimSettingsTest {
     SimSettings s =
         settings(200)
             .withFaults(
-                FaultSettings.none().withGateFailFraction(0.05).withDieMidApplyFraction(0.01))
+                FaultSettings.none()
+                    .withGateFailFraction(0.05)
+                    .withDieMidApplyFraction(0.01)
+                    .withNotOkToStopFraction(0.02))
             .withSeed(42);
 
     List<AgentFaults> spread = SimFleet.spread(s);
@@ -47,6 +63,7 @@ class SimSettingsTest {
     assertThat(spread).hasSize(200);
     assertThat(spread.stream().filter(AgentFaults::gateFails).count()).isEqualTo(10);
     assertThat(spread.stream().filter(AgentFaults::diesMidApply).count()).isEqualTo(2);
+    assertThat(spread.stream().filter(AgentFaults::notOkToStop).count()).isEqualTo(4);
     assertThat(SimFleet.spread(s)).isEqualTo(spread);
     assertThat(SimFleet.spread(s.withSeed(43))).isNotEqualTo(spread);
   }

@@ -9,6 +9,8 @@ import org.debvisor.agent.config.ConfigStore;
 import org.debvisor.agent.config.ConfigUpdater;
 import org.debvisor.agent.report.StatusBoard;
 import org.debvisor.common.violation.BadRequests;
+import org.debvisor.proto.CheckOkToStopRequest;
+import org.debvisor.proto.CheckOkToStopResponse;
 import org.debvisor.proto.ConfigHistoryRequest;
 import org.debvisor.proto.ConfigHistoryResponse;
 import org.debvisor.proto.ConfigState;
@@ -30,6 +32,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
   private final ScheduledExecutorService timer;
   private final Duration defaultHeartbeat;
   private final ConfigRpcs config;
+  private final OkToStopRpc okToStop;
 
   public NodeService(
       StatusBoard board,
@@ -37,11 +40,20 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
       Duration defaultHeartbeat,
       ConfigUpdater updater,
       ConfigStore store,
-      ExecutorService configExecutor) {
+      ExecutorService configExecutor,
+      OsdStopCheck osdStopCheck,
+      ExecutorService cephExecutor) {
     this.board = board;
     this.timer = timer;
     this.defaultHeartbeat = defaultHeartbeat;
     this.config = new ConfigRpcs(updater, store, configExecutor);
+    this.okToStop = new OkToStopRpc(osdStopCheck, cephExecutor);
+  }
+
+  @Override
+  public void checkOkToStop(
+      CheckOkToStopRequest request, StreamObserver<CheckOkToStopResponse> responseObserver) {
+    okToStop.check(request, responseObserver);
   }
 
   @Override

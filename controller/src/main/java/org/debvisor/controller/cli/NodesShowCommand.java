@@ -1,15 +1,11 @@
 package org.debvisor.controller.cli;
 
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.cli.output.NodeTable;
 import org.debvisor.controller.cli.output.OutputFormat;
-import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.GetNodeStatusRequest;
-import org.debvisor.proto.NodeRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,25 +45,17 @@ final class NodesShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (ControllerConnection connection = client.connect(env)) {
-      NodeRecord record;
-      try {
-        record =
-            connection
-                .controller(client.timeoutSeconds())
-                .getNodeStatus(GetNodeStatusRequest.newBuilder().setNode(node).build());
-      } catch (StatusRuntimeException e) {
-        return RpcFailure.report(e, connection.target(), err);
-      }
-      if (output == OutputFormat.json) {
-        out.println(NodeTable.json(record));
-      } else {
-        NodeTable.show(record, out);
-      }
-      return 0;
-    } catch (IOException e) {
-      err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_FAILURE;
-    }
+    return ControllerCall.once(
+        client,
+        env,
+        err,
+        c -> c.getNodeStatus(GetNodeStatusRequest.newBuilder().setNode(node).build()),
+        record -> {
+          if (output == OutputFormat.json) {
+            out.println(NodeTable.json(record));
+          } else {
+            NodeTable.show(record, out);
+          }
+        });
   }
 }

@@ -1,16 +1,12 @@
 package org.debvisor.controller.cli;
 
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.cli.output.RolloutTable;
-import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.ChangeRolloutRequest;
 import org.debvisor.proto.ChangeRolloutRequest.Action;
-import org.debvisor.proto.Rollout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,23 +37,12 @@ abstract class RolloutChangeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (ControllerConnection connection = client.connect(env)) {
-      Rollout r;
-      try {
-        r =
-            connection
-                .controller(client.timeoutSeconds())
-                .changeRollout(
-                    ChangeRolloutRequest.newBuilder().setId(id).setAction(action).build());
-      } catch (StatusRuntimeException e) {
-        return RpcFailure.report(e, connection.target(), err);
-      }
-      RolloutTable.show(r.toBuilder().clearNodes().build(), Instant.now(), out);
-      return 0;
-    } catch (IOException e) {
-      err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_FAILURE;
-    }
+    return ControllerCall.once(
+        client,
+        env,
+        err,
+        c -> c.changeRollout(ChangeRolloutRequest.newBuilder().setId(id).setAction(action).build()),
+        r -> RolloutTable.show(r.toBuilder().clearNodes().build(), Instant.now(), out));
   }
 
   @Command(

@@ -1,7 +1,5 @@
 package org.debvisor.controller.cli;
 
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +9,8 @@ import java.util.concurrent.Callable;
 import org.debvisor.controller.cli.output.NodeTable;
 import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.cli.output.RolloutTable;
-import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.ConfigBundle;
 import org.debvisor.proto.CreateRolloutRequest;
-import org.debvisor.proto.Rollout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,24 +124,20 @@ final class RolloutCreateCommand implements Callable<Integer> {
                   : e.getMessage()));
       return DebvisorCli.EXIT_INVALID;
     }
-    try (ControllerConnection connection = client.connect(env)) {
-      Rollout r;
-      try {
-        r = connection.controller(client.timeoutSeconds()).createRollout(request.build());
-      } catch (StatusRuntimeException e) {
-        return RpcFailure.report(e, connection.target(), err);
-      }
-      if (output == OutputFormat.json) {
-        out.println(NodeTable.json(r));
-      } else {
-        RolloutTable.show(r, Instant.now(), out);
-        out.println("follow it with: debvisor rollout status " + r.getId() + " --watch");
-      }
-      return 0;
-    } catch (IOException e) {
-      err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_FAILURE;
-    }
+    CreateRolloutRequest create = request.build();
+    return ControllerCall.once(
+        client,
+        env,
+        err,
+        c -> c.createRollout(create),
+        r -> {
+          if (output == OutputFormat.json) {
+            out.println(NodeTable.json(r));
+          } else {
+            RolloutTable.show(r, Instant.now(), out);
+            out.println("follow it with: debvisor rollout status " + r.getId() + " --watch");
+          }
+        });
   }
 
   private static com.google.protobuf.Duration duration(String text) {

@@ -1,16 +1,12 @@
 package org.debvisor.controller.cli;
 
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.cli.output.NodeTable;
 import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.cli.output.RolloutTable;
-import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.ListRolloutsRequest;
-import org.debvisor.proto.ListRolloutsResponse;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,27 +42,19 @@ final class RolloutListCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (ControllerConnection connection = client.connect(env)) {
-      ListRolloutsResponse response;
-      try {
-        response =
-            connection
-                .controller(client.timeoutSeconds())
-                .listRollouts(ListRolloutsRequest.getDefaultInstance());
-      } catch (StatusRuntimeException e) {
-        return RpcFailure.report(e, connection.target(), err);
-      }
-      if (output == OutputFormat.json) {
-        out.println(NodeTable.json(response));
-      } else if (response.getRolloutsCount() == 0) {
-        err.println("no rollouts yet; start one with `debvisor rollout create`");
-      } else {
-        RolloutTable.list(response.getRolloutsList(), out);
-      }
-      return 0;
-    } catch (IOException e) {
-      err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_FAILURE;
-    }
+    return ControllerCall.once(
+        client,
+        env,
+        err,
+        c -> c.listRollouts(ListRolloutsRequest.getDefaultInstance()),
+        response -> {
+          if (output == OutputFormat.json) {
+            out.println(NodeTable.json(response));
+          } else if (response.getRolloutsCount() == 0) {
+            err.println("no rollouts yet; start one with `debvisor rollout create`");
+          } else {
+            RolloutTable.list(response.getRolloutsList(), out);
+          }
+        });
   }
 }

@@ -1,7 +1,5 @@
 package org.debvisor.controller.cli;
 
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
@@ -10,9 +8,7 @@ import java.util.concurrent.Callable;
 import org.debvisor.controller.cli.output.NodeTable;
 import org.debvisor.controller.cli.output.OutputFormat;
 import org.debvisor.controller.cli.output.RolloutTable;
-import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.proto.GetRolloutRequest;
-import org.debvisor.proto.Rollout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,32 +53,24 @@ final class RolloutStatusCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (ControllerConnection connection = client.connect(env)) {
-      while (true) {
-        Rollout r;
-        try {
-          r =
-              connection
-                  .controller(client.timeoutSeconds())
-                  .getRollout(GetRolloutRequest.newBuilder().setId(id).build());
-        } catch (StatusRuntimeException e) {
-          return RpcFailure.report(e, connection.target(), err);
-        }
-        if (output == OutputFormat.json) {
-          out.println(NodeTable.json(r));
-        } else {
-          RolloutTable.show(r, Instant.now(), out);
-        }
-        out.flush();
-        if (!watch || FINISHED.contains(r.getState())) {
-          return 0;
-        }
-        Thread.sleep(2000);
-        out.println();
-      }
-    } catch (IOException e) {
-      err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_FAILURE;
-    }
+    return ControllerCall.repeat(
+        client,
+        env,
+        err,
+        c -> c.getRollout(GetRolloutRequest.newBuilder().setId(id).build()),
+        r -> {
+          if (output == OutputFormat.json) {
+            out.println(NodeTable.json(r));
+          } else {
+            RolloutTable.show(r, Instant.now(), out);
+          }
+          out.flush();
+          if (!watch || FINISHED.contains(r.getState())) {
+            return false;
+          }
+          Thread.sleep(2000);
+          out.println();
+          return true;
+        });
   }
 }

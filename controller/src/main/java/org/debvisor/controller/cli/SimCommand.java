@@ -111,6 +111,23 @@ final class SimCommand implements java.util.concurrent.Callable<Integer> {
   String dieMidApply;
 
   @Option(
+      names = "--ceph-osds",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Ceph OSDs each agent reports hosting and answers `osd ok-to-stop` for (default: none,"
+              + " no Ceph).")
+  int cephOsds;
+
+  @Option(
+      names = "--not-ok-to-stop",
+      paramLabel = "SHARE",
+      defaultValue = "0",
+      description =
+          "Share of agents whose OSDs Ceph says must not stop, e.g. 5% (needs --ceph-osds).")
+  String notOkToStop;
+
+  @Option(
       names = "--seed",
       paramLabel = "N",
       defaultValue = "1",
@@ -282,13 +299,15 @@ final class SimCommand implements java.util.concurrent.Callable<Integer> {
             delay[0],
             delay[1],
             FaultText.fraction("--drop", drop),
-            FaultText.fraction("--die-mid-apply", dieMidApply));
+            FaultText.fraction("--die-mid-apply", dieMidApply),
+            FaultText.fraction("--not-ok-to-stop", notOkToStop));
     SimSettings settings =
         SimSettings.of(target.host(), target.port(), client.caFile(env), agents, prefix)
             .withListenHost(listen)
             .withEnrolConcurrency(enrolConcurrency)
             .withSeed(seed)
-            .withFaults(faults);
+            .withFaults(faults)
+            .withOsdsPerAgent(cephOsds);
     if (heartbeatInterval != null) {
       settings =
           settings.withHeartbeatInterval(

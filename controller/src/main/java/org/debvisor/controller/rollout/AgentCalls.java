@@ -1,12 +1,14 @@
 package org.debvisor.controller.rollout;
 
 import java.time.Duration;
+import org.debvisor.proto.CheckOkToStopRequest;
+import org.debvisor.proto.CheckOkToStopResponse;
 import org.debvisor.proto.NodeStatus;
 import org.debvisor.proto.UpdateConfigRequest;
 import org.debvisor.proto.UpdateConfigResponse;
 
 /**
- * The two agent RPCs a rollout needs. Failures come as {@link io.grpc.StatusRuntimeException}; the
+ * The agent RPCs a rollout needs. Failures come as {@link io.grpc.StatusRuntimeException}; the
  * caller decides what is worth a retry.
  */
 public interface AgentCalls extends AutoCloseable {
@@ -15,6 +17,10 @@ public interface AgentCalls extends AutoCloseable {
 
   UpdateConfigResponse updateConfig(
       String agentAddress, UpdateConfigRequest request, Duration deadline);
+
+  /** Ceph's {@code osd ok-to-stop}, asked through the agent at {@code agentAddress}. */
+  CheckOkToStopResponse checkOkToStop(
+      String agentAddress, CheckOkToStopRequest request, Duration deadline);
 
   @Override
   void close();

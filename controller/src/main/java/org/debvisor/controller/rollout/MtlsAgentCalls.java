@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.proto.CheckOkToStopRequest;
+import org.debvisor.proto.CheckOkToStopResponse;
 import org.debvisor.proto.NodeGrpc;
 import org.debvisor.proto.NodeStatus;
 import org.debvisor.proto.StatusRequest;
@@ -54,6 +56,14 @@ public final class MtlsAgentCalls implements AgentCalls {
     return NodeGrpc.newBlockingStub(channel(agentAddress))
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .updateConfig(request);
+  }
+
+  @Override
+  public CheckOkToStopResponse checkOkToStop(
+      String agentAddress, CheckOkToStopRequest request, Duration deadline) {
+    return NodeGrpc.newBlockingStub(channel(agentAddress))
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .checkOkToStop(request);
   }
 
   private ManagedChannel channel(String address) {

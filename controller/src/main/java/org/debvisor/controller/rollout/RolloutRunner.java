@@ -36,6 +36,7 @@ final class RolloutRunner implements Runnable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration STATUS_DEADLINE = Duration.ofSeconds(10);
   private static final Duration APPLY_MARGIN = Duration.ofSeconds(60);
+  private static final Duration OSD_RECHECK = Duration.ofSeconds(1);
 
   private final String id;
   private final RolloutStore store;
@@ -43,6 +44,7 @@ final class RolloutRunner implements Runnable {
   private final FleetView fleet;
   private final AgentRetry retry;
   private final WaveGate gate = new WaveGate();
+  private final OsdStopGate osdGate;
 
   RolloutRunner(
       String id, RolloutStore store, AgentCalls agents, FleetView fleet, AgentRetry retry) {
@@ -51,6 +53,7 @@ final class RolloutRunner implements Runnable {
     this.agents = agents;
     this.fleet = fleet;
     this.retry = retry;
+    this.osdGate = new OsdStopGate(agents);
   }
 
   @Override
@@ -101,6 +104,9 @@ final class RolloutRunner implements Runnable {
                 n ->
                     n.state() == NodeRolloutState.PENDING || n.state() == NodeRolloutState.UPDATING)
             .toList();
+    if (!osdsMayStop(r, todo)) {
+      return;
+    }
     AtomicInteger failures =
         new AtomicInteger((int) all.stream().filter(n -> n.state().failed()).count());
     Map<String, String> addresses = addresses();
@@ -168,6 +174,43 @@ final class RolloutRunner implements Runnable {
           Actor.ENGINE,
           "rollout.wave",
           waveName(r.currentWave()) + " updated; gate decides at " + gateUntil);
+    }
+  }
+
+  /**
+   * Before the wave's pending nodes are touched: Ceph's ok-to-stop for those hosting OSDs, asked
+   * again until it says yes or the gate window is over; then the gate fails and everything rolls
+   * back. False when the wave must not start now (rolled back, paused or aborted meanwhile).
+   */
+  private boolean osdsMayStop(Rollout r, List<RolloutNode> todo) throws InterruptedException {
+    List<RolloutNode> pending =
+        todo.stream().filter(n -> n.state() == NodeRolloutState.PENDING).toList();
+    if (pending.isEmpty()) {
+      return true;
+    }
+    Instant until = store.now().plus(r.gateWindow());
+    boolean told = false;
+    while (true) {
+      GateVerdict verdict = osdGate.check(pending, cluster(r));
+      if (verdict.passed()) {
+        return true;
+      }
+      Rollout now = store.get(id);
+      if (now.state() != RolloutState.RUNNING) {
+        return false;
+      }
+      if (!store.now().isBefore(until)) {
+        String reason = "before " + waveName(r.currentWave()) + ": " + verdict.reason();
+        store.audit(Actor.ENGINE, "rollout.gate", id, "failed", reason);
+        startRollback(now, "gate failed " + reason, verdict.node());
+        return false;
+      }
+      if (!told) {
+        log.info("rollout {}: waiting up to the gate window: {}", id, verdict.reason());
+        told = true;
+      }
+      long left = Duration.between(store.now(), until).toMillis();
+      Thread.sleep(Math.max(1, Math.min(left, OSD_RECHECK.toMillis())));
     }
   }
 
@@ -284,9 +327,7 @@ final class RolloutRunner implements Runnable {
             });
       }
     }
-    List<NodeRecord> cluster =
-        fleet.nodes().stream().filter(n -> n.getCluster().equals(r.cluster())).toList();
-    GateVerdict verdict = gate.judge(r, all, fresh, cluster);
+    GateVerdict verdict = gate.judge(r, all, fresh, cluster(r));
     store.audit(
         Actor.ENGINE,
         "rollout.gate",
@@ -480,6 +521,10 @@ final class RolloutRunner implements Runnable {
   }
 
   // ---- helpers
+
+  private List<NodeRecord> cluster(Rollout r) {
+    return fleet.nodes().stream().filter(n -> n.getCluster().equals(r.cluster())).toList();
+  }
 
   private Map<String, String> addresses() {
     Map<String, String> out = new HashMap<>();

@@ -2,6 +2,8 @@ package org.debvisor.controller.rollout;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -55,6 +57,12 @@ import org.debvisor.proto.NodeRecord;
 final class TestFleet implements AutoCloseable {
 
   static final Duration WAIT = Duration.ofSeconds(60);
+
+  /**
+   * A new controller JVM (keys, database, gRPC) took more than 60 s to listen while other builds
+   * kept the 2-core machine at a load of 25-35.
+   */
+  static final Duration PROCESS_START_WAIT = Duration.ofSeconds(180);
 
   final Path dir;
   final Path stateDir;
@@ -130,19 +138,25 @@ final class TestFleet implements AutoCloseable {
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dir.resolve("controller.log").toFile()))
             .start();
-    await(
-        "the controller process accepts connections",
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("controller process exited: " + log());
-          }
-          try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-          } catch (IOException e) {
-            return false;
-          }
-        });
+    try {
+      await(
+          "the controller process accepts connections",
+          PROCESS_START_WAIT,
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("controller process exited: " + log());
+            }
+            try (java.net.Socket s = new java.net.Socket()) {
+              s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+              return true;
+            } catch (IOException e) {
+              return false;
+            }
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + " (process alive: " + process.isAlive() + "); its log:\n" + log(), e);
+    }
     operator =
         ControllerConnection.open(
             "127.0.0.1:" + port,
@@ -340,10 +354,36 @@ final class TestFleet implements AutoCloseable {
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
+    await(what, WAIT, condition);
+  }
+
+  /**
+   * Polls {@code condition} until it holds or {@code limit} passes. A poll the busy controller does
+   * not answer in time (DEADLINE_EXCEEDED, UNAVAILABLE) counts as "not yet", not as a failure.
+   */
+  static void await(String what, Duration limit, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    StatusRuntimeException lastMiss = null;
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED
+            && e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw e;
+        }
+        lastMiss = e;
+      }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain for: " + what);
+        throw new AssertionError(
+            "waited "
+                + limit.toSeconds()
+                + " s in vain for: "
+                + what
+                + (lastMiss == null ? "" : " (last poll: " + lastMiss.getStatus() + ")"));
       }
       Thread.sleep(50);
     }

@@ -11,7 +11,8 @@ import org.debvisor.proto.SubsystemStatus;
 
 /**
  * Reports the health of the Ceph cluster this node belongs to, read from its monitors through
- * librados with a read-only key. Keeps one connection and reconnects after a failure.
+ * librados with a read-only key, with the OSDs this node hosts. Keeps one connection and reconnects
+ * after a failure.
  */
 public final class CephCollector implements Collector {
 
@@ -22,13 +23,20 @@ public final class CephCollector implements Collector {
 
   private final CephSettings settings;
   private final CephReportParser parser = new CephReportParser();
+  private final LocalOsds local;
 
   // guarded by this
   private RadosConnection connection;
 
   /** Reads Ceph through librados2 as configured. */
   public CephCollector(CephSettings settings) {
+    this(settings, LocalOsds.thisMachine());
+  }
+
+  /** Reads Ceph as configured, reporting the OSDs of CRUSH host {@code crushHost} as local. */
+  CephCollector(CephSettings settings, String crushHost) {
     this.settings = settings;
+    this.local = new LocalOsds(crushHost);
   }
 
   @Override
@@ -71,10 +79,14 @@ public final class CephCollector implements Collector {
     }
     try {
       CephDetails details =
-          parser.parse(
-              session.monCommand("status", STATUS),
-              session.monCommand("health detail", HEALTH_DETAIL),
-              session.monCommand("df", DF));
+          parser
+              .parse(
+                  session.monCommand("status", STATUS),
+                  session.monCommand("health detail", HEALTH_DETAIL),
+                  session.monCommand("df", DF))
+              .toBuilder()
+              .addAllLocalOsdIds(local.read(session))
+              .build();
       return SubsystemStatus.newBuilder()
           .setSubsystem(Subsystem.SUBSYSTEM_CEPH)
           .setState(CephHealthSummary.state(details))

@@ -1,7 +1,7 @@
 package org.debvisor.agent.collect.ceph;
 
 /** Ceph could not be read; the message says why in words an operator can act on. */
-public final class CephException extends Exception {
+public class CephException extends Exception {
 
   private static final long serialVersionUID = 1L;
 

@@ -111,19 +111,59 @@ final class RadosConnection implements AutoCloseable {
     try {
       return rados.executeRadosMonCommand(new String[] {json}, "").getOutput();
     } catch (RadosException e) {
-      String message =
-          switch (Math.abs(e.getReturnValue())) {
-            case ETIMEDOUT ->
-                "Ceph monitors %s did not answer `ceph %s` within %ds: %s"
-                    .formatted(monitors, name, commandTimeoutSeconds, e.getMessage());
-            case EACCES, EPERM ->
-                "%s may not run `ceph %s` (it needs mon 'allow r'): %s"
-                    .formatted(client, name, e.getMessage());
-            default ->
-                "`ceph %s` failed on monitors %s: %s".formatted(name, monitors, e.getMessage());
-          };
-      throw new CephException(message, e);
+      throw failure(name, e);
     }
+  }
+
+  private CephException failure(String name, RadosException e) {
+    String message =
+        switch (Math.abs(e.getReturnValue())) {
+          case ETIMEDOUT ->
+              "Ceph monitors %s did not answer `ceph %s` within %ds: %s"
+                  .formatted(monitors, name, commandTimeoutSeconds, e.getMessage());
+          case EACCES, EPERM ->
+              "%s may not run `ceph %s` (it needs mon 'allow r'): %s"
+                  .formatted(client, name, e.getMessage());
+          default ->
+              "`ceph %s` failed on monitors %s: %s".formatted(name, monitors, e.getMessage());
+        };
+    return new CephException(message, e);
+  }
+
+  /**
+   * Runs a monitor command whose refusal is an answer rather than a failure (e.g. {@code osd
+   * ok-to-stop} answers EBUSY): a refusal with one of {@code answerCodes} comes back as Ceph's code
+   * and words; any other failure is thrown as {@link #monCommand} throws it.
+   */
+  MonAnswer ask(String name, String json, int... answerCodes) throws CephException {
+    try {
+      return new MonAnswer(0, rados.executeRadosMonCommand(new String[] {json}, "").getOutput());
+    } catch (RadosException e) {
+      int code = Math.abs(e.getReturnValue());
+      for (int answer : answerCodes) {
+        if (code == answer) {
+          return new MonAnswer(code, cephWords(e));
+        }
+      }
+      throw failure(name, e);
+    }
+  }
+
+  /**
+   * Ceph's answer to a command.
+   *
+   * @param code 0 for success, else the positive errno Ceph refused with
+   * @param text the command's output on success, Ceph's reason on refusal
+   */
+  record MonAnswer(int code, String text) {}
+
+  // rados-java wraps Ceph's status line: "Error when executing Rados monitor commands: WORDS (-16)"
+  private static String cephWords(RadosException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    int colon = message.indexOf(": ");
+    String words = colon < 0 ? message : message.substring(colon + 2);
+    String suffix = " (" + e.getReturnValue() + ")";
+    return words.endsWith(suffix) ? words.substring(0, words.length() - suffix.length()) : words;
   }
 
   @Override

@@ -6,16 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.debvisor.agent.testing.CephMicroCluster;
 import org.debvisor.agentapi.CephSettings;
 import org.debvisor.proto.CephDetails;
 import org.debvisor.proto.CephPgStateCount;
 import org.debvisor.proto.CephPool;
+import org.debvisor.proto.CheckOkToStopResponse;
 import org.debvisor.proto.HealthState;
 import org.debvisor.proto.Subsystem;
 import org.debvisor.proto.SubsystemStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,9 +84,65 @@ class CephCollectorTest {
       assertThat(ceph.getCapacity().getTotalBytes()).isEqualTo(1L << 30);
       assertThat(ceph.getMgrAvailable()).isTrue();
       assertThat(ceph.getRelease()).isEqualTo("pacific");
+      assertThat(ceph.getLocalOsdIdsList()).containsExactly(0);
 
       // the connection is kept and reused
       assertThat(collector.collect().getCeph().getFsid()).isEqualTo(ceph.getFsid());
+    }
+  }
+
+  @Test
+  void aHostWithoutOsdsReportsNone() throws Exception {
+    try (CephCollector collector = new CephCollector(readOnly(), "no-such-host")) {
+      SubsystemStatus status = collector.collect();
+
+      assertThat(status.getState()).isEqualTo(HealthState.HEALTH_OK);
+      assertThat(status.getCeph().getLocalOsdIdsList()).isEmpty();
+    }
+  }
+
+  /** {@code osd ok-to-stop} with the collector's read-only key: the monitors hand it on. */
+  @Nested
+  class OkToStop {
+
+    @Test
+    void theOnlyOsdOfASizeOnePoolMustNotStop() throws Exception {
+      CheckOkToStopResponse answer = new CephOkToStop(readOnly()).check(List.of(0));
+
+      assertThat(answer.getOkToStop()).isFalse();
+      assertThat(answer.getOsdIdsList()).containsExactly(0);
+      assertThat(answer.getReason())
+          .isEqualTo("unsafe to stop osd(s) at this time (8 PGs are or would become offline)");
+    }
+
+    @Test
+    void anOsdHoldingNoPlacementGroupsMayStop() throws Exception {
+      // Ceph answers for ids it has no PGs on (here: one not in the map) that they may stop.
+      CheckOkToStopResponse answer = new CephOkToStop(readOnly()).check(List.of(7));
+
+      assertThat(answer.getOkToStop()).isTrue();
+      assertThat(answer.getOsdIdsList()).containsExactly(7);
+      assertThat(answer.getReason()).isEqualTo("osd.7 can stop now");
+    }
+
+    @Test
+    void aHostWithoutOsdsMayStop() throws Exception {
+      CheckOkToStopResponse answer = new CephOkToStop(readOnly(), "no-such-host").check(List.of());
+
+      assertThat(answer.getOkToStop()).isTrue();
+      assertThat(answer.getOsdIdsList()).isEmpty();
+      assertThat(answer.getReason()).isEqualTo("CRUSH host no-such-host holds no OSDs");
+    }
+
+    @Test
+    void aNodeWithoutCephConfigurationCannotAsk() {
+      Path missing = temp.resolve("ceph.conf");
+      CephSettings settings =
+          new CephSettings(true, missing, "debvisor", cluster.clientKeyring(), null, null, null);
+
+      assertThatThrownBy(() -> new CephOkToStop(settings).check(List.of(0)))
+          .isInstanceOf(CephNotConfiguredException.class)
+          .hasMessage("no Ceph configuration at " + missing + " on this node");
     }
   }
 
