@@ -38,23 +38,29 @@ final class MutualTlsSessions {
                 .getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listener.setNeedClientAuth(needClientAuth);
-      CompletableFuture<SSLSession> accepted =
-          CompletableFuture.supplyAsync(
+      // The session is handed over before the server socket closes: closing a TLS 1.3 socket
+      // waits for the peer's close_notify, which the client sends only once it has the session.
+      CompletableFuture<SSLSession> accepted = new CompletableFuture<>();
+      CompletableFuture<Void> serverDone =
+          CompletableFuture.runAsync(
               () -> {
                 try (SSLSocket socket = (SSLSocket) listener.accept()) {
                   socket.setSoTimeout(10_000);
                   socket.startHandshake();
-                  return socket.getSession();
+                  accepted.complete(socket.getSession());
                 } catch (Exception e) {
-                  throw new IllegalStateException(e);
+                  accepted.completeExceptionally(e);
                 }
               });
+      SSLSession session;
       try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket()) {
         socket.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()));
         socket.setSoTimeout(10_000);
         socket.startHandshake();
-        return accepted.get(20, TimeUnit.SECONDS);
+        session = accepted.get(20, TimeUnit.SECONDS);
       }
+      serverDone.get(20, TimeUnit.SECONDS);
+      return session;
     }
   }
 
