@@ -152,6 +152,7 @@ start_controller() {
   # --server-name 10.0.2.2: the address the VMs reach the host's loopback by.
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m -jar "$CTL_JAR" controller serve \
     --state-dir "$CTL_DIR" --listen "$CTL_ADDR" --server-name 10.0.2.2 --heartbeat-interval 2s \
+    --rest-listen off \
     >"$RUN/controller.log" 2>&1 &
   ctl_pid=$!
   for _ in $(seq 1 120); do

@@ -102,7 +102,9 @@ final class ControllerBench {
             "--register-burst",
             "1000000",
             "--register-rate",
-            "1000000");
+            "1000000",
+            "--rest-listen",
+            "off");
     Process baseline = null;
     List<ManagedChannel> open = new ArrayList<>();
     try {

@@ -94,7 +94,9 @@ final class RolloutBench {
             "--register-burst",
             "1000000",
             "--register-rate",
-            "1000000");
+            "1000000",
+            "--rest-listen",
+            "off");
     List<ManagedChannel> open = new ArrayList<>();
     try {
       ControllerGrpc.ControllerFutureStub operator =

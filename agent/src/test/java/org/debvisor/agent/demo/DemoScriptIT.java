@@ -106,11 +106,13 @@ class DemoScriptIT {
   void demoStartsEverythingAndStopsCleanly() throws Exception {
     int grpc = freePort();
     int http = freePort();
+    int rest = freePort();
     Map<String, String> env =
         Map.of(
             "DEBVISOR_DEMO_DIR", demoDir.toString(),
             "DEBVISOR_DEMO_GRPC_PORT", Integer.toString(grpc),
-            "DEBVISOR_DEMO_HTTP_PORT", Integer.toString(http));
+            "DEBVISOR_DEMO_HTTP_PORT", Integer.toString(http),
+            "DEBVISOR_DEMO_REST_PORT", Integer.toString(rest));
     try {
       Result start = run(env, List.of("scripts/demo.sh", "start"));
       assertThat(start.exit()).as(start.out()).isZero();

@@ -158,6 +158,8 @@ class ControllerCliTest {
                         other.toString(),
                         "--listen",
                         "127.0.0.1:0",
+                        "--rest-listen",
+                        "off",
                         "--server-name",
                         "ctl.test",
                         "--metrics-listen",

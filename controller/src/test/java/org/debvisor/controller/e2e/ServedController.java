@@ -32,7 +32,10 @@ final class ServedController implements AutoCloseable {
             "--listen",
             "127.0.0.1:" + port,
             "--heartbeat-interval",
-            "1s");
+            "1s",
+            // Beside other controllers (the Molecule run's): no HTTPS API on the shared 8443.
+            "--rest-listen",
+            "off");
     thread =
         new Thread(
             () -> {

@@ -130,6 +130,8 @@ final class TestFleet implements AutoCloseable {
                 "127.0.0.1:" + port,
                 "--heartbeat-interval",
                 "1s",
+                "--rest-listen",
+                "off",
                 "--cluster",
                 "lab",
                 "--bundle-root",
