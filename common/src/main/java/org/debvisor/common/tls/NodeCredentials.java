@@ -2,9 +2,11 @@ package org.debvisor.common.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,11 +52,22 @@ public record NodeCredentials(
     return keyMatches(key, leaf());
   }
 
+  // The JDK's EC signer refuses a key named "ECDSA" (as Bouncy Castle names the keys it decodes),
+  // so
+  // such a key is re-read through the JDK's own factory from its PKCS#8 encoding.
+  private static PrivateKey jdkKey(PrivateKey key) throws GeneralSecurityException {
+    if (!key.getAlgorithm().equals("ECDSA")) {
+      return key;
+    }
+    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+  }
+
   /** True when {@code key} is the private half of {@code certificate}'s public key. */
   public static boolean keyMatches(PrivateKey key, X509Certificate certificate) {
     String algorithm =
         switch (key.getAlgorithm()) {
-          case "EC" -> "SHA256withECDSA";
+          // Bouncy Castle's provider names its EC keys "ECDSA", the JDK's "EC".
+          case "EC", "ECDSA" -> "SHA256withECDSA";
           case "RSA" -> "SHA256withRSA";
           default -> null;
         };
@@ -64,7 +77,7 @@ public record NodeCredentials(
     try {
       byte[] probe = "debvisor key check".getBytes(StandardCharsets.US_ASCII);
       Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
+      signer.initSign(jdkKey(key));
       signer.update(probe);
       byte[] signature = signer.sign();
       Signature verifier = Signature.getInstance(algorithm);

@@ -3,11 +3,15 @@ package org.debvisor.common.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.debvisor.common.testing.TestCa;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +64,19 @@ class NodeCredentialsTest {
 
     KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     assertThat(NodeCredentials.keyMatches(ed.getPrivate(), leaf)).isFalse();
+  }
+
+  @Test
+  void anEcKeyLoadedThroughBouncyCastleIsRecognised() throws Exception {
+    // Keys Bouncy Castle decodes (encrypted PEM, backups) name their algorithm "ECDSA".
+    PrivateKey viaBc =
+        KeyFactory.getInstance("ECDSA", new BouncyCastleProvider())
+            .generatePrivate(new PKCS8EncodedKeySpec(keys.getPrivate().getEncoded()));
+    assertThat(viaBc.getAlgorithm()).isEqualTo("ECDSA");
+    assertThat(NodeCredentials.keyMatches(viaBc, leaf)).isTrue();
+    PrivateKey otherViaBc =
+        KeyFactory.getInstance("ECDSA", new BouncyCastleProvider())
+            .generatePrivate(new PKCS8EncodedKeySpec(TestCa.newKeys().getPrivate().getEncoded()));
+    assertThat(NodeCredentials.keyMatches(otherViaBc, leaf)).isFalse();
   }
 }

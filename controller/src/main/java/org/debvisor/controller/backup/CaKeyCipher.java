@@ -3,10 +3,8 @@ package org.debvisor.controller.backup;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -20,6 +18,7 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.debvisor.common.tls.NodeCredentials;
 
 /**
  * The CA key as encrypted PKCS#8 PEM ({@code ENCRYPTED PRIVATE KEY}): PBES2 with PBKDF2
@@ -93,29 +92,12 @@ public final class CaKeyCipher {
               + file
               + "; give the --passphrase-file the backup was made with");
     }
-    if (!belongsTo(key, certificate)) {
+    if (!NodeCredentials.keyMatches(key, certificate)) {
       throw BackupException.refused(
           "wrong passphrase or mismatched key: the key in "
               + file
               + " is not the CA certificate's");
     }
     return key;
-  }
-
-  private static boolean belongsTo(PrivateKey key, X509Certificate certificate) {
-    try {
-      byte[] probe = "debvisor-backup-key-check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 }

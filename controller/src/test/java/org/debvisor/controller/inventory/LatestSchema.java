@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +27,7 @@ public final class LatestSchema {
     return SqlDialect.SQLITE.migrationLocations().stream()
         .map(location -> location.substring("classpath:".length()))
         .flatMap(LatestSchema::versionsIn)
-        .max(Comparator.comparing(LatestSchema::parts, LatestSchema::compare))
+        .max(Comparator.comparing(LatestSchema::parts, Arrays::compare))
         .orElseThrow(() -> new IllegalStateException("no migrations on the class path"));
   }
 
@@ -51,9 +52,5 @@ public final class LatestSchema {
 
   private static int[] parts(String version) {
     return Stream.of(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
-  }
-
-  private static int compare(int[] a, int[] b) {
-    return java.util.Arrays.compare(a, b);
   }
 }
