@@ -56,8 +56,13 @@ done
 [ "$(id -u)" -eq 0 ] || die "needs root (QEMU images, chroot); run it with sudo"
 
 . "$REPO/scripts/lib/jdk.sh" >/dev/null
-CTL_JAR=$(ls "$REPO"/controller/target/debvisor-controller-*-all.jar 2>/dev/null | head -n 1 || true)
-AGENT_DEB=$(ls "$REPO"/agent/target/debvisor-agent_*.deb 2>/dev/null | head -n 1 || true)
+. "$REPO/scripts/lib/version.sh"
+# This checkout's version only: a target/ directory may still hold an older version's build.
+VERSION=$(debvisor_version "$REPO") || die "cannot read the project version from $REPO/pom.xml"
+CTL_JAR=$REPO/controller/target/debvisor-controller-$VERSION-all.jar
+[ -f "$CTL_JAR" ] || CTL_JAR=
+AGENT_DEB=$REPO/agent/target/debvisor-agent_${VERSION/-/\~}_all.deb
+[ -f "$AGENT_DEB" ] || AGENT_DEB=
 
 RUN="$STATE/run-$(date -u +%Y%m%dT%H%M%SZ)-$$"
 # Everything bind-mounted into the toolbox must exist before the first "run".
@@ -138,7 +143,7 @@ phase() {
 }
 
 start_controller() {
-  [ -n "$CTL_JAR" ] || { echo "molecule-lite: error: controller/target/debvisor-controller-*-all.jar is missing; build it: ./mvnw -DskipTests package" >&2; exit 1; }
+  [ -n "$CTL_JAR" ] || { echo "molecule-lite: error: controller/target/debvisor-controller-$VERSION-all.jar is missing; build it: ./mvnw -DskipTests package" >&2; exit 1; }
   local port
   port=""
   local p
@@ -266,7 +271,7 @@ if $lint; then
     || exit 1
 fi
 if [ ${#scenarios[@]} -gt 0 ]; then
-  [ -n "$AGENT_DEB" ] || { echo "molecule-lite: error: agent/target/debvisor-agent_*.deb is missing; build it: ./mvnw -pl agent -am -DskipTests package" >&2; exit 1; }
+  [ -n "$AGENT_DEB" ] || { echo "molecule-lite: error: agent/target/debvisor-agent_${VERSION/-/\~}_all.deb is missing; build it: ./mvnw -pl agent -am -DskipTests package" >&2; exit 1; }
   export DEBVISOR_AGENT_DEB="$AGENT_DEB"
   start_controller
 fi
