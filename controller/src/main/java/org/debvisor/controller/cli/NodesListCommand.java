@@ -18,7 +18,9 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "List enrolled nodes (revoked ones included, marked).",
+    description =
+        "List enrolled nodes (revoked ones included, marked) and, without a selector, machines"
+            + " still installing (phase and failure reason from their installer's reports).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:refused or unreachable", "2:invalid selector or arguments"})
 final class NodesListCommand implements Callable<Integer> {
@@ -49,13 +51,21 @@ final class NodesListCommand implements Callable<Integer> {
       }
       if (query.output == OutputFormat.json) {
         out.println(NodeTable.json(response));
-      } else if (response.getNodesCount() == 0) {
+      } else if (response.getNodesCount() == 0 && response.getInstallingCount() == 0) {
         err.println(
             query.selector.isEmpty()
                 ? "no nodes enrolled yet; create a token with `debvisor token create`"
                 : "no node matches " + query.selector);
       } else {
-        NodeTable.list(response.getNodesList(), out);
+        if (response.getNodesCount() > 0) {
+          NodeTable.list(response.getNodesList(), out);
+        }
+        if (response.getInstallingCount() > 0) {
+          if (response.getNodesCount() > 0) {
+            out.println();
+          }
+          NodeTable.installing(response.getInstallingList(), out);
+        }
       }
       return 0;
     } catch (IOException e) {

@@ -32,6 +32,8 @@ final class ImagePackages {
           "lvm2",
           "zstd",
           "busybox",
+          // The image installer reports its progress to the controller with it.
+          "curl",
           "grub2-common");
 
   private ImagePackages() {}

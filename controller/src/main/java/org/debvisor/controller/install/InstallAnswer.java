@@ -1,9 +1,11 @@
 package org.debvisor.controller.install;
 
+import org.debvisor.agentapi.AgentPaths;
 import org.debvisor.controller.node.Accounts;
 import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.NodeInstall;
 import org.debvisor.controller.node.UserAccount;
+import org.debvisor.controller.preseed.InstallReporter;
 
 /**
  * Renders {@code /debvisor/install.conf}, the answer the image installer reads: one {@code KEY
@@ -35,6 +37,13 @@ final class InstallAnswer {
     line(b, "image_sha256", imageSha256);
     line(b, "timezone", node.timezone());
     line(b, "finish", node.finish());
+    if (node.agent() != null) {
+      // Where the installer reports its progress, and where the overlay keeps the CA and the
+      // token it reports with (read from the overlay before it is unpacked).
+      line(b, "report_url", InstallReporter.urlFor(node.agent()));
+      line(b, "report_ca", AgentPaths.CA_FILE.substring(1));
+      line(b, "report_token", AgentPaths.TOKEN_FILE.substring(1));
+    }
     if (!plan.volumeGroup().isEmpty()) {
       line(b, "vg", plan.volumeGroup());
     }

@@ -114,9 +114,25 @@ final class PreseedRenderer {
               : List.of();
       case LATE -> {
         String command = lateCommands.lateCommand(node, profile);
-        yield command.isEmpty()
-            ? List.of()
-            : List.of(Rendered.of("preseed/late_command", "string", command));
+        if (node.agent() == null) {
+          yield command.isEmpty()
+              ? List.of()
+              : List.of(Rendered.of("preseed/late_command", "string", command));
+        }
+        // A node that enrols reports its install to the controller; the early commands are
+        // generated here too, with the late one, as they share the reporter.
+        InstallReporter reporter =
+            InstallReporter.of(
+                node.agent(),
+                LateCommandBuilder.CONTROLLER_CA_ON_MEDIA,
+                node.hostname(),
+                arch.debianName());
+        yield List.of(
+            Rendered.of(
+                "preseed/early_command", "string", reporter.command("started", "installer")),
+            Rendered.of(
+                "partman/early_command", "string", reporter.command("partitioning", "partman")),
+            Rendered.of("preseed/late_command", "string", reporter.around(command)));
       }
       case FINISH ->
           List.of(

@@ -5,10 +5,32 @@ import org.debvisor.controller.identity.Role;
 
 /**
  * One route of the API: method, path pattern ({@code {name}} for a path parameter), the least role
- * it needs (null: no login needed) and its handler. {@link ApiRoutes} lists them all; the access
- * check and the OpenAPI document are built from that one list.
+ * it needs (null: no login needed), its handler, whether the caller is an installer with a
+ * bootstrap token instead of an operator, and the largest body it takes. {@link ApiRoutes} lists
+ * them all; the access check and the OpenAPI document are built from that one list.
  */
-record ApiRoute(HttpMethod method, String path, Role role, String summary, Handler handler) {
+record ApiRoute(
+    HttpMethod method,
+    String path,
+    Role role,
+    String summary,
+    Handler handler,
+    boolean bootstrapToken,
+    long maxBodyBytes) {
+
+  /** A route for operators (or anyone, when {@code role} is null) with the server's body limit. */
+  ApiRoute(HttpMethod method, String path, Role role, String summary, Handler handler) {
+    this(method, path, role, summary, handler, false, RestLimits.MAX_BODY_BYTES);
+  }
+
+  /**
+   * A route for installers: no login, the handler checks the bootstrap token sent as {@code
+   * Authorization: Bearer}; bodies up to {@code maxBodyBytes}.
+   */
+  static ApiRoute forInstallers(
+      HttpMethod method, String path, String summary, Handler handler, long maxBodyBytes) {
+    return new ApiRoute(method, path, null, summary, handler, true, maxBodyBytes);
+  }
 
   /** Answers one request that has passed the access check. */
   @FunctionalInterface

@@ -16,6 +16,7 @@ final class ApiRoutes {
       RolloutApi rollouts,
       Authenticator authenticator,
       Sessions sessions,
+      InstallProgressApi installs,
       Database db) {
     AuditRoutes audit = new AuditRoutes(db);
     List<ApiRoute> routes = new ArrayList<>();
@@ -24,6 +25,7 @@ final class ApiRoutes {
     routes.addAll(new NodeRoutes(fleet, audit).routes());
     routes.addAll(audit.routes());
     routes.addAll(new RolloutRoutes(rollouts).routes());
+    routes.addAll(new InstallRoutes(installs).routes());
     routes.add(OpenApiDocument.route(routes));
     return List.copyOf(routes);
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.identity.Role;
+import org.debvisor.proto.ListNodesResponse;
 import org.debvisor.proto.NodeRecord;
 
 /** {@code /api/v1/nodes}: the fleet list, one node, and revocation. */
@@ -32,7 +33,8 @@ final class NodeRoutes {
             HttpMethod.GET,
             "/api/v1/nodes",
             Role.VIEWER,
-            "Nodes matching ?selector=, sorted by ?sort=, ?limit= per page from ?cursor=",
+            "Nodes matching ?selector=, sorted by ?sort=, ?limit= per page from ?cursor=; without a"
+                + " selector also the machines still installing",
             this::list),
         new ApiRoute(
             HttpMethod.GET,
@@ -51,7 +53,8 @@ final class NodeRoutes {
   private ApiAnswer list(ApiCall call) {
     String selector = call.query("selector", "");
     String sort = call.query("sort", "hostname");
-    List<NodeRecord> all = fleet.listNodes(selector).getNodesList();
+    ListNodesResponse listed = fleet.listNodes(selector);
+    List<NodeRecord> all = listed.getNodesList();
     NodePage.Page page =
         NodePage.of(
             all,
@@ -63,6 +66,9 @@ final class NodeRoutes {
     ArrayNode nodes = out.putArray("nodes");
     page.nodes().forEach(n -> nodes.add(JsonBodies.protoTree(n)));
     out.put("total", page.total());
+    // Machines still installing (empty unless the selector is): not paged, there are few.
+    ArrayNode installing = out.putArray("installing");
+    listed.getInstallingList().forEach(i -> installing.add(JsonBodies.protoTree(i)));
     out.put("next_cursor", page.next());
     String body = out.toString();
     // A digest of the body itself: node-reported text never reaches a header.

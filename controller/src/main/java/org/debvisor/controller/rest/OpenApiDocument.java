@@ -40,6 +40,11 @@ final class OpenApiDocument {
     ObjectNode schemes = components.putObject("securitySchemes");
     schemes.putObject("basic").put("type", "http").put("scheme", "basic");
     schemes
+        .putObject("bootstrapToken")
+        .put("type", "http")
+        .put("scheme", "bearer")
+        .put("description", "the installing machine's bootstrap token (debvisor token create)");
+    schemes
         .putObject("session")
         .put("type", "apiKey")
         .put("in", "cookie")
@@ -64,9 +69,13 @@ final class OpenApiDocument {
               : paths.putObject(route.path());
       ObjectNode op = path.putObject(route.method().name().toLowerCase(Locale.ROOT));
       op.put("summary", route.summary());
-      op.put("x-debvisor-role", route.isPublic() ? "none" : route.role().label());
+      op.put(
+          "x-debvisor-role",
+          route.bootstrapToken() ? "installer" : route.isPublic() ? "none" : route.role().label());
       ArrayNode security = op.putArray("security");
-      if (route.isPublic()) {
+      if (route.bootstrapToken()) {
+        security.addObject().putArray("bootstrapToken");
+      } else if (route.isPublic()) {
         security.addObject();
       } else {
         security.addObject().putArray("basic");

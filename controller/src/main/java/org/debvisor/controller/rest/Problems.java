@@ -113,7 +113,14 @@ final class Problems implements ServerErrorHandler {
 
   @Override
   public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-    return response(of(cause));
+    ApiProblem problem = of(cause);
+    if (problem.status() == 413) {
+      // Routes differ in their limit (install progress takes far less than the rest).
+      problem =
+          ApiProblem.of(
+              413, "the request body is larger than " + ctx.maxRequestLength() + " bytes");
+    }
+    return response(problem);
   }
 
   @Override
@@ -124,6 +131,11 @@ final class Problems implements ServerErrorHandler {
       HttpStatus status,
       String description,
       Throwable cause) {
+    if (status.code() == 413) {
+      return render(
+          ApiProblem.of(
+              413, "the request body is larger than " + config.maxRequestLength() + " bytes"));
+    }
     return render(ApiProblem.of(status.code(), describe(status, description)));
   }
 

@@ -31,6 +31,7 @@ public final class RestServer implements AutoCloseable {
       RolloutApi rollouts,
       Authenticator authenticator,
       Sessions sessions,
+      InstallProgressApi installs,
       Database db) {
     ServerBuilder sb =
         Server.builder()
@@ -45,8 +46,12 @@ public final class RestServer implements AutoCloseable {
             .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
             .errorHandler(new Problems());
     RouteGuard guard = new RouteGuard(authenticator, sessions);
-    for (ApiRoute route : ApiRoutes.all(fleet, rollouts, authenticator, sessions, db)) {
-      sb.route().methods(route.method()).path(route.path()).build(guard.guard(route));
+    for (ApiRoute route : ApiRoutes.all(fleet, rollouts, authenticator, sessions, installs, db)) {
+      sb.route()
+          .methods(route.method())
+          .path(route.path())
+          .maxRequestLength(route.maxBodyBytes())
+          .build(guard.guard(route));
     }
     Server server = sb.build();
     server.start().join();

@@ -215,6 +215,7 @@ public final class Controller implements AutoCloseable {
         new RestRollouts(rolloutRpc),
         new Authenticator(db, audit, hasher, limiter),
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
+        new InstallProgress(db, audit, clock),
         db);
   }
 

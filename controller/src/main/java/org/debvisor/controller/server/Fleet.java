@@ -15,6 +15,7 @@ import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.InstallProgressRepository;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeSelector;
@@ -48,6 +49,7 @@ final class Fleet {
   private final SecureRandom random = new SecureRandom();
   private final NodeRepository nodes = new NodeRepository();
   private final TokenRepository tokens = new TokenRepository();
+  private final InstallProgressRepository installs = new InstallProgressRepository();
   private final CertificateRepository certificates = new CertificateRepository();
   // The last identity mismatch audited per node, so a node repeating it adds one row, not one per
   // heartbeat. Keys are authenticated node ids: bounded by the inventory.
@@ -74,14 +76,22 @@ final class Fleet {
     } catch (SelectorException e) {
       throw BadRequests.invalidArgument("selector", e.getMessage());
     }
-    List<NodeRow> rows = db.read(nodes::all);
+    // Installs have no facts or state to select on: listed only with the whole fleet.
+    boolean withInstalls = request.getSelector().isEmpty();
     ListNodesResponse.Builder out = ListNodesResponse.newBuilder();
-    for (NodeRow row : rows) {
-      NodeRecord record = records.toRecord(row);
-      if (selector.matches(record)) {
-        out.addNodes(record);
-      }
-    }
+    db.read(
+        c -> {
+          for (NodeRow row : nodes.all(c)) {
+            NodeRecord record = records.toRecord(row);
+            if (selector.matches(record)) {
+              out.addNodes(record);
+            }
+          }
+          if (withInstalls) {
+            installs.notEnrolled(c).forEach(i -> out.addInstalling(NodeRecords.installing(i)));
+          }
+          return null;
+        });
     return out.build();
   }
 

@@ -5,10 +5,12 @@ import com.google.protobuf.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.debvisor.controller.inventory.InstallProgressRow;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.proto.EnrolmentState;
 import org.debvisor.proto.HardwareFacts;
+import org.debvisor.proto.InstallingNode;
 import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.NodeStatus;
 
@@ -68,6 +70,22 @@ final class NodeRecords {
     b.setStale(
         row.state() == NodeState.ACTIVE && reference.plus(staleAfter).isBefore(clock.instant()));
     return b.build();
+  }
+
+  /** An install as the fleet list shows it. */
+  static InstallingNode installing(InstallProgressRow row) {
+    return InstallingNode.newBuilder()
+        .setTokenId(row.tokenId())
+        .setHostname(row.hostname())
+        .setArch(row.arch())
+        .setPhase(row.phase())
+        .setMessage(row.message())
+        .setStartedAt(timestamp(row.startedAt()))
+        .setUpdatedAt(timestamp(row.updatedAt()))
+        .setSource(row.source())
+        .setCluster(row.cluster())
+        .setProfile(row.profile())
+        .build();
   }
 
   static Timestamp timestamp(Instant instant) {

@@ -31,6 +31,7 @@ class ImagePackagesTest {
             "grub-pc-bin",
             "grub-efi-amd64-bin",
             "busybox",
+            "curl",
             "openjdk-21-jre-headless",
             "libvirt-daemon-system",
             "ovmf")

@@ -11,6 +11,7 @@ import java.util.List;
 import org.debvisor.proto.DiskFacts;
 import org.debvisor.proto.EnrolmentState;
 import org.debvisor.proto.HardwareFacts;
+import org.debvisor.proto.InstallingNode;
 import org.debvisor.proto.NicFacts;
 import org.debvisor.proto.NodeRecord;
 
@@ -49,6 +50,38 @@ public final class NodeTable {
           });
     }
     print(rows, out);
+  }
+
+  /**
+   * One row per machine still installing (its installer reported progress, its agent has not
+   * enrolled yet): STATE installing, the phase, and the reason when the install failed.
+   */
+  public static void installing(List<InstallingNode> installs, PrintWriter out) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(
+        new String[] {
+          "TOKEN", "HOSTNAME", "PROFILE", "CLUSTER", "ARCH", "STATE", "PHASE", "UPDATED", "REASON"
+        });
+    for (InstallingNode i : installs) {
+      rows.add(
+          new String[] {
+            i.getTokenId(),
+            dash(i.getHostname()),
+            dash(i.getProfile()),
+            dash(i.getCluster()),
+            dash(i.getArch()),
+            "installing",
+            i.getPhase(),
+            time(i.getUpdatedAt()),
+            i.getPhase().equals("failed") ? dash(oneLine(i.getMessage())) : "-"
+          });
+    }
+    print(rows, out);
+  }
+
+  // The controller refuses control characters; a terminal is protected even from an old one.
+  private static String oneLine(String s) {
+    return s.replaceAll("[\\p{Cntrl}]", "?");
   }
 
   /** Everything known of one node, facts included. */
