@@ -60,10 +60,11 @@ final class InstallProgress implements InstallProgressApi {
                     Errors.unauthenticated(
                         "the bootstrap token is malformed (expected dvb_<id>_<secret> exactly as"
                             + " printed by `debvisor token create`)"));
-    limit.take(token.id());
     Instant now = clock.instant();
-    // Authentication first, so a caller without a valid token learns nothing of the rules.
+    // Authentication first, so a caller without a valid token learns nothing of the rules and
+    // cannot use up the budget of a machine whose token id it knows (ids are no secret).
     db.read(c -> checkToken(c, token, report.hostname(), now));
+    limit.take(token.id());
     InstallPhase phase = validate(report);
     return db.write(
         c -> {

@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Install progress reports per bootstrap token id, as a Bucket4j token bucket on the controller's
  * clock: an installer sends a handful of reports per install, so a token sending many is broken or
- * abused. Keyed by the id the caller presents, checked before the database is read, so a guesser
- * costs no database work either.
+ * abused. Taken after the token is checked, so only its holder can use up a token's budget.
  */
 final class ProgressRateLimit {
 

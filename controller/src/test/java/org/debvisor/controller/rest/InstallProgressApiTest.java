@@ -224,6 +224,11 @@ class InstallProgressApiTest {
   void reportsAreRateLimitedPerToken() throws Exception {
     String token = token("", 3600);
     String other = token("", 3600);
+    // Reports with the token's id but a wrong secret are refused without using up its budget.
+    String forged = token.substring(0, token.length() - 4) + "AAAA";
+    for (int i = 0; i < 12; i++) {
+      assertProblem(report(forged, "{\"phase\":\"started\"}"), 401, null);
+    }
     // The test controller's clock stands still: the burst is all there is.
     for (int i = 0; i < 10; i++) {
       assertThat(report(token, "{\"phase\":\"installing-packages\"}").statusCode())
