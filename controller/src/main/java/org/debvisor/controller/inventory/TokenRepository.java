@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** All SQL about bootstrap tokens. */
@@ -40,21 +42,56 @@ public final class TokenRepository {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(
-            new TokenRow(
-                rs.getString("id"),
-                rs.getString("secret_sha256"),
-                Jdbc.instant(rs, "created_at"),
-                Jdbc.instant(rs, "expires_at"),
-                rs.getString("hostname"),
-                rs.getString("profile"),
-                rs.getString("cluster"),
-                rs.getString("created_by"),
-                Jdbc.instant(rs, "used_at"),
-                rs.getString("used_by_node"),
-                rs.getString("node_id")));
+        return Optional.of(row(rs));
       }
     }
+  }
+
+  /** The newest {@code limit} tokens, newest first. */
+  public List<TokenRow> newest(Connection c, int limit) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT * FROM bootstrap_tokens ORDER BY created_at DESC, id DESC LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<TokenRow> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row(rs));
+        }
+        return out;
+      }
+    }
+  }
+
+  /**
+   * Ends an unused, unexpired token now by moving its expiry to {@code at}, so enrolment refuses it
+   * as it refuses any expired token; false when it was used or had expired already.
+   */
+  public boolean revoke(Connection c, String id, Instant at) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE bootstrap_tokens SET expires_at = ?"
+                + " WHERE id = ? AND used_at IS NULL AND expires_at > ?")) {
+      Jdbc.setInstant(ps, 1, at);
+      ps.setString(2, id);
+      Jdbc.setInstant(ps, 3, at);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private static TokenRow row(ResultSet rs) throws SQLException {
+    return new TokenRow(
+        rs.getString("id"),
+        rs.getString("secret_sha256"),
+        Jdbc.instant(rs, "created_at"),
+        Jdbc.instant(rs, "expires_at"),
+        rs.getString("hostname"),
+        rs.getString("profile"),
+        rs.getString("cluster"),
+        rs.getString("created_by"),
+        Jdbc.instant(rs, "used_at"),
+        rs.getString("used_by_node"),
+        rs.getString("node_id"));
   }
 
   /**

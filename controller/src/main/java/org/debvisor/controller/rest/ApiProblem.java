@@ -36,6 +36,11 @@ final class ApiProblem extends RuntimeException {
     return new ApiProblem(401, detail, violations, "Basic realm=\"debvisor\", charset=\"UTF-8\"");
   }
 
+  /** The same problem without the Basic challenge (see {@link RouteGuard#PANEL_HEADER}). */
+  ApiProblem withoutChallenge() {
+    return wwwAuthenticate == null ? this : new ApiProblem(status, getMessage(), violations, null);
+  }
+
   int status() {
     return status;
   }

@@ -1,5 +1,6 @@
 package org.debvisor.controller.rest;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.debvisor.controller.identity.Authenticator;
@@ -17,13 +18,15 @@ final class ApiRoutes {
       Authenticator authenticator,
       Sessions sessions,
       InstallProgressApi installs,
-      Database db) {
+      Database db,
+      Clock clock) {
     AuditRoutes audit = new AuditRoutes(db);
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new HealthRoutes(fleet).routes());
     routes.addAll(new SessionRoutes(authenticator, sessions).routes());
     routes.addAll(new NodeRoutes(fleet, audit).routes());
     routes.addAll(audit.routes());
+    routes.addAll(new TokenRoutes(fleet, clock).routes());
     routes.addAll(new RolloutRoutes(rollouts).routes());
     routes.addAll(new InstallRoutes(installs).routes());
     routes.add(OpenApiDocument.route(routes));

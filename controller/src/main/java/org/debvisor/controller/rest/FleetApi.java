@@ -1,5 +1,9 @@
 package org.debvisor.controller.rest;
 
+import java.util.List;
+import org.debvisor.controller.inventory.TokenRow;
+import org.debvisor.proto.CreateBootstrapTokenRequest;
+import org.debvisor.proto.CreateBootstrapTokenResponse;
 import org.debvisor.proto.ListNodesResponse;
 import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.RevokeNodeResponse;
@@ -18,4 +22,13 @@ public interface FleetApi {
   NodeRecord node(String name);
 
   RevokeNodeResponse revoke(String node, String reason, Actor actor);
+
+  /** A new bootstrap token, shown once (as `debvisor token create`). */
+  CreateBootstrapTokenResponse createToken(CreateBootstrapTokenRequest request, Actor actor);
+
+  /** The newest bootstrap tokens, newest first (hashes of secrets only). */
+  List<TokenRow> tokens();
+
+  /** Ends an unused token now; the token as it is afterwards. */
+  TokenRow revokeToken(String id, Actor actor);
 }

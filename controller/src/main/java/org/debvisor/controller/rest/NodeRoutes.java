@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpMethod;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.identity.Role;
 import org.debvisor.proto.ListNodesResponse;
@@ -47,7 +50,37 @@ final class NodeRoutes {
             "/api/v1/nodes/{name}/revoke",
             Role.OPERATOR,
             "Revoke a node's certificates; body {\"reason\": \"...\"}",
-            this::revoke));
+            this::revoke),
+        new ApiRoute(
+            HttpMethod.GET,
+            "/api/v1/fleet",
+            Role.VIEWER,
+            "Node counts by health, enrolment, profile and cluster (the panel's overview)",
+            this::summary));
+  }
+
+  private ApiAnswer summary(ApiCall call) {
+    List<NodeRecord> all = fleet.listNodes("").getNodesList();
+    ObjectNode out = JsonBodies.object().put("total", all.size());
+    out.put("stale", all.stream().filter(NodeRecord::getStale).count());
+    counts(out, "health", all, NodeRoutes::health);
+    counts(out, "enrolment", all, n -> n.getEnrolment().name());
+    counts(out, "profile", all, NodeRecord::getProfile);
+    counts(out, "cluster", all, NodeRecord::getCluster);
+    return ApiAnswer.ok(out.toString());
+  }
+
+  /** A node's overall health: its last status's state, UNKNOWN before its first report. */
+  private static String health(NodeRecord n) {
+    return n.hasLastStatus() ? n.getLastStatus().getState().name() : "HEALTH_UNKNOWN";
+  }
+
+  private static void counts(
+      ObjectNode out, String field, List<NodeRecord> nodes, Function<NodeRecord, String> key) {
+    Map<String, Long> counted =
+        nodes.stream().collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
+    ObjectNode o = out.putObject(field);
+    counted.forEach(o::put);
   }
 
   private ApiAnswer list(ApiCall call) {

@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.inventory.Database;
@@ -32,7 +33,8 @@ public final class RestServer implements AutoCloseable {
       Authenticator authenticator,
       Sessions sessions,
       InstallProgressApi installs,
-      Database db) {
+      Database db,
+      Clock clock) {
     ServerBuilder sb =
         Server.builder()
             .https(address)
@@ -46,21 +48,30 @@ public final class RestServer implements AutoCloseable {
             .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
             .errorHandler(new Problems());
     RouteGuard guard = new RouteGuard(authenticator, sessions);
-    for (ApiRoute route : ApiRoutes.all(fleet, rollouts, authenticator, sessions, installs, db)) {
+    for (ApiRoute route :
+        ApiRoutes.all(fleet, rollouts, authenticator, sessions, installs, db, clock)) {
       sb.route()
           .methods(route.method())
           .path(route.path())
           .maxRequestLength(route.maxBodyBytes())
           .build(guard.guard(route));
     }
+    PanelFiles panel = PanelFiles.load();
+    sb.route().get("prefix:" + PanelFiles.PREFIX).build(panel.files());
+    sb.route().get("/").build(PanelFiles.redirect());
+    sb.route().get("/panel").build(PanelFiles.redirect());
     Server server = sb.build();
     server.start().join();
     return new RestServer(server);
   }
 
-  /** What Armeria actually serves, as "METHOD /path/{param}" (the OpenAPI test compares them). */
+  /**
+   * The API routes Armeria actually serves, as "METHOD /path/{param}" (the OpenAPI test compares
+   * them); the panel's static files are not part of the API.
+   */
   public java.util.List<String> boundRoutes() {
     return server.config().serviceConfigs().stream()
+        .filter(c -> c.route().patternString().startsWith("/api"))
         .flatMap(
             c ->
                 c.route().methods().stream()

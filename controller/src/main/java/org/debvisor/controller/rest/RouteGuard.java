@@ -28,6 +28,13 @@ final class RouteGuard {
   static final String SESSION_COOKIE = "debvisor_session";
   static final String CSRF_HEADER = "x-csrf-token";
 
+  /**
+   * Sent by the panel's fetch calls. Its 401 answers leave out {@code WWW-Authenticate: Basic}: a
+   * browser answers that challenge with its own password dialog (headless Chromium waits on it
+   * forever) instead of handing the 401 to the page, which shows its login form.
+   */
+  static final String PANEL_HEADER = "x-requested-with";
+
   private final Authenticator authenticator;
   private final Sessions sessions;
 
@@ -53,7 +60,11 @@ final class RouteGuard {
                                     ctx.clientAddress().getHostAddress()));
                         return respond(route.handler().handle(call));
                       } catch (Exception e) {
-                        return Problems.response(Problems.of(e));
+                        ApiProblem problem = Problems.of(e);
+                        return Problems.response(
+                            request.headers().contains(PANEL_HEADER)
+                                ? problem.withoutChallenge()
+                                : problem);
                       }
                     },
                     ctx.blockingTaskExecutor()));

@@ -211,12 +211,13 @@ public final class Controller implements AutoCloseable {
         new InetSocketAddress(settings.rest().host(), settings.rest().port()),
         serverMaterial.certificateFile(),
         serverMaterial.keyFile(),
-        new RestFleet(fleet),
+        new RestFleet(fleet, new TokenAdmin(db, audit, clock)),
         new RestRollouts(rolloutRpc),
         new Authenticator(db, audit, hasher, limiter),
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
         new InstallProgress(db, audit, clock),
-        db);
+        db,
+        clock);
   }
 
   /** Where the HTTPS API listens, when it does. */

@@ -212,7 +212,13 @@ class RestApiTest {
 
   @Test
   void noCredentialsOnAProtectedRouteIs401() throws Exception {
-    assertProblem(api.get("/api/v1/nodes"), 401, null);
+    HttpResponse<String> script = api.get("/api/v1/nodes");
+    assertProblem(script, 401, null);
+    assertThat(script.headers().firstValue("www-authenticate")).isPresent();
+    // The panel's calls get no Basic challenge: a browser would answer it with its own dialog.
+    HttpResponse<String> panel = api.get("/api/v1/nodes", "x-requested-with", "debvisor-panel");
+    assertProblem(panel, 401, null);
+    assertThat(panel.headers().firstValue("www-authenticate")).isEmpty();
   }
 
   @Test
@@ -588,5 +594,193 @@ class RestApiTest {
         404,
         null);
     assertProblem(api.send(api.request("/api/v1/nodes").DELETE()), 405, null);
+  }
+
+  private static JsonNode tokenList() throws Exception {
+    HttpResponse<String> r =
+        api.get("/api/v1/tokens", "authorization", HttpsApi.basic("admin", ADMIN_PASSWORD));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return HttpsApi.json(r).path("tokens");
+  }
+
+  private static JsonNode token(String id) throws Exception {
+    for (JsonNode t : tokenList()) {
+      if (t.path("id").asText().equals(id)) {
+        return t;
+      }
+    }
+    throw new AssertionError("token " + id + " is not listed");
+  }
+
+  private static String createToken(String hostname) throws Exception {
+    HttpResponse<String> r =
+        api.post(
+            "/api/v1/tokens",
+            "{\"ttl\":\"600s\",\"hostname\":\"" + hostname + "\"}",
+            "authorization",
+            HttpsApi.basic("admin", ADMIN_PASSWORD));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return HttpsApi.json(r).path("token").asText();
+  }
+
+  @Test
+  void adminCreatesListsAndRevokesATokenWhichThenCannotEnrol() throws Exception {
+    String shown = createToken("tango");
+    assertThat(shown).matches("dvb_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
+    String id = shown.substring(4, 20);
+    String secret = shown.substring(21);
+    JsonNode listed = token(id);
+    assertThat(listed.path("state").asText()).isEqualTo("active");
+    assertThat(listed.path("hostname").asText()).isEqualTo("tango");
+    assertThat(listed.path("created_by").asText()).isEqualTo("user:admin");
+    assertThat(tokenList().toString()).doesNotContain(secret).doesNotContain("secret");
+
+    HttpResponse<String> revoked =
+        api.send(
+            api.request("/api/v1/tokens/" + id)
+                .header("authorization", HttpsApi.basic("admin", ADMIN_PASSWORD))
+                .DELETE());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    assertThat(HttpsApi.json(revoked).path("state").asText()).isEqualTo("expired");
+    assertThat(audit())
+        .extracting(a -> a.entry().action() + " " + a.entry().target() + " " + a.entry().actor())
+        .contains("token.create " + id + " user:admin", "token.revoke " + id + " user:admin");
+
+    try (TestNode late = new TestNode("node-t", "tango");
+        var anon = ctl.anonymous()) {
+      assertThatThrownBy(() -> anon.controller(120).registerNode(late.request(shown).build()))
+          .isInstanceOf(io.grpc.StatusRuntimeException.class);
+    }
+    assertProblem(api.get("/api/v1/nodes/node-t", "authorization", basicViewer()), 404, null);
+
+    int before = audit().size();
+    HttpResponse<String> again =
+        api.send(
+            api.request("/api/v1/tokens/" + id)
+                .header("authorization", HttpsApi.basic("admin", ADMIN_PASSWORD))
+                .DELETE());
+    assertProblem(again, 409, null);
+    assertThat(HttpsApi.json(again).path("detail").asText()).contains("expired");
+    assertThat(audit()).hasSize(before);
+  }
+
+  private static String basicViewer() {
+    return HttpsApi.basic("viewer", VIEWER_PASSWORD);
+  }
+
+  @Test
+  void tokensAreForAdminsOnlyAndARefusalChangesNothing() throws Exception {
+    String id = createToken("uniform").substring(4, 20);
+    int tokens = tokenList().size();
+    for (String auth : List.of(basicViewer(), HttpsApi.basic("oper", OPERATOR_PASSWORD))) {
+      assertProblem(api.get("/api/v1/tokens", "authorization", auth), 403, "role");
+      assertProblem(
+          api.post("/api/v1/tokens", "{\"ttl\":\"600s\"}", "authorization", auth), 403, "role");
+      assertProblem(
+          api.send(api.request("/api/v1/tokens/" + id).header("authorization", auth).DELETE()),
+          403,
+          "role");
+    }
+    assertThat(tokenList()).hasSize(tokens);
+    assertThat(token(id).path("state").asText()).isEqualTo("active");
+  }
+
+  @Test
+  void badTokenRequestsAreProblemsAndCreateOrEndNothing() throws Exception {
+    String auth = HttpsApi.basic("admin", ADMIN_PASSWORD);
+    int tokens = tokenList().size();
+    int audited = audit().size();
+    assertProblem(
+        api.post("/api/v1/tokens", "{\"ttl\":\"1s\"}", "authorization", auth), 400, "ttl");
+    assertProblem(api.post("/api/v1/tokens", "{}", "authorization", auth), 400, "ttl");
+    assertProblem(
+        api.post(
+            "/api/v1/tokens",
+            "{\"ttl\":\"600s\",\"hostname\":\"bad host!\"}",
+            "authorization",
+            auth),
+        400,
+        "hostname");
+    assertProblem(
+        api.post("/api/v1/tokens", "{\"ttl\":\"600s\",\"forever\":true}", "authorization", auth),
+        400,
+        "body");
+    assertProblem(
+        api.send(api.request("/api/v1/tokens/not-a-token").header("authorization", auth).DELETE()),
+        400,
+        "id");
+    assertProblem(
+        api.send(
+            api.request("/api/v1/tokens/0000000000000000").header("authorization", auth).DELETE()),
+        404,
+        null);
+    assertThat(tokenList()).hasSize(tokens);
+    assertThat(audit()).hasSize(audited);
+  }
+
+  @Test
+  void theFleetSummaryCountsEveryNodeOncePerGrouping() throws Exception {
+    HttpResponse<String> r = api.get("/api/v1/fleet", "authorization", basicViewer());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode fleet = HttpsApi.json(r);
+    int total = fleet.path("total").asInt();
+    assertThat(total)
+        .isEqualTo(
+            HttpsApi.json(api.get("/api/v1/nodes", "authorization", basicViewer()))
+                .path("total")
+                .asInt());
+    for (String grouping : List.of("health", "enrolment", "profile", "cluster")) {
+      int sum = 0;
+      for (JsonNode count : fleet.path(grouping)) {
+        sum += count.asInt();
+      }
+      assertThat(sum).as(grouping).isEqualTo(total);
+    }
+    assertThat(fleet.path("cluster").path("default").asInt()).isEqualTo(total);
+  }
+
+  @Test
+  void thePanelIsServedUnderAStrictContentSecurityPolicy() throws Exception {
+    HttpResponse<String> root = api.get("/");
+    assertThat(root.statusCode()).isEqualTo(302);
+    assertThat(root.headers().firstValue("location")).hasValue("/panel/");
+    HttpResponse<String> index = api.get("/panel/");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("content-type").orElseThrow()).startsWith("text/html");
+    String csp = index.headers().firstValue("content-security-policy").orElseThrow();
+    assertThat(csp)
+        .contains("default-src 'none'", "script-src 'self'", "style-src 'self'")
+        .doesNotContain("unsafe");
+    // No inline script or style for the policy to allow.
+    assertThat(index.body()).contains("<script type=\"module\" src=\"app.js\">");
+    assertThat(index.body()).doesNotContain("style=", "onclick", "<style");
+    for (String name : PanelFiles.NAMES) {
+      HttpResponse<String> file = api.get("/panel/" + name);
+      assertThat(file.statusCode()).as(name).isEqualTo(200);
+      assertThat(file.headers().firstValue("content-security-policy")).hasValue(csp);
+      if (name.endsWith(".js")) {
+        assertThat(file.body()).as(name).doesNotContain("innerHTML", "insertAdjacentHTML", "eval(");
+      }
+    }
+  }
+
+  @Test
+  void panelPathsOutsideItsFilesAreRefused() throws Exception {
+    for (String path :
+        List.of(
+            "/panel/../../../../etc/passwd",
+            "/panel/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+            "/panel/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+            "/panel/..%5C..%5Cetc%5Cpasswd",
+            "/panel//etc/passwd",
+            "/panel/%2Fetc%2Fpasswd",
+            "/panel/../logback.xml",
+            "/panel/logback.xml",
+            "/panel/PanelFiles.class",
+            "/panel/index.html%00.js")) {
+      HttpResponse<String> r = api.get(path);
+      assertThat(r.statusCode()).as(path).isIn(400, 404);
+      assertThat(r.body()).as(path).doesNotContain("root:").doesNotContain("<configuration");
+    }
   }
 }
