@@ -18,7 +18,9 @@ function subsystemPanel(s) {
     { class: 'card subsystem', 'data-subsystem': title.toLowerCase() },
     el('h2', {}, title, ' ', el('span', { class: `badge ${state}`, text: String(state).replace('HEALTH_', '') })),
     el('p', { text: message || '' }),
-    el('p', { class: 'muted', text: `collected ${when(collectedAt)}${stale ? ' (stale: last good reading shown)' : ''}` }),
+    collectedAt
+      ? el('p', { class: 'muted', text: `collected ${when(collectedAt)}${stale ? ' (stale: last good reading shown)' : ''}` })
+      : null,
     facts(details),
   );
 }
