@@ -55,6 +55,8 @@ class NodeValidatorTest {
         Arguments.of("mirror.path", "/debian/../etc", "mirror.path", "absolute path"),
         Arguments.of("mirror.path", "debian", "mirror.path", "absolute path"),
         Arguments.of("mirror.suite", "Trixie!", "mirror.suite", "suite"),
+        Arguments.of(
+            "mirror.securityHost", "security.debian.org/evil", "mirror.securityHost", "host"),
         Arguments.of("mirror.proxy", "http://user:pw@proxy:3128/", "mirror.proxy", "no user name"),
         Arguments.of("mirror.proxy", "ftp://proxy/", "mirror.proxy", "http://"),
         Arguments.of(
@@ -270,6 +272,178 @@ class NodeValidatorTest {
                 assertThat(e.problems())
                     .extracting(Violation::field)
                     .containsExactly("network.prefix"));
+  }
+
+  @Test
+  void hostnameDotDomainMayBe253CharactersButNot254() {
+    String host = "h".repeat(63);
+    String domain189 = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(61);
+    String atLimit = TestData.minimalYaml().replace("hostname: k1", "hostname: " + host);
+
+    assertThat(validate(atLimit.replace("domain: lab.example.org", "domain: " + domain189)))
+        .isEmpty();
+    assertThat(validate(atLimit.replace("domain: lab.example.org", "domain: " + domain189 + "c")))
+        .extracting(Violation::toString)
+        .containsExactly("domain: hostname.domain must be at most 253 characters");
+  }
+
+  static Stream<Arguments> prefixes() {
+    return Stream.of(
+        Arguments.of("192.0.2.10", null, 0, "network.prefix: must be 1 to 32 for an IPv4 address"),
+        Arguments.of("192.0.2.10", null, 1, null),
+        Arguments.of("192.0.2.10", null, 30, null),
+        Arguments.of("192.0.2.10", null, 33, "network.prefix: must be 1 to 32 for an IPv4 address"),
+        Arguments.of(
+            "2001:db8::10", null, 0, "network.prefix: must be 1 to 128 for an IPv6 address"),
+        Arguments.of(
+            "2001:db8::10",
+            "2001:db8::1",
+            128,
+            "network.gateway: must lie inside the" + " subnet 2001:db8::10/128 of network.address"),
+        Arguments.of("2001:db8::10", null, 128, null),
+        Arguments.of(
+            "2001:db8::10", null, 129, "network.prefix: must be 1 to 128 for an IPv6 address"),
+        Arguments.of("192.0.2.0", null, 22, null),
+        Arguments.of(
+            "192.0.2.0",
+            null,
+            24,
+            "network.address: is the network address of its /24" + " subnet"),
+        Arguments.of(
+            "192.0.2.255",
+            null,
+            25,
+            "network.address: is the broadcast address of its" + " /25 subnet"),
+        Arguments.of("192.0.2.255", null, 23, null));
+  }
+
+  @ParameterizedTest(name = "{0}/{2}")
+  @MethodSource("prefixes")
+  void prefixFitsTheAddressFamily(String address, String gateway, int prefix, String problem) {
+    String yaml =
+        TestData.minimalYaml()
+            + "network:\n  mode: static\n  address: "
+            + address
+            + "\n  prefix: "
+            + prefix
+            + (gateway == null ? "" : "\n  gateway: " + gateway)
+            + "\n  nameservers: [192.0.2.53]\n";
+
+    List<Violation> problems = validate(yaml);
+
+    if (problem == null) {
+      assertThat(problems).isEmpty();
+    } else {
+      assertThat(problems).extracting(Violation::toString).containsExactly(problem);
+    }
+  }
+
+  @Test
+  void aPrefixIsNotJudgedAgainstAnAddressThatIsNotOne() {
+    String yaml =
+        TestData.minimalYaml()
+            + "network:\n  mode: static\n  address: 192.0.2\n  prefix: 99\n"
+            + "  gateway: 192.0.2.1\n  nameservers: [192.0.2.53]\n";
+
+    assertThat(validate(yaml)).extracting(Violation::field).containsExactly("network.address");
+  }
+
+  @Test
+  void aGatewayThatIsNoAddressIsRefusedWhateverThePrefix() {
+    String yaml =
+        TestData.minimalYaml()
+            + "network:\n  mode: static\n  address: 192.0.2.10\n  prefix: 40\n"
+            + "  gateway: gw.example.org\n  nameservers: [192.0.2.53]\n";
+
+    assertThat(validate(yaml))
+        .extracting(Violation::toString)
+        .containsExactly(
+            "network.prefix: must be 1 to 32 for an IPv4 address",
+            "network.gateway: must be an IPv4 or IPv6 address");
+  }
+
+  @Test
+  void dhcpRefusesEachStaticKeyByName() {
+    String yaml =
+        TestData.minimalYaml()
+            + "network:\n  mode: dhcp\n  address: 192.0.2.10\n  prefix: 24\n"
+            + "  gateway: 192.0.2.1\n  nameservers: [192.0.2.53]\n";
+
+    assertThat(validate(yaml))
+        .extracting(Violation::toString)
+        .containsExactly(
+            "network.address: must not be set with mode dhcp (set mode: static to give addresses)",
+            "network.prefix: must not be set with mode dhcp (set mode: static to give addresses)",
+            "network.gateway: must not be set with mode dhcp (set mode: static to give addresses)",
+            "network.nameservers: must not be set with mode dhcp (set mode: static to give"
+                + " addresses)");
+  }
+
+  @Test
+  void anUnknownModeIsTheOnlyNetworkProblemReported() {
+    String yaml =
+        TestData.minimalYaml()
+            + "network:\n  mode: bootp\n  address: 192.0.2.10\n  prefix: 99\n"
+            + "  nameservers: []\n";
+
+    assertThat(validate(yaml))
+        .extracting(Violation::toString)
+        .containsExactly("network.mode: must be dhcp or static");
+  }
+
+  @Test
+  void oneToThreeNameserversAreAccepted() {
+    String base =
+        TestData.minimalYaml()
+            + "network:\n  mode: static\n  address: 192.0.2.10\n"
+            + "  prefix: 24\n  nameservers: ";
+    String rule = "network.nameservers: must list 1 to 3 DNS server addresses for mode static";
+
+    assertThat(validate(base + "[192.0.2.53]\n")).isEmpty();
+    assertThat(validate(base + "[192.0.2.53, 192.0.2.54, 2001:db8::53]\n")).isEmpty();
+    assertThat(validate(base + "[192.0.2.53, 192.0.2.54, 192.0.2.55, 192.0.2.56]\n"))
+        .extracting(Violation::toString)
+        .containsExactly(rule);
+    assertThat(validate(base + "[]\n")).extracting(Violation::toString).containsExactly(rule);
+    assertThat(validate(base + "[192.0.2.53, ns.example.org]\n"))
+        .extracting(Violation::toString)
+        .containsExactly("network.nameservers[1]: must be an IPv4 or IPv6 address");
+  }
+
+  @Test
+  void lateCommandsAreLimitedTo64CommandsOf64Arguments() {
+    String command64 = "  - [" + "true, " + "x, ".repeat(62) + "x]\n";
+    String command65 = "  - [" + "true, " + "x, ".repeat(63) + "x]\n";
+
+    assertThat(validate(lateCommands(64, command64))).isEmpty();
+    assertThat(validate(lateCommands(65, "  - [true]\n")))
+        .extracting(Violation::toString)
+        .containsExactly("lateCommands: must list at most 64 commands");
+    assertThat(validate(lateCommands(1, command65)))
+        .extracting(Violation::toString)
+        .containsExactly("lateCommands[0]: must be a list of 1 to 64 arguments, the command first");
+    assertThat(validate(lateCommands(1, "  - []\n")))
+        .extracting(Violation::toString)
+        .containsExactly("lateCommands[0]: must be a list of 1 to 64 arguments, the command first");
+  }
+
+  @Test
+  void aLateCommandsArgumentsAreCheckedEachByItsOwnRule() {
+    String yaml =
+        TestData.minimalYaml()
+            + "lateCommands:\n"
+            + "  - [\"sh -c\", \"a b\", \"x\\\\y\"]\n"
+            + "  - [\"echo\\tx\", \"ok\", \"tab\\there\"]\n"
+            + "  - [/usr/bin/env, \"A=1\"]\n";
+
+    assertThat(validate(yaml))
+        .extracting(Violation::field)
+        .containsExactly(
+            "lateCommands[0][0]", "lateCommands[0][2]", "lateCommands[1][0]", "lateCommands[1][2]");
+  }
+
+  private static String lateCommands(int count, String command) {
+    return TestData.minimalYaml() + "lateCommands:\n" + command.repeat(count);
   }
 
   private List<Violation> validate(String yaml) {
