@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The rollback of a controller upgrade (docs/upgrades.md, "Rollback"): a backup taken before the
- * upgrade, the older controller refusing the database the newer one migrated, and the restore of
- * that backup bringing the older controller back. Also: a backup of the previous release's state
- * (its schema) restores and migrates to this build's.
+ * The rollback of a controller upgrade (docs/upgrades.md, "Rollback"): a backup of the previous
+ * release's state keeps its schema and restores migrated to this build's; a newer controller then
+ * migrates the database further, this controller refuses it and changes nothing, and the restore of
+ * the backup brings this controller back.
  */
 class DowngradeByRestoreTest {
 
@@ -47,11 +47,12 @@ class DowngradeByRestoreTest {
   private final Clock clock = Clock.systemUTC();
 
   @Test
-  void aBackupOfThePreviousReleasesStateRestoresAndIsMigrated() throws Exception {
+  void aBackupOfThePreviousReleaseMigratesOnRestoreAndBringsThisControllerBackFromANewerSchema()
+      throws Exception {
     PreviousRelease old = PreviousRelease.copyTo(dir);
     Path backup = dir.resolve("before-upgrade");
-    // The controller is stopped (the package is being upgraded): the backup reads the file as the
-    // previous release left it, without migrating it.
+    // The previous release's controller is stopped (its package is being upgraded): the backup
+    // reads the database as that release left it, without migrating it.
     BackupResult taken = backup().backup(old.controllerState(), backup, passphrase());
     assertThat(taken.manifest().schemaVersion()).isEqualTo(old.fact("schema"));
     assertThat(taken.manifest().nodes()).isEqualTo(1);
@@ -61,34 +62,15 @@ class DowngradeByRestoreTest {
         .as("the backup migrated nothing")
         .isEqualTo(old.fact("schema"));
 
-    Path restored = dir.resolve("restored");
-    RestoreResult result = restore().restore(backup, restored, passphrase(), false, false);
-    assertThat(result.schemaFrom()).isEqualTo(old.fact("schema"));
-    assertThat(result.schemaTo()).isEqualTo(LatestSchema.version());
+    // Restored by this build: migrated to its schema.
+    Path state = dir.resolve("state");
+    RestoreResult first = restore().restore(backup, state, passphrase(), false, false);
+    assertThat(first.schemaFrom()).isEqualTo(old.fact("schema"));
+    assertThat(first.schemaTo()).isEqualTo(LatestSchema.version());
     assertThat(
-            ControllerUpgradeFromPreviousReleaseTest.appliedSchema(
-                restored.resolve("controller.db")))
+            ControllerUpgradeFromPreviousReleaseTest.appliedSchema(state.resolve("controller.db")))
         .isEqualTo(LatestSchema.version());
-    try (RunningController ctl = RunningController.start(restored)) {
-      assertThat(
-              ctl.operator()
-                  .getNodeStatus(
-                      GetNodeStatusRequest.newBuilder().setNode(PreviousRelease.NODE_ID).build())
-                  .getCertificateSerial())
-          .isEqualTo(old.fact("node.serial"));
-    }
-    assertChainIntact(restored);
-  }
 
-  @Test
-  void aDatabaseMigratedByANewerControllerIsRefusedAndTheBackupBringsThisOneBack()
-      throws Exception {
-    PreviousRelease old = PreviousRelease.copyTo(dir);
-    Path state = old.controllerState();
-    try (RunningController ctl = RunningController.start(state)) {
-      // Upgraded to this build and running; the backup before the next upgrade.
-      backup().backup(state, dir.resolve("before-upgrade"), passphrase());
-    }
     // The next release starts on the same directory and migrates the database further.
     SQLiteDataSource raw = new SQLiteDataSource();
     raw.setUrl("jdbc:sqlite:" + state.resolve("controller.db"));
@@ -107,18 +89,17 @@ class DowngradeByRestoreTest {
     assertThat(withoutLock(DirectorySnapshot.of(state))).isEqualTo(migrated);
 
     // The documented way back: restore the backup over the newer state, which is kept aside.
-    RestoreResult result =
-        restore().restore(dir.resolve("before-upgrade"), state, passphrase(), true, false);
-    Path aside = result.movedAside().orElseThrow();
+    RestoreResult back = restore().restore(backup, state, passphrase(), true, false);
+    Path aside = back.movedAside().orElseThrow();
     assertThat(withoutLock(DirectorySnapshot.of(aside))).isEqualTo(migrated);
-    assertThat(result.schemaTo()).isEqualTo(LatestSchema.version());
+    assertThat(back.schemaTo()).isEqualTo(LatestSchema.version());
     try (RunningController ctl = RunningController.start(state)) {
       assertThat(
               ctl.operator()
                   .getNodeStatus(
                       GetNodeStatusRequest.newBuilder().setNode(PreviousRelease.NODE_ID).build())
-                  .getNodeId())
-          .isEqualTo(PreviousRelease.NODE_ID);
+                  .getCertificateSerial())
+          .isEqualTo(old.fact("node.serial"));
     }
     assertChainIntact(state);
   }
