@@ -61,7 +61,10 @@ else
   ctl_jar=$work/controller.jar
   agent_jar=$work/agent.jar
 fi
-java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m "$@"; }
+JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m)
+# Not a shell function: a function run with & is a subshell, and its pid in $! is not the JVM's,
+# so the SIGTERM below would miss the daemon.
+java() { "${JAVA[@]}" "$@"; }
 version=$(java -jar "$ctl_jar" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+[^ ]*' | head -n 1 || true)
 [ -n "$version" ] || die "cannot read the version of $ctl_jar"
 echo "make-upgrade-fixtures: $tag (controller and agent $version) in $work" >&2
@@ -94,7 +97,7 @@ print(" ".join(str(r[0]) for r in c.execute(sys.argv[2], sys.argv[3:])))' "$ctl_
 listens() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1"; }
 
 mkdir -m 700 "$ctl_state"
-java -jar "$ctl_jar" controller serve --state-dir "$ctl_state" --listen "127.0.0.1:$CTL_PORT" \
+"${JAVA[@]}" -jar "$ctl_jar" controller serve --state-dir "$ctl_state" --listen "127.0.0.1:$CTL_PORT" \
   --server-name 127.0.0.1 --cert-validity 398d --bundle-root "$agent_dir/managed" \
   >"$work/controller.log" 2>&1 &
 pids+=($!)
@@ -131,7 +134,7 @@ controller:
   retryMax: 1s
   profile: ceph
 YAML
-java -jar "$agent_jar" --config "$agent_dir/agent.yaml" >"$work/agent.log" 2>&1 &
+"${JAVA[@]}" -jar "$agent_jar" --config "$agent_dir/agent.yaml" >"$work/agent.log" 2>&1 &
 pids+=($!)
 agent_pid=$!
 enrolled() { [ "$(db "SELECT count(*) FROM nodes WHERE id = ? AND last_seen IS NOT NULL" "$NODE_ID")" = 1 ]; }
@@ -164,8 +167,8 @@ for pid in "$agent_pid" "$ctl_pid"; do
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -0 "$pid" 2>/dev/null && die "pid $pid did not stop within 20 s"
 done
-# 0.1.0's controller leaves its last writes in controller.db-wal when it stops; the WAL is part of
-# the state as a package upgrade finds it, so it is kept (the -shm index SQLite rebuilds is not).
+# Whatever SQLite left in controller.db-wal at the stop is part of the state as a package upgrade
+# finds it, so it is kept (the -shm index SQLite rebuilds is not); wal= says whether there was one.
 wal=no
 [ -s "$ctl_state/controller.db-wal" ] && wal=yes
 
