@@ -6,7 +6,8 @@
 # demo node. State lives in .demo/ of the checkout.
 #   scripts/demo.sh start | stop | status
 # `start` after a crash resumes: a controller or Ceph cluster still running is kept, and old logs
-# are kept as agent.log.1, .2, ... (newest first, five at most).
+# are kept as agent.log.1, .2, ... (newest first, five at most). While the agent runs, `start`
+# starts only what died beside it (the controller, the Ceph cluster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -120,12 +121,47 @@ controller:
 YAML
 }
 
+# `start` while the agent runs: starts again what died beside it (the controller, the micro Ceph
+# cluster) and leaves what runs alone. The agent keeps its configuration: it retries its heartbeats
+# until the controller answers again, and its Ceph collector reads the same files.
+resume_beside_running_agent() {
+  local restarted=()
+  mkdir -p "$DEMO"
+  if ceph_running; then
+    echo "==> the micro Ceph cluster in $CEPH_DIR is still running; keeping it"
+  else
+    echo "==> the micro Ceph cluster in $CEPH_DIR is not running; starting it"
+    "$CEPH_SCRIPT" stop "$CEPH_DIR" >/dev/null 2>&1 || true
+    "$CEPH_SCRIPT" start "$CEPH_DIR" > "$DEMO/ceph-start.log"
+    restarted+=(ceph)
+  fi
+  if [ ! -f "$CTL_JAR" ]; then
+    echo "==> controller not built ($CTL_JAR); the agent runs without one"
+  elif controller_running; then
+    echo "==> the controller is still running (pid $(cat "$CTL_PIDFILE")); keeping it"
+  elif ! grep -q '^controller:' "$DEMO/agent.yaml" 2>/dev/null; then
+    echo "==> the agent was started without a controller; 'scripts/demo.sh stop' and start again to add one"
+  elif ss -ltn "sport = :$CTL_PORT" 2>/dev/null | grep -q LISTEN; then
+    echo "error: the controller is not running and port $CTL_PORT is in use by something else; free it and run 'scripts/demo.sh start' again" >&2
+    exit 1
+  else
+    echo "==> the controller is not running; starting it again on its state in $CTL_STATE"
+    start_new_controller
+    restarted+=(controller)
+  fi
+  if [ ${#restarted[@]} -eq 0 ]; then
+    echo "demo already running (agent pid $(cat "$PIDFILE")); nothing to start ('scripts/demo.sh stop' first to start afresh)"
+  else
+    echo "demo running again: agent pid $(cat "$PIDFILE") kept; started ${restarted[*]}"
+  fi
+}
+
 start() {
   . scripts/lib/jdk.sh
   [ -f "$JAR" ] || { echo "error: $JAR missing; build first: ./mvnw -DskipTests package" >&2; exit 1; }
   if agent_running; then
-    echo "demo already running (agent pid $(cat "$PIDFILE")); 'scripts/demo.sh stop' first" >&2
-    exit 1
+    resume_beside_running_agent
+    return 0
   fi
   if ss -ltn "sport = :$GRPC_PORT" 2>/dev/null | grep -q LISTEN; then
     echo "error: port $GRPC_PORT is in use; stop what uses it or set DEBVISOR_DEMO_GRPC_PORT" >&2

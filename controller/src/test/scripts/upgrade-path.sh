@@ -15,7 +15,8 @@
 #   3 controller upgraded to N: CA, operator token, nodes kept, database migrated to N's schema
 #   4 agent downgraded to N-1 under the N controller
 #   5 controller downgraded to N-1: works on the same state when N added no migration; otherwise
-#     it must refuse the newer database, and the state saved before phase 3 brings it back
+#     it must refuse the newer database (0.1.0, which predates that check, runs on it), and the
+#     state saved before phase 3 brings it back
 #   6 upgrade of both cut between unpack and configure (dpkg --unpack), finished by
 #     dpkg --configure -a
 # Prints "upgrade-path: ok: ..." per check and "upgrade-path: passed" at the end; "FAILED: ..."
@@ -362,6 +363,16 @@ expect_installed debvisor-controller "$OLD_VERSION"
 if [ "$(shipped_migrations "$OLD_CTL")" = "$shipped" ]; then
   start_controller
   ok "phase 5: controller $OLD_VERSION runs on $NEW_VERSION's state (same schema, no restore needed)"
+elif dpkg --compare-versions "$OLD_VERSION" lt 0.2.0; then
+  # 0.1.0 predates the newer-schema check: its Flyway ignores migrations it does not know (measured:
+  # it starts on 0.2.0's database and leaves the tables it does not know alone). docs/upgrades.md
+  # says so; the restore of the state saved before the upgrade is still the documented way back.
+  start_controller
+  ok "phase 5: controller $OLD_VERSION (no newer-schema check) runs on $NEW_VERSION's database"
+  stop_daemon debvisor-controller
+  node "rm -rf $CTL_STATE && cp -a /root/controller-state-before $CTL_STATE"
+  start_controller
+  ok "phase 5: the state saved before the upgrade brings controller $OLD_VERSION back"
 else
   # N changed the schema: N-1 must refuse the newer database rather than run on it.
   node "mkdir -p -m 700 $CTL_STATE"
@@ -369,8 +380,8 @@ else
     --listen "$ADDR:5443" --server-name "$ADDR"
   refused() { ! daemon_alive debvisor-controller; }
   wait_until 120 "controller $OLD_VERSION stops on $NEW_VERSION's database" refused
-  grep -q "cannot migrate the inventory database" "$ROOT/var/log/debvisor-controller.log" \
-    || fail "controller $OLD_VERSION stopped without naming the database"
+  grep -q "from a newer controller" "$ROOT/var/log/debvisor-controller.log" \
+    || fail "controller $OLD_VERSION stopped without naming the newer schema"
   ok "phase 5: controller $OLD_VERSION refuses $NEW_VERSION's newer database"
   node "rm -rf $CTL_STATE && cp -a /root/controller-state-before $CTL_STATE"
   start_controller

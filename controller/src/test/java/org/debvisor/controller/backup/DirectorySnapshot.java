@@ -9,11 +9,11 @@ import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
 
 /** Every file under a directory with its SHA-256 and mode: "nothing changed" made checkable. */
-final class DirectorySnapshot {
+public final class DirectorySnapshot {
 
   private DirectorySnapshot() {}
 
-  static Map<String, String> of(Path root) throws IOException {
+  public static Map<String, String> of(Path root) throws IOException {
     Map<String, String> files = new TreeMap<>();
     if (!Files.exists(root)) {
       return files;
