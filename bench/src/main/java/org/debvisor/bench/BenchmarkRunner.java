@@ -145,6 +145,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     Path docs = out.toAbsolutePath().getParent();
     report += OptInSection.BACKUP.from(docs);
     report += OptInSection.ROLLOUT.from(docs);
+    report += OptInSection.REST.from(docs);
     report += OptInSection.IMAGE.from(docs);
     report += OptInSection.ISO.from(docs);
     report += OptInSection.IMAGE_INSTALL.from(docs);

@@ -41,6 +41,14 @@ record OptInSection(String title, String script, String page, String duration) {
           "backup-benchmarks.md",
           "1-3 min");
 
+  /** The HTTPS API's logins and node lists of {@code bench/rest-run}. */
+  static final OptInSection REST =
+      new OptInSection(
+          "HTTPS API: login and list 1 000 nodes",
+          "bench/rest-run",
+          "rest-benchmarks.md",
+          "2-5 min");
+
   /** The image builds of {@code bench/image-run}. */
   static final OptInSection IMAGE =
       new OptInSection(
