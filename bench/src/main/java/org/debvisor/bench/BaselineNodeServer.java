@@ -1,6 +1,7 @@
 package org.debvisor.bench;
 
 import io.grpc.Server;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
@@ -14,7 +15,8 @@ import org.debvisor.proto.StatusRequest;
 /**
  * The limit an agent is measured against: a bare grpc-java server answering {@code
  * debvisor.Node/Status} with a fixed report of the same size, with no interceptors, metrics or
- * logging. Usage: {@code BaselineNodeServer PORT REPORT_FILE}.
+ * logging. Usage: {@code BaselineNodeServer PORT REPORT_FILE [TLS_ADDRESS TLS_PORT CERT KEY]}: the
+ * optional second listener serves TLS on another address, as the agent does off loopback.
  */
 public final class BaselineNodeServer {
 
@@ -23,21 +25,40 @@ public final class BaselineNodeServer {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     NodeStatus report = NodeStatus.parseFrom(Files.readAllBytes(Path.of(args[1])));
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-            // Same threading as the agent, so the ratio isolates what the agent adds.
-            .directExecutor()
-            .addService(
-                new NodeGrpc.NodeImplBase() {
-                  @Override
-                  public void status(StatusRequest request, StreamObserver<NodeStatus> out) {
-                    out.onNext(report);
-                    out.onCompleted();
-                  }
-                })
-            .build()
-            .start();
+    Server server = server(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), report);
+    if (args.length == 6) {
+      Server tls =
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(InetAddress.getByName(args[2]), Integer.parseInt(args[3])))
+              .sslContext(
+                  GrpcSslContexts.forServer(Path.of(args[4]).toFile(), Path.of(args[5]).toFile())
+                      .build())
+              .directExecutor()
+              .addService(service(report))
+              .build()
+              .start();
+      System.out.println("baseline listening with TLS on " + tls.getListenSockets());
+    }
     System.out.println("baseline listening on " + server.getListenSockets());
     server.awaitTermination();
+  }
+
+  private static Server server(InetSocketAddress address, NodeStatus report) throws Exception {
+    return NettyServerBuilder.forAddress(address)
+        // Same threading as the agent, so the ratio isolates what the agent adds.
+        .directExecutor()
+        .addService(service(report))
+        .build()
+        .start();
+  }
+
+  private static NodeGrpc.NodeImplBase service(NodeStatus report) {
+    return new NodeGrpc.NodeImplBase() {
+      @Override
+      public void status(StatusRequest request, StreamObserver<NodeStatus> out) {
+        out.onNext(report);
+        out.onCompleted();
+      }
+    };
   }
 }

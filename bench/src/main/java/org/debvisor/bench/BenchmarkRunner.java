@@ -146,6 +146,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     report += OptInSection.BACKUP.from(docs);
     report += OptInSection.ROLLOUT.from(docs);
     report += OptInSection.REST.from(docs);
+    report += OptInSection.GRPC.from(docs);
     report += OptInSection.IMAGE.from(docs);
     report += OptInSection.ISO.from(docs);
     report += OptInSection.IMAGE_INSTALL.from(docs);
@@ -507,7 +508,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  private static NodeStatus awaitStatus(int port, Process process) throws Exception {
+  static NodeStatus awaitStatus(int port, Process process) throws Exception {
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
@@ -529,7 +530,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     }
   }
 
-  private static String ownJar() throws Exception {
+  static String ownJar() throws Exception {
     return Path.of(
             BenchmarkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .toString();

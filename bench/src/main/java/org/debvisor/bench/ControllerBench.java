@@ -431,10 +431,17 @@ final class ControllerBench {
     return list;
   }
 
-  /** Waits for the controller's operator token and CA, then a ListNodes answer. */
+  /** Waits up to 60 s for the controller's operator token and CA, then a ListNodes answer. */
   static ControllerGrpc.ControllerFutureStub awaitOperator(
       Path state, int port, Process controller, List<ManagedChannel> open) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    return awaitOperator(state, port, controller, open, Duration.ofSeconds(60));
+  }
+
+  /** As above, waiting up to {@code wait} (a loaded machine starts a JVM slowly). */
+  static ControllerGrpc.ControllerFutureStub awaitOperator(
+      Path state, int port, Process controller, List<ManagedChannel> open, Duration wait)
+      throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
     Path tokenFile = state.resolve("operator-token");
     while (true) {
       try {
@@ -462,7 +469,7 @@ final class ControllerBench {
       }
       if (!controller.isAlive() || System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "the controller did not come up; see its log beside " + state);
+            "the controller did not come up in " + wait + "; see its log beside " + state);
       }
       Thread.sleep(200);
     }

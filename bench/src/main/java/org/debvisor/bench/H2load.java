@@ -38,9 +38,15 @@ record H2load(Path executable, int threads, Duration timeLimit) {
 
   /**
    * What one run gave: the latencies (microseconds, request start to end of response), the HTTP
-   * status of every logged request, and requests h2load counted as failed or errored (not logged).
+   * status of every logged request, requests h2load counted as failed or errored (not logged), and
+   * the bytes of DATA frames received (a gRPC error is trailers only: no data).
    */
-  record Outcome(Histogram latencies, Map<Integer, Long> statuses, long failed, double seconds) {
+  record Outcome(
+      Histogram latencies,
+      Map<Integer, Long> statuses,
+      long failed,
+      double seconds,
+      long dataBytes) {
 
     long logged() {
       return statuses.values().stream().mapToLong(Long::longValue).sum();
@@ -58,6 +64,7 @@ record H2load(Path executable, int threads, Duration timeLimit) {
   }
 
   private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)(us|ms|s),");
+  private static final Pattern DATA = Pattern.compile("\\((\\d+)\\) data");
   private static final Pattern REQUESTS =
       Pattern.compile(
           "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded,"
@@ -131,7 +138,8 @@ record H2load(Path executable, int threads, Duration timeLimit) {
     }
     Matcher finished = FINISHED.matcher(printed);
     Matcher requests = REQUESTS.matcher(printed);
-    if (!finished.find() || !requests.find()) {
+    Matcher data = DATA.matcher(printed);
+    if (!finished.find() || !requests.find() || !data.find()) {
       throw new IllegalArgumentException("no h2load summary in its output:\n" + printed);
     }
     double seconds =
@@ -143,6 +151,7 @@ record H2load(Path executable, int threads, Duration timeLimit) {
             };
     long total = Long.parseLong(requests.group(1));
     long failed = total - logLines.stream().filter(l -> !l.isBlank()).count();
-    return new Outcome(latencies, statuses, Math.max(0, failed), seconds);
+    return new Outcome(
+        latencies, statuses, Math.max(0, failed), seconds, Long.parseLong(data.group(1)));
   }
 }

@@ -49,6 +49,14 @@ record OptInSection(String title, String script, String page, String duration) {
           "rest-benchmarks.md",
           "2-5 min");
 
+  /** The agent's Status under h2load and its footprint, from {@code bench/grpc-run}. */
+  static final OptInSection GRPC =
+      new OptInSection(
+          "Agent gRPC under h2load and footprint",
+          "bench/grpc-run",
+          "grpc-benchmarks.md",
+          "1-3 min, root");
+
   /** The image builds of {@code bench/image-run}. */
   static final OptInSection IMAGE =
       new OptInSection(

@@ -87,7 +87,8 @@ final class RestBench {
     List<ManagedChannel> open = new ArrayList<>();
     try {
       Path ca = state.resolve("pki/ca.pem");
-      var operator = ControllerBench.awaitOperator(state, grpcPort, controller, open);
+      var operator =
+          ControllerBench.awaitOperator(state, grpcPort, controller, open, Duration.ofMinutes(3));
       enrol(operator, grpcPort, ca, open);
       String password = addUser(state);
       HttpClient http = client(ca);

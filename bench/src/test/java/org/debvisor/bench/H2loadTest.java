@@ -15,6 +15,7 @@ class H2loadTest {
       finished in 2.50s, 2.00 req/s, 10KB/s
       requests: 6 total, 6 started, 6 done, 4 succeeded, 2 failed, 1 errored, 0 timeout
       status codes: 4 2xx, 0 3xx, 1 4xx, 0 5xx
+      traffic: 7.81KiB (8000) total, 600B (600) headers (space savings 90.00%), 7.23KiB (7400) data
       """;
 
   @Test
@@ -30,10 +31,11 @@ class H2loadTest {
 
     H2load.Outcome o = H2load.parse(log, SUMMARY);
 
-    assertThat(o.statuses()).containsExactlyEntriesOf(java.util.Map.of(200, 4L, 429, 1L));
+    assertThat(o.statuses()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(200, 4L, 429, 1L));
     assertThat(o.failed()).isEqualTo(1);
     assertThat(o.errors(200)).isEqualTo(2);
     assertThat(o.seconds()).isEqualTo(2.5);
+    assertThat(o.dataBytes()).isEqualTo(7400);
     LoadResult r = o.result("list", "controller", 200);
     assertThat(r.requests()).isEqualTo(4);
     assertThat(r.errors()).isEqualTo(2);

@@ -1,0 +1,133 @@
+package org.debvisor.bench;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench/grpc-run}: the agent's Status under h2load beside a bare grpc-java server, and the
+ * agent's footprint beside a tuned bare server; writes {@code docs/grpc-benchmarks.md} and its
+ * summary into benchmarks.md. Run inside the network namespace the script creates.
+ */
+@Command(name = "grpc-bench", mixinStandardHelpOptions = true)
+public final class GrpcBenchmark implements Callable<Integer> {
+
+  @Option(names = "--agent-jar", required = true)
+  Path agentJar;
+
+  @Option(names = "--hypervisor-uri", defaultValue = "test:///default")
+  String hypervisorUri;
+
+  @Option(
+      names = "--address",
+      required = true,
+      description = "A non-loopback address of this namespace for the TLS rows.")
+  String address;
+
+  @Option(names = "--out", defaultValue = "docs/grpc-benchmarks.md")
+  Path out;
+
+  @Option(names = "--connections", defaultValue = "8")
+  int connections;
+
+  @Option(names = "--streams", defaultValue = "16", description = "Streams per connection.")
+  int streams;
+
+  @Option(names = "--requests", defaultValue = "200000", description = "Requests per row.")
+  long requests;
+
+  @Option(names = "--warmup", defaultValue = "50000", description = "Warm-up calls per server.")
+  long warmup;
+
+  @Option(names = "--h2load", defaultValue = "/usr/bin/h2load")
+  Path h2load;
+
+  @Option(names = "--h2load-threads", defaultValue = "1")
+  int h2loadThreads;
+
+  @Option(names = "--max-seconds", defaultValue = "300", description = "Time limit of each run.")
+  int maxSeconds;
+
+  @Option(names = "--command", defaultValue = "bench/grpc-run")
+  String command;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GrpcBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("debvisor-grpc-bench");
+    GrpcH2loadBench.Outcome outcome =
+        new GrpcH2loadBench(
+                work,
+                new GrpcH2loadBench.Settings(
+                    agentJar,
+                    hypervisorUri,
+                    address,
+                    connections,
+                    streams,
+                    requests,
+                    warmup,
+                    new H2load(h2load, h2loadThreads, Duration.ofSeconds(maxSeconds))))
+            .run();
+    System.out.println(outcome.console());
+    String page =
+        "# Agent gRPC under h2load, and its footprint\n\n"
+            + "Produced by `"
+            + command
+            + "` on "
+            + LocalDate.now()
+            + " ("
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, host "
+            + InetAddress.getLocalHost().getHostName()
+            + ", Java "
+            + System.getProperty("java.version")
+            + "), inside a network namespace the script creates (a veth pair, "
+            + address
+            + "). h2load (nghttp2-client) sends `debvisor.Node/Status` with an empty request"
+            + " frame and a bearer token over HTTP/2, "
+            + connections
+            + " connections × "
+            + streams
+            + " streams. Plaintext rows use loopback; TLS rows the namespace's address, where"
+            + " the agent serves TLS only. **baseline** is a bare grpc-java server with"
+            + " `directExecutor()` like the agent, answering the agent's own report bytes, with"
+            + " the agent's JVM flags (`"
+            + String.join(" ", GrpcH2loadBench.AGENT_JVM)
+            + "`). h2load counts every HTTP 200 as a success and gRPC errors are HTTP 200, so"
+            + " each row is checked at the server: the agent's `/metrics` per-code counters"
+            + " must have grown by exactly the requests sent, all OK; a bare server must have"
+            + " sent one full reply (DATA bytes) per request. The footprint compares the agent"
+            + " with a bare server started with tuned flags (`"
+            + String.join(" ", GrpcH2loadBench.TUNED_JVM)
+            + "`), after the same kind of load.\n\n"
+            + "Not here: Status over mutual TLS. h2load cannot present a client certificate"
+            + " (nghttp2 issue 1479), so these TLS rows authenticate the caller by bearer token"
+            + " with a server-only TLS listener (`grpc.tls` without `clientCaFile`); the agent's"
+            + " mTLS listener needs a generator that can send a certificate.\n\n"
+            + OptInSection.START
+            + "\n"
+            + outcome.summary()
+            + OptInSection.END
+            + "\n\n"
+            + outcome.details();
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, page, StandardCharsets.UTF_8);
+    System.out.println("wrote " + out);
+    Path benchmarks = out.toAbsolutePath().getParent().resolve("benchmarks.md");
+    if (Files.isRegularFile(benchmarks)) {
+      OptInSection.GRPC.updateIn(benchmarks, OptInSection.IMAGE);
+      System.out.println("updated " + benchmarks);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,311 @@
+package org.debvisor.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.pki.CertificateAuthority;
+import org.debvisor.proto.NodeStatus;
+
+/**
+ * The agent's {@code debvisor.Node/Status} driven by h2load over plaintext (loopback) and TLS (the
+ * given non-loopback address, in the network namespace bench/grpc-run creates), each beside a bare
+ * grpc-java server in the same run; then the footprint (RSS, threads) of the agent against a bare
+ * server with tuned flags. Every row checks what the server answered, not what h2load counted.
+ */
+final class GrpcH2loadBench {
+
+  /** What {@link #run} measured. */
+  record Outcome(String console, String summary, String details) {}
+
+  /** Sizes and places; all runs bounded by count and the h2load time limit. */
+  record Settings(
+      Path agentJar,
+      String hypervisorUri,
+      String address,
+      int connections,
+      int streams,
+      long requests,
+      long warmup,
+      H2load h2load) {}
+
+  static final String METHOD = "debvisor.Node/Status";
+  static final List<String> AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m");
+  static final List<String> TUNED_JVM =
+      List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
+
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
+
+  /** One server: where it listens and how to check its answers. */
+  private record Server(String name, Process process, int plainPort, int tlsPort) {}
+
+  /** One process's memory and threads. */
+  private record Footprint(String name, String flags, long rssKib, int threads) {}
+
+  private final Path work;
+  private final Settings s;
+
+  GrpcH2loadBench(Path work, Settings settings) {
+    this.work = work;
+    this.s = settings;
+  }
+
+  Outcome run() throws Exception {
+    String loadBefore = LocalProcesses.loadAverage();
+    Path pki = Files.createDirectories(work.resolve("pki"));
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+    CertificateAuthority.KeyMaterial tls = ca.issueServerMaterial(pki, List.of(s.address()));
+    String token = "bench-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    int httpPort = LocalProcesses.freePort();
+    Server agent = startAgent(tls, token, httpPort);
+    Server baseline = null;
+    Server tuned = null;
+    List<Footprint> footprints = new ArrayList<>();
+    try {
+      NodeStatus report = BenchmarkRunner.awaitStatus(agent.plainPort(), agent.process());
+      Path reportFile = Files.write(work.resolve("report.bin"), report.toByteArray());
+      footprints.add(footprint("agent, idle after start", AGENT_JVM, agent.process()));
+      baseline = startBaseline("baseline", AGENT_JVM, reportFile, tls);
+      tuned = startBaseline("tuned bare server", TUNED_JVM, reportFile, null);
+      footprints.add(footprint("tuned bare server, idle after start", TUNED_JVM, tuned.process()));
+
+      Path frame = Files.write(work.resolve("empty-request.bin"), new byte[5]);
+      List<String> headers =
+          List.of(
+              "content-type: application/grpc", "te: trailers", "authorization: Bearer " + token);
+      AgentCodes codes = new AgentCodes(httpPort, METHOD);
+      long okBytes = 5L + report.getSerializedSize();
+      List<LoadResult> rows = new ArrayList<>();
+      for (boolean overTls : List.of(false, true)) {
+        String scenario =
+            (overTls ? "TLS on " + s.address() : "plaintext on 127.0.0.1")
+                + ", "
+                + s.connections()
+                + " conn × "
+                + s.streams()
+                + " streams";
+        for (Server server : List.of(baseline, agent)) {
+          String url = url(server, overTls);
+          h2(url, headers, frame, s.warmup(), server, codes, okBytes, "warmup-" + server.name());
+        }
+        for (Server server : List.of(baseline, agent)) {
+          long cpu0 = LocalProcesses.cpuTicks(server.process());
+          String name = (overTls ? "tls-" : "plain-") + server.name();
+          H2load.Outcome o =
+              h2(url(server, overTls), headers, frame, s.requests(), server, codes, okBytes, name);
+          long cpu = LocalProcesses.cpuTicks(server.process()) - cpu0;
+          rows.add(
+              o.result(scenario, server.name(), 200)
+                  .withServerCpu(cpu * 1e6 / CLOCK_TICKS_PER_SECOND));
+        }
+      }
+      h2(url(tuned, false), headers, frame, s.requests(), tuned, codes, okBytes, "plain-tuned");
+      footprints.add(footprint("agent, after the runs", AGENT_JVM, agent.process()));
+      footprints.add(
+          footprint(
+              "tuned bare server, after " + s.requests() + " calls", TUNED_JVM, tuned.process()));
+      footprints.add(
+          footprint("baseline (agent's flags), after the runs", AGENT_JVM, baseline.process()));
+      String loadAfter = LocalProcesses.loadAverage();
+      String table = BenchmarkRunner.table(rows);
+      String summary = summary(rows, footprints, report.getSerializedSize(), loadBefore, loadAfter);
+      return new Outcome(table + "\n" + summary, summary, "All rows:\n\n" + table);
+    } finally {
+      for (Server server : new Server[] {agent, baseline, tuned}) {
+        if (server != null) {
+          server.process().destroy();
+          server.process().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  private String url(Server server, boolean overTls) {
+    return overTls
+        ? "https://" + s.address() + ":" + server.tlsPort() + "/" + METHOD
+        : "http://127.0.0.1:" + server.plainPort() + "/" + METHOD;
+  }
+
+  /**
+   * Runs h2load and refuses the run unless the server answered every call OK: the agent's own
+   * per-code counters, or for a bare server the reply bytes (an error carries no DATA frame).
+   */
+  private H2load.Outcome h2(
+      String url,
+      List<String> headers,
+      Path frame,
+      long count,
+      Server server,
+      AgentCodes codes,
+      long okBytes,
+      String name)
+      throws Exception {
+    boolean isAgent = server.name().equals("agent");
+    Map<String, Long> before = isAgent ? codes.read() : Map.of();
+    H2load.Outcome o =
+        s.h2load()
+            .run(
+                new H2load.Load(url, s.connections(), s.streams(), count, headers, frame),
+                work,
+                name);
+    String problem = null;
+    if (o.errors(200) > 0) {
+      problem = o.errors(200) + " requests without HTTP 200 (" + o.statuses() + ")";
+    } else if (isAgent) {
+      Map<String, Long> answered = AgentCodes.delta(before, codes.read());
+      if (!answered.equals(Map.of("OK", count))) {
+        problem = "the agent answered " + answered + " instead of " + count + " OK";
+      }
+    } else if (o.dataBytes() != count * okBytes) {
+      problem =
+          "received " + o.dataBytes() + " reply bytes, not " + count + " OK replies of " + okBytes;
+    }
+    if (problem != null) {
+      throw new IllegalStateException(
+          name + ": " + problem + "; see " + work.resolve(name + ".h2load.out"));
+    }
+    return o;
+  }
+
+  private Server startAgent(CertificateAuthority.KeyMaterial tls, String token, int httpPort)
+      throws Exception {
+    int plain = LocalProcesses.freePort();
+    int secure = LocalProcesses.freePort();
+    Path managed = Files.createDirectories(work.resolve("managed"));
+    Path config = work.resolve("agent.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "grpc:",
+            "  listen: [\"127.0.0.1:" + plain + "\", \"" + s.address() + ":" + secure + "\"]",
+            "  tls:",
+            "    certFile: " + tls.certificateFile(),
+            "    keyFile: " + tls.keyFile(),
+            "http:",
+            "  listen: \"127.0.0.1:" + httpPort + "\"",
+            "collectors:",
+            "  ceph:",
+            "    confFile: " + work.resolve("no-ceph.conf"),
+            "  hypervisor:",
+            "    uri: " + s.hypervisorUri(),
+            "  kubernetes:",
+            "    kubeconfig: " + work.resolve("no-kubeconfig"),
+            "config:",
+            "  stateDir: " + work.resolve("state"),
+            "  allowedRoots: [\"" + managed + "\"]",
+            "auth:",
+            "  tokens: [{name: bench, sha256: " + Sha256.hex(token) + "}]",
+            // On (their cost is part of the figure), but too high to refuse the load generator.
+            "rateLimits:",
+            "  statusPerCaller: {capacity: 100000000, perSecond: 100000000}",
+            "  statusGlobal: {capacity: 100000000, perSecond: 100000000}",
+            "logging:",
+            "  level: WARN",
+            ""));
+    Process p =
+        ControllerBench.start(
+            work.resolve("agent.log"),
+            AGENT_JVM,
+            "-jar",
+            s.agentJar().toString(),
+            "--config",
+            config.toString());
+    return new Server("agent", p, plain, secure);
+  }
+
+  private Server startBaseline(
+      String name, List<String> jvm, Path report, CertificateAuthority.KeyMaterial tls)
+      throws Exception {
+    int plain = LocalProcesses.freePort();
+    int secure = tls == null ? -1 : LocalProcesses.freePort();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-cp",
+                BenchmarkRunner.ownJar(),
+                BaselineNodeServer.class.getName(),
+                Integer.toString(plain),
+                report.toString()));
+    if (tls != null) {
+      args.addAll(
+          List.of(
+              s.address(),
+              Integer.toString(secure),
+              tls.certificateFile().toString(),
+              tls.keyFile().toString()));
+    }
+    Process p =
+        ControllerBench.start(
+            work.resolve(name.replace(' ', '-') + ".log"), jvm, args.toArray(String[]::new));
+    BenchmarkRunner.awaitStatus(plain, p);
+    return new Server(name.startsWith("tuned") ? "tuned" : name, p, plain, secure);
+  }
+
+  private static Footprint footprint(String name, List<String> flags, Process p) throws Exception {
+    int threads = 0;
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+      if (line.startsWith("Threads:")) {
+        threads = Integer.parseInt(line.substring(8).strip());
+      }
+    }
+    return new Footprint(name, String.join(" ", flags), LocalProcesses.rssKib(p), threads);
+  }
+
+  private String summary(
+      List<LoadResult> rows,
+      List<Footprint> footprints,
+      int reportBytes,
+      String loadBefore,
+      String loadAfter) {
+    StringBuilder t = new StringBuilder();
+    t.append("| Status via h2load | baseline req/s | agent req/s | agent / baseline | target |\n");
+    t.append("|---|---:|---:|---:|---|\n");
+    for (int i = 0; i + 1 < rows.size(); i += 2) {
+      LoadResult base = rows.get(i);
+      LoadResult ours = rows.get(i + 1);
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f | %.0f | %.2f | ≥ 0.9 |%n",
+              base.scenario(),
+              base.qps(),
+              ours.qps(),
+              ours.qps() / base.qps()));
+    }
+    t.append("\n| process | JVM flags | RSS MiB | threads |\n|---|---|---:|---:|\n");
+    for (Footprint f : footprints) {
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | `%s` | %.0f | %d |%n",
+              f.name(),
+              f.flags(),
+              f.rssKib() / 1024.0,
+              f.threads()));
+    }
+    long agentAfter = footprints.get(2).rssKib();
+    long tunedAfter = footprints.get(3).rssKib();
+    t.append(
+        String.format(
+            Locale.ROOT,
+            "%nAgent RSS after the runs = %.2f × the tuned bare server's (target ≤ 1.3 ×). Status"
+                + " report %d bytes; %d requests per row after %d warm-up calls; every row"
+                + " checked: the agent's per-code counters say all OK, the bare servers sent"
+                + " one full reply per call. Load average (1, 5, 15 min) before / after: %s / %s"
+                + " on %d CPUs.%n",
+            agentAfter / (double) tunedAfter,
+            reportBytes,
+            s.requests(),
+            s.warmup(),
+            loadBefore,
+            loadAfter,
+            Runtime.getRuntime().availableProcessors()));
+    return t.toString();
+  }
+}
