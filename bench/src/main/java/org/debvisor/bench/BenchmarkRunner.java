@@ -509,10 +509,15 @@ public final class BenchmarkRunner implements Callable<Integer> {
   }
 
   static NodeStatus awaitStatus(int port, Process process) throws Exception {
+    return awaitStatus(port, process, Duration.ofSeconds(60));
+  }
+
+  /** The first Status answer of a server starting on loopback {@code port}, within {@code wait}. */
+  static NodeStatus awaitStatus(int port, Process process, Duration wait) throws Exception {
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long deadline = System.nanoTime() + wait.toNanos();
       while (true) {
         try {
           return NodeGrpc.newBlockingStub(channel)
@@ -520,7 +525,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
               .status(StatusRequest.getDefaultInstance());
         } catch (io.grpc.StatusRuntimeException e) {
           if (!process.isAlive() || System.nanoTime() > deadline) {
-            throw new IllegalStateException("server on port " + port + " did not come up", e);
+            throw new IllegalStateException(
+                "server on port " + port + " did not come up in " + wait, e);
           }
           Thread.sleep(200);
         }

@@ -40,6 +40,8 @@ final class GrpcH2loadBench {
       List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
 
   private static final int CLOCK_TICKS_PER_SECOND = 100;
+  // A JVM starts slowly on a loaded machine; start-up is not what these rows measure.
+  private static final java.time.Duration START_WAIT = java.time.Duration.ofMinutes(3);
 
   /** One server: where it listens and how to check its answers. */
   private record Server(String name, Process process, int plainPort, int tlsPort) {}
@@ -67,7 +69,8 @@ final class GrpcH2loadBench {
     Server tuned = null;
     List<Footprint> footprints = new ArrayList<>();
     try {
-      NodeStatus report = BenchmarkRunner.awaitStatus(agent.plainPort(), agent.process());
+      NodeStatus report =
+          BenchmarkRunner.awaitStatus(agent.plainPort(), agent.process(), START_WAIT);
       Path reportFile = Files.write(work.resolve("report.bin"), report.toByteArray());
       footprints.add(footprint("agent, idle after start", AGENT_JVM, agent.process()));
       baseline = startBaseline("baseline", AGENT_JVM, reportFile, tls);
@@ -243,7 +246,7 @@ final class GrpcH2loadBench {
     Process p =
         ControllerBench.start(
             work.resolve(name.replace(' ', '-') + ".log"), jvm, args.toArray(String[]::new));
-    BenchmarkRunner.awaitStatus(plain, p);
+    BenchmarkRunner.awaitStatus(plain, p, START_WAIT);
     return new Server(name.startsWith("tuned") ? "tuned" : name, p, plain, secure);
   }
 
