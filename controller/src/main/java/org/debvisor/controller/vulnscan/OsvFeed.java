@@ -149,28 +149,30 @@ public final class OsvFeed {
   }
 
   /**
-   * A plain CVSS base score in {@code severity[].score} maps to the CVSS rating; vectors are not
-   * scored here, so such records stay UNKNOWN unless the feed adds a rating word.
+   * The worst rating among {@code severity[]}: a CVSS v3.x vector is scored, a plain number is
+   * taken as a base score. CVSS v2 and v4 vectors are not scored (v4's score comes from lookup
+   * tables, not a formula); a record with only those stays UNKNOWN unless it adds a rating word.
    */
   private static Severity numericSeverity(JsonNode severities) {
     Severity worst = Severity.UNKNOWN;
     for (JsonNode s : severities) {
-      double score;
-      try {
-        score = Double.parseDouble(s.path("score").asText(""));
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      Severity rated =
-          score >= 9.0
-              ? Severity.CRITICAL
-              : score >= 7.0
-                  ? Severity.HIGH
-                  : score >= 4.0 ? Severity.MODERATE : score > 0 ? Severity.LOW : Severity.UNKNOWN;
+      Severity rated = rate(s.path("score").asText(""));
       if (rated.compareTo(worst) > 0) {
         worst = rated;
       }
     }
     return worst;
+  }
+
+  private static Severity rate(String score) {
+    Optional<CvssV3Vector> vector = CvssV3Vector.parse(score);
+    if (vector.isPresent()) {
+      return Severity.ofCvssScore(vector.get().baseScore());
+    }
+    try {
+      return Severity.ofCvssScore(Double.parseDouble(score));
+    } catch (NumberFormatException e) {
+      return Severity.UNKNOWN;
+    }
   }
 }
