@@ -62,7 +62,14 @@ public final class CycloneDxSbom {
     for (JsonNode component : components) {
       String text = component.path("purl").asText(null);
       PackageUrl.parse(text)
-          .ifPresent(purl -> out.add(new SbomComponent(purl, sbom, source(purl, text))));
+          .ifPresent(
+              purl ->
+                  out.add(
+                      new SbomComponent(
+                          purl,
+                          sbom,
+                          PackageUrl.qualifier(text, "distro").orElse(""),
+                          source(purl, text))));
       collect(component.path("components"), sbom, out);
     }
   }

@@ -76,6 +76,7 @@ public final class OsvFeed {
       affected.add(
           new AffectedPackage(
               purl.get(),
+              distro(entry.path("package").path("ecosystem").asText("")),
               versions,
               ranges(entry.path("ranges")),
               severityWord(entry.path("ecosystem_specific"))
@@ -112,6 +113,17 @@ public final class OsvFeed {
       case "Debian" -> Optional.of(new PackageUrl("deb", "debian", name, ""));
       default -> Optional.of(new PackageUrl(base.toLowerCase(Locale.ROOT), "", name, ""));
     };
+  }
+
+  /**
+   * The Debian release an ecosystem like "Debian:13" names, as package URLs spell it in their
+   * {@code distro} qualifier ("debian-13"); empty for other ecosystems and a bare "Debian".
+   */
+  private static String distro(String ecosystem) {
+    String[] parts = ecosystem.split(":", 2);
+    return parts.length == 2 && parts[0].equals("Debian") && !parts[1].isBlank()
+        ? "debian-" + parts[1].strip()
+        : "";
   }
 
   /** ECOSYSTEM (and SEMVER) ranges; GIT ranges name commits, which an SBOM does not carry. */

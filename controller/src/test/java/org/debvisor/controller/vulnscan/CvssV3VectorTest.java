@@ -7,8 +7,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * CVSS v3.x base scores against the scores NVD and the FIRST calculator give for well-known
- * vectors, both scopes, every weight of each metric used at least once, and the rating boundaries.
+ * CVSS v3.x base scores of common vectors (9.8, 10.0, 7.5, 7.8, 5.9, 6.1 and 6.4 are the scores
+ * published for them; 8.4 and 1.6 worked by hand from the formula), both scopes, every letter of
+ * each base metric at least once, refused vectors, Roundup and the rating boundaries.
  */
 class CvssV3VectorTest {
 
