@@ -31,7 +31,10 @@ final class PodmanStore implements AutoCloseable {
             Files.createDirectories(dir.resolve("tmp")).toString(),
             // No systemd journal on these machines.
             "--events-backend",
-            "file");
+            "file",
+            // Debian's default crun refuses these machines' hybrid cgroup v1/v2 layout; runc runs.
+            "--runtime",
+            "runc");
   }
 
   /** {@code podman load} of an image archive; the name it was loaded as. */
@@ -60,7 +63,19 @@ final class PodmanStore implements AutoCloseable {
   String start(String name, String image, List<String> options, List<String> args)
       throws IOException, InterruptedException {
     List<String> run =
-        new ArrayList<>(List.of("run", "--detach", "--name", name, "--network=host"));
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--detach",
+                "--name",
+                name,
+                "--network=host",
+                // Podman's defaults for root exceed what a container may set here (setrlimit is
+                // refused); below the machine's limits, ample for one JVM.
+                "--ulimit",
+                "nofile=4096:4096",
+                "--ulimit",
+                "nproc=4096:4096"));
     run.addAll(options);
     run.add(image);
     run.addAll(args);
