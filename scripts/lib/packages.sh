@@ -24,8 +24,10 @@ DEBVISOR_ANSIBLE_PACKAGES="qemu-system-x86 qemu-utils mmdebstrap debian-archive-
 DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES postgresql prometheus lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd python3-jinja2 python3-yaml gnupg jq chromium chromium-driver $DEBVISOR_NODE_PACKAGES $DEBVISOR_ANSIBLE_PACKAGES"
 # What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
 # amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk;
-# qemu-user-static, binfmt-support and arch-test let mmdebstrap build the arm64 image on amd64.
-DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 qemu-user-static binfmt-support arch-test"
+# qemu-user-static, binfmt-support and arch-test let mmdebstrap build the arm64 image on amd64;
+# podman loads and runs the release's OCI images (ReleaseBuildSlowTest), with runc: Debian's crun
+# refuses the test machines' hybrid cgroup layout.
+DEBVISOR_SLOW_TEST_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 qemu-user-static binfmt-support arch-test podman runc"
 
 # Installs the named packages that are missing; does nothing (and needs no network) when all are there.
 debvisor_install_packages() {

@@ -35,7 +35,7 @@ timeout "${DEBVISOR_MMDEBSTRAP_TIMEOUT:-3600}" mmdebstrap --mode=root --variant=
   --customize-hook='echo "debvisor:x:65532:65532:DebVisor:/var/lib/debvisor:/usr/sbin/nologin" >> "$1/etc/passwd"' \
   --customize-hook='echo "debvisor:x:65532:" >> "$1/etc/group"' \
   --customize-hook='mkdir -p "$1/var/lib/debvisor" && chown 65532:65532 "$1/var/lib/debvisor" && chmod 0750 "$1/var/lib/debvisor"' \
-  --customize-hook="dpkg-query --admindir=\"\$1/var/lib/dpkg\" -W -f='\${Package}\t\${Version}\t\${Architecture}\n' > '$work/packages.tsv'" \
+  --customize-hook="dpkg-query --admindir=\"\$1/var/lib/dpkg\" -W -f='\${Package}\t\${Version}\t\${Architecture}\t\${source:Package}\t\${source:Version}\n' > '$work/packages.tsv'" \
   trixie "$work/image/layer.tar" "$mirror" >"$work/mmdebstrap.log" 2>&1 \
   || { tail -n 30 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
 
@@ -56,12 +56,17 @@ tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owne
   -C "$work/image" -cf "$out_tar.tmp" manifest.json config.json layer.tar
 mv "$out_tar.tmp" "$out_tar"
 
-# CycloneDX 1.5 of the Debian packages, purls as OSV and scanners read them.
+# CycloneDX 1.5 of the Debian packages, purls as OSV and scanners read them. Debian's advisories
+# name source packages, so a binary built from another source carries it in an `upstream`
+# qualifier (as Syft writes it): NAME, or NAME@VERSION when the versions differ.
 jq -R -s --arg ts "$created" '{
   bomFormat: "CycloneDX", specVersion: "1.5", version: 1,
   metadata: {timestamp: $ts, component: {type: "container", name: "debvisor-jre-base", version: "21"}},
   components: [split("\n")[] | select(length > 0) | split("\t") | {
     type: "library", name: .[0], version: .[1],
-    purl: ("pkg:deb/debian/" + .[0] + "@" + (.[1] | @uri) + "?arch=" + .[2] + "&distro=debian-13")
+    purl: ("pkg:deb/debian/" + .[0] + "@" + (.[1] | @uri) + "?arch=" + .[2] + "&distro=debian-13"
+      + (if .[3] == .[0] and .[4] == .[1] then ""
+         elif .[4] == .[1] then "&upstream=" + (.[3] | @uri)
+         else "&upstream=" + (.[3] + "@" + .[4] | @uri) end))
   }]
 }' "$work/packages.tsv" >"$out_sbom"

@@ -79,11 +79,12 @@ final class SbomScanCommand implements Callable<Integer> {
       boolean fails = f.severity().compareTo(failOn) >= 0;
       failing += fails ? 1 : 0;
       out.printf(
-          "%-8s %s %s@%s (%s)%s%n",
+          "%-8s %s %s@%s%s (%s)%s%n",
           f.severity(),
           f.advisory().id(),
           coordinates(f),
           f.component().purl().version(),
+          f.viaSource() ? " via source " + f.matched().name() + "@" + f.matched().version() : "",
           f.component().sbom(),
           f.advisory().summary().isEmpty() ? "" : ": " + f.advisory().summary());
     }

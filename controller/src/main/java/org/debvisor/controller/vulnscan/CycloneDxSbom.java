@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Reads the components of a CycloneDX JSON SBOM (nested ones too) that carry a package URL. */
+/**
+ * Reads the components of a CycloneDX JSON SBOM (nested ones too) that carry a package URL, with
+ * the source package of Debian binary packages where the package URL names it.
+ */
 public final class CycloneDxSbom {
 
   private final ObjectMapper json;
@@ -33,10 +37,39 @@ public final class CycloneDxSbom {
     return out;
   }
 
+  /**
+   * A Debian package's source package from the {@code upstream} qualifier (as Syft and
+   * scripts/lib/release-base-image.sh write it): {@code NAME}, or {@code NAME@VERSION} when the
+   * source version differs from the binary's (binNMUs, packages versioned on their own).
+   */
+  private static Optional<PackageUrl> source(PackageUrl purl, String text) {
+    if (!purl.type().equals("deb")) {
+      return Optional.empty();
+    }
+    return PackageUrl.qualifier(text, "upstream")
+        .filter(upstream -> !upstream.isBlank())
+        .map(
+            upstream -> {
+              int at = upstream.indexOf('@');
+              String name = at < 0 ? upstream : upstream.substring(0, at);
+              String version = at < 0 ? purl.version() : upstream.substring(at + 1);
+              return new PackageUrl(purl.type(), purl.namespace(), name, version);
+            })
+        .filter(source -> !source.equals(purl));
+  }
+
   private static void collect(JsonNode components, String sbom, List<SbomComponent> out) {
     for (JsonNode component : components) {
-      PackageUrl.parse(component.path("purl").asText(null))
-          .ifPresent(purl -> out.add(new SbomComponent(purl, sbom)));
+      String text = component.path("purl").asText(null);
+      PackageUrl.parse(text)
+          .ifPresent(
+              purl ->
+                  out.add(
+                      new SbomComponent(
+                          purl,
+                          sbom,
+                          PackageUrl.qualifier(text, "distro").orElse(""),
+                          source(purl, text))));
       collect(component.path("components"), sbom, out);
     }
   }

@@ -76,6 +76,7 @@ public final class OsvFeed {
       affected.add(
           new AffectedPackage(
               purl.get(),
+              distro(entry.path("package").path("ecosystem").asText("")),
               versions,
               ranges(entry.path("ranges")),
               severityWord(entry.path("ecosystem_specific"))
@@ -114,6 +115,17 @@ public final class OsvFeed {
     };
   }
 
+  /**
+   * The Debian release an ecosystem like "Debian:13" names, as package URLs spell it in their
+   * {@code distro} qualifier ("debian-13"); empty for other ecosystems and a bare "Debian".
+   */
+  private static String distro(String ecosystem) {
+    String[] parts = ecosystem.split(":", 2);
+    return parts.length == 2 && parts[0].equals("Debian") && !parts[1].isBlank()
+        ? "debian-" + parts[1].strip()
+        : "";
+  }
+
   /** ECOSYSTEM (and SEMVER) ranges; GIT ranges name commits, which an SBOM does not carry. */
   private static List<AffectedRange> ranges(JsonNode ranges) {
     List<AffectedRange> out = new ArrayList<>();
@@ -149,28 +161,30 @@ public final class OsvFeed {
   }
 
   /**
-   * A plain CVSS base score in {@code severity[].score} maps to the CVSS rating; vectors are not
-   * scored here, so such records stay UNKNOWN unless the feed adds a rating word.
+   * The worst rating among {@code severity[]}: a CVSS v3.x vector is scored, a plain number is
+   * taken as a base score. CVSS v2 and v4 vectors are not scored (v4's score comes from lookup
+   * tables, not a formula); a record with only those stays UNKNOWN unless it adds a rating word.
    */
   private static Severity numericSeverity(JsonNode severities) {
     Severity worst = Severity.UNKNOWN;
     for (JsonNode s : severities) {
-      double score;
-      try {
-        score = Double.parseDouble(s.path("score").asText(""));
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      Severity rated =
-          score >= 9.0
-              ? Severity.CRITICAL
-              : score >= 7.0
-                  ? Severity.HIGH
-                  : score >= 4.0 ? Severity.MODERATE : score > 0 ? Severity.LOW : Severity.UNKNOWN;
+      Severity rated = rate(s.path("score").asText(""));
       if (rated.compareTo(worst) > 0) {
         worst = rated;
       }
     }
     return worst;
+  }
+
+  private static Severity rate(String score) {
+    Optional<CvssV3Vector> vector = CvssV3Vector.parse(score);
+    if (vector.isPresent()) {
+      return Severity.ofCvssScore(vector.get().baseScore());
+    }
+    try {
+      return Severity.ofCvssScore(Double.parseDouble(score));
+    } catch (NumberFormatException e) {
+      return Severity.UNKNOWN;
+    }
   }
 }

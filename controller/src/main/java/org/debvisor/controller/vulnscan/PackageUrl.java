@@ -41,6 +41,26 @@ public record PackageUrl(String type, String namespace, String name, String vers
     return Optional.of(new PackageUrl(type, namespace, name, version));
   }
 
+  /** The decoded value of qualifier {@code key} in package URL {@code text}, if it has one. */
+  public static Optional<String> qualifier(String text, String key) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    int question = text.indexOf('?');
+    if (question < 0) {
+      return Optional.empty();
+    }
+    int hash = text.indexOf('#', question);
+    String qualifiers = text.substring(question + 1, hash < 0 ? text.length() : hash);
+    for (String pair : qualifiers.split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0 && pair.substring(0, equals).equalsIgnoreCase(key)) {
+        return Optional.of(decode(pair.substring(equals + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Whether both name the same package, whatever the version. */
   public boolean samePackage(PackageUrl other) {
     return type.equals(other.type) && namespace.equals(other.namespace) && name.equals(other.name);

@@ -23,4 +23,18 @@ public enum Severity {
       default -> UNKNOWN;
     };
   }
+
+  /** The CVSS v3 rating of a base score: 9.0 critical, 7.0 high, 4.0 medium, above 0 low. */
+  public static Severity ofCvssScore(double score) {
+    if (score >= 9.0) {
+      return CRITICAL;
+    }
+    if (score >= 7.0) {
+      return HIGH;
+    }
+    if (score >= 4.0) {
+      return MODERATE;
+    }
+    return score > 0 ? LOW : UNKNOWN;
+  }
 }

@@ -81,6 +81,36 @@ class SbomScanCommandTest {
   }
 
   @Test
+  void debianAdvisoriesMatchTheSourcePackageVersionAndReleaseTheSbomNames() throws Exception {
+    int exit =
+        run("sbom", "scan", "--feed", fixture("debian-feed.json"), fixture("debian-sbom.cdx.json"));
+
+    assertThat(exit).isEqualTo(DebvisorCli.EXIT_FAILURE);
+    // Rated from the CVSS v3.1 vector alone (9.8), found through the binary's source package.
+    assertThat(out.toString().lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "CRITICAL DEBIAN-CVE-FIXT-0010 pkg:deb/debian/libssl3t64@3.5.1-1 via"
+                            + " source openssl@3.5.1-1 ("))
+        // The source's version 1.20 is affected; the binary's own 4:2.0-1 would not be.
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "HIGH     DEBIAN-CVE-FIXT-0012 pkg:deb/debian/fixt-tool@4:2.0-1 via"
+                            + " source fixt-defaults@1.20 ("))
+        .noneSatisfy(line -> assertThat(line).contains("DEBIAN-CVE-FIXT-0011"))
+        .noneSatisfy(line -> assertThat(line).contains("DEBIAN-CVE-FIXT-0013"))
+        // Debian:12's record does not apply to the SBOM's distro=debian-13.
+        .noneSatisfy(line -> assertThat(line).contains("DEBIAN-CVE-FIXT-0014"))
+        .contains(
+            "scanned 3 components of 1 SBOMs against 5 advisories: 2 findings, 1 at CRITICAL or"
+                + " worse");
+  }
+
+  @Test
   void refusesAFeedThatIsNotOsvNamingTheFile() throws Exception {
     String broken = fixture("broken-feed.json");
 
