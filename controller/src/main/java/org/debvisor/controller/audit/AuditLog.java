@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The append-only audit log and all its SQL. {@link #append} runs inside the caller's write
- * transaction, so an action and its audit entry commit (or roll back) together.
+ * transaction, so an action and its audit entry commit (or roll back) together, and appends from
+ * several controllers on one database form one chain.
  */
 public final class AuditLog {
 
@@ -23,6 +24,12 @@ public final class AuditLog {
 
   /** Appends the entry after the current last one and returns it as stored. */
   public AuditRecord append(Connection c, AuditEntry entry) throws SQLException {
+    // Several controllers on PostgreSQL: this row's lock, held to the commit, makes appenders in
+    // other processes wait here, so each reads the head the one before it committed.
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE audit_head SET appends = appends + 1 WHERE id = 1")) {
+      ps.executeUpdate();
+    }
     long seq = 1;
     String prev = AuditChain.GENESIS;
     try (PreparedStatement ps =

@@ -23,14 +23,22 @@ public final class Passphrase {
 
   /** Reads the first line of {@code file} (trailing newline and CR dropped). */
   public static Passphrase read(Path file) throws BackupException {
+    return read(file, "--passphrase-file");
+  }
+
+  /**
+   * Like {@link #read(Path)}; messages name the file as {@code option} (the command-line option or
+   * setting it came from).
+   */
+  public static Passphrase read(Path file, String option) throws BackupException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw BackupException.refused(
-          "--passphrase-file " + file + " does not exist; write the passphrase into it (0600)");
+          option + " " + file + " does not exist; write the passphrase into it (0600)");
     } catch (IOException e) {
-      throw BackupException.refused("--passphrase-file " + file + ": cannot read: " + e);
+      throw BackupException.refused(option + " " + file + ": cannot read: " + e);
     }
     int end = text.indexOf('\n');
     String line = end < 0 ? text : text.substring(0, end);
@@ -39,7 +47,8 @@ public final class Passphrase {
     }
     if (line.length() < MIN_LENGTH) {
       throw BackupException.refused(
-          "--passphrase-file "
+          option
+              + " "
               + file
               + ": the passphrase (its first line) has "
               + line.length()

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.ClusterName;
@@ -142,6 +143,26 @@ final class ControllerServeCommand implements Callable<Integer> {
       })
   String databaseUrl;
 
+  @Option(
+      names = "--ca-key-passphrase-file",
+      paramLabel = "FILE",
+      description = {
+        "Keep the CA in the database, its key encrypted with the passphrase on this file's first",
+        "line (default: $DEBVISOR_CA_KEY_PASSPHRASE_FILE). Give every controller of one database",
+        "the same file; a controller whose passphrase does not open the stored key does not start."
+      })
+  Path caKeyPassphraseFile;
+
+  @Option(
+      names = "--lease-period",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = {
+        "With several controllers on PostgreSQL: how long the leader lease holds unless renewed,",
+        "so how long rollouts wait when the leader dies (default: ${DEFAULT-VALUE})."
+      })
+  String leasePeriod;
+
   private final Map<String, String> env;
 
   ControllerServeCommand(Map<String, String> env) {
@@ -185,6 +206,22 @@ final class ControllerServeCommand implements Callable<Integer> {
       if (!bundleRoots.isEmpty()) {
         settings = settings.withBundleRoots(List.copyOf(bundleRoots));
       }
+      Path passphraseFile =
+          caKeyPassphraseFile != null
+              ? caKeyPassphraseFile
+              : Optional.ofNullable(env.get("DEBVISOR_CA_KEY_PASSPHRASE_FILE"))
+                  .filter(v -> !v.isBlank())
+                  .map(Path::of)
+                  .orElse(null);
+      if (passphraseFile != null) {
+        settings = settings.withCaKeyPassphraseFile(passphraseFile);
+      }
+      Duration lease = DurationOption.parse("--lease-period", leasePeriod);
+      if (lease.toMillis() < 1000 || lease.toMinutes() > 5) {
+        throw new IllegalArgumentException(
+            "--lease-period " + leasePeriod + " is out of range; use 1s to 5m (default 5s)");
+      }
+      settings = settings.withLeasePeriod(lease);
       var postgres = DatabaseUrlOption.resolve(databaseUrl, env);
       if (postgres.isPresent()) {
         settings = settings.withPostgres(postgres.get());
@@ -218,7 +255,11 @@ final class ControllerServeCommand implements Callable<Integer> {
             + controller.address().getPort());
     out.println("state directory: " + settings.stateDir());
     settings.postgres().ifPresent(url -> out.println("inventory:       " + url.redacted()));
-    out.println("CA certificate:  " + settings.pkiDir().resolve("ca.pem"));
+    out.println(
+        "CA certificate:  "
+            + settings.pkiDir().resolve("ca.pem")
+            + (settings.caKeyPassphraseFile().isPresent() ? " (CA key in the database)" : ""));
+    out.println("controller id:   " + controller.memberId());
     out.println("operator token:  " + settings.operatorTokenFile() + " (0600)");
     controller
         .restAddress()

@@ -85,6 +85,9 @@ public final class DebvisorCli {
             .addSubcommand(nodes)
             .addSubcommand(rollout)
             .addSubcommand(audit)
+            .addSubcommand(
+                new CommandLine(new ControllersCommand())
+                    .addSubcommand(new ControllersListCommand(env)))
             .addSubcommand(new BackupCommand(env))
             .addSubcommand(new RestoreCommand(env))
             .addSubcommand(user)

@@ -32,6 +32,11 @@ public enum SqlDialect {
     }
 
     @Override
+    String nowQuery() {
+      return "SELECT CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
+    }
+
+    @Override
     boolean isEngineBusy(SQLException e) {
       String message = e.getMessage();
       return message != null && (message.contains("SQLITE_BUSY") || message.contains("locked"));
@@ -61,11 +66,31 @@ public enum SqlDialect {
     }
 
     @Override
+    String nowQuery() {
+      // clock_timestamp, not now(): now() stands still for the whole transaction.
+      return "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
+    @Override
     boolean isEngineBusy(SQLException e) {
       String state = e.getSQLState();
       return state != null && (state.startsWith("08") || RETRYABLE_POSTGRES_STATES.contains(state));
     }
   };
+
+  /**
+   * The database server's clock, in epoch milliseconds: leases are timed by it, so controllers on
+   * machines whose clocks disagree still agree on when a lease ends.
+   */
+  public java.time.Instant now(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        java.sql.ResultSet r = s.executeQuery(nowQuery())) {
+      r.next();
+      return java.time.Instant.ofEpochMilli(r.getLong(1));
+    }
+  }
+
+  abstract String nowQuery();
 
   // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections,
   // serialization_failure, deadlock_detected: a later try may succeed.

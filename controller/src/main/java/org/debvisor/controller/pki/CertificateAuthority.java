@@ -76,26 +76,56 @@ public final class CertificateAuthority {
     this.random = random;
   }
 
+  /** A CA's key and self-signed certificate, before they become a {@link CertificateAuthority}. */
+  public record Keys(PrivateKey key, X509Certificate certificate) {}
+
   /** Loads the CA from {@code pkiDir}, creating it there when it does not exist yet. */
   public static CertificateAuthority loadOrCreate(Path pkiDir, Clock clock) throws IOException {
-    SecureRandom random = new SecureRandom();
+    java.util.Optional<Keys> existing = readFiles(pkiDir);
+    if (existing.isPresent()) {
+      return of(existing.get(), clock);
+    }
+    Keys keys = generate(clock);
+    // Key first: a ca.pem without its key is refused by readFiles, never silently replaced.
+    SecretFiles.writeSecret(pkiDir.resolve("ca.key"), Pem.encode(keys.key()));
+    SecretFiles.writePublic(pkiDir.resolve("ca.pem"), Pem.encode(keys.certificate()));
+    return of(keys, clock);
+  }
+
+  /** The CA kept elsewhere (the database several controllers share). */
+  public static CertificateAuthority of(Keys keys, Clock clock) {
+    return new CertificateAuthority(keys.key(), keys.certificate(), clock, new SecureRandom());
+  }
+
+  /**
+   * The CA in {@code pkiDir} ({@code ca.key}, {@code ca.pem}); empty when neither file exists.
+   *
+   * @throws IOException when only one of them exists or the key is readable by others
+   */
+  public static java.util.Optional<Keys> readFiles(Path pkiDir) throws IOException {
     Path keyFile = pkiDir.resolve("ca.key");
     Path certFile = pkiDir.resolve("ca.pem");
-    if (Files.exists(keyFile) || Files.exists(certFile)) {
-      if (!Files.exists(keyFile) || !Files.exists(certFile)) {
-        throw new IOException(
-            "incomplete CA in "
-                + pkiDir
-                + ": both ca.key and ca.pem are needed; restore the missing one from a backup"
-                + " (creating a new CA would orphan every enrolled node)");
-      }
-      if (SecretFiles.tooOpen(keyFile)) {
-        throw new IOException(keyFile + " is readable by others; run: chmod 600 " + keyFile);
-      }
-      PrivateKey key = Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
-      X509Certificate cert = Pem.certificate(Files.readString(certFile, StandardCharsets.US_ASCII));
-      return new CertificateAuthority(key, cert, clock, random);
+    if (!Files.exists(keyFile) && !Files.exists(certFile)) {
+      return java.util.Optional.empty();
     }
+    if (!Files.exists(keyFile) || !Files.exists(certFile)) {
+      throw new IOException(
+          "incomplete CA in "
+              + pkiDir
+              + ": both ca.key and ca.pem are needed; restore the missing one from a backup"
+              + " (creating a new CA would orphan every enrolled node)");
+    }
+    if (SecretFiles.tooOpen(keyFile)) {
+      throw new IOException(keyFile + " is readable by others; run: chmod 600 " + keyFile);
+    }
+    PrivateKey key = Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
+    X509Certificate cert = Pem.certificate(Files.readString(certFile, StandardCharsets.US_ASCII));
+    return java.util.Optional.of(new Keys(key, cert));
+  }
+
+  /** Makes a new CA key and self-signed certificate in memory; the caller keeps them. */
+  public static Keys generate(Clock clock) throws IOException {
+    SecureRandom random = new SecureRandom();
     // P-256: the JDK signs with it about 8x faster than with P-384, and enrolment is bound by
     // signature CPU (docs/benchmarks.md); 128-bit strength is ample for week-long certificates.
     KeyPair pair = generateEc("secp256r1", random);
@@ -123,14 +153,18 @@ public final class CertificateAuthority {
                   Extension.subjectKeyIdentifier,
                   false,
                   utils.createSubjectKeyIdentifier(pair.getPublic()));
-      X509Certificate cert = sign(builder, pair.getPrivate());
-      // Key first: a ca.pem without its key is refused above, never silently replaced.
-      SecretFiles.writeSecret(keyFile, Pem.encode(pair.getPrivate()));
-      SecretFiles.writePublic(certFile, Pem.encode(cert));
-      return new CertificateAuthority(pair.getPrivate(), cert, clock, random);
+      return new Keys(pair.getPrivate(), sign(builder, pair.getPrivate()));
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IOException("cannot create the CA: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes the CA certificate to {@code pkiDir/ca.pem}, the trust file of this controller's own
+   * clients, when the CA itself lives elsewhere.
+   */
+  public void writeCertificate(Path pkiDir) throws IOException {
+    SecretFiles.writePublic(pkiDir.resolve("ca.pem"), caPem);
   }
 
   /** The CA certificate. */

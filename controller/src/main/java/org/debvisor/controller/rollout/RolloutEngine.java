@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.WriteFence;
 import org.debvisor.controller.rollout.RolloutStore.Actor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Fleet rollouts: validates and plans a rollout, stores it, and runs one {@link RolloutRunner}
  * thread per unfinished rollout; operator commands (pause, resume, approve, abort, rollback) are
- * durable, audited state changes the runner picks up. On start, every unfinished rollout resumes.
+ * durable, audited state changes the runner picks up.
+ *
+ * <p>Runners run only while this controller leads ({@link #lead}): with several controllers on one
+ * database any of them stores rollouts and commands, and the leader adopts what the others stored
+ * ({@link #adopt}). When it stops leading ({@link #stepDown}) its runners stop; the state is
+ * durable, so the next leader resumes each rollout where it was.
  */
 public final class RolloutEngine implements AutoCloseable {
 
@@ -36,10 +42,11 @@ public final class RolloutEngine implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Thread> runners = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile boolean leading;
 
   /**
    * @param cluster the controller's cluster: the {@code environment} of the metrics
-   * @param retry attempts and first pause for unreachable agents
+   * @param fence checked by every write of a runner (the leader lease's fencing token)
    */
   public RolloutEngine(
       Database db,
@@ -51,8 +58,9 @@ public final class RolloutEngine implements AutoCloseable {
       FleetView fleet,
       BundleCheck bundleCheck,
       int attempts,
-      Duration firstRetryPause) {
-    this.store = new RolloutStore(db, audit, clock, new RolloutMetrics(registry, cluster));
+      Duration firstRetryPause,
+      WriteFence fence) {
+    this.store = new RolloutStore(db, audit, clock, new RolloutMetrics(registry, cluster), fence);
     this.agents = agents;
     this.fleet = fleet;
     this.bundleCheck = bundleCheck;
@@ -60,13 +68,42 @@ public final class RolloutEngine implements AutoCloseable {
     this.cluster = cluster;
   }
 
-  /** Resumes every unfinished rollout (after a restart or a crash). */
-  public void start() {
+  /**
+   * This controller leads from now on: resumes every unfinished rollout (after a restart, a crash
+   * or another controller's failure).
+   */
+  public void lead() {
+    leading = true;
     for (Rollout r : store.unfinished()) {
       log.info("resuming rollout {} ({}) in state {}", r.id(), r.name(), r.state());
       ensureRunner(r.id());
     }
     store.refreshProgress();
+  }
+
+  /** While leading: starts runners for rollouts another controller created or revived. */
+  public void adopt() {
+    if (!leading) {
+      return;
+    }
+    for (Rollout r : store.unfinished()) {
+      Thread runner = runners.get(r.id());
+      if (runner == null || !runner.isAlive()) {
+        log.info("taking up rollout {} ({}) in state {}", r.id(), r.name(), r.state());
+        ensureRunner(r.id());
+      }
+    }
+  }
+
+  /** This controller no longer leads: stops its runners (their state stays durable). */
+  public void stepDown() {
+    leading = false;
+    stopRunners();
+  }
+
+  /** True while runners may run here. */
+  public boolean leading() {
+    return leading;
   }
 
   /**
@@ -256,7 +293,7 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private void ensureRunner(String id) {
-    if (closed) {
+    if (closed || !leading) {
       return;
     }
     runners.compute(
@@ -296,6 +333,11 @@ public final class RolloutEngine implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    stopRunners();
+    agents.close();
+  }
+
+  private void stopRunners() {
     for (Thread t : runners.values()) {
       t.interrupt();
     }
@@ -307,6 +349,6 @@ public final class RolloutEngine implements AutoCloseable {
         break;
       }
     }
-    agents.close();
+    runners.values().removeIf(t -> !t.isAlive());
   }
 }

@@ -9,12 +9,15 @@ import java.util.Optional;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.WriteFence;
 import org.debvisor.proto.ConfigBundle;
 
 /**
  * Durable rollout state: every method commits (fsynced) before it returns, so the caller may send
  * the next RPC. State transitions are compare-and-set and carry their audit entry in the same
- * transaction.
+ * transaction. The engine's own writes (a runner's node states, transitions and gate results) first
+ * check the {@link WriteFence}, so a controller that lost the leader lease cannot write them late;
+ * operators' commands, which any controller serves, do not.
  */
 final class RolloutStore {
 
@@ -27,10 +30,16 @@ final class RolloutStore {
   private final AuditLog audit;
   private final Clock clock;
   private final RolloutMetrics metrics;
+  private final WriteFence fence;
   private final RolloutRepository rollouts = new RolloutRepository();
   private final BundleRepository bundles = new BundleRepository();
 
   RolloutStore(Database db, AuditLog audit, Clock clock, RolloutMetrics metrics) {
+    this(db, audit, clock, metrics, WriteFence.NONE);
+  }
+
+  RolloutStore(Database db, AuditLog audit, Clock clock, RolloutMetrics metrics, WriteFence fence) {
+    this.fence = fence;
     this.db = db;
     this.audit = audit;
     this.clock = clock;
@@ -128,6 +137,7 @@ final class RolloutStore {
     Instant now = now();
     db.write(
         c -> {
+          fence.check(c);
           rollouts.markUpdating(c, id, nodeId, healthBefore, now);
           return null;
         });
@@ -137,6 +147,7 @@ final class RolloutStore {
     Instant now = now();
     db.write(
         c -> {
+          fence.check(c);
           rollouts.setNodeState(c, id, nodeId, state, reason, now);
           return null;
         });
@@ -164,6 +175,9 @@ final class RolloutStore {
     boolean moved =
         db.write(
             c -> {
+              if (actor == Actor.ENGINE) {
+                fence.check(c);
+              }
               if (!rollouts.transition(
                   c, r.id(), from, to, wave, gateUntil, reason, trippingNode, now)) {
                 return false;
@@ -187,9 +201,11 @@ final class RolloutStore {
   /** Appends an audit entry on its own (gate results). */
   void audit(Actor actor, String action, String target, String result, String detail) {
     db.write(
-        c ->
-            audit.append(
-                c, new AuditEntry(actor.name(), action, target, actor.source(), result, detail)));
+        c -> {
+          fence.check(c);
+          return audit.append(
+              c, new AuditEntry(actor.name(), action, target, actor.source(), result, detail));
+        });
   }
 
   Map<NodeRolloutState, Integer> counts(String id) {

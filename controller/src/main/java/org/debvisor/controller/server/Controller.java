@@ -14,6 +14,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.backup.BackupException;
+import org.debvisor.controller.backup.CaKeyCipher;
+import org.debvisor.controller.backup.Passphrase;
+import org.debvisor.controller.ha.HostName;
+import org.debvisor.controller.ha.LeaderDuties;
+import org.debvisor.controller.ha.LeaderLease;
+import org.debvisor.controller.ha.Leadership;
+import org.debvisor.controller.ha.LeadershipGauge;
+import org.debvisor.controller.ha.MemberId;
+import org.debvisor.controller.ha.SharedCa;
+import org.debvisor.controller.ha.SoleController;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.LoginLimiter;
 import org.debvisor.controller.identity.PasswordHasher;
@@ -56,6 +67,8 @@ public final class Controller implements AutoCloseable {
   private final RestServer rest;
   // Writes the summary rows of counted enrolment refusals when their interval ends.
   private final ScheduledExecutorService refusalFlusher;
+  // Decides whether this controller runs the rollouts (always, on SQLite).
+  private final Leadership leadership;
 
   private Controller(
       Database db,
@@ -64,7 +77,9 @@ public final class Controller implements AutoCloseable {
       Enrolment enrolment,
       RolloutEngine rollouts,
       StateLock stateLock,
-      RestServer rest) {
+      RestServer rest,
+      Leadership leadership) {
+    this.leadership = leadership;
     this.stateLock = stateLock;
     this.db = db;
     this.rest = rest;
@@ -115,9 +130,15 @@ public final class Controller implements AutoCloseable {
             .map(Database::open)
             .orElseGet(() -> Database.open(settings.databaseFile()));
     RolloutEngine rollouts = null;
+    Leadership leadership = null;
     try {
       OperatorCredential operator = OperatorCredential.loadOrCreate(settings.operatorTokenFile());
-      CertificateAuthority ca = CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
+      CertificateAuthority ca = openCa(settings, db, clock);
+      String memberId = MemberId.loadOrCreate(settings.memberIdFile());
+      leadership =
+          settings.postgres().isPresent()
+              ? new LeaderLease(db, memberId, settings.leasePeriod())
+              : new SoleController(db, memberId);
       CertificateAuthority.KeyMaterial serverMaterial =
           ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
       CertificateAuthority.KeyMaterial clientMaterial = ca.issueClientMaterial(settings.pkiDir());
@@ -157,7 +178,8 @@ public final class Controller implements AutoCloseable {
               () -> db.read(nodes::all).stream().map(records::toRecord).toList(),
               new AgentBundleRules(settings.bundleRoots()),
               AGENT_ATTEMPTS,
-              AGENT_RETRY_PAUSE);
+              AGENT_RETRY_PAUSE,
+              leadership.fence());
       RolloutRpc rolloutRpc = new RolloutRpc(rollouts);
       ControllerGrpcServer server =
           new ControllerGrpcServer(
@@ -168,8 +190,21 @@ public final class Controller implements AutoCloseable {
               new ControllerService(enrolment, fleet, recount, rolloutRpc),
               ControllerInterceptors.create(settings, db, operator, registry));
       server.start();
-      // Unfinished rollouts carry on once the server answers again.
-      rollouts.start();
+      LeadershipGauge.register(registry, leadership);
+      // Unfinished rollouts carry on once the server answers again (on the leader).
+      RolloutEngine engine = rollouts;
+      leadership.start(
+          advertised(settings.host(), server.address().getPort()),
+          new LeaderDuties(
+              () -> {
+                engine.lead();
+                log.info("this controller ({}) leads: rollouts run here", memberId);
+              },
+              engine::adopt,
+              () -> {
+                engine.stepDown();
+                log.info("this controller ({}) no longer leads", memberId);
+              }));
       RestServer rest = null;
       if (settings.rest() != null) {
         try {
@@ -186,14 +221,45 @@ public final class Controller implements AutoCloseable {
           settings.stateDir(),
           db.location(),
           nodeCount.total());
-      return new Controller(db, server, ca, enrolment, rollouts, stateLock, rest);
+      return new Controller(db, server, ca, enrolment, rollouts, stateLock, rest, leadership);
     } catch (IOException | RuntimeException e) {
+      if (leadership != null) {
+        leadership.close();
+      }
       if (rollouts != null) {
         rollouts.close();
       }
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The CA from the database when a CA key passphrase is given (any controller on it can then
+   * enrol, renew and revoke), else from {@code pki/} in the state directory.
+   */
+  private static CertificateAuthority openCa(ControllerSettings settings, Database db, Clock clock)
+      throws IOException {
+    if (settings.caKeyPassphraseFile().isEmpty()) {
+      return CertificateAuthority.loadOrCreate(settings.pkiDir(), clock);
+    }
+    Passphrase passphrase;
+    try {
+      passphrase =
+          Passphrase.read(settings.caKeyPassphraseFile().get(), "--ca-key-passphrase-file");
+    } catch (BackupException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return new SharedCa(db, new CaKeyCipher(CaKeyCipher.DEFAULT_ITERATIONS), clock)
+        .open(passphrase, settings.pkiDir());
+  }
+
+  /** How other controllers' operators see this one: its listen address, a wildcard as the host. */
+  private static String advertised(String host, int port) {
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = HostName.local();
+    }
+    return host + ":" + port;
   }
 
   private static RestServer startRest(
@@ -230,6 +296,16 @@ public final class Controller implements AutoCloseable {
     return rest == null ? List.of() : rest.boundRoutes();
   }
 
+  /** True while this controller leads (runs the rollouts). */
+  public boolean isLeader() {
+    return leadership.isLeader();
+  }
+
+  /** This controller's id among the controllers of its database. */
+  public String memberId() {
+    return leadership.memberId();
+  }
+
   /** Where the controller listens. */
   public InetSocketAddress address() {
     return server.address();
@@ -256,6 +332,8 @@ public final class Controller implements AutoCloseable {
     if (rest != null) {
       rest.close();
     }
+    // Hand the lead over before the rollouts stop, so another controller resumes them at once.
+    leadership.close();
     rollouts.close();
     server.close();
     try {

@@ -60,6 +60,11 @@ public final class ControllerProcess {
     return controller.address();
   }
 
+  /** This controller's id among the controllers of its database. */
+  public String memberId() {
+    return controller.memberId();
+  }
+
   /** Where the HTTPS API listens, if it does. */
   public Optional<InetSocketAddress> restAddress() {
     return controller.restAddress();

@@ -26,7 +26,12 @@ public record ControllerSettings(
     String cluster,
     List<Path> bundleRoots,
     Optional<PostgresUrl> postgres,
-    RestListen rest) {
+    RestListen rest,
+    Optional<Path> caKeyPassphraseFile,
+    Duration leasePeriod) {
+
+  /** How long the leader lease holds unless renewed (several controllers on PostgreSQL). */
+  public static final Duration DEFAULT_LEASE_PERIOD = Duration.ofSeconds(5);
 
   /** Where the HTTPS API listens (port 0: a free one); null in settings means no API. */
   public record RestListen(String host, int port) {
@@ -56,7 +61,9 @@ public record ControllerSettings(
         "default",
         ConfigSettings.defaults().allowedRoots(),
         Optional.empty(),
-        null);
+        null,
+        Optional.empty(),
+        DEFAULT_LEASE_PERIOD);
   }
 
   public ControllerSettings withListen(String host, int port) {
@@ -70,7 +77,9 @@ public record ControllerSettings(
         cluster,
         bundleRoots,
         postgres,
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   public ControllerSettings withCertificates(CertificatePolicy policy) {
@@ -84,7 +93,9 @@ public record ControllerSettings(
         cluster,
         bundleRoots,
         postgres,
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   public ControllerSettings withRegisterLimit(RateLimit limit) {
@@ -98,7 +109,9 @@ public record ControllerSettings(
         cluster,
         bundleRoots,
         postgres,
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   public ControllerSettings withHeartbeatInterval(Duration interval) {
@@ -112,7 +125,9 @@ public record ControllerSettings(
         cluster,
         bundleRoots,
         postgres,
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   public ControllerSettings withCluster(String name) {
@@ -126,7 +141,9 @@ public record ControllerSettings(
         name,
         bundleRoots,
         postgres,
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   /**
@@ -144,7 +161,9 @@ public record ControllerSettings(
         cluster,
         roots,
         postgres,
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   /** Keeps the inventory in this PostgreSQL database instead of SQLite. */
@@ -159,7 +178,9 @@ public record ControllerSettings(
         cluster,
         bundleRoots,
         Optional.of(url),
-        rest);
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod);
   }
 
   /** {@code <stateDir>/pki}. */
@@ -191,6 +212,50 @@ public record ControllerSettings(
         cluster,
         bundleRoots,
         postgres,
-        listen);
+        listen,
+        caKeyPassphraseFile,
+        leasePeriod);
+  }
+
+  /**
+   * Keep the CA in the database, its key encrypted with the passphrase in this file (every
+   * controller on the database gets the same one).
+   */
+  public ControllerSettings withCaKeyPassphraseFile(Path file) {
+    return new ControllerSettings(
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres,
+        rest,
+        Optional.of(file),
+        leasePeriod);
+  }
+
+  /** How long the leader lease holds unless renewed. */
+  public ControllerSettings withLeasePeriod(Duration period) {
+    return new ControllerSettings(
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres,
+        rest,
+        caKeyPassphraseFile,
+        period);
+  }
+
+  /** {@code <stateDir>/controller-id}: this controller's name among several. */
+  public Path memberIdFile() {
+    return stateDir.resolve("controller-id");
   }
 }

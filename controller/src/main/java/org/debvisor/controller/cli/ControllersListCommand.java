@@ -1,0 +1,161 @@
+package org.debvisor.controller.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.debvisor.controller.ha.LeaderLease;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.LeaseRepository;
+import org.debvisor.controller.inventory.LeaseRow;
+import org.debvisor.controller.inventory.MemberRepository;
+import org.debvisor.controller.inventory.MemberRow;
+import org.debvisor.controller.inventory.PostgresUrl;
+import org.debvisor.controller.inventory.SqlDialect;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code debvisor controllers list}: the members of one database, which one leads and how old its
+ * lease is, read straight from the database (it answers while the leader is down).
+ */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List the controllers that use the PostgreSQL database of --database-url (or the SQLite",
+      "database in <state-dir>, which has one controller), which one leads and how long ago its",
+      "lease was renewed. Read-only; the controllers keep running."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "1:the database cannot be read", "2:invalid arguments"})
+final class ControllersListCommand implements Callable<Integer> {
+
+  // Members not seen for this long have stopped (they refresh every third of a lease period).
+  private static final Duration GONE_AFTER = Duration.ofMinutes(1);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "State directory (default: $DEBVISOR_STATE_DIR or /var/lib/debvisor-controller).")
+  Path stateDir;
+
+  @Option(
+      names = "--database-url",
+      paramLabel = "URL",
+      description = {
+        "Read PostgreSQL instead: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default:",
+        "$DEBVISOR_DATABASE_URL; password also from $DEBVISOR_DATABASE_PASSWORD)."
+      })
+  String databaseUrl;
+
+  private final Map<String, String> env;
+
+  ControllersListCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<PostgresUrl> postgres;
+    try {
+      postgres = DatabaseUrlOption.resolve(databaseUrl, env);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    }
+    Path file = StateDirectory.resolve(stateDir, env).resolve("controller.db");
+    if (postgres.isEmpty() && !Files.isReadable(file)) {
+      err.println(
+          "error: "
+              + file
+              + " does not exist or is not readable; pass --state-dir or --database-url");
+      return DebvisorCli.EXIT_FAILURE;
+    }
+    String where = postgres.map(PostgresUrl::redacted).orElse(file.toString());
+    SqlDialect dialect = postgres.isPresent() ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE;
+    Instant now;
+    List<MemberRow> members;
+    Optional<LeaseRow> lease;
+    try (Connection c =
+        postgres.isPresent()
+            ? Database.readOnlyConnection(postgres.get())
+            : Database.readOnlyConnection(file)) {
+      now = dialect.now(c);
+      members =
+          new MemberRepository()
+              .seenSince(c, postgres.isPresent() ? now.minus(GONE_AFTER) : Instant.EPOCH);
+      lease = new LeaseRepository().find(c, LeaderLease.NAME);
+    } catch (SQLException e) {
+      err.println("error: cannot read the controllers in " + where + ": " + e.getMessage());
+      return DebvisorCli.EXIT_FAILURE;
+    }
+    out.printf("%-32s %-28s %-7s %-10s %s%n", "CONTROLLER", "ADDRESS", "LEADER", "SEEN", "LEASE");
+    for (MemberRow m : members) {
+      String leader;
+      String leaseText;
+      if (postgres.isEmpty()) {
+        leader = "yes";
+        leaseText = "none needed (SQLite: one controller)";
+      } else if (lease.isPresent()
+          && lease.get().holder().equals(m.id())
+          && lease.get().heldAt(now)) {
+        LeaseRow l = lease.get();
+        leader = "yes";
+        leaseText =
+            "renewed "
+                + ago(now, l.renewedAt())
+                + " ago, held since "
+                + ago(now, l.acquiredAt())
+                + ", token "
+                + l.token();
+      } else {
+        leader = "no";
+        leaseText = "";
+      }
+      out.printf(
+          "%-32s %-28s %-7s %-10s %s%n",
+          m.id(), m.address(), leader, ago(now, m.seenAt()) + " ago", leaseText);
+    }
+    if (postgres.isPresent() && lease.map(l -> !l.heldAt(now)).orElse(true)) {
+      out.println(
+          "no leader: "
+              + lease
+                  .map(
+                      l ->
+                          "the lease of "
+                              + l.holder()
+                              + " ended "
+                              + ago(now, l.expiresAt())
+                              + " ago")
+                  .orElse("no controller took the lease yet")
+              + "; a running controller takes it within its lease period");
+    }
+    out.println(members.size() + " controller(s) in " + where);
+    return 0;
+  }
+
+  private static String ago(Instant now, Instant then) {
+    long ms = Math.max(0, Duration.between(then, now).toMillis());
+    if (ms < 10_000) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+    if (ms < 3_600_000) {
+      return (ms / 1000) + "s";
+    }
+    return (ms / 3_600_000) + "h" + (ms % 3_600_000) / 60_000 + "m";
+  }
+}
