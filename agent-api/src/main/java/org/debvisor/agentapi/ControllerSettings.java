@@ -6,7 +6,9 @@ import java.time.Duration;
 /**
  * Enrolment with the DebVisor controller and reporting to it.
  *
- * @param address controller {@code host:port}; empty means the agent does not enrol
+ * @param address controller {@code host:port}, or several separated by commas ({@code
+ *     ctl-a:5443,ctl-b:5443}: controllers sharing one database), tried in that order; empty means
+ *     the agent does not enrol
  * @param caFile the controller's CA certificate (PEM), pinned at provisioning time; the only
  *     authority the agent trusts when it enrols
  * @param tokenFile single-use bootstrap token; needed only until the node has a certificate
@@ -51,6 +53,14 @@ public record ControllerSettings(
    */
   public static ControllerSettings enrolling(String address, String profile) {
     return new ControllerSettings(address, null, null, null, null, null, null, profile);
+  }
+
+  /** The controller addresses in the order the agent tries them (one for most fleets). */
+  public java.util.List<String> addresses() {
+    return java.util.Arrays.stream(address.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
   }
 
   /** True when a controller address is configured. */

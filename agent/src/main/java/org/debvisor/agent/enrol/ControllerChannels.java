@@ -19,15 +19,37 @@ import org.debvisor.common.tls.NodeTls;
 /**
  * Opens TLS channels to the controller that trust only its CA: the pinned CA file for enrolment,
  * and mutual TLS with the node's own certificate afterwards. The system trust store is never used.
+ * With several controller addresses, channels go to the current one until the caller moves on to
+ * the next ({@link #next}). Used by the link's one thread.
  */
 final class ControllerChannels {
 
-  private final ListenAddress address;
+  private final List<String> addresses;
   private final Path pinnedCaFile;
+  private int current;
 
-  ControllerChannels(String address, Path pinnedCaFile) {
-    this.address = ListenAddress.parse(address);
+  ControllerChannels(List<String> addresses, Path pinnedCaFile) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("no controller address");
+    }
+    addresses.forEach(ListenAddress::parse);
+    this.addresses = List.copyOf(addresses);
     this.pinnedCaFile = pinnedCaFile;
+  }
+
+  /** The address channels go to now. */
+  String current() {
+    return addresses.get(current);
+  }
+
+  /** How many addresses there are to try. */
+  int count() {
+    return addresses.size();
+  }
+
+  /** Moves on to the next address (after the last: the first again). */
+  void next() {
+    current = (current + 1) % addresses.size();
   }
 
   /**
@@ -54,6 +76,7 @@ final class ControllerChannels {
   }
 
   private ManagedChannel channel(SslContext ssl) {
+    ListenAddress address = ListenAddress.parse(current());
     return NettyChannelBuilder.forAddress(address.host(), address.port())
         .sslContext(ssl)
         .maxInboundMessageSize(16 * 1024 * 1024)

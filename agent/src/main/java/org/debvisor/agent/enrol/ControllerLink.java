@@ -80,7 +80,7 @@ public final class ControllerLink implements AutoCloseable {
     this.node = node;
     this.tls = tls;
     this.store = new CredentialStore(settings.stateDir());
-    this.channels = new ControllerChannels(settings.address(), settings.caFile());
+    this.channels = new ControllerChannels(settings.addresses(), settings.caFile());
     this.enroller = new Enroller(channels);
     this.reporter = new HeartbeatReporter(status, facts, node.agentAddress());
     this.facts = facts;
@@ -208,7 +208,7 @@ public final class ControllerLink implements AutoCloseable {
       failures = 0;
       log.info(
           "enrolled with the controller at {} as {}: certificate serial {}, valid until {}",
-          settings.address(),
+          channels.current(),
           node.nodeId(),
           enrolment.credentials().serialHex(),
           enrolment.credentials().notAfter());
@@ -221,13 +221,13 @@ public final class ControllerLink implements AutoCloseable {
         log.error(
             "the controller at {} refused the bootstrap token in {}: {}; create a new one with"
                 + " 'debvisor token create' and write it there; retrying in {}",
-            settings.address(),
+            channels.current(),
             settings.tokenFile(),
             e.getStatus().getDescription(),
             human(settings.retryMax()));
         return settings.retryMax();
       }
-      return failed("enrol with", RpcErrors.describe(e, settings.address()));
+      return failed("enrol with", RpcErrors.describe(e, channels.current()));
     } catch (IOException e) {
       metrics.enrolmentFailures.increment();
       return failed("enrol with", e.getMessage());
@@ -248,7 +248,7 @@ public final class ControllerLink implements AutoCloseable {
     } catch (StatusRuntimeException | IOException e) {
       // Keep the current certificate and try again with the next step; the heartbeat that
       // follows reports whether the controller is reachable at all.
-      log.warn("cannot renew the node certificate: {}", RpcErrors.describe(e, settings.address()));
+      log.warn("cannot renew the node certificate: {}", RpcErrors.describe(e, channels.current()));
       dropMutualChannel();
     }
   }
@@ -262,7 +262,7 @@ public final class ControllerLink implements AutoCloseable {
       HeartbeatResponse response = reporter.beat(mutualChannel());
       metrics.heartbeats.increment();
       if (metrics.reachable.getAndSet(1) == 0 && failures > 0) {
-        log.info("the controller at {} is reachable again", settings.address());
+        log.info("the controller at {} is reachable again", channels.current());
       }
       failures = 0;
       if (response.hasHeartbeatInterval()) {
@@ -282,7 +282,7 @@ public final class ControllerLink implements AutoCloseable {
         log.error(
             "the controller at {} refused this node's certificate (serial {}): {}; if the node was"
                 + " revoked, provision it again; retrying in {}",
-            settings.address(),
+            channels.current(),
             tls.current().map(NodeCredentials::serialHex).orElse("?"),
             e.getStatus().getDescription(),
             human(settings.retryMax()));
@@ -290,7 +290,7 @@ public final class ControllerLink implements AutoCloseable {
       }
       // A fresh channel next time: a broken one would wait out grpc's own reconnect backoff.
       dropMutualChannel();
-      return failed("report to", RpcErrors.describe(e, settings.address()));
+      return failed("report to", RpcErrors.describe(e, channels.current()));
     }
   }
 
@@ -302,11 +302,24 @@ public final class ControllerLink implements AutoCloseable {
   private Duration failed(String what, String why) {
     metrics.reachable.set(0);
     failures++;
-    Duration wait = backoff.delay(failures);
+    String address = channels.current();
+    // Several controllers: try the next one at once; the backoff starts once each one failed.
+    channels.next();
+    dropMutualChannel();
+    if (failures % channels.count() != 0) {
+      log.warn(
+          "cannot {} the controller at {}: {}; trying the one at {} next",
+          what,
+          address,
+          why,
+          channels.current());
+      return Duration.ZERO;
+    }
+    Duration wait = backoff.delay(failures / channels.count());
     log.warn(
         "cannot {} the controller at {} ({} failure(s) in a row): {}; retrying in {}",
         what,
-        settings.address(),
+        address,
         failures,
         why,
         human(wait));

@@ -128,10 +128,19 @@ final class SettingsValidator {
     if (!c.enabled()) {
       return;
     }
-    try {
-      ListenAddress.parse(c.address());
-    } catch (IllegalArgumentException e) {
-      add("controller.address", e.getMessage() + "; or \"\" to run without a controller");
+    if (c.addresses().isEmpty()) {
+      add("controller.address", "names no host:port; or \"\" to run without a controller");
+    }
+    for (String address : c.addresses()) {
+      try {
+        ListenAddress.parse(address);
+      } catch (IllegalArgumentException e) {
+        add(
+            "controller.address",
+            e.getMessage()
+                + "; several controllers are separated by commas (ctl-a:5443,ctl-b:5443), or \"\""
+                + " runs without a controller");
+      }
     }
     if (!Files.isReadable(onNode(c.caFile()))) {
       add(

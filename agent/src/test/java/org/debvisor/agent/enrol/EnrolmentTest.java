@@ -66,6 +66,8 @@ class EnrolmentTest {
   private final List<Agent> agents = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private Path tokenFile;
+  // Set by a test to list controller addresses; null: the test controller's only.
+  private String controllerAddresses;
 
   @BeforeEach
   void controller() throws Exception {
@@ -98,7 +100,7 @@ class EnrolmentTest {
       controller.writeCa(pinned);
     }
     return new ControllerSettings(
-        controller.address(),
+        controllerAddresses != null ? controllerAddresses : controller.address(),
         pinned,
         tokenFile,
         dir.resolve("pki"),
@@ -341,6 +343,42 @@ class EnrolmentTest {
     assertThat(link.failuresInARow()).isZero();
     assertThat(controller.heartbeats()).hasSize(1);
     assertThat(scrape(agent)).contains("debvisor_agent_controller_reachable 1.0");
+  }
+
+  @Test
+  void severalControllerAddressesAreTriedInOrderTheNextAtOnceThenWithBackoff() throws Exception {
+    int down;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      down = s.getLocalPort();
+    }
+    controllerAddresses = "127.0.0.1:" + down + " , " + controller.address();
+    Agent agent = agent();
+    ControllerLink link = link(agent);
+
+    assertThat(link.runOnce()).as("the first is down: the next one at once").isZero();
+    assertThat(link.failuresInARow()).isEqualTo(1);
+    assertThat(controller.registrations()).isEmpty();
+    assertThat(link.runOnce()).as("enrolled with the second").isZero();
+    assertThat(controller.registrations()).hasSize(1);
+    assertThat(link.failuresInARow()).isZero();
+    assertThat(link.runOnce()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(controller.heartbeats()).hasSize(1);
+
+    controller.stop();
+    assertThat(link.runOnce()).as("the second is down: the first at once").isZero();
+    Duration wait = link.runOnce();
+    assertThat(link.failuresInARow()).isEqualTo(2);
+    Backoff bounds =
+        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom());
+    assertThat(wait)
+        .as("both failed: the backoff applies")
+        .isBetween(Duration.ZERO, bounds.ceiling(1));
+    assertThat(scrape(agent)).contains("debvisor_agent_controller_reachable 0.0");
+
+    controller.start();
+    assertThat(link.runOnce()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(link.failuresInARow()).isZero();
+    assertThat(controller.heartbeats()).hasSize(2);
   }
 
   private static String scrape(Agent agent) throws Exception {

@@ -147,6 +147,9 @@ class SettingsValidatorTest {
           rateLimits: {configPerCaller: {capacity: 0, perSecond: 5}} | rateLimits.configPerCaller | at least 1
           rateLimits: {configGlobal: {capacity: 50, perSecond: 0}} | rateLimits.configGlobal    | at least 1
           controller: {address: "nope", caFile: /etc/debvisor/ca.pem} | controller.address | or "" to run without a controller
+          controller: {address: "127.0.0.1:5443,nope", caFile: /etc/debvisor/ca.pem} | controller.address | 'nope' is not host:port
+          controller: {address: " , ", caFile: /etc/debvisor/ca.pem} | controller.address | names no host:port
+          controller: {address: "127.0.0.1:5443,[::1]:5443", caFile: /etc/debvisor/none.pem} | controller.caFile | does not exist or cannot be read
           controller: {address: "127.0.0.1:5443", caFile: /etc/debvisor/none.pem} | controller.caFile | does not exist or cannot be read
           logging: {format: xml}                               | logging.format               | json or text, not 'xml'
           logging: {level: loud}                              | logging.level                | TRACE, DEBUG

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.debvisor.agent.Agent;
 import org.debvisor.agent.enrol.LinkOptions;
 import org.debvisor.agent.enrol.Sleeper;
@@ -75,21 +76,40 @@ final class TestFleet implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   TestFleet(Path dir) throws IOException {
+    this(dir, UnaryOperator.identity());
+  }
+
+  /** A fleet whose controller runs with {@code settings} applied (PostgreSQL, a shared CA). */
+  TestFleet(Path dir, UnaryOperator<ControllerSettings> settings) throws IOException {
     this.dir = dir;
     this.stateDir = dir.resolve("controller");
     this.port = freePort();
+    this.settings = settings;
     startController();
+  }
+
+  private final UnaryOperator<ControllerSettings> settings;
+
+  /** The settings of this fleet's controller, with another state directory and a free port. */
+  ControllerSettings settingsFor(Path otherStateDir) {
+    return settings.apply(
+        ControllerSettings.defaults(otherStateDir)
+            .withListen("127.0.0.1", 0)
+            .withHeartbeatInterval(Duration.ofSeconds(1))
+            .withCluster("lab")
+            .withBundleRoots(List.of(managed())));
   }
 
   void startController() throws IOException {
     registry = new SimpleMeterRegistry();
     controller =
         Controller.start(
-            ControllerSettings.defaults(stateDir)
-                .withListen("127.0.0.1", port)
-                .withHeartbeatInterval(Duration.ofSeconds(1))
-                .withCluster("lab")
-                .withBundleRoots(List.of(managed())),
+            settings.apply(
+                ControllerSettings.defaults(stateDir)
+                    .withListen("127.0.0.1", port)
+                    .withHeartbeatInterval(Duration.ofSeconds(1))
+                    .withCluster("lab")
+                    .withBundleRoots(List.of(managed()))),
             registry,
             Clock.systemUTC());
     operator =
