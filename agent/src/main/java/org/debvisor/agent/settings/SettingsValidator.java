@@ -138,8 +138,8 @@ final class SettingsValidator {
         add(
             "controller.address",
             e.getMessage()
-                + "; several controllers are separated by commas (ctl-a:5443,ctl-b:5443), or \"\""
-                + " runs without a controller");
+                + "; list several controllers separated by commas (ctl-a:5443,ctl-b:5443),"
+                + " or \"\" to run without a controller");
       }
     }
     if (!Files.isReadable(onNode(c.caFile()))) {

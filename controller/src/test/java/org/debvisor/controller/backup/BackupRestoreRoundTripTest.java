@@ -75,7 +75,12 @@ class BackupRestoreRoundTripTest {
     assertThat(steps).anyMatch(s -> s.startsWith("snapshot of controller.db"));
     assertThat(DirectorySnapshot.names(backup))
         .containsExactly(
-            "controller.db", "manifest.json", "manifest.sha256", "operator-token", "pki");
+            "controller-id",
+            "controller.db",
+            "manifest.json",
+            "manifest.sha256",
+            "operator-token",
+            "pki");
     assertThat(DirectorySnapshot.names(backup.resolve("pki")))
         .containsExactly("ca.key.encrypted.pem", "ca.pem");
     try (var files = Files.walk(backup)) {
