@@ -11,12 +11,14 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpStatusException;
+import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.debvisor.common.violation.BadRequests;
 import org.debvisor.common.violation.ProblemDetails;
 import org.debvisor.common.violation.Violation;
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
 final class Problems implements ServerErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
+
+  /** What a 503 asks the client to wait: long enough for a burst of load to pass. */
+  static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(5);
+
   private static final MediaType PROBLEM = MediaType.parse(ProblemDetails.MEDIA_TYPE);
 
   /** The problem a failure stands for. */
@@ -53,6 +59,12 @@ final class Problems implements ServerErrorHandler {
               u.getPropertyName(), "is not a known field; see /api/v1/openapi.json");
       case JsonProcessingException j ->
           ApiProblem.badRequest("body", "is not valid JSON: " + j.getOriginalMessage());
+      // The whole-request timeout fired (a loaded machine), or the blocking pool refused the work.
+      case RequestTimeoutException t ->
+          ApiProblem.of(
+              503, "the controller is overloaded and did not answer in time; retry shortly");
+      case RejectedExecutionException r ->
+          ApiProblem.of(503, "the controller is overloaded; retry shortly");
       case InventoryException i when i.isTransient() ->
           ApiProblem.of(503, "the inventory database is busy or unreachable; retry shortly");
       default -> {
@@ -103,6 +115,9 @@ final class Problems implements ServerErrorHandler {
     HttpStatus status = HttpStatus.valueOf(p.status());
     ResponseHeadersBuilder headers =
         ResponseHeaders.builder(status).contentType(PROBLEM).set("cache-control", "no-store");
+    if (p.status() == 503) {
+      headers.set("retry-after", Long.toString(RETRY_AFTER.toSeconds()));
+    }
     if (p.wwwAuthenticate() != null) {
       headers.set("www-authenticate", p.wwwAuthenticate());
     }
@@ -154,7 +169,8 @@ final class Problems implements ServerErrorHandler {
       case 404 -> "no such resource; see /api/v1/openapi.json for the routes";
       case 405 -> "this method is not allowed here; see /api/v1/openapi.json";
       case 413 -> "the request body is larger than " + RestLimits.MAX_BODY_BYTES + " bytes";
-      case 408, 503 -> "the request took too long; retry";
+      case 408 -> "the request took too long; retry";
+      case 503 -> "the controller is overloaded and did not answer in time; retry shortly";
       default -> description == null || description.isBlank() ? status.reasonPhrase() : description;
     };
   }

@@ -3,6 +3,8 @@ package org.debvisor.controller.rest;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerPort;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,9 +13,10 @@ import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.inventory.Database;
 
 /**
- * The HTTPS API listener (Armeria): TLS only with the controller's own certificate, so plain HTTP
- * to the port fails its handshake; body, header, request and idle limits from {@link RestLimits};
- * every route behind the one {@link RouteGuard}; every error as problem details.
+ * The HTTPS API listener (Armeria): TLS with the controller's own certificate; plain HTTP to the
+ * port is answered 400 by {@link PlainHttpRefusal} and reaches no route; body, header, request and
+ * idle limits from {@link RestLimits}; every route behind the one {@link RouteGuard}; every error
+ * as problem details.
  */
 public final class RestServer implements AutoCloseable {
 
@@ -34,10 +37,13 @@ public final class RestServer implements AutoCloseable {
       Sessions sessions,
       InstallProgressApi installs,
       Database db,
+      MeterRegistry registry,
       Clock clock) {
     ServerBuilder sb =
         Server.builder()
-            .https(address)
+            // Cleartext too, only so that plain HTTP gets a problem naming HTTPS
+            // (PlainHttpRefusal).
+            .port(new ServerPort(address, SessionProtocol.HTTP, SessionProtocol.HTTPS))
             .tls(certificateFile.toFile(), keyFile.toFile())
             .maxRequestLength(RestLimits.MAX_BODY_BYTES)
             .requestTimeout(RestLimits.REQUEST_TIMEOUT)
@@ -60,6 +66,7 @@ public final class RestServer implements AutoCloseable {
     sb.route().get("prefix:" + PanelFiles.PREFIX).build(panel.files());
     sb.route().get("/").build(PanelFiles.redirect());
     sb.route().get("/panel").build(PanelFiles.redirect());
+    sb.decorator(new PlainHttpRefusal(registry, clock)::decorate);
     Server server = sb.build();
     server.start().join();
     return new RestServer(server);

@@ -208,7 +208,7 @@ public final class Controller implements AutoCloseable {
       RestServer rest = null;
       if (settings.rest() != null) {
         try {
-          rest = startRest(settings, serverMaterial, fleet, rolloutRpc, db, audit, clock);
+          rest = startRest(settings, serverMaterial, fleet, rolloutRpc, db, audit, registry, clock);
         } catch (RuntimeException e) {
           server.close();
           throw e;
@@ -269,6 +269,7 @@ public final class Controller implements AutoCloseable {
       RolloutRpc rolloutRpc,
       Database db,
       AuditLog audit,
+      MeterRegistry registry,
       Clock clock) {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(PasswordHasher.DEFAULT_COST, random);
@@ -283,6 +284,7 @@ public final class Controller implements AutoCloseable {
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
         new InstallProgress(db, audit, clock),
         db,
+        registry,
         clock);
   }
 

@@ -446,19 +446,40 @@ class RestApiTest {
   }
 
   @Test
-  void plainHttpToTheApiPortGetsNoAnswer() throws Exception {
+  void plainHttpToTheApiPortIsRefusedWithAProblemAndChangesNothing() throws Exception {
     int port = ctl.controller.restAddress().orElseThrow().getPort();
     HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    int before = audit().size();
-    assertThatThrownBy(
-            () ->
-                plain.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
-                        .timeout(java.time.Duration.ofSeconds(20))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString()))
-        .isInstanceOf(IOException.class);
-    assertThat(audit()).hasSize(before);
+    int auditBefore = audit().size();
+    int tokensBefore = tokenList().size();
+    double refusedBefore = ctl.registry.counter("debvisor.rest.plain.http.refused").count();
+
+    HttpResponse<String> health =
+        plain.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                .timeout(java.time.Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertProblem(health, 400, "scheme");
+    assertThat(HttpsApi.json(health).path("detail").asText())
+        .contains("HTTPS only")
+        .contains("https://127.0.0.1:" + port + "/api/health");
+
+    // Even with valid credentials a cleartext change reaches no route.
+    HttpResponse<String> create =
+        plain.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tokens"))
+                .timeout(java.time.Duration.ofSeconds(20))
+                .header("authorization", HttpsApi.basic("admin", ADMIN_PASSWORD))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ttl\":\"600s\",\"hostname\":\"h\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertProblem(create, 400, "scheme");
+
+    assertThat(tokenList()).hasSize(tokensBefore);
+    assertThat(audit()).hasSize(auditBefore);
+    assertThat(ctl.registry.counter("debvisor.rest.plain.http.refused").count())
+        .isEqualTo(refusedBefore + 2);
   }
 
   @Test
