@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
@@ -72,6 +73,14 @@ final class JsonBodies {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), e);
     }
+  }
+
+  /**
+   * A protobuf message as printed JSON, to embed in a larger reply as it is: long lists skip
+   * parsing each printed message back into a tree only to write it out again.
+   */
+  static RawValue protoRaw(MessageOrBuilder message) {
+    return new RawValue(proto(message));
   }
 
   /** A protobuf message as a tree, to embed in a larger reply. */

@@ -97,11 +97,11 @@ final class NodeRoutes {
             call.query("cursor", ""));
     ObjectNode out = JsonBodies.object();
     ArrayNode nodes = out.putArray("nodes");
-    page.nodes().forEach(n -> nodes.add(JsonBodies.protoTree(n)));
+    page.nodes().forEach(n -> nodes.addRawValue(JsonBodies.protoRaw(n)));
     out.put("total", page.total());
     // Machines still installing (empty unless the selector is): not paged, there are few.
     ArrayNode installing = out.putArray("installing");
-    listed.getInstallingList().forEach(i -> installing.add(JsonBodies.protoTree(i)));
+    listed.getInstallingList().forEach(i -> installing.addRawValue(JsonBodies.protoRaw(i)));
     out.put("next_cursor", page.next());
     String body = out.toString();
     // A digest of the body itself: node-reported text never reaches a header.

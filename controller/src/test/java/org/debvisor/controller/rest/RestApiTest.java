@@ -331,6 +331,23 @@ class RestApiTest {
   }
 
   @Test
+  void eachListedNodeIsThatNodesRecordFieldForField() throws Exception {
+    String auth = HttpsApi.basic("viewer", VIEWER_PASSWORD);
+    JsonNode list = HttpsApi.json(api.get("/api/v1/nodes?limit=1000", "authorization", auth));
+    assertThat(list.path("nodes").size()).isEqualTo(list.path("total").asInt()).isPositive();
+    for (JsonNode listed : list.path("nodes")) {
+      String hostname = listed.path("hostname").asText();
+      JsonNode shown = HttpsApi.json(api.get("/api/v1/nodes/" + hostname, "authorization", auth));
+      listed
+          .fieldNames()
+          .forEachRemaining(
+              f -> assertThat(shown.path(f)).as(hostname + " " + f).isEqualTo(listed.path(f)));
+    }
+    // Node-reported text with CR/LF comes through the list's JSON intact too.
+    assertThat(list.findValuesAsText("model")).contains("evil\r\nSet-Cookie: pwned=1");
+  }
+
+  @Test
   void sessionCookieIsLockedDownAndChangesNeedTheCsrfToken() throws Exception {
     HttpResponse<String> r =
         api.post(
