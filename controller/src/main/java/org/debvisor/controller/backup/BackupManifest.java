@@ -12,10 +12,13 @@ import java.util.List;
  * manifest itself.
  *
  * @param format this layout's number; a restore refuses formats it does not know
+ * @param engine {@link #SQLITE} (controller.db) or {@link #POSTGRESQL} (a pg_dump); manifests
+ *     written before PostgreSQL backups existed have none and are SQLite
  * @param createdAt ISO-8601 UTC
  */
 public record BackupManifest(
     int format,
+    String engine,
     String debvisorVersion,
     String schemaVersion,
     String createdAt,
@@ -26,6 +29,8 @@ public record BackupManifest(
   public static final int FORMAT = 1;
   public static final String FILE_NAME = "manifest.json";
   public static final String CHECKSUM_FILE_NAME = "manifest.sha256";
+  public static final String SQLITE = "sqlite";
+  public static final String POSTGRESQL = "postgresql";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -34,6 +39,7 @@ public record BackupManifest(
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   public BackupManifest {
+    engine = engine == null ? SQLITE : engine;
     files = List.copyOf(files);
   }
 
@@ -73,6 +79,16 @@ public record BackupManifest(
               + "; restore with the DebVisor version that made it ("
               + manifest.debvisorVersion()
               + ") or newer");
+    }
+    if (!manifest.engine().equals(SQLITE) && !manifest.engine().equals(POSTGRESQL)) {
+      throw BackupException.refused(
+          FILE_NAME
+              + " names the database engine "
+              + manifest.engine()
+              + ", this DebVisor restores "
+              + SQLITE
+              + " and "
+              + POSTGRESQL);
     }
     for (FileEntry file : manifest.files()) {
       if (file.path() == null

@@ -44,6 +44,14 @@ final class BackupVerifier {
             + ", "
             + manifest.nodes()
             + " nodes");
+    if (!manifest.engine().equals(BackupManifest.SQLITE)) {
+      throw BackupException.refused(
+          "the backup at "
+              + path
+              + " holds a "
+              + manifest.engine()
+              + " inventory, not controller.db; restore it with --database-url");
+    }
     if (DebvisorVersions.isNewer(manifest.debvisorVersion(), debvisorVersion)) {
       throw BackupException.refused(
           "the backup was made by DebVisor "
@@ -103,7 +111,7 @@ final class BackupVerifier {
     return new VerifiedBackup(path, manifest, caKey, schema);
   }
 
-  private static BackupManifest readManifest(Path path) throws BackupException {
+  static BackupManifest readManifest(Path path) throws BackupException {
     Path json = path.resolve(BackupManifest.FILE_NAME);
     Path sum = path.resolve(BackupManifest.CHECKSUM_FILE_NAME);
     for (Path file : List.of(json, sum)) {
@@ -132,7 +140,7 @@ final class BackupVerifier {
     return BackupManifest.parse(new String(bytes, StandardCharsets.UTF_8));
   }
 
-  private static void checkFile(Path root, BackupManifest.FileEntry entry) throws BackupException {
+  static void checkFile(Path root, BackupManifest.FileEntry entry) throws BackupException {
     Path file = root.resolve(entry.path());
     if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw BackupException.refused(entry.path() + " is missing from the backup " + root);

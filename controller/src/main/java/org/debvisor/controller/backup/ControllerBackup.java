@@ -153,6 +153,7 @@ public final class ControllerBackup {
     BackupManifest manifest =
         new BackupManifest(
             BackupManifest.FORMAT,
+            BackupManifest.SQLITE,
             debvisorVersion,
             facts.schemaVersion(),
             clock.instant().toString(),
@@ -184,7 +185,7 @@ public final class ControllerBackup {
     return new AuditEntry(actor, "controller.backup", "state", "local", result, detail);
   }
 
-  private static void checkTarget(Path path) throws BackupException {
+  static void checkTarget(Path path) throws BackupException {
     if (Files.exists(path)) {
       if (!Files.isDirectory(path)) {
         throw BackupException.refused(

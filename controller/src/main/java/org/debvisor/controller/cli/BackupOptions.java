@@ -35,6 +35,16 @@ final class BackupOptions {
   Path stateDir;
 
   @Option(
+      names = "--database-url",
+      paramLabel = "URL",
+      description = {
+        "A PostgreSQL inventory: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default:",
+        "$DEBVISOR_DATABASE_URL; password better from $DEBVISOR_DATABASE_PASSWORD). Backup runs",
+        "pg_dump on it; restore loads into it (an empty database unless --force)."
+      })
+  String databaseUrl;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
@@ -53,6 +63,16 @@ final class BackupOptions {
   static int report(BackupException e, PrintWriter err) {
     err.println("error: " + e.getMessage());
     return e.badInput() ? DebvisorCli.EXIT_INVALID : DebvisorCli.EXIT_FAILURE;
+  }
+
+  /** The PostgreSQL inventory of --database-url or the environment; empty for SQLite. */
+  java.util.Optional<org.debvisor.controller.inventory.PostgresUrl> database(
+      java.util.Map<String, String> env) throws BackupException {
+    try {
+      return DatabaseUrlOption.resolve(databaseUrl, env);
+    } catch (IllegalArgumentException e) {
+      throw BackupException.refused(e.getMessage());
+    }
   }
 
   static String actor() {

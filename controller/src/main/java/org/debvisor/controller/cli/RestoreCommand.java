@@ -4,13 +4,16 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.backup.BackupException;
 import org.debvisor.controller.backup.CaKeyCipher;
 import org.debvisor.controller.backup.ControllerRestore;
 import org.debvisor.controller.backup.Passphrase;
+import org.debvisor.controller.backup.PostgresRestore;
 import org.debvisor.controller.backup.RestoreResult;
 import org.debvisor.controller.cli.output.OutputFormat;
+import org.debvisor.controller.inventory.PostgresUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Option;
       "manifest, every file's SHA-256, the passphrase and the schema version, and that no",
       "controller runs on the state directory; only then writes. A state directory that holds",
       "state is refused unless --force, which moves it aside (<state-dir>.before-restore-TIME).",
-      "An older schema is migrated. Enrolled nodes keep their certificates: the CA is the same."
+      "An older schema is migrated. Enrolled nodes keep their certificates: the CA is the same.",
+      "A backup of a PostgreSQL inventory is restored with --database-url into an EMPTY",
+      "database (--force replaces a non-empty one's inventory); its files go to --state-dir."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -64,19 +69,34 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreResult result;
     try {
       Passphrase passphrase = Passphrase.read(options.passphraseFile);
+      Optional<PostgresUrl> database = options.database(env);
       result =
-          new ControllerRestore(
-                  VersionProvider.current(),
-                  new CaKeyCipher(CaKeyCipher.DEFAULT_ITERATIONS),
-                  Clock.systemUTC(),
-                  BackupOptions.actor(),
-                  BackupOptions.progressTo(err, "restore"))
-              .restore(
-                  options.path,
-                  StateDirectory.resolve(options.stateDir, env),
-                  passphrase,
-                  force,
-                  dryRun);
+          database.isPresent()
+              ? new PostgresRestore(
+                      VersionProvider.current(),
+                      new CaKeyCipher(CaKeyCipher.DEFAULT_ITERATIONS),
+                      Clock.systemUTC(),
+                      BackupOptions.actor(),
+                      BackupOptions.progressTo(err, "restore"))
+                  .restore(
+                      options.path,
+                      database.get(),
+                      StateDirectory.resolve(options.stateDir, env),
+                      passphrase,
+                      force,
+                      dryRun)
+              : new ControllerRestore(
+                      VersionProvider.current(),
+                      new CaKeyCipher(CaKeyCipher.DEFAULT_ITERATIONS),
+                      Clock.systemUTC(),
+                      BackupOptions.actor(),
+                      BackupOptions.progressTo(err, "restore"))
+                  .restore(
+                      options.path,
+                      StateDirectory.resolve(options.stateDir, env),
+                      passphrase,
+                      force,
+                      dryRun);
     } catch (BackupException e) {
       return BackupOptions.report(e, err);
     }

@@ -1,0 +1,283 @@
+package org.debvisor.controller.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.debvisor.controller.audit.AuditEntry;
+import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.audit.AuditRecord;
+import org.debvisor.controller.audit.AuditVerifier;
+import org.debvisor.controller.ha.SharedCaSeed;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.NodeRepository;
+import org.debvisor.controller.inventory.NodeRow;
+import org.debvisor.controller.inventory.NodeState;
+import org.debvisor.controller.inventory.PostgresExtension;
+import org.debvisor.controller.inventory.PostgresServer;
+import org.debvisor.controller.inventory.PostgresUrl;
+import org.debvisor.controller.inventory.SharedCaRepository;
+import org.debvisor.controller.inventory.StoredCa;
+import org.debvisor.controller.inventory.TokenRepository;
+import org.debvisor.controller.inventory.TokenRow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backup of a PostgreSQL inventory with pg_dump and its restore into an empty database, against a
+ * real PostgreSQL; the CA lives in the database (shared_ca), so no pki/ca.key is needed.
+ */
+@ExtendWith(PostgresExtension.class)
+class PostgresBackupRestoreTest {
+
+  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+  private static final String OPERATOR_TOKEN = "dvop_0123456789abcdef\n";
+
+  @TempDir Path dir;
+
+  private final Clock clock = Clock.systemUTC();
+  private final CaKeyCipher cipher = new CaKeyCipher(1_000);
+
+  @Test
+  void roundTripKeepsNodesTokensAuditChainAndTheSharedCa(PostgresServer server) throws Exception {
+    PostgresUrl source = populatedInventory(server);
+    Path state = stateDir();
+    Path backup = dir.resolve("backups/pg");
+    Files.createDirectories(backup.getParent());
+
+    BackupResult result = backup(source, state, backup);
+
+    assertThat(result.manifest().engine()).isEqualTo(BackupManifest.POSTGRESQL);
+    assertThat(result.manifest().nodes()).isEqualTo(2);
+    assertThat(result.manifest().files())
+        .extracting(BackupManifest.FileEntry::path)
+        .containsExactlyInAnyOrder(
+            PostgresBackup.DUMP, StateLayout.CA_CERT, StateLayout.OPERATOR_TOKEN);
+    assertThat(Files.exists(backup.resolve(StateLayout.ENCRYPTED_CA_KEY))).isFalse();
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(backup.resolve(PostgresBackup.DUMP))))
+        .isEqualTo("rw-------");
+
+    PostgresUrl target = server.createDatabase();
+    Path restoredState = dir.resolve("restored-state");
+    RestoreResult restored = restore(backup, target, restoredState, false);
+
+    assertThat(restored.dryRun()).isFalse();
+    try (Connection before = connect(server, source);
+        Connection after = connect(server, target)) {
+      NodeRepository nodes = new NodeRepository();
+      assertThat(nodes.all(after))
+          .extracting(NodeRow::id, NodeRow::hostname, NodeRow::certSerial)
+          .containsExactlyElementsOf(
+              nodes.all(before).stream()
+                  .map(
+                      n ->
+                          org.assertj.core.groups.Tuple.tuple(n.id(), n.hostname(), n.certSerial()))
+                  .toList());
+      assertThat(new TokenRepository().find(after, "tok-backup"))
+          .map(TokenRow::secretSha256)
+          .contains("ab".repeat(32));
+      StoredCa caBefore = new SharedCaRepository().find(before).orElseThrow();
+      StoredCa caAfter = new SharedCaRepository().find(after).orElseThrow();
+      assertThat(caAfter.certificatePem()).isEqualTo(caBefore.certificatePem());
+      assertThat(caAfter.encryptedKeyPem()).isEqualTo(caBefore.encryptedKeyPem());
+      AuditVerifier.Result chain = new AuditVerifier().verify(after);
+      assertThat(chain.intact()).as(chain.problem()).isTrue();
+      List<AuditRecord> audit = AuditLog.page(after, 0, 1_000);
+      assertThat(audit)
+          .extracting(r -> r.entry().action())
+          .contains("test.seed", "controller.backup")
+          .last()
+          .isEqualTo("controller.restore");
+    }
+    assertThat(Files.readString(restoredState.resolve(StateLayout.OPERATOR_TOKEN)))
+        .isEqualTo(OPERATOR_TOKEN);
+    assertThat(Files.readString(restoredState.resolve(StateLayout.CA_CERT)))
+        .isEqualTo(Files.readString(state.resolve(StateLayout.CA_CERT)));
+  }
+
+  @Test
+  void nonEmptyTargetIsRefusedByNameAndLeftUnchanged(PostgresServer server) throws Exception {
+    PostgresUrl source = populatedInventory(server);
+    Path backup = dir.resolve("backup");
+    backup(source, stateDir(), backup);
+    long auditBefore = count(server, source, "audit_log");
+    long nodesBefore = count(server, source, "nodes");
+    Path emptyState = dir.resolve("new-state");
+
+    assertThatThrownBy(() -> restore(backup, source, emptyState, false))
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining(source.redacted())
+        .hasMessageContaining("is not empty")
+        .hasMessageContaining("--force")
+        .satisfies(e -> assertThat(((BackupException) e).badInput()).isTrue());
+
+    assertThat(count(server, source, "audit_log")).isEqualTo(auditBefore);
+    assertThat(count(server, source, "nodes")).isEqualTo(nodesBefore);
+    assertThat(Files.exists(emptyState)).isFalse();
+  }
+
+  @Test
+  void unreachableDatabaseIsNamedWithoutItsPassword() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    PostgresUrl url = new PostgresUrl("debvisor", "s3cret-pw-42", "127.0.0.1", closedPort, "inv");
+    Path backup = dir.resolve("backup");
+
+    assertThatThrownBy(() -> backup(url, stateDir(), backup))
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("127.0.0.1:" + closedPort + "/inv")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pw-42"));
+    assertThat(Files.exists(backup)).isFalse();
+    assertThat(Files.exists(ControllerBackup.stagingFor(backup))).isFalse();
+  }
+
+  @Test
+  void dumpFromANewerSchemaIsRefusedBeforeTheTargetIsTouched(PostgresServer server)
+      throws Exception {
+    PostgresUrl source = populatedInventory(server);
+    try (Connection c = connect(server, source);
+        Statement s = c.createStatement()) {
+      // What a newer controller's migration leaves in the history.
+      s.execute(
+          "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+              + " checksum, installed_by, execution_time, success) VALUES (999, '999', 'newer',"
+              + " 'SQL', 'V999__newer.sql', 0, 'test', 0, true)");
+    }
+    Path backup = dir.resolve("backup");
+    assertThat(backup(source, stateDir(), backup).manifest().schemaVersion()).isEqualTo("999");
+    PostgresUrl target = server.createDatabase();
+    Path emptyState = dir.resolve("new-state");
+
+    assertThatThrownBy(() -> restore(backup, target, emptyState, false))
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("schema version 999, newer than this DebVisor knows");
+
+    try (Connection c = connect(server, target);
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
+                        + " current_schema()")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
+    assertThat(Files.exists(emptyState)).isFalse();
+  }
+
+  private BackupResult backup(PostgresUrl url, Path state, Path backup) throws Exception {
+    return new PostgresBackup("0.2.0-SNAPSHOT", cipher, clock, "local:test", step -> {})
+        .backup(url, state, backup, passphrase());
+  }
+
+  private RestoreResult restore(Path backup, PostgresUrl url, Path state, boolean force)
+      throws Exception {
+    return new PostgresRestore("0.2.0-SNAPSHOT", cipher, clock, "local:test", step -> {})
+        .restore(backup, url, state, passphrase(), force, false);
+  }
+
+  private Passphrase passphrase() throws Exception {
+    Path file = dir.resolve("passphrase");
+    if (!Files.exists(file)) {
+      SharedCaSeed.passphraseFile(file, "correct horse battery staple");
+    }
+    return Passphrase.read(file);
+  }
+
+  /** A migrated inventory with the CA in shared_ca, two nodes, a token and audit entries. */
+  private PostgresUrl populatedInventory(PostgresServer server) throws Exception {
+    PostgresUrl url = server.createDatabase();
+    passphrase();
+    SharedCaSeed.seed(url, dir.resolve("passphrase"), dir.resolve("seed-" + url.database()));
+    try (Database db = Database.open(url)) {
+      db.write(
+          c -> {
+            NodeRepository nodes = new NodeRepository();
+            nodes.upsertEnrolment(c, node("node-a", "ceph-1"));
+            nodes.upsertEnrolment(c, node("node-b", "ceph-2"));
+            new TokenRepository()
+                .insert(
+                    c,
+                    new TokenRow(
+                        "tok-backup",
+                        "ab".repeat(32),
+                        T0,
+                        T0.plusSeconds(900),
+                        "",
+                        "ceph",
+                        "default",
+                        "operator",
+                        null,
+                        "",
+                        ""));
+            for (int i = 0; i < 3; i++) {
+              new AuditLog(clock)
+                  .append(
+                      c, new AuditEntry("local:test", "test.seed", "node", "local", "ok", "#" + i));
+            }
+            return null;
+          });
+    }
+    return url;
+  }
+
+  private Path stateDir() throws Exception {
+    Path state = dir.resolve("state");
+    if (!Files.exists(state)) {
+      Files.createDirectories(state.resolve("pki"));
+      Files.writeString(state.resolve(StateLayout.OPERATOR_TOKEN), OPERATOR_TOKEN);
+      Files.writeString(state.resolve(StateLayout.CA_CERT), "certificate of the shared CA\n");
+    }
+    return state;
+  }
+
+  private static NodeRow node(String id, String hostname) {
+    return new NodeRow(
+        id,
+        hostname,
+        "ceph",
+        "default",
+        "amd64",
+        "192.0.2.10:7443",
+        "0.2.0",
+        NodeState.ACTIVE,
+        T0,
+        null,
+        "01" + id.hashCode(),
+        T0.plusSeconds(3600),
+        null,
+        null,
+        "",
+        null,
+        "");
+  }
+
+  private static Connection connect(PostgresServer server, PostgresUrl url) throws SQLException {
+    return DriverManager.getConnection(server.jdbcUrl(url.database()), url.user(), "");
+  }
+
+  private static long count(PostgresServer server, PostgresUrl url, String table)
+      throws SQLException {
+    try (Connection c = connect(server, url);
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
