@@ -21,7 +21,7 @@ DEBVISOR_ANSIBLE_PACKAGES="qemu-system-x86 qemu-utils mmdebstrap debian-archive-
 # pg_ctl for the inventory tests on PostgreSQL (each test JVM runs its own server, no systemd); gnupg
 # and jq sign and check releases (scripts/release.sh and its tests); chromium and chromium-driver run
 # the web panel's browser test (PanelBrowserTest, Selenium); the test nodes; the Ansible role tests.
-DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES postgresql prometheus lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd python3-jinja2 python3-yaml gnupg jq chromium chromium-driver $DEBVISOR_NODE_PACKAGES $DEBVISOR_ANSIBLE_PACKAGES"
+DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES postgresql postgresql-client prometheus lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd python3-jinja2 python3-yaml gnupg jq chromium chromium-driver $DEBVISOR_NODE_PACKAGES $DEBVISOR_ANSIBLE_PACKAGES"
 # What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
 # amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk;
 # qemu-user-static, binfmt-support and arch-test let mmdebstrap build the arm64 image on amd64;
