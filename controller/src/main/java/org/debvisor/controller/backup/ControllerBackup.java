@@ -56,45 +56,13 @@ public final class ControllerBackup {
     checkState(stateDir);
     PrivateKey caKey = readCaKey(stateDir);
     X509Certificate caCert = readCaCert(stateDir);
-    Path staging = stagingFor(path);
     InventoryFile live = new InventoryFile(stateDir.resolve(StateLayout.DATABASE));
-    try {
-      // A killed earlier run leaves its staging directory: it never was a backup.
-      DurableFiles.deleteTree(staging);
-      DurableFiles.createPrivateDirectory(staging);
-    } catch (IOException e) {
-      throw BackupException.failed(
-          "cannot write in " + path.getParent() + ": " + describe(e) + "; nothing was written", e);
-    }
-    BackupManifest manifest;
-    try {
-      // Audited before the snapshot, so the backup carries its own entry.
-      live.audit(entry("started", "snapshot to " + path), clock);
-      manifest = write(stateDir, staging, live, caKey, caCert, passphrase);
-      DurableFiles.syncTree(staging);
-      moveIntoPlace(staging, path);
-    } catch (IOException | SQLException | RuntimeException e) {
-      cleanUp(staging);
-      String reason = describe(e);
-      try {
-        live.audit(entry("failed", "to " + path + ": " + reason), clock);
-      } catch (SQLException ignored) {
-        // The database may be what failed; the error below is what the operator needs.
-      }
-      throw BackupException.failed(
-          "backup to " + path + " failed: " + reason + "; nothing was left at " + path, e);
-    }
-    long bytes = manifest.files().stream().mapToLong(BackupManifest.FileEntry::size).sum();
-    try {
-      live.audit(
-          entry("ok", path + ": " + manifest.files().size() + " files, " + bytes + " bytes"),
-          clock);
-    } catch (SQLException e) {
-      progress.step(
-          "warning: the backup is complete but its audit entry failed: " + e.getMessage());
-    }
-    progress.step("backup complete: " + path + " (" + bytes + " bytes)");
-    return new BackupResult(path, manifest, bytes);
+    return StagedBackup.write(
+        path,
+        "snapshot to " + path,
+        (result, detail) -> live.audit(entry(result, detail), clock),
+        staging -> write(stateDir, staging, live, caKey, caCert, passphrase),
+        progress);
   }
 
   private BackupManifest write(
@@ -115,7 +83,7 @@ public final class ControllerBackup {
     copy.useRollbackJournal();
     DurableFiles.sync(db);
     InventoryFile.Facts facts = copy.facts();
-    files.add(entry(staging, StateLayout.DATABASE, "600"));
+    files.add(StagedBackup.fileEntry(staging, StateLayout.DATABASE, "600"));
     progress.step(
         "  schema "
             + facts.schemaVersion()
@@ -133,13 +101,15 @@ public final class ControllerBackup {
         staging.resolve(StateLayout.ENCRYPTED_CA_KEY),
         encrypted.getBytes(StandardCharsets.US_ASCII),
         "600");
-    files.add(entry(staging, StateLayout.ENCRYPTED_CA_KEY, "600"));
+    files.add(StagedBackup.fileEntry(staging, StateLayout.ENCRYPTED_CA_KEY, "600"));
     // The backup's own copy of the certificate must be the one the key belongs to.
     DurableFiles.write(
         staging.resolve(StateLayout.CA_CERT),
         Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII),
         "600");
-    files.add(entry(staging, StateLayout.CA_CERT, modeOf(stateDir, StateLayout.CA_CERT)));
+    files.add(
+        StagedBackup.fileEntry(
+            staging, StateLayout.CA_CERT, modeOf(stateDir, StateLayout.CA_CERT)));
 
     List<String> copied = new ArrayList<>();
     copied.add(StateLayout.OPERATOR_TOKEN);
@@ -147,7 +117,7 @@ public final class ControllerBackup {
     for (String name : copied) {
       progress.step("copy " + name);
       DurableFiles.copy(stateDir.resolve(name), staging.resolve(name), "600");
-      files.add(entry(staging, name, modeOf(stateDir, name)));
+      files.add(StagedBackup.fileEntry(staging, name, modeOf(stateDir, name)));
     }
 
     BackupManifest manifest =
@@ -169,12 +139,6 @@ public final class ControllerBackup {
         "600");
     progress.step("manifest: " + files.size() + " files with SHA-256");
     return manifest;
-  }
-
-  private static BackupManifest.FileEntry entry(Path staging, String name, String mode)
-      throws IOException {
-    Path file = staging.resolve(name);
-    return new BackupManifest.FileEntry(name, Files.size(file), Sha256.hex(file), mode);
   }
 
   private static String modeOf(Path stateDir, String name) throws IOException {
@@ -250,14 +214,6 @@ public final class ControllerBackup {
           "cannot rename " + staging + " to " + path + " atomically: " + e.getMessage(), e);
     }
     DurableFiles.syncDirectory(path.getParent());
-  }
-
-  private static void cleanUp(Path staging) {
-    try {
-      DurableFiles.deleteTree(staging);
-    } catch (IOException ignored) {
-      // Left behind only if the disk refuses even deletes; the next run removes it.
-    }
   }
 
   /** An I/O error as a reader wants it: "No space left on device", not a class name. */

@@ -74,48 +74,12 @@ public final class PostgresBackup {
               + "; pass the controller's --state-dir (or $DEBVISOR_STATE_DIR)");
     }
     PrivateKey caKey = before.sharedCa() ? null : readCaKey(caKeyFile);
-    Path staging = ControllerBackup.stagingFor(path);
-    try {
-      DurableFiles.deleteTree(staging);
-      DurableFiles.createPrivateDirectory(staging);
-    } catch (IOException e) {
-      throw BackupException.failed(
-          "cannot write in "
-              + path.getParent()
-              + ": "
-              + ControllerBackup.describe(e)
-              + "; nothing was written",
-          e);
-    }
-    BackupManifest manifest;
-    try {
-      // Audited before the dump, so the backup carries its own entry.
-      live.audit(entry("started", "pg_dump to " + path), clock);
-      manifest = write(tools, live, stateDir, staging, caKey, passphrase);
-      DurableFiles.syncTree(staging);
-      ControllerBackup.moveIntoPlace(staging, path);
-    } catch (IOException | SQLException | RuntimeException e) {
-      cleanUp(staging);
-      String reason = ControllerBackup.describe(e);
-      try {
-        live.audit(entry("failed", "to " + path + ": " + reason), clock);
-      } catch (SQLException ignored) {
-        // The database may be what failed; the error below is what the operator needs.
-      }
-      throw BackupException.failed(
-          "backup to " + path + " failed: " + reason + "; nothing was left at " + path, e);
-    }
-    long bytes = manifest.files().stream().mapToLong(BackupManifest.FileEntry::size).sum();
-    try {
-      live.audit(
-          entry("ok", path + ": " + manifest.files().size() + " files, " + bytes + " bytes"),
-          clock);
-    } catch (SQLException e) {
-      progress.step(
-          "warning: the backup is complete but its audit entry failed: " + e.getMessage());
-    }
-    progress.step("backup complete: " + path + " (" + bytes + " bytes)");
-    return new BackupResult(path, manifest, bytes);
+    return StagedBackup.write(
+        path,
+        "pg_dump to " + path,
+        (result, detail) -> live.audit(entry(result, detail), clock),
+        staging -> write(tools, live, stateDir, staging, caKey, passphrase),
+        progress);
   }
 
   private BackupManifest write(
@@ -132,7 +96,7 @@ public final class PostgresBackup {
     DurableFiles.createEmpty(dump, "600");
     tools.dump(live.url(), dump);
     DurableFiles.sync(dump);
-    files.add(entry(staging, DUMP, "600"));
+    files.add(StagedBackup.fileEntry(staging, DUMP, "600"));
     // Counted after the dump; the dump itself is one snapshot, these figures are for people.
     PostgresInventory.Facts facts = live.facts();
     progress.step(
@@ -152,12 +116,12 @@ public final class PostgresBackup {
           staging.resolve(StateLayout.ENCRYPTED_CA_KEY),
           cipher.encrypt(caKey, passphrase).getBytes(StandardCharsets.US_ASCII),
           "600");
-      files.add(entry(staging, StateLayout.ENCRYPTED_CA_KEY, "600"));
+      files.add(StagedBackup.fileEntry(staging, StateLayout.ENCRYPTED_CA_KEY, "600"));
     }
     for (String name : stateFiles(stateDir)) {
       progress.step("copy " + name);
       DurableFiles.copy(stateDir.resolve(name), staging.resolve(name), "600");
-      files.add(entry(staging, name, DurableFiles.modeOf(stateDir.resolve(name))));
+      files.add(StagedBackup.fileEntry(staging, name, DurableFiles.modeOf(stateDir.resolve(name))));
     }
     BackupManifest manifest =
         new BackupManifest(
@@ -195,12 +159,6 @@ public final class PostgresBackup {
     return names;
   }
 
-  private static BackupManifest.FileEntry entry(Path staging, String name, String mode)
-      throws IOException {
-    Path file = staging.resolve(name);
-    return new BackupManifest.FileEntry(name, Files.size(file), Sha256.hex(file), mode);
-  }
-
   private AuditEntry entry(String result, String detail) {
     return new AuditEntry(actor, "controller.backup", "inventory", "local", result, detail);
   }
@@ -210,14 +168,6 @@ public final class PostgresBackup {
       return Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw BackupException.refused("cannot read the CA key " + file + ": " + e.getMessage());
-    }
-  }
-
-  private static void cleanUp(Path staging) {
-    try {
-      DurableFiles.deleteTree(staging);
-    } catch (IOException ignored) {
-      // Left behind only if the disk refuses even deletes; the next run removes it.
     }
   }
 }
