@@ -3,17 +3,23 @@ package org.debvisor.common.pem;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
@@ -62,14 +68,13 @@ public final class Pem {
    *     be read
    */
   public static PrivateKey privateKey(String pem) throws PemException {
-    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
         if (item instanceof PEMKeyPair pair) {
-          return converter.getPrivateKey(pair.getPrivateKeyInfo());
+          return jdkPrivateKey(pair.getPrivateKeyInfo());
         }
         if (item instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
+          return jdkPrivateKey(info);
         }
       }
     } catch (IOException e) {
@@ -79,6 +84,38 @@ public final class Pem {
         PemException.Problem.NOT_FOUND,
         "no unencrypted RSA or EC private key (PKCS#1, SEC1 or PKCS#8 PEM) found",
         null);
+  }
+
+  /**
+   * The key as the JDK's own provider decodes it. Bouncy Castle's converter asks for an "ECDSA" key
+   * factory, which only its provider has: once anything registers that provider (Apache MINA SSHD
+   * does), EC keys come back named "ECDSA", and the JDK's TLS key manager, which looks for "EC"
+   * keys, then sends no client certificate at all.
+   */
+  public static PrivateKey jdkPrivateKey(PrivateKeyInfo info) throws PemException {
+    ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+    String algorithm;
+    if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+      algorithm = "EC";
+    } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+      algorithm = "RSA";
+    } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+      algorithm = "Ed25519";
+    } else {
+      throw new PemException(
+          PemException.Problem.MALFORMED,
+          "unsupported private key algorithm " + oid + ": use an RSA or EC key",
+          null);
+    }
+    try {
+      return KeyFactory.getInstance(algorithm)
+          .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new PemException(
+          PemException.Problem.MALFORMED,
+          "not a valid " + algorithm + " key: " + e.getMessage(),
+          e);
+    }
   }
 
   /** The certificate as one PEM block. */

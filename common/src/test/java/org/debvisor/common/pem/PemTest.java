@@ -7,15 +7,21 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
@@ -119,5 +125,41 @@ class PemTest {
             PemException.class,
             e -> assertThat(e.problem()).isEqualTo(PemException.Problem.MALFORMED))
         .hasMessageStartingWith("not valid PEM: ");
+  }
+
+  @Test
+  void ecKeysStayJdkKeysThatTlsPresentsWhenBouncyCastleIsARegisteredProvider() throws Exception {
+    KeyPair pair = ec();
+    X509Certificate certificate = selfSigned(pair, "node");
+    String pem = Pem.encode(pair.getPrivate());
+    boolean added = Security.addProvider(new BouncyCastleProvider()) != -1;
+    try {
+      PrivateKey key = Pem.privateKey(pem);
+      assertThat(key.getAlgorithm()).isEqualTo("EC");
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("node", key, new char[0], new X509Certificate[] {certificate});
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(store, new char[0]);
+      X509KeyManager manager = (X509KeyManager) factory.getKeyManagers()[0];
+      // What the JDK's TLS client asks for when a server requests an ECDSA certificate.
+      assertThat(manager.chooseClientAlias(new String[] {"EC"}, null, null)).isEqualTo("node");
+    } finally {
+      if (added) {
+        Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
+      }
+    }
+  }
+
+  @Test
+  void aKeyOfAnotherAlgorithmIsRefusedNamingIt() throws Exception {
+    KeyPair dsa = KeyPairGenerator.getInstance("DSA").generateKeyPair();
+    assertThatThrownBy(() -> Pem.privateKey(Pem.encode(dsa.getPrivate())))
+        .isInstanceOfSatisfying(
+            PemException.class,
+            e -> assertThat(e.problem()).isEqualTo(PemException.Problem.MALFORMED))
+        .hasMessageContaining("unsupported private key algorithm 1.2.840.10040.4.1")
+        .hasMessageContaining("use an RSA or EC key");
   }
 }

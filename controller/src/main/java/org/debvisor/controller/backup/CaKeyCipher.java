@@ -10,7 +10,6 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
@@ -18,6 +17,7 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.debvisor.common.pem.Pem;
 import org.debvisor.common.tls.NodeCredentials;
 
 /**
@@ -85,7 +85,7 @@ public final class CaKeyCipher {
               new JceOpenSSLPKCS8DecryptorProviderBuilder()
                   .setProvider(provider)
                   .build(passphrase.chars()));
-      key = new JcaPEMKeyConverter().getPrivateKey(info);
+      key = Pem.jdkPrivateKey(info);
     } catch (PKCSException | OperatorCreationException | IOException | RuntimeException e) {
       throw BackupException.refused(
           "wrong passphrase: cannot decrypt "

@@ -92,14 +92,6 @@ class AgentUpgradeFromPreviousReleaseTest {
 
   @Test
   void heartbeatsToThisBuildsControllerWithoutReEnrollingAndTakesARollout() throws Exception {
-    // Slow suite until understood: alone it passes in seconds, but inside the whole default suite
-    // (scripts/test.sh) the agent's heartbeats arrive without its client certificate and the
-    // controller answers UNAUTHENTICATED (seen twice on 2026-12-02). The controller-side check of
-    // the same 0.1.0 certificate (ControllerUpgradeFromPreviousReleaseTest) stays in the default
-    // suite, and UpgradePathIT covers the installed agent.
-    assumeTrue(
-        Boolean.getBoolean("debvisor.slow"),
-        "slow suite only (-Ddebvisor.slow=true): fails inside the full default suite, see comment");
     PreviousRelease old = PreviousRelease.copyTo(dir);
     assumeTrue(old.nodeCertificateValid(), PreviousRelease::regenerateHint);
     Path pki = old.agentDir().resolve("pki");
