@@ -124,19 +124,30 @@ await_packages() {
   echo "==> packages ready after $((SECONDS - started)) s"
 }
 
-mvn=(./mvnw -B --no-transfer-progress)
+# Two Maven processes share ~/.m2 below: file locks keep their downloads from colliding.
+mvn=(./mvnw -B --no-transfer-progress -Daether.syncContext.named.factory=file-lock
+  -Daether.syncContext.named.nameMapper=file-gav)
+# Fetches the wrapper's Maven once, before two processes could both try.
+"${mvn[@]}" -q -v >/dev/null
 molecule_run="$DEBVISOR_TEST_STATE_DIR/molecule-early"
 if $molecule; then
-  # The VM needs the agent package and the controller; molecule-lite.sh copies both before use,
-  # so the Maven build below may rebuild them meanwhile.
-  echo "==> building the agent package and the controller for the Molecule run"
-  "${mvn[@]}" -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package
-  echo "==> Molecule scenario(s) '$scenarios' started after $((SECONDS - started)) s (log: $molecule_run/output.log)"
-  mkdir -p "$molecule_run"
+  # The VM needs this build's agent package and controller jar. They are built from a copy of the
+  # checkout, with its own target/ directories, so the tests below start at once instead of waiting
+  # for a package build, and nothing the main build rewrites can reach the VM half-written.
+  molecule_src="$DEBVISOR_TEST_STATE_DIR/molecule-build"
+  mkdir -p "$molecule_run" "$molecule_src"
+  tar -cf - --exclude=./.git --exclude=target . | tar -C "$molecule_src" -xf -
+  echo "==> Molecule scenario(s) '$scenarios' start after their package build (log: $molecule_run/output.log)"
   # shellcheck disable=SC2086
   (
     rc=0
-    scripts/molecule-lite.sh $scenarios >"$molecule_run/output.log" 2>&1 || rc=$?
+    if ! (cd "$molecule_src" && "${mvn[@]}" -q -DskipTests -Dspotless.check.skip=true \
+      -Djacoco.skip=true -pl controller -am package) >"$molecule_run/build.log" 2>&1; then
+      echo "molecule-lite: FAILED: building the agent package and the controller jar for the VM; see $molecule_run/build.log" >"$molecule_run/output.log"
+      rc=1
+    else
+      "$molecule_src/scripts/molecule-lite.sh" $scenarios >"$molecule_run/output.log" 2>&1 || rc=$?
+    fi
     echo "$rc" >"$molecule_run/exit.tmp" && mv "$molecule_run/exit.tmp" "$molecule_run/exit"
   ) &
   molecule_pid=$!

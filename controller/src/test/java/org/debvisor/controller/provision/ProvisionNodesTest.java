@@ -40,8 +40,9 @@ import picocli.CommandLine;
 
 /**
  * debvisor-provision-node against real namespace nodes (real sshd, real dpkg, the real agent .deb
- * started from its installed unit). Node 1 and 2: the normal path; node 3: host-key handling; node
- * 4: a connection cut mid-upload.
+ * started from its installed unit). Node 1 (root) and 2 (a sudo user): the normal path; node 3:
+ * host-key handling, then enrolment; node 4: a connection cut mid-upload. Each full install costs
+ * seconds, so later tests reuse nodes an earlier one installed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisionNodesTest {
@@ -70,7 +71,7 @@ class ProvisionNodesTest {
     assumeTrue(
         agentDeb != null,
         "no agent .deb in " + debDir + ": build it first (./mvnw -pl agent -am package)");
-    nodes = TestNodes.create(TestNodes.runDirectory("provision"), "dvt", "10.234", 6);
+    nodes = TestNodes.create(TestNodes.runDirectory("provision"), "dvt", "10.234", 4);
   }
 
   @AfterAll
@@ -117,17 +118,9 @@ class ProvisionNodesTest {
 
   @Test
   @Order(1)
-  void provisionsTwoHostsThenASecondRunChangesNothing() throws Exception {
-    Run first =
-        cli(
-            args(
-                nodes.knownHosts(),
-                "--host",
-                nodes.host(1),
-                "--host",
-                nodes.host(2),
-                "-o",
-                "json"));
+  void provisionsARootAndASudoLoginThenASecondRunChangesNothing() throws Exception {
+    String ops = addSudoUser(2);
+    Run first = cli(args(nodes.knownHosts(), "--host", nodes.host(1), "--host", ops, "-o", "json"));
     assertThat(first.exit()).as(first.out() + first.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(first.out());
     assertThat(json.path("ok").asBoolean()).isTrue();
@@ -136,6 +129,10 @@ class ProvisionNodesTest {
       assertThat(host.path("changed").asBoolean()).isTrue();
       assertThat(host.path("steps")).hasSize(8);
     }
+    assertThat(json.path("hosts").get(1).path("steps").get(1).path("detail").asText())
+        .contains(", sudo,");
+    assertThat(json.path("hosts").get(0).path("steps").get(1).path("detail").asText())
+        .doesNotContain(", sudo,");
     // Progress went to stderr, one line per step and host.
     assertThat(first.err()).contains("install", "changed", "wait-healthy");
     for (int i = 1; i <= 2; i++) {
@@ -147,13 +144,30 @@ class ProvisionNodesTest {
       // Written by start-stop-daemon (--output) when it started the installed agent.
       assertThat(root.resolve("var/log/debvisor-agent.log")).exists();
     }
+    // The sudo login installed as root, not as itself.
+    assertThat(Files.getOwner(nodes.root(2).resolve("etc/debvisor/agent.yaml")).getName())
+        .isEqualTo("root");
 
-    Run second = cli(args(nodes.knownHosts(), "--host", nodes.host(1), "--host", nodes.host(2)));
+    Run second = cli(args(nodes.knownHosts(), "--host", nodes.host(1), "--host", ops));
     assertThat(second.exit()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
         .contains("2 host(s): 2 ok (0 changed, 2 unchanged), 0 failed")
         .contains("nothing changed")
         .doesNotContain(" changed   ");
+  }
+
+  /** A login "ops" on node {@code i} with the test key and passwordless sudo; its user@address. */
+  private static String addSudoUser(int i) throws Exception {
+    Path root = nodes.root(i);
+    chroot(root, "useradd", "--create-home", "--shell", "/bin/sh", "ops");
+    // No password, but not locked: sshd (without PAM) refuses locked accounts even with a key.
+    chroot(root, "usermod", "-p", "*", "ops");
+    Files.writeString(root.resolve("etc/sudoers.d/ops"), "ops ALL=(ALL) NOPASSWD: ALL\n");
+    Path ssh = root.resolve("home/ops/.ssh");
+    Files.createDirectories(ssh);
+    Files.copy(root.resolve("root/.ssh/authorized_keys"), ssh.resolve("authorized_keys"));
+    chroot(root, "chown", "-R", "ops:ops", "/home/ops/.ssh");
+    return "ops@" + nodes.address(i);
   }
 
   @Test
@@ -303,35 +317,9 @@ class ProvisionNodesTest {
   }
 
   @Test
-  @Order(6)
-  void aNonRootLoginWorksThroughPasswordlessSudo() throws Exception {
-    Path root = nodes.root(5);
-    chroot(root, "useradd", "--create-home", "--shell", "/bin/sh", "ops");
-    // No password, but not locked: sshd (without PAM) refuses locked accounts even with a key.
-    chroot(root, "usermod", "-p", "*", "ops");
-    Files.writeString(root.resolve("etc/sudoers.d/ops"), "ops ALL=(ALL) NOPASSWD: ALL\n");
-    Path ssh = root.resolve("home/ops/.ssh");
-    Files.createDirectories(ssh);
-    Files.copy(root.resolve("root/.ssh/authorized_keys"), ssh.resolve("authorized_keys"));
-    chroot(root, "chown", "-R", "ops:ops", "/home/ops/.ssh");
-
-    String host = "ops@" + nodes.address(5);
-    Run run = cli(args(nodes.knownHosts(), "--host", host, "-o", "json"));
-
-    assertThat(run.exit()).as(run.out() + run.err()).isZero();
-    JsonNode steps = new ObjectMapper().readTree(run.out()).path("hosts").get(0).path("steps");
-    assertThat(steps.get(1).path("detail").asText()).contains(", sudo,");
-    assertThat(root.resolve("usr/share/debvisor-agent/debvisor-agent.jar")).exists();
-    // Installed as root, not as the login user.
-    assertThat(Files.getOwner(root.resolve("etc/debvisor/agent.yaml")).getName()).isEqualTo("root");
-    Run again = cli(args(nodes.knownHosts(), "--host", host));
-    assertThat(again.exit()).as(again.out()).isZero();
-    assertThat(again.out()).contains("1 ok (0 changed, 1 unchanged)");
-  }
-
-  @Test
   @Order(7)
   void enrolsWithARealControllerThenARerunSendsNoToken() throws Exception {
+    // Nodes 3 and 2 have the agent installed already (earlier tests): this run adds enrolment.
     // The nodes reach this machine through their veth: node 1's host side is 10.234.0.5.
     String hostSide = "10.234.0.5";
     try (RunningController ctl =
@@ -357,7 +345,7 @@ class ProvisionNodesTest {
           args(
               nodes.knownHosts(),
               "--host",
-              nodes.host(6),
+              nodes.host(3),
               "--controller",
               controller,
               "--ca-file",
@@ -369,7 +357,7 @@ class ProvisionNodesTest {
 
       assertThat(run.exit()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("enrolled").doesNotContain(token);
-      Path root = nodes.root(6);
+      Path root = nodes.root(3);
       assertThat(Files.getPosixFilePermissions(root.resolve("etc/debvisor/bootstrap-token")))
           .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       assertThat(root.resolve("var/lib/debvisor/pki/node.pem")).exists();
@@ -378,7 +366,7 @@ class ProvisionNodesTest {
               .listNodes(ListNodesRequest.newBuilder().setSelector("profile=ceph").build());
       assertThat(listed.getNodesList())
           .extracting(NodeRecord::getHostname)
-          .containsExactly("dvt-node-6");
+          .containsExactly("dvt-node-3");
 
       Run again = cli(enrolArgs);
       assertThat(again.exit()).as(again.out()).isZero();
@@ -394,7 +382,7 @@ class ProvisionNodesTest {
               args(
                   nodes.knownHosts(),
                   "--host",
-                  nodes.host(5),
+                  nodes.host(2),
                   "--controller",
                   controller,
                   "--ca-file",
@@ -404,7 +392,7 @@ class ProvisionNodesTest {
 
       assertThat(minted.exit()).as(minted.out() + minted.err()).isZero();
       String mintedToken =
-          Files.readString(nodes.root(5).resolve("etc/debvisor/bootstrap-token")).strip();
+          Files.readString(nodes.root(2).resolve("etc/debvisor/bootstrap-token")).strip();
       assertThat(mintedToken).startsWith("dvb_").isNotEqualTo(token);
       assertThat(minted.out() + minted.err()).contains("enrolled").doesNotContain(mintedToken);
       assertThat(
@@ -412,7 +400,7 @@ class ProvisionNodesTest {
                   .listNodes(ListNodesRequest.newBuilder().setSelector("profile=ceph").build())
                   .getNodesList())
           .extracting(NodeRecord::getHostname)
-          .containsExactlyInAnyOrder("dvt-node-5", "dvt-node-6");
+          .containsExactlyInAnyOrder("dvt-node-2", "dvt-node-3");
     }
   }
 
