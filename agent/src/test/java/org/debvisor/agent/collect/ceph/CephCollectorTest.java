@@ -2,6 +2,7 @@ package org.debvisor.agent.collect.ceph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,18 @@ import org.debvisor.proto.Subsystem;
 import org.debvisor.proto.SubsystemStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestClassOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CephCollector against a real single-node cluster, read with the read-only client.debvisor. */
+/**
+ * CephCollector against a real single-node cluster, read with the read-only client.debvisor. One
+ * cluster for the class: each start costs seconds.
+ */
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
 class CephCollectorTest {
 
   private static CephMicroCluster cluster;
@@ -230,6 +238,50 @@ class CephCollectorTest {
 
       assertThat(status.getState()).isEqualTo(HealthState.HEALTH_ABSENT);
       assertThat(status.getMessage()).contains("disabled");
+    }
+  }
+
+  /**
+   * Last, because it kills the cluster's monitor: a collector whose monitor dies reports it before
+   * the runner's timeout instead of hanging. (Nested classes run after the outer tests.)
+   */
+  @Nested
+  @Order(Integer.MAX_VALUE)
+  class MonitorDown {
+
+    @Test
+    void deadMonitorIsReportedWithinTheCollectorTimeout() throws Exception {
+      CephSettings settings =
+          new CephSettings(
+              true,
+              cluster.confFile(),
+              cluster.clientId(),
+              cluster.clientKeyring(),
+              Duration.ofSeconds(15),
+              Duration.ofSeconds(4),
+              Duration.ofSeconds(2));
+      try (CephCollector collector = new CephCollector(settings)) {
+        assertThat(collector.collect().getState()).isEqualTo(HealthState.HEALTH_OK);
+
+        cluster.killMonitor();
+
+        // on the open connection: the monitor stops answering commands
+        assertTimeoutPreemptively(
+            collector.timeout(),
+            () ->
+                assertThatThrownBy(collector::collect)
+                    .isInstanceOf(CephException.class)
+                    .hasMessageStartingWith("Ceph monitors [v2:127.0.0.1:")
+                    .hasMessageContaining("did not answer `ceph status` within 2s"));
+        // next time it reconnects, and the monitor is not there to take the connection
+        assertTimeoutPreemptively(
+            collector.timeout(),
+            () ->
+                assertThatThrownBy(collector::collect)
+                    .isInstanceOf(CephException.class)
+                    .hasMessageStartingWith("cannot reach Ceph monitors [v2:127.0.0.1:")
+                    .hasMessageContaining("within 2s as client.debvisor"));
+      }
     }
   }
 }
