@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,18 +14,29 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers one request at a time from the route table, then asks for the next one. */
-final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+/**
+ * Answers one request at a time from the route table. Requests that arrived together (pipelined)
+ * wait in order; the socket is read again only once every one of them is answered, so a client that
+ * sends without reading holds its own connection and nothing more. (Netty 4.2.15's
+ * FlowControlHandler, used for this before, stopped handing on the second request of a kept-alive
+ * connection: every Prometheus scrape after the first on a connection hung until the exchange
+ * timeout.)
+ */
+final class OpsHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(OpsHandler.class);
 
   private final Map<String, Supplier<OpsResponse>> routes;
+  private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+  private boolean answering;
 
   OpsHandler(Map<String, Supplier<OpsResponse>> routes) {
     this.routes = routes;
@@ -38,22 +49,52 @@ final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
-    FullHttpResponse response = answer(request);
-    HttpUtil.setKeepAlive(response, keepAlive);
-    var written = ctx.writeAndFlush(response);
-    if (keepAlive) {
-      written.addListener(
-          (ChannelFutureListener)
-              f -> {
-                if (f.isSuccess()) {
-                  ctx.read();
-                }
-              });
-    } else {
-      written.addListener(ChannelFutureListener.CLOSE);
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ReferenceCountUtil.release(msg);
+      return;
     }
+    waiting.add(request);
+    answerNext(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    waiting.forEach(ReferenceCountUtil::release);
+    waiting.clear();
+    super.channelInactive(ctx);
+  }
+
+  private void answerNext(ChannelHandlerContext ctx) {
+    if (answering || !ctx.channel().isActive()) {
+      return;
+    }
+    FullHttpRequest request = waiting.poll();
+    if (request == null) {
+      ctx.read();
+      return;
+    }
+    answering = true;
+    boolean keepAlive;
+    FullHttpResponse response;
+    try {
+      keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+      response = answer(request);
+    } finally {
+      request.release();
+    }
+    HttpUtil.setKeepAlive(response, keepAlive);
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  answering = false;
+                  if (!f.isSuccess() || !keepAlive) {
+                    f.channel().close();
+                  } else {
+                    answerNext(ctx);
+                  }
+                });
   }
 
   private FullHttpResponse answer(FullHttpRequest request) {

@@ -12,7 +12,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,8 +63,8 @@ public final class OpsHttpServer implements AutoCloseable {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 64)
-            // One request at a time per connection: FlowControlHandler hands on the next
-            // pipelined request only when the handler asks for it.
+            // One request at a time per connection: OpsHandler reads again only when it has
+            // answered every request it holds.
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 10, 64 << 10))
@@ -78,7 +77,6 @@ public final class OpsHttpServer implements AutoCloseable {
                         .addLast(new ExchangeDeadline(limits.exchangeTimeout()))
                         .addLast(new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192))
                         .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                        .addLast(new FlowControlHandler())
                         .addLast(new OpsHandler(table));
                   }
                 });

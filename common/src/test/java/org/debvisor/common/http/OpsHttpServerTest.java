@@ -104,6 +104,38 @@ class OpsHttpServerTest {
     assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
   }
 
+  /**
+   * A scraper keeps its connection open between requests (Prometheus and the JDK's client do). The
+   * exchange timeout is far above the client's, so only a prompt answer on the kept-alive
+   * connection passes, not one on a new connection after the server dropped the old one.
+   */
+  @Test
+  void keptAliveConnectionsServeRequestAfterRequest() throws Exception {
+    start(new OpsLimits(8, Duration.ofSeconds(60)));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (String path : List.of("/metrics", "/healthz", "/readyz", "/metrics")) {
+      HttpResponse<String> answer =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.address().getPort() + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(path).isEqualTo(200);
+    }
+    HttpClient upgrading = HttpClient.newHttpClient();
+    for (String path : List.of("/metrics", "/healthz", "/readyz")) {
+      HttpResponse<String> answer =
+          upgrading.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.address().getPort() + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as("h2c-offering client, " + path).isEqualTo(200);
+    }
+  }
+
   /** Issue 22 item 1: two stalled clients made every probe time out. */
   @Test
   void halfSentRequestsDoNotBlockHealthz() throws Exception {
