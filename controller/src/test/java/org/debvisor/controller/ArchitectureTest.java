@@ -343,4 +343,31 @@ class ArchitectureTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  /** ssh is a plain SSH library; provision builds on it; only the CLI knows the command line. */
+  @Test
+  void sshKnowsNothingOfProvisioningOrTheCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.ssh..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.debvisor.controller.provision..",
+            "org.debvisor.controller.cli..",
+            "org.debvisor.controller.preseed..",
+            "picocli..")
+        .check(classes);
+  }
+
+  @Test
+  void provisioningKnowsNothingOfTheCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.debvisor.controller.provision..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.debvisor.controller.cli..", "picocli..")
+        .check(classes);
+  }
 }
