@@ -179,6 +179,9 @@ final class RouteGuard {
   }
 
   private static HttpResponse respond(ApiAnswer answer) {
+    if (answer.stream() != null) {
+      return answer.stream();
+    }
     ResponseHeadersBuilder headers =
         ResponseHeaders.builder(HttpStatus.valueOf(answer.status()))
             .set("cache-control", "no-store")
