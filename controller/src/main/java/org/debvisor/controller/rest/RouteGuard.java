@@ -62,7 +62,7 @@ final class RouteGuard {
                       } catch (Exception e) {
                         ApiProblem problem = Problems.of(e);
                         return Problems.response(
-                            request.headers().contains(PANEL_HEADER)
+                            fromBrowserScript(request.headers())
                                 ? problem.withoutChallenge()
                                 : problem);
                       }
@@ -122,6 +122,16 @@ final class RouteGuard {
           null);
     }
     return p;
+  }
+
+  /**
+   * The panel's fetch calls and a browser's EventSource (which cannot set headers but asks for
+   * text/event-stream): a Basic challenge would open the browser's own password dialog for them.
+   */
+  private static boolean fromBrowserScript(RequestHeaders headers) {
+    String accept = headers.get("accept");
+    return headers.contains(PANEL_HEADER)
+        || (accept != null && accept.contains("text/event-stream"));
   }
 
   /** The caller by basic auth or cookie, or null when the request carries neither. */
