@@ -31,13 +31,14 @@ final class RolloutEventRoutes {
   List<ApiRoute> routes() {
     return List.of(
         new ApiRoute(
-            HttpMethod.GET,
-            PATH,
-            Role.VIEWER,
-            "Rollout progress as Server-Sent Events: a 'snapshot' event with every rollout, then"
-                + " a 'rollout' event per change; heartbeat comments; at most a few streams per"
-                + " user (429 beyond)",
-            this::stream));
+                HttpMethod.GET,
+                PATH,
+                Role.VIEWER,
+                "Rollout progress as Server-Sent Events: a 'snapshot' event with every rollout, then"
+                    + " a 'rollout' event per change; heartbeat comments; at most a few streams per"
+                    + " user (429 beyond)",
+                this::stream)
+            .producing("text/event-stream"));
   }
 
   private ApiAnswer stream(ApiCall call) {

@@ -529,6 +529,15 @@ class RestApiTest {
                               op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
                         }));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(ctl.controller.restRoutes());
+    assertThat(
+            doc.at(
+                    "/paths/"
+                        + RolloutEventRoutes.PATH.replace("/", "~1")
+                        + "/get/responses/200/content")
+                .has("text/event-stream"))
+        .isTrue();
+    assertThat(doc.at("/paths/~1api~1v1~1users/get/responses/200/content").has("application/json"))
+        .isTrue();
     for (var path : doc.path("paths").properties()) {
       for (var op : path.getValue().properties()) {
         if (op.getValue().path("x-debvisor-role").asText().equals("none")) {
