@@ -59,6 +59,14 @@ public final class UserRepository {
     }
   }
 
+  public void updateRole(Connection c, String name, Role role) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE users SET role = ? WHERE name = ?")) {
+      ps.setString(1, role.label());
+      ps.setString(2, name);
+      ps.executeUpdate();
+    }
+  }
+
   /** Returns whether the user existed; their sessions go with them (ON DELETE CASCADE). */
   public boolean delete(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name = ?")) {

@@ -84,6 +84,38 @@ public final class Users {
         });
   }
 
+  /**
+   * Gives the user another role, effective on their next request (sessions read the role as stored
+   * now); the last admin cannot be demoted, so the API can always be administered.
+   */
+  public User changeRole(String name, Role role, String actor, String source) {
+    return db.write(
+        c -> {
+          User user = users.find(c, name).orElseThrow(() -> unknown(name));
+          if (user.role() == role) {
+            return user;
+          }
+          if (user.role() == Role.ADMIN && users.countAdmins(c) == 1) {
+            throw new IdentityException(
+                IdentityException.Kind.CONFLICT,
+                "role",
+                "'" + name + "' is the last admin; make another user admin first");
+          }
+          users.updateRole(c, name, role);
+          audit.append(
+              c,
+              new AuditEntry(
+                  actor,
+                  "user.role",
+                  name,
+                  source,
+                  "ok",
+                  "from " + user.role().label() + " to " + role.label()));
+          return new User(
+              name, role, user.passwordHash(), user.createdAt(), user.passwordChangedAt());
+        });
+  }
+
   /** Removes the user; the last admin stays, so the API can always be administered. */
   public void delete(String name, String actor, String source) {
     db.write(

@@ -1,11 +1,23 @@
 package org.debvisor.controller.rest;
 
+import com.linecorp.armeria.common.HttpResponse;
 import java.util.Map;
 
-/** A successful answer: status, JSON body (may be null for none) and extra headers. */
-record ApiAnswer(int status, String json, Map<String, String> headers) {
+/**
+ * A successful answer: status, JSON body (may be null for none) and extra headers; or, for an event
+ * stream, the streaming response itself ({@code stream}, the other fields unused).
+ */
+record ApiAnswer(int status, String json, Map<String, String> headers, HttpResponse stream) {
+
+  ApiAnswer(int status, String json, Map<String, String> headers) {
+    this(status, json, headers, null);
+  }
 
   static ApiAnswer ok(String json) {
     return new ApiAnswer(200, json, Map.of());
+  }
+
+  static ApiAnswer stream(HttpResponse stream) {
+    return new ApiAnswer(200, null, Map.of(), stream);
   }
 }

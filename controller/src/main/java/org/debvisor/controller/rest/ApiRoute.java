@@ -6,8 +6,9 @@ import org.debvisor.controller.identity.Role;
 /**
  * One route of the API: method, path pattern ({@code {name}} for a path parameter), the least role
  * it needs (null: no login needed), its handler, whether the caller is an installer with a
- * bootstrap token instead of an operator, and the largest body it takes. {@link ApiRoutes} lists
- * them all; the access check and the OpenAPI document are built from that one list.
+ * bootstrap token instead of an operator, the largest body it takes and the media type it answers.
+ * {@link ApiRoutes} lists them all; the access check and the OpenAPI document are built from that
+ * one list.
  */
 record ApiRoute(
     HttpMethod method,
@@ -16,11 +17,20 @@ record ApiRoute(
     String summary,
     Handler handler,
     boolean bootstrapToken,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    String produces) {
+
+  static final String JSON = "application/json";
 
   /** A route for operators (or anyone, when {@code role} is null) with the server's body limit. */
   ApiRoute(HttpMethod method, String path, Role role, String summary, Handler handler) {
-    this(method, path, role, summary, handler, false, RestLimits.MAX_BODY_BYTES);
+    this(method, path, role, summary, handler, false, RestLimits.MAX_BODY_BYTES, JSON);
+  }
+
+  /** The same route answering {@code mediaType} instead of JSON (the OpenAPI document says so). */
+  ApiRoute producing(String mediaType) {
+    return new ApiRoute(
+        method, path, role, summary, handler, bootstrapToken, maxBodyBytes, mediaType);
   }
 
   /**
@@ -29,7 +39,7 @@ record ApiRoute(
    */
   static ApiRoute forInstallers(
       HttpMethod method, String path, String summary, Handler handler, long maxBodyBytes) {
-    return new ApiRoute(method, path, null, summary, handler, true, maxBodyBytes);
+    return new ApiRoute(method, path, null, summary, handler, true, maxBodyBytes, JSON);
   }
 
   /** Answers one request that has passed the access check. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.identity.Users;
 import org.debvisor.controller.inventory.Database;
 
 /** Every route of the API in one list: what the server binds and what the access check reads. */
@@ -17,17 +18,21 @@ final class ApiRoutes {
       RolloutApi rollouts,
       Authenticator authenticator,
       Sessions sessions,
+      Users users,
+      RolloutEventFeed rolloutEvents,
       InstallProgressApi installs,
       Database db,
       Clock clock) {
     AuditRoutes audit = new AuditRoutes(db);
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new HealthRoutes(fleet).routes());
-    routes.addAll(new SessionRoutes(authenticator, sessions).routes());
+    routes.addAll(new SessionRoutes(authenticator, sessions, rolloutEvents).routes());
     routes.addAll(new NodeRoutes(fleet, audit).routes());
     routes.addAll(audit.routes());
     routes.addAll(new TokenRoutes(fleet, clock).routes());
+    routes.addAll(new UserRoutes(users).routes());
     routes.addAll(new RolloutRoutes(rollouts).routes());
+    routes.addAll(new RolloutEventRoutes(rolloutEvents, sessions, users).routes());
     routes.addAll(new InstallRoutes(installs).routes());
     routes.add(OpenApiDocument.route(routes));
     return List.copyOf(routes);

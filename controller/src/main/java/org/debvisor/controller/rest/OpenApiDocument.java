@@ -91,7 +91,15 @@ final class OpenApiDocument {
         } while (m.find());
       }
       ObjectNode responses = op.putObject("responses");
-      responses.putObject("200").put("description", "OK (JSON)");
+      responses
+          .putObject("200")
+          .put(
+              "description",
+              route.produces().equals(ApiRoute.JSON)
+                  ? "OK (JSON)"
+                  : "OK (" + route.produces() + ")")
+          .putObject("content")
+          .putObject(route.produces());
       responses
           .putObject("default")
           .put("description", "Problem details")

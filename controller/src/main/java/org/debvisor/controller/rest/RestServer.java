@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.identity.Users;
 import org.debvisor.controller.inventory.Database;
 
 /**
@@ -21,9 +22,11 @@ import org.debvisor.controller.inventory.Database;
 public final class RestServer implements AutoCloseable {
 
   private final Server server;
+  private final RolloutEventFeed rolloutEvents;
 
-  private RestServer(Server server) {
+  private RestServer(Server server, RolloutEventFeed rolloutEvents) {
     this.server = server;
+    this.rolloutEvents = rolloutEvents;
   }
 
   /** Binds and starts serving; port 0 picks a free one (tests). */
@@ -35,8 +38,10 @@ public final class RestServer implements AutoCloseable {
       RolloutApi rollouts,
       Authenticator authenticator,
       Sessions sessions,
+      Users users,
       InstallProgressApi installs,
       Database db,
+      EventStreamLimits streamLimits,
       MeterRegistry registry,
       Clock clock) {
     ServerBuilder sb =
@@ -54,8 +59,10 @@ public final class RestServer implements AutoCloseable {
             .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
             .errorHandler(new Problems());
     RouteGuard guard = new RouteGuard(authenticator, sessions);
+    RolloutEventFeed rolloutEvents = new RolloutEventFeed(rollouts, streamLimits);
     for (ApiRoute route :
-        ApiRoutes.all(fleet, rollouts, authenticator, sessions, installs, db, clock)) {
+        ApiRoutes.all(
+            fleet, rollouts, authenticator, sessions, users, rolloutEvents, installs, db, clock)) {
       sb.route()
           .methods(route.method())
           .path(route.path())
@@ -68,8 +75,13 @@ public final class RestServer implements AutoCloseable {
     sb.route().get("/panel").build(PanelFiles.redirect());
     sb.decorator(new PlainHttpRefusal(registry, clock)::decorate);
     Server server = sb.build();
-    server.start().join();
-    return new RestServer(server);
+    try {
+      server.start().join();
+    } catch (RuntimeException e) {
+      rolloutEvents.close();
+      throw e;
+    }
+    return new RestServer(server, rolloutEvents);
   }
 
   /**
@@ -98,6 +110,8 @@ public final class RestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    // Open event streams end first, or the server would wait for them to finish.
+    rolloutEvents.close();
     server.stop().join();
   }
 }

@@ -62,7 +62,7 @@ final class RouteGuard {
                       } catch (Exception e) {
                         ApiProblem problem = Problems.of(e);
                         return Problems.response(
-                            request.headers().contains(PANEL_HEADER)
+                            fromBrowserScript(request.headers())
                                 ? problem.withoutChallenge()
                                 : problem);
                       }
@@ -124,6 +124,16 @@ final class RouteGuard {
     return p;
   }
 
+  /**
+   * The panel's fetch calls and a browser's EventSource (which cannot set headers but asks for
+   * text/event-stream): a Basic challenge would open the browser's own password dialog for them.
+   */
+  private static boolean fromBrowserScript(RequestHeaders headers) {
+    String accept = headers.get("accept");
+    return headers.contains(PANEL_HEADER)
+        || (accept != null && accept.contains("text/event-stream"));
+  }
+
   /** The caller by basic auth or cookie, or null when the request carries neither. */
   private Principal identify(RequestHeaders headers, String source) {
     String authorization = headers.get("authorization");
@@ -179,6 +189,9 @@ final class RouteGuard {
   }
 
   private static HttpResponse respond(ApiAnswer answer) {
+    if (answer.stream() != null) {
+      return answer.stream();
+    }
     ResponseHeadersBuilder headers =
         ResponseHeaders.builder(HttpStatus.valueOf(answer.status()))
             .set("cache-control", "no-store")

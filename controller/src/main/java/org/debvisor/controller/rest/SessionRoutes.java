@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpMethod;
 import java.util.List;
 import java.util.Map;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Role;
 import org.debvisor.controller.identity.Sessions;
@@ -20,10 +21,12 @@ final class SessionRoutes {
 
   private final Authenticator authenticator;
   private final Sessions sessions;
+  private final RolloutEventFeed rolloutEvents;
 
-  SessionRoutes(Authenticator authenticator, Sessions sessions) {
+  SessionRoutes(Authenticator authenticator, Sessions sessions, RolloutEventFeed rolloutEvents) {
     this.authenticator = authenticator;
     this.sessions = sessions;
+    this.rolloutEvents = rolloutEvents;
   }
 
   List<ApiRoute> routes() {
@@ -82,7 +85,12 @@ final class SessionRoutes {
   private ApiAnswer logout(ApiCall call) {
     Principal p = call.requirePrincipal();
     RouteGuard.cookie(call.request().headers(), RouteGuard.SESSION_COOKIE)
-        .ifPresent(c -> sessions.close(c, p.user(), p.source()));
+        .ifPresent(
+            c -> {
+              sessions.close(c, p.user(), p.source());
+              // The session's event streams end with it, not at their next heartbeat.
+              rolloutEvents.endSession(Sha256.hex(c));
+            });
     String expired =
         RouteGuard.SESSION_COOKIE + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
     return new ApiAnswer(204, null, Map.of("set-cookie", expired));

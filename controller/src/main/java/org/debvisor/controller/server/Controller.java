@@ -29,6 +29,7 @@ import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.LoginLimiter;
 import org.debvisor.controller.identity.PasswordHasher;
 import org.debvisor.controller.identity.Sessions;
+import org.debvisor.controller.identity.Users;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
@@ -282,8 +283,10 @@ public final class Controller implements AutoCloseable {
         new RestRollouts(rolloutRpc),
         new Authenticator(db, audit, hasher, limiter),
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
+        new Users(db, audit, hasher, clock),
         new InstallProgress(db, audit, clock),
         db,
+        settings.rest().streams(),
         registry,
         clock);
   }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.controller.inventory.PostgresUrl;
 import org.debvisor.controller.pki.CertificatePolicy;
+import org.debvisor.controller.rest.EventStreamLimits;
 
 /**
  * How a controller runs: where its state lives, where it listens, certificate policy, how often
@@ -33,10 +34,17 @@ public record ControllerSettings(
   /** How long the leader lease holds unless renewed (several controllers on PostgreSQL). */
   public static final Duration DEFAULT_LEASE_PERIOD = Duration.ofSeconds(5);
 
-  /** Where the HTTPS API listens (port 0: a free one); null in settings means no API. */
-  public record RestListen(String host, int port) {
+  /**
+   * Where the HTTPS API listens (port 0: a free one) and the bounds of its event streams; null in
+   * settings means no API.
+   */
+  public record RestListen(String host, int port, EventStreamLimits streams) {
     /** The API's default port. */
     public static final int DEFAULT_PORT = 8443;
+
+    public RestListen(String host, int port) {
+      this(host, port, EventStreamLimits.DEFAULTS);
+    }
   }
 
   /** Token bucket: {@code capacity} calls at once, refilled at {@code perSecond}. */

@@ -7,13 +7,19 @@ import { node } from './node.js';
 import { tokens } from './tokens.js';
 import { audit } from './audit.js';
 import { rollouts } from './rollouts.js';
+import { users } from './users.js';
 
 const $ = (id) => document.getElementById(id);
-const routes = { overview, nodes, node, tokens, audit, rollouts };
+const routes = { overview, nodes, node, tokens, audit, rollouts, users };
 const session = { user: '', role: '' };
 let leave = null;
 
 function showLogin(message) {
+  // The open page's timers and event stream end with the session.
+  if (leave) {
+    leave();
+    leave = null;
+  }
   session.user = '';
   session.role = '';
   setCsrf('');
@@ -33,6 +39,7 @@ function signedIn(me) {
   $('nav').hidden = false;
   $('logout').hidden = false;
   $('nav-tokens').hidden = me.role !== 'admin';
+  $('nav-users').hidden = me.role !== 'admin';
   $('who').textContent = `${me.user} (${me.role})`;
   document.body.dataset.role = me.role;
 }

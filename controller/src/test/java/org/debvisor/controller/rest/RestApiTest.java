@@ -529,6 +529,15 @@ class RestApiTest {
                               op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
                         }));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(ctl.controller.restRoutes());
+    assertThat(
+            doc.at(
+                    "/paths/"
+                        + RolloutEventRoutes.PATH.replace("/", "~1")
+                        + "/get/responses/200/content")
+                .has("text/event-stream"))
+        .isTrue();
+    assertThat(doc.at("/paths/~1api~1v1~1users/get/responses/200/content").has("application/json"))
+        .isTrue();
     for (var path : doc.path("paths").properties()) {
       for (var op : path.getValue().properties()) {
         if (op.getValue().path("x-debvisor-role").asText().equals("none")) {
@@ -632,6 +641,184 @@ class RestApiTest {
         404,
         null);
     assertProblem(api.send(api.request("/api/v1/nodes").DELETE()), 405, null);
+  }
+
+  /** A request made with a session: its cookie, its CSRF token and (when not null) a JSON body. */
+  private static HttpResponse<String> withSession(
+      String[] session, String method, String path, String json) throws Exception {
+    HttpRequest.Builder b =
+        api.request(path)
+            .header("cookie", session[0])
+            .header("x-csrf-token", session[1])
+            .header("content-type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    return api.send(b);
+  }
+
+  /** "name role" of every user, as the admin lists them. */
+  private static List<String> users(String[] admin) throws Exception {
+    HttpResponse<String> r = withSession(admin, "GET", "/api/v1/users", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).doesNotContain("argon2").doesNotContain("hash");
+    List<String> out = new java.util.ArrayList<>();
+    HttpsApi.json(r)
+        .path("users")
+        .forEach(u -> out.add(u.path("name").asText() + " " + u.path("role").asText()));
+    return out;
+  }
+
+  @Test
+  void anAdminAddsChangesAndRemovesAUserThroughTheSameServiceAsTheCli() throws Exception {
+    String[] admin = login("admin", ADMIN_PASSWORD);
+    HttpResponse<String> added =
+        withSession(
+            admin,
+            "POST",
+            "/api/v1/users",
+            "{\"name\":\"dana\",\"role\":\"viewer\",\"password\":\"dana-password-001\"}");
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+    assertThat(users(admin)).contains("dana viewer");
+    String[] dana = login("dana", "dana-password-001");
+
+    HttpResponse<String> promoted =
+        withSession(admin, "PUT", "/api/v1/users/dana/role", "{\"role\":\"operator\"}");
+    assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+    assertThat(HttpsApi.json(promoted).path("role").asText()).isEqualTo("operator");
+    // The role applies to the session already open.
+    assertThat(HttpsApi.json(api.get("/api/v1/session", "cookie", dana[0])).path("role").asText())
+        .isEqualTo("operator");
+
+    HttpResponse<String> reset =
+        withSession(
+            admin, "PUT", "/api/v1/users/dana/password", "{\"password\":\"dana-password-002\"}");
+    assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+    assertThat(HttpsApi.json(reset).path("sessions_ended").asInt()).isEqualTo(1);
+    assertProblem(api.get("/api/v1/session", "cookie", dana[0]), 401, null);
+    login("dana", "dana-password-002");
+
+    HttpResponse<String> removed = withSession(admin, "DELETE", "/api/v1/users/dana", null);
+    assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
+    assertThat(users(admin)).noneMatch(u -> u.startsWith("dana "));
+    assertThat(audit())
+        .filteredOn(a -> a.entry().target().equals("dana"))
+        .extracting(a -> a.entry().action() + " " + a.entry().actor())
+        .contains(
+            "user.add user:admin",
+            "user.role user:admin",
+            "user.passwd user:admin",
+            "user.del user:admin");
+    // What the panel added, the CLI lists: one service, one table.
+    StringWriter out = new StringWriter();
+    var cmd = DebvisorCli.create(null, Map.of());
+    cmd.setOut(new PrintWriter(out));
+    assertThat(cmd.execute("user", "list", "--state-dir", state.toString())).isZero();
+    assertThat(out.toString()).contains("admin").doesNotContain("dana");
+  }
+
+  @Test
+  void viewersAndOperatorsCannotManageUsersAndARefusalChangesNothing() throws Exception {
+    String[] admin = login("admin", ADMIN_PASSWORD);
+    List<String[]> refused =
+        List.of(login("viewer", VIEWER_PASSWORD), login("oper", OPERATOR_PASSWORD));
+    List<String> before = users(admin);
+    int audited = audit().size();
+    for (String[] session : refused) {
+      assertProblem(withSession(session, "GET", "/api/v1/users", null), 403, "role");
+      assertProblem(
+          withSession(
+              session,
+              "POST",
+              "/api/v1/users",
+              "{\"name\":\"mallory\",\"role\":\"admin\",\"password\":\"mallory-password-1\"}"),
+          403,
+          "role");
+      assertProblem(
+          withSession(session, "PUT", "/api/v1/users/viewer/role", "{\"role\":\"admin\"}"),
+          403,
+          "role");
+      assertProblem(
+          withSession(
+              session,
+              "PUT",
+              "/api/v1/users/admin/password",
+              "{\"password\":\"taken-over-password\"}"),
+          403,
+          "role");
+      assertProblem(withSession(session, "DELETE", "/api/v1/users/admin", null), 403, "role");
+    }
+    assertThat(users(admin)).isEqualTo(before);
+    assertThat(audit()).hasSize(audited);
+    assertThat(api.get("/api/health", "authorization", HttpsApi.basic("admin", ADMIN_PASSWORD)))
+        .extracting(HttpResponse::statusCode)
+        .isEqualTo(200);
+  }
+
+  @Test
+  void badUserRequestsAreProblemsAndChangeNothing() throws Exception {
+    String[] admin = login("admin", ADMIN_PASSWORD);
+    List<String> before = users(admin);
+    int audited = audit().size();
+    assertProblem(
+        withSession(
+            admin,
+            "POST",
+            "/api/v1/users",
+            "{\"name\":\"erin\",\"role\":\"root\",\"password\":\"erin-password-001\"}"),
+        400,
+        "role");
+    assertProblem(
+        withSession(
+            admin,
+            "POST",
+            "/api/v1/users",
+            "{\"name\":\"erin\",\"role\":\"viewer\",\"password\":\"short\"}"),
+        400,
+        "password");
+    assertProblem(
+        withSession(
+            admin,
+            "POST",
+            "/api/v1/users",
+            "{\"name\":\"Erin Smith\",\"role\":\"viewer\",\"password\":\"erin-password-001\"}"),
+        400,
+        "name");
+    assertProblem(
+        withSession(
+            admin,
+            "POST",
+            "/api/v1/users",
+            "{\"name\":\"erin\",\"role\":\"viewer\",\"password\":\"erin-password-001\",\"admin\":true}"),
+        400,
+        "admin");
+    assertProblem(
+        withSession(
+            admin,
+            "POST",
+            "/api/v1/users",
+            "{\"name\":\"viewer\",\"role\":\"admin\",\"password\":\"viewer-password-999\"}"),
+        409,
+        "name");
+    assertProblem(
+        withSession(admin, "PUT", "/api/v1/users/nobody/role", "{\"role\":\"viewer\"}"),
+        404,
+        "name");
+    assertProblem(
+        withSession(admin, "PUT", "/api/v1/users/admin/role", "{\"role\":\"viewer\"}"),
+        409,
+        "role");
+    assertProblem(withSession(admin, "DELETE", "/api/v1/users/admin", null), 409, "name");
+    assertProblem(withSession(admin, "DELETE", "/api/v1/users/nobody", null), 404, "name");
+    // Without the CSRF token a cookie alone changes nothing.
+    assertProblem(
+        api.send(api.request("/api/v1/users/viewer").header("cookie", admin[0]).DELETE()),
+        403,
+        "x-csrf-token");
+    assertThat(users(admin)).isEqualTo(before);
+    assertThat(audit()).hasSize(audited);
   }
 
   private static JsonNode tokenList() throws Exception {
