@@ -22,6 +22,18 @@ public final class GrpcBenchmark implements Callable<Integer> {
   @Option(names = "--agent-jar", required = true)
   Path agentJar;
 
+  @Option(
+      names = "--agent-defaults",
+      defaultValue = "agent/src/deb/etc/debvisor-agent",
+      description = "The .deb's /etc/default file: the agent's JVM flags and environment.")
+  Path agentDefaults;
+
+  @Option(
+      names = "--starts",
+      defaultValue = "5",
+      description = "Timed starts per start-up row (median reported).")
+  int starts;
+
   @Option(names = "--hypervisor-uri", defaultValue = "test:///default")
   String hypervisorUri;
 
@@ -65,11 +77,14 @@ public final class GrpcBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("debvisor-grpc-bench");
+    PackagedJvm agentJvm = PackagedJvm.read(agentDefaults);
     GrpcH2loadBench.Outcome outcome =
         new GrpcH2loadBench(
                 work,
                 new GrpcH2loadBench.Settings(
                     agentJar,
+                    agentJvm,
+                    starts,
                     hypervisorUri,
                     address,
                     connections,
@@ -101,15 +116,22 @@ public final class GrpcBenchmark implements Callable<Integer> {
             + " streams. Plaintext rows use loopback; TLS rows the namespace's address, where"
             + " the agent serves TLS only. **baseline** is a bare grpc-java server with"
             + " `directExecutor()` like the agent, answering the agent's own report bytes, with"
-            + " the agent's JVM flags (`"
-            + String.join(" ", GrpcH2loadBench.AGENT_JVM)
-            + "`). h2load counts every HTTP 200 as a success and gRPC errors are HTTP 200, so"
+            + " the agent's JVM flags and environment as the .deb starts it (`"
+            + agentJvm.describe()
+            + "`, from "
+            + agentDefaults
+            + "). h2load counts every HTTP 200 as a success and gRPC errors are HTTP 200, so"
             + " each row is checked at the server: the agent's `/metrics` per-code counters"
             + " must have grown by exactly the requests sent, all OK; a bare server must have"
             + " sent one full reply (DATA bytes) per request. The footprint compares the agent"
             + " with a bare server started with tuned flags (`"
             + String.join(" ", GrpcH2loadBench.TUNED_JVM)
-            + "`), after the same kind of load.\n\n"
+            + "`), after the same kind of load. Start-up: from just before the process starts to"
+            + " its first OK Status on loopback (the port polled every 10 ms, then one call), "
+            + starts
+            + " times each, after the load rows with the other servers stopped; the AppCDS rows"
+            + " keep the archive as the .deb's launcher does (`-XX:SharedArchiveFile"
+            + " -XX:+AutoCreateSharedArchive`, made when an unmeasured first start exits).\n\n"
             + "Not here: Status over mutual TLS. h2load cannot present a client certificate"
             + " (nghttp2 issue 1479), so these TLS rows authenticate the caller by bearer token"
             + " with a server-only TLS listener (`grpc.tls` without `clientCaFile`); the agent's"

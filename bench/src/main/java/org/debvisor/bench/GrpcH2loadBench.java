@@ -1,8 +1,10 @@
 package org.debvisor.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,8 @@ final class GrpcH2loadBench {
   /** Sizes and places; all runs bounded by count and the h2load time limit. */
   record Settings(
       Path agentJar,
+      PackagedJvm agentJvm,
+      int starts,
       String hypervisorUri,
       String address,
       int connections,
@@ -35,19 +39,26 @@ final class GrpcH2loadBench {
       H2load h2load) {}
 
   static final String METHOD = "debvisor.Node/Status";
-  static final List<String> AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m");
   static final List<String> TUNED_JVM =
       List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
 
   private static final int CLOCK_TICKS_PER_SECOND = 100;
   // A JVM starts slowly on a loaded machine; start-up is not what these rows measure.
-  private static final java.time.Duration START_WAIT = java.time.Duration.ofMinutes(3);
+  private static final Duration START_WAIT = Duration.ofMinutes(3);
 
   /** One server: where it listens and how to check its answers. */
   private record Server(String name, Process process, int plainPort, int tlsPort) {}
 
   /** One process's memory and threads. */
   private record Footprint(String name, String flags, long rssKib, int threads) {}
+
+  /** Start → serving of one kind of start, median of several. */
+  private record StartupRow(String name, List<Duration> samples) {
+    Duration median() {
+      List<Duration> sorted = samples.stream().sorted().toList();
+      return sorted.get(sorted.size() / 2);
+    }
+  }
 
   private final Path work;
   private final Settings s;
@@ -64,16 +75,20 @@ final class GrpcH2loadBench {
     CertificateAuthority.KeyMaterial tls = ca.issueServerMaterial(pki, List.of(s.address()));
     String token = "bench-" + Long.toHexString(new java.security.SecureRandom().nextLong());
     int httpPort = LocalProcesses.freePort();
-    Server agent = startAgent(tls, token, httpPort);
+    int plainPort = LocalProcesses.freePort();
+    int securePort = LocalProcesses.freePort();
+    Path agentConfig = agentConfig(tls, token, plainPort, securePort, httpPort);
+    Server agent = new Server("agent", launchAgent(agentConfig, List.of()), plainPort, securePort);
     Server baseline = null;
     Server tuned = null;
     List<Footprint> footprints = new ArrayList<>();
+    List<String> agentJvm = s.agentJvm().options();
     try {
       NodeStatus report =
           BenchmarkRunner.awaitStatus(agent.plainPort(), agent.process(), START_WAIT);
       Path reportFile = Files.write(work.resolve("report.bin"), report.toByteArray());
-      footprints.add(footprint("agent, idle after start", AGENT_JVM, agent.process()));
-      baseline = startBaseline("baseline", AGENT_JVM, reportFile, tls);
+      footprints.add(footprint("agent, idle after start", agentFlags(), agent.process()));
+      baseline = startBaseline("baseline", agentJvm, reportFile, tls);
       tuned = startBaseline("tuned bare server", TUNED_JVM, reportFile, null);
       footprints.add(footprint("tuned bare server, idle after start", TUNED_JVM, tuned.process()));
 
@@ -108,15 +123,21 @@ final class GrpcH2loadBench {
         }
       }
       h2(url(tuned, false), headers, frame, s.requests(), tuned, codes, okBytes, "plain-tuned");
-      footprints.add(footprint("agent, after the runs", AGENT_JVM, agent.process()));
+      footprints.add(footprint("agent, after the runs", agentFlags(), agent.process()));
       footprints.add(
           footprint(
               "tuned bare server, after " + s.requests() + " calls", TUNED_JVM, tuned.process()));
       footprints.add(
-          footprint("baseline (agent's flags), after the runs", AGENT_JVM, baseline.process()));
+          footprint("baseline (agent's flags), after the runs", agentJvm, baseline.process()));
+      // Start-up alone on the machine: the servers measured above stop first.
+      for (Server server : List.of(agent, baseline, tuned)) {
+        StartupTimer.stop(server.process());
+      }
+      List<StartupRow> startups = startups(agentConfig, plainPort, reportFile);
       String loadAfter = LocalProcesses.loadAverage();
       String table = BenchmarkRunner.table(rows);
-      String summary = summary(rows, footprints, report.getSerializedSize(), loadBefore, loadAfter);
+      String summary =
+          summary(rows, footprints, startups, report.getSerializedSize(), loadBefore, loadAfter);
       return new Outcome(table + "\n" + summary, summary, "All rows:\n\n" + table);
     } finally {
       for (Server server : new Server[] {agent, baseline, tuned}) {
@@ -175,10 +196,9 @@ final class GrpcH2loadBench {
     return o;
   }
 
-  private Server startAgent(CertificateAuthority.KeyMaterial tls, String token, int httpPort)
+  private Path agentConfig(
+      CertificateAuthority.KeyMaterial tls, String token, int plain, int secure, int httpPort)
       throws Exception {
-    int plain = LocalProcesses.freePort();
-    int secure = LocalProcesses.freePort();
     Path managed = Files.createDirectories(work.resolve("managed"));
     Path config = work.resolve("agent.yaml");
     Files.writeString(
@@ -211,15 +231,121 @@ final class GrpcH2loadBench {
             "logging:",
             "  level: WARN",
             ""));
-    Process p =
-        ControllerBench.start(
-            work.resolve("agent.log"),
-            AGENT_JVM,
+    return config;
+  }
+
+  /**
+   * Starts the agent as the .deb does: the packaged JVM flags and environment ({@code
+   * /etc/default/debvisor-agent}), plus {@code extraJvm}.
+   */
+  private Process launchAgent(Path config, List<String> extraJvm) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(s.agentJvm().options());
+    cmd.addAll(extraJvm);
+    cmd.addAll(List.of("-jar", s.agentJar().toString(), "--config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("agent.log").toFile()));
+    pb.environment().putAll(s.agentJvm().environment());
+    return pb.start();
+  }
+
+  /**
+   * Start → first OK Status, each kind {@code starts} times: the tuned bare server (after one
+   * unmeasured start that warms this client), the agent with the packaged flags alone, and with an
+   * AppCDS archive as the launcher keeps it (made by one unmeasured start that exits first).
+   */
+  private List<StartupRow> startups(Path agentConfig, int agentPort, Path report) throws Exception {
+    int barePort = LocalProcesses.freePort();
+    String benchJar = BenchmarkRunner.ownJar();
+    StartupTimer.Launch bare =
+        () ->
+            ControllerBench.start(
+                work.resolve("startup-bare.log"),
+                TUNED_JVM,
+                "-cp",
+                benchJar,
+                BaselineNodeServer.class.getName(),
+                Integer.toString(barePort),
+                report.toString());
+    Path archive = work.resolve("cds").resolve("daemon.jsa");
+    Files.createDirectories(archive.getParent());
+    List<String> cds = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
+    StartupTimer.Launch plainAgent = () -> launchAgent(agentConfig, List.of());
+    StartupTimer.Launch cdsAgent = () -> launchAgent(agentConfig, cds);
+    timedStarts(bare, barePort, 1);
+    List<StartupRow> rows = new ArrayList<>();
+    rows.add(new StartupRow("tuned bare server", timedStarts(bare, barePort, s.starts())));
+    rows.add(
+        new StartupRow(
+            "agent, packaged flags, no archive", timedStarts(plainAgent, agentPort, s.starts())));
+    timedStarts(cdsAgent, agentPort, 1);
+    if (!Files.isRegularFile(archive)) {
+      throw new IllegalStateException("the agent made no class-data archive at " + archive);
+    }
+    rows.add(
+        new StartupRow(
+            "agent, packaged flags + AppCDS archive",
+            timedStarts(cdsAgent, agentPort, s.starts())));
+    StartupTimer.Start running = StartupTimer.time(cdsAgent, agentPort, START_WAIT);
+    try {
+      Path commandArchive = archive.resolveSibling("command.jsa");
+      statusCommand(agentPort, commandArchive);
+      List<Duration> samples = new ArrayList<>();
+      for (int i = 0; i < s.starts(); i++) {
+        samples.add(statusCommand(agentPort, commandArchive));
+      }
+      rows.add(new StartupRow("`debvisor-agent status -o json` (a second JVM, to exit)", samples));
+    } finally {
+      StartupTimer.stop(running.process());
+    }
+    return rows;
+  }
+
+  /**
+   * One {@code debvisor-agent status -o json} as the launcher runs a short command: the packaged
+   * flags, C1 only and the commands' own class-data archive; from start to its exit.
+   */
+  private Duration statusCommand(int agentPort, Path archive) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(s.agentJvm().options());
+    cmd.addAll(
+        List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:SharedArchiveFile=" + archive,
+            "-XX:+AutoCreateSharedArchive",
             "-jar",
             s.agentJar().toString(),
-            "--config",
-            config.toString());
-    return new Server("agent", p, plain, secure);
+            "status",
+            "--target",
+            "127.0.0.1:" + agentPort,
+            "-o",
+            "json"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("status.log").toFile()));
+    pb.environment().putAll(s.agentJvm().environment());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor(START_WAIT.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException(
+          "debvisor-agent status failed; see " + work.resolve("status.log"));
+    }
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  private static List<Duration> timedStarts(StartupTimer.Launch launch, int port, int count)
+      throws Exception {
+    List<Duration> samples = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      StartupTimer.Start start = StartupTimer.time(launch, port, START_WAIT);
+      samples.add(start.toServing());
+      StartupTimer.stop(start.process());
+    }
+    return samples;
   }
 
   private Server startBaseline(
@@ -250,6 +376,10 @@ final class GrpcH2loadBench {
     return new Server(name.startsWith("tuned") ? "tuned" : name, p, plain, secure);
   }
 
+  private List<String> agentFlags() {
+    return List.of(s.agentJvm().describe());
+  }
+
   private static Footprint footprint(String name, List<String> flags, Process p) throws Exception {
     int threads = 0;
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
@@ -263,6 +393,7 @@ final class GrpcH2loadBench {
   private String summary(
       List<LoadResult> rows,
       List<Footprint> footprints,
+      List<StartupRow> startups,
       int reportBytes,
       String loadBefore,
       String loadAfter) {
@@ -292,16 +423,41 @@ final class GrpcH2loadBench {
               f.rssKib() / 1024.0,
               f.threads()));
     }
+    long agentIdle = footprints.get(0).rssKib();
+    long tunedIdle = footprints.get(1).rssKib();
     long agentAfter = footprints.get(2).rssKib();
     long tunedAfter = footprints.get(3).rssKib();
+    double bareStart = startups.get(0).median().toNanos() / 1e9;
+    t.append(
+        "\n| start → first OK Status, median of "
+            + s.starts()
+            + " | seconds | all runs | × tuned bare | target |\n|---|---:|---|---:|---|\n");
+    for (StartupRow row : startups) {
+      double median = row.median().toNanos() / 1e9;
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.2f | %s | %.2f | %s |%n",
+              row.name(),
+              median,
+              String.join(
+                  " ",
+                  row.samples().stream()
+                      .map(d -> String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e9))
+                      .toList()),
+              median / bareStart,
+              row.name().startsWith("agent,") ? "≤ 2" : "—"));
+    }
     t.append(
         String.format(
             Locale.ROOT,
-            "%nAgent RSS after the runs = %.2f × the tuned bare server's (target ≤ 1.3 ×). Status"
+            "%nAgent RSS idle = %.2f × the tuned bare server's idle, after the runs = %.2f × (target"
+                + " ≤ 1.3 × both). Status"
                 + " report %d bytes; %d requests per row after %d warm-up calls; every row"
                 + " checked: the agent's per-code counters say all OK, the bare servers sent"
                 + " one full reply per call. Load average (1, 5, 15 min) before / after: %s / %s"
                 + " on %d CPUs.%n",
+            agentIdle / (double) tunedIdle,
             agentAfter / (double) tunedAfter,
             reportBytes,
             s.requests(),

@@ -7,10 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.debvisor.agent.report.HealthSummary;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class CollectorRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CollectorRunner.class);
+  private static final long IDLE_THREAD_SECONDS = 2;
 
   private final Collector collector;
   private final ScheduledExecutorService timer;
@@ -72,13 +74,22 @@ public final class CollectorRunner implements AutoCloseable {
     this.clock = clock;
     this.ticker = ticker;
     this.name = HealthSummary.name(collector.subsystem());
-    this.worker =
-        Executors.newSingleThreadExecutor(
+    // One thread at most, and none between collections (seconds apart): an idle agent keeps
+    // only the shared timer, while a hung collection still blocks nothing but its own thread.
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "collector-" + name);
               t.setDaemon(true);
               return t;
             });
+    pool.allowCoreThreadTimeOut(true);
+    this.worker = pool;
     this.successTimer = timer(registry, "ok");
     this.failureTimer = timer(registry, "error");
     this.timeoutTimer = timer(registry, "timeout");

@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -46,8 +47,20 @@ public final class AgentGrpcServer implements AutoCloseable {
   private final GrpcSettings settings;
   private final List<ServerServiceDefinition> services;
   private final HealthStatusManager health = new HealthStatusManager();
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+
+  /**
+   * Event loops serving calls. Netty's default is two per core (128 on a 64-core node) for a daemon
+   * that answers from memory next to Ceph OSDs and VMs; two loops already keep two cores busy under
+   * load (h2load) and leave the rest of a big node to its real work.
+   */
+  static final int WORKER_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+  private final EventLoopGroup boss =
+      new MultiThreadIoEventLoopGroup(
+          1, new DefaultThreadFactory("agent-grpc-accept", true), NioIoHandler.newFactory());
+  private final EventLoopGroup workers =
+      new MultiThreadIoEventLoopGroup(
+          WORKER_THREADS, new DefaultThreadFactory("agent-grpc", true), NioIoHandler.newFactory());
   private final List<Server> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final NodeTls nodeTls;
   private final List<SocketAddress> deferred = new ArrayList<>();

@@ -23,18 +23,82 @@ import org.junit.jupiter.api.io.TempDir;
 class DebLauncherIT {
 
   private static final List<String> JVM_FLAGS =
-      List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m");
+      List.of(
+          "--enable-native-access=ALL-UNNAMED",
+          "-XX:+UseSerialGC",
+          "-Xms16m",
+          "-Xmx128m",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=40",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-Xss256k");
   private static final List<String> COMMAND_FLAGS =
       concat(JVM_FLAGS, List.of("-XX:TieredStopAtLevel=1"));
   private static final String JAR = "/usr/share/debvisor-agent/debvisor-agent.jar";
 
   private CommandRunner runner;
   private Path launcher;
+  private Path packagedDefaults;
 
   @BeforeAll
   void unpack(@TempDir Path dir) throws Exception {
     runner = new CommandRunner(dir, Duration.ofSeconds(30));
-    launcher = DebPackage.unpack(runner, dir).file("/usr/bin/debvisor-agent");
+    DebPackage pkg = DebPackage.unpack(runner, dir);
+    launcher = pkg.file("/usr/bin/debvisor-agent");
+    packagedDefaults = pkg.file("/etc/default/debvisor-agent");
+  }
+
+  @Test
+  void startsWithThePackagedDefaultsAndTheSameFlagsWithoutThem(@TempDir Path fakes)
+      throws Exception {
+    Path java21 = fakeJava(fakes, "home21", "21.0.5");
+    Map<String, String> env =
+        Map.of("JAVA_HOME", java21.toString(), "PATH", fakes.resolve("nothing").toString());
+    Map<String, String> withDefaults = new HashMap<>(env);
+    withDefaults.put("DEBVISOR_AGENT_DEFAULTS", packagedDefaults.toString());
+
+    var packaged = launch(fakes, withDefaults, "--config", "/etc/debvisor/agent.yaml");
+    var builtIn = launch(fakes, env, "--config", "/etc/debvisor/agent.yaml");
+
+    List<String> expected =
+        concat(JVM_FLAGS, List.of("-jar", JAR, "--config", "/etc/debvisor/agent.yaml"));
+    assertThat(arguments(packaged.stdout())).as(packaged.stderr()).isEqualTo(expected);
+    assertThat(arguments(builtIn.stdout())).as(builtIn.stderr()).isEqualTo(expected);
+    assertThat(packaged.stdout()).contains("MALLOC_ARENA_MAX=2");
+    assertThat(builtIn.stdout()).contains("MALLOC_ARENA_MAX=2");
+  }
+
+  @Test
+  void anEditedDefaultsFileReplacesTheTunedFlags(@TempDir Path fakes) throws Exception {
+    Path java21 = fakeJava(fakes, "home21", "21.0.5");
+    Path defaults =
+        Files.writeString(
+            fakes.resolve("debvisor-agent"),
+            "DEBVISOR_AGENT_JVM_OPTS=\"-XX:+UseSerialGC -Xmx512m\"\nMALLOC_ARENA_MAX=4\n");
+
+    var result =
+        launch(
+            fakes,
+            Map.of(
+                "JAVA_HOME", java21.toString(),
+                "PATH", fakes.resolve("nothing").toString(),
+                "DEBVISOR_AGENT_DEFAULTS", defaults.toString(),
+                "DEBVISOR_AGENT_JAVA_OPTS", "-Dextra=1"),
+            "status");
+
+    assertThat(arguments(result.stdout()))
+        .as(result.stderr())
+        .containsExactly(
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-Xmx512m",
+            "-XX:TieredStopAtLevel=1",
+            "-Dextra=1",
+            "-jar",
+            JAR,
+            "status");
+    assertThat(result.stdout()).contains("MALLOC_ARENA_MAX=4");
   }
 
   @Test
@@ -164,6 +228,8 @@ class DebLauncherIT {
       throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>(environment);
     env.put("DEBVISOR_JVM_DIR", fakes.resolve("jvm").toString());
+    // The built-in flags unless a test names a defaults file (never this machine's).
+    env.putIfAbsent("DEBVISOR_AGENT_DEFAULTS", fakes.resolve("no-defaults").toString());
     // No archive flags unless a test creates this directory.
     env.put("DEBVISOR_AGENT_CDS_DIR", fakes.resolve("cds").toString());
     List<String> command = concat(List.of("/bin/sh", launcher.toString()), List.of(args));
@@ -188,6 +254,7 @@ class DebLauncherIT {
           exit 0
         fi
         echo "ran $0"
+        echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}"
         for a in "$@"; do echo "arg $a"; done
         """
             .formatted(version, version));

@@ -33,6 +33,7 @@ class DebPackageIT {
 
   private static final String UNIT = "/usr/lib/systemd/system/debvisor-agent.service";
   private static final String CONFIG = "/etc/debvisor/agent.yaml";
+  private static final String DEFAULTS = "/etc/default/debvisor-agent";
   private static final String LAUNCHER = "/usr/bin/debvisor-agent";
   private static final String JAR = "/usr/share/debvisor-agent/debvisor-agent.jar";
   private static final List<String> MAINTAINER_SCRIPTS = List.of("postinst", "prerm", "postrm");
@@ -82,6 +83,7 @@ class DebPackageIT {
             LAUNCHER,
             UNIT,
             CONFIG,
+            DEFAULTS,
             "/usr/share/doc/debvisor-agent/copyright",
             "/usr/share/doc/debvisor-agent/changelog.gz",
             "/usr/share/man/man1/debvisor-agent.1.gz");
@@ -107,8 +109,33 @@ class DebPackageIT {
   }
 
   @Test
-  void configurationIsTheOnlyConffile() throws IOException {
-    assertThat(Files.readAllLines(pkg.control().resolve("conffiles"))).containsExactly(CONFIG);
+  void configurationAndJvmDefaultsAreTheOnlyConffiles() throws IOException {
+    assertThat(Files.readAllLines(pkg.control().resolve("conffiles")))
+        .containsExactly(CONFIG, DEFAULTS);
+  }
+
+  @Test
+  void jvmDefaultsCarryTheTunedFlags() throws Exception {
+    // Sourced by the launcher as sh would: the values a node's agent really starts with.
+    var result =
+        runner.run(
+            List.of(
+                "/bin/sh",
+                "-euc",
+                ". \"$1\"; printf '%s\\n' \"$DEBVISOR_AGENT_JVM_OPTS\" \"$MALLOC_ARENA_MAX\"",
+                "sh",
+                pkg.file(DEFAULTS).toString()));
+    result.requireSuccess();
+    List<String> values = result.stdout().lines().toList();
+    assertThat(values.get(0).split(" "))
+        .contains(
+            "-XX:+UseSerialGC",
+            "-Xms16m",
+            "-Xmx128m",
+            "-XX:MaxHeapFreeRatio=40",
+            "-XX:TieredStopAtLevel=1",
+            "-Xss256k");
+    assertThat(values.get(1)).isEqualTo("2");
   }
 
   @Test

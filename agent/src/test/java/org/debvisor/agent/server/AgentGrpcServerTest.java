@@ -103,6 +103,41 @@ class AgentGrpcServerTest {
   }
 
   @Test
+  void callsOnManyConnectionsRunOnAtMostTwoNamedEventLoops() throws Exception {
+    List<ManagedChannel> channels = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        ManagedChannel c =
+            io.grpc.netty.NettyChannelBuilder.forAddress(agent.grpcAddresses().get(0))
+                .usePlaintext()
+                .build();
+        channels.add(c);
+        NodeGrpc.newBlockingStub(c).status(StatusRequest.getDefaultInstance());
+      }
+    } finally {
+      for (ManagedChannel c : channels) {
+        TestAgents.close(c);
+      }
+    }
+
+    // Netty names them agent-grpc-POOL-N; other agents of this JVM have their own POOL.
+    java.util.Map<String, Long> loopsPerPool =
+        Thread.getAllStackTraces().keySet().stream()
+            .map(Thread::getName)
+            .filter(n -> n.matches("agent-grpc-\\d+-\\d+"))
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    n -> n.substring(0, n.lastIndexOf('-')),
+                    java.util.stream.Collectors.counting()));
+    assertThat(loopsPerPool).isNotEmpty();
+    assertThat(loopsPerPool.values())
+        .allSatisfy(
+            n ->
+                assertThat(n)
+                    .isBetween(1L, (long) Math.min(2, Runtime.getRuntime().availableProcessors())));
+  }
+
+  @Test
   void watchSendsCurrentReportThenChanges() throws Exception {
     BlockingQueue<NodeStatus> received = new LinkedBlockingQueue<>();
     var call = channel.newCall(NodeGrpc.getWatchStatusMethod(), CallOptions.DEFAULT);
