@@ -10,9 +10,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.debvisor.controller.ha.SharedCaSeed;
+import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.PostgresExtension;
 import org.debvisor.controller.inventory.PostgresServer;
 import org.debvisor.controller.inventory.PostgresUrl;
+import org.debvisor.controller.pki.CertificateAuthority;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Restores of a damaged, cut, foreign or newer PostgreSQL backup, or with a wrong passphrase: each
- * is refused naming what was wrong, before anything is touched. The target database (a live
- * inventory, restored over with --force) and the state directory are unchanged afterwards. One
- * backup (one pg_dump) serves every case; no case reaches pg_restore.
+ * is refused naming what was wrong, before anything is touched; so is a SQLite backup (moving an
+ * inventory from SQLite into PostgreSQL is not built). The target database (a live inventory,
+ * restored over with --force) and the state directory are unchanged afterwards. One backup (one
+ * pg_dump) serves every case; no case reaches pg_restore.
  */
 @ExtendWith(PostgresExtension.class)
 class PostgresRestoreRefusalTest {
@@ -111,6 +115,31 @@ class PostgresRestoreRefusalTest {
         json.replace(
             "\"debvisorVersion\" : \"" + VERSION + "\"", "\"debvisorVersion\" : \"9.0.0\""));
     assertRefused(copy, fixture.passphrase(), "made by DebVisor 9.0.0, newer than this " + VERSION);
+  }
+
+  @Test
+  void aSqliteBackupIsRefusedSayingMovingToPostgresqlIsNotSupported() throws Exception {
+    Path sqliteState = Files.createDirectories(dir.resolve("sqlite-state"));
+    try (Database db = Database.open(sqliteState.resolve(StateLayout.DATABASE))) {
+      db.write(
+          c -> {
+            new NodeRepository()
+                .upsertEnrolment(c, PostgresInventoryFixture.node("node-s", "ceph-s"));
+            return null;
+          });
+    }
+    CertificateAuthority.loadOrCreate(sqliteState.resolve("pki"), Clock.systemUTC());
+    Files.writeString(
+        sqliteState.resolve(StateLayout.OPERATOR_TOKEN), PostgresInventoryFixture.OPERATOR_TOKEN);
+    Path sqliteBackup = dir.resolve("sqlite-backup");
+    new ControllerBackup(VERSION, CIPHER, Clock.systemUTC(), "local:test", BackupProgress.SILENT)
+        .backup(sqliteState, sqliteBackup, fixture.passphrase());
+    assertRefused(
+        sqliteBackup,
+        fixture.passphrase(),
+        "holds a SQLite controller.db, not a PostgreSQL dump",
+        "not supported yet",
+        "without --database-url");
   }
 
   /**
