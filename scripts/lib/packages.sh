@@ -4,8 +4,9 @@
 DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt0 curl uuid-runtime procps"
 # The native load generator of bench/rest-run and bench/grpc-run: h2load.
 DEBVISOR_LOADGEN_PACKAGES="nghttp2-client"
-# What bench/run needs on top of the demo: strace counts the agent's fsyncs per UpdateConfig.
-DEBVISOR_BENCH_PACKAGES="$DEBVISOR_DEMO_PACKAGES strace $DEBVISOR_LOADGEN_PACKAGES"
+# What bench/run needs on top of the demo: strace counts the agent's fsyncs per UpdateConfig;
+# postgresql runs bench/backup-run's own PostgreSQL for its PostgreSQL rows.
+DEBVISOR_BENCH_PACKAGES="$DEBVISOR_DEMO_PACKAGES strace postgresql postgresql-client $DEBVISOR_LOADGEN_PACKAGES"
 # What namespace test nodes (scripts/test-nodes.sh) need: mmdebstrap for their root filesystem,
 # OpenSSH, iproute2 and util-linux (unshare, nsenter) for their namespaces.
 DEBVISOR_NODE_PACKAGES="mmdebstrap debian-archive-keyring openssh-server openssh-client iproute2 util-linux"

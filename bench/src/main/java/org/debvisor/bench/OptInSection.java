@@ -39,7 +39,7 @@ record OptInSection(String title, String script, String page, String duration) {
           "Backup and restore of 10 000 nodes",
           "bench/backup-run",
           "backup-benchmarks.md",
-          "1-3 min");
+          "3-10 min");
 
   /** The HTTPS API's logins and node lists of {@code bench/rest-run}. */
   static final OptInSection REST =

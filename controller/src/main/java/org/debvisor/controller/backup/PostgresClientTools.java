@@ -20,6 +20,7 @@ import org.debvisor.controller.inventory.PostgresUrl;
 final class PostgresClientTools {
 
   private static final Path DEBIAN_VERSIONS = Path.of("/usr/lib/postgresql");
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   private static final long TIMEOUT_S = 600;
 
   private final Path dumpProgram;
@@ -107,8 +108,20 @@ final class PostgresClientTools {
     run(url, restoreProgram, args.toArray(String[]::new));
   }
 
+  /**
+   * A prefix that makes the tool receive SIGKILL when the thread that started it dies (util-linux
+   * setpriv, prctl PR_SET_PDEATHSIG). Without it a killed backup or restore would leave pg_dump or
+   * pg_restore running on: a pg_restore would then commit a load no restore step follows. The
+   * starting thread waits for the tool, so only the death of this process fires the signal.
+   */
+  private static List<String> diesWithThisProcess() {
+    return Files.isExecutable(SETPRIV)
+        ? List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--")
+        : List.of();
+  }
+
   private static void run(PostgresUrl url, Path program, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(diesWithThisProcess());
     command.add(program.toString());
     command.addAll(
         List.of(

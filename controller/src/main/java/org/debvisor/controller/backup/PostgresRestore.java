@@ -194,13 +194,22 @@ public final class PostgresRestore {
       throw BackupException.refused("--path " + path + " is not a directory (no backup there)");
     }
     BackupManifest manifest = BackupVerifier.readManifest(path);
+    if (manifest.engine().equals(BackupManifest.SQLITE)) {
+      // Loading controller.db's rows into PostgreSQL is not built; say so instead of a bare no.
+      throw BackupException.refused(
+          "the backup at "
+              + path
+              + " holds a SQLite controller.db, not a PostgreSQL dump: restore cannot move a SQLite"
+              + " inventory into PostgreSQL (not supported yet). Restore it without"
+              + " --database-url into a state directory; nothing was changed");
+    }
     if (!manifest.engine().equals(BackupManifest.POSTGRESQL)) {
       throw BackupException.refused(
           "the backup at "
               + path
               + " holds a "
               + manifest.engine()
-              + " controller.db, not a PostgreSQL dump; restore it without --database-url");
+              + " inventory, which this DebVisor cannot restore; nothing was changed");
     }
     if (DebvisorVersions.isNewer(manifest.debvisorVersion(), debvisorVersion)) {
       throw BackupException.refused(

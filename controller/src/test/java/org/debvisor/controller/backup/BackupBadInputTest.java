@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -74,16 +73,7 @@ class BackupBadInputTest {
   }
 
   private Path copyOfGoodBackup() throws Exception {
-    Path copy = dir.resolve("copy");
-    for (Map.Entry<String, String> e : DirectorySnapshot.of(goodBackup).entrySet()) {
-      Path source = goodBackup.resolve(e.getKey());
-      if (!e.getKey().isEmpty() && Files.isRegularFile(source)) {
-        Path target = copy.resolve(e.getKey());
-        Files.createDirectories(target.getParent());
-        Files.copy(source, target);
-      }
-    }
-    return copy;
+    return BackupTampering.copy(goodBackup, dir.resolve("copy"));
   }
 
   /** The restore is refused with {@code message}; the state directory and its parent unchanged. */
@@ -189,7 +179,7 @@ class BackupBadInputTest {
   void restoreOfABackupFromANewerDebvisorIsRefused() throws Exception {
     Path copy = copyOfGoodBackup();
     String json = Files.readString(copy.resolve("manifest.json"));
-    rewriteManifest(
+    BackupTampering.rewriteManifest(
         copy, json.replace("\"debvisorVersion\" : \"0.1.0\"", "\"debvisorVersion\" : \"9.0.0\""));
     assertRefused(copy, "made by DebVisor 9.0.0, newer than this 0.1.0");
   }
@@ -207,7 +197,7 @@ class BackupBadInputTest {
     }
     String json = Files.readString(copy.resolve("manifest.json"));
     String oldSum = sha256OfEntry(json, "controller.db");
-    rewriteManifest(
+    BackupTampering.rewriteManifest(
         copy,
         json.replace(oldSum, Sha256.hex(db))
             .replaceFirst(
@@ -256,7 +246,7 @@ class BackupBadInputTest {
         .load()
         .migrate();
     String json = Files.readString(copy.resolve("manifest.json"));
-    rewriteManifest(
+    BackupTampering.rewriteManifest(
         copy,
         json.replace(sha256OfEntry(json, "controller.db"), Sha256.hex(db))
             .replaceFirst(
@@ -279,11 +269,5 @@ class BackupBadInputTest {
             .matcher(json);
     assertThat(m.find()).as("entry " + path + " in " + json).isTrue();
     return m.group(1);
-  }
-
-  private static void rewriteManifest(Path backup, String json) throws Exception {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    Files.write(backup.resolve("manifest.json"), bytes);
-    Files.writeString(backup.resolve("manifest.sha256"), Sha256.hex(bytes) + "  manifest.json\n");
   }
 }

@@ -9,22 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
-import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.audit.AuditRecord;
 import org.debvisor.controller.audit.AuditVerifier;
-import org.debvisor.controller.ha.SharedCaSeed;
-import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
-import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.inventory.PostgresExtension;
 import org.debvisor.controller.inventory.PostgresServer;
 import org.debvisor.controller.inventory.PostgresUrl;
@@ -43,18 +35,18 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class PostgresBackupRestoreTest {
 
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
-  private static final String OPERATOR_TOKEN = "dvop_0123456789abcdef\n";
+  private static final String OPERATOR_TOKEN = PostgresInventoryFixture.OPERATOR_TOKEN;
 
   @TempDir Path dir;
 
   private final Clock clock = Clock.systemUTC();
+  private PostgresInventoryFixture fixture;
   private final CaKeyCipher cipher = new CaKeyCipher(1_000);
 
   @Test
   void roundTripKeepsNodesTokensAuditChainAndTheSharedCa(PostgresServer server) throws Exception {
-    PostgresUrl source = populatedInventory(server);
-    Path state = stateDir();
+    PostgresUrl source = fixture(server).sharedCaInventory();
+    Path state = fixture.stateDir();
     Path backup = dir.resolve("backups/pg");
     Files.createDirectories(backup.getParent());
 
@@ -77,8 +69,8 @@ class PostgresBackupRestoreTest {
     RestoreResult restored = restore(backup, target, restoredState, false);
 
     assertThat(restored.dryRun()).isFalse();
-    try (Connection before = connect(server, source);
-        Connection after = connect(server, target)) {
+    try (Connection before = fixture.connect(source);
+        Connection after = fixture.connect(target)) {
       NodeRepository nodes = new NodeRepository();
       assertThat(nodes.all(after))
           .extracting(NodeRow::id, NodeRow::hostname, NodeRow::certSerial)
@@ -112,11 +104,11 @@ class PostgresBackupRestoreTest {
 
   @Test
   void nonEmptyTargetIsRefusedByNameAndLeftUnchanged(PostgresServer server) throws Exception {
-    PostgresUrl source = populatedInventory(server);
+    PostgresUrl source = fixture(server).sharedCaInventory();
     Path backup = dir.resolve("backup");
-    backup(source, stateDir(), backup);
-    long auditBefore = count(server, source, "audit_log");
-    long nodesBefore = count(server, source, "nodes");
+    backup(source, fixture.stateDir(), backup);
+    long auditBefore = fixture.count(source, "audit_log");
+    long nodesBefore = fixture.count(source, "nodes");
     Path emptyState = dir.resolve("new-state");
 
     assertThatThrownBy(() -> restore(backup, source, emptyState, false))
@@ -126,8 +118,8 @@ class PostgresBackupRestoreTest {
         .hasMessageContaining("--force")
         .satisfies(e -> assertThat(((BackupException) e).badInput()).isTrue());
 
-    assertThat(count(server, source, "audit_log")).isEqualTo(auditBefore);
-    assertThat(count(server, source, "nodes")).isEqualTo(nodesBefore);
+    assertThat(fixture.count(source, "audit_log")).isEqualTo(auditBefore);
+    assertThat(fixture.count(source, "nodes")).isEqualTo(nodesBefore);
     assertThat(Files.exists(emptyState)).isFalse();
   }
 
@@ -140,7 +132,7 @@ class PostgresBackupRestoreTest {
     PostgresUrl url = new PostgresUrl("debvisor", "s3cret-pw-42", "127.0.0.1", closedPort, "inv");
     Path backup = dir.resolve("backup");
 
-    assertThatThrownBy(() -> backup(url, stateDir(), backup))
+    assertThatThrownBy(() -> backup(url, fixture(null).stateDir(), backup))
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("127.0.0.1:" + closedPort + "/inv")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pw-42"));
@@ -151,8 +143,8 @@ class PostgresBackupRestoreTest {
   @Test
   void dumpFromANewerSchemaIsRefusedBeforeTheTargetIsTouched(PostgresServer server)
       throws Exception {
-    PostgresUrl source = populatedInventory(server);
-    try (Connection c = connect(server, source);
+    PostgresUrl source = fixture(server).sharedCaInventory();
+    try (Connection c = fixture.connect(source);
         Statement s = c.createStatement()) {
       // What a newer controller's migration leaves in the history.
       s.execute(
@@ -161,7 +153,8 @@ class PostgresBackupRestoreTest {
               + " 'SQL', 'V999__newer.sql', 0, 'test', 0, true)");
     }
     Path backup = dir.resolve("backup");
-    assertThat(backup(source, stateDir(), backup).manifest().schemaVersion()).isEqualTo("999");
+    assertThat(backup(source, fixture.stateDir(), backup).manifest().schemaVersion())
+        .isEqualTo("999");
     PostgresUrl target = server.createDatabase();
     Path emptyState = dir.resolve("new-state");
 
@@ -169,115 +162,23 @@ class PostgresBackupRestoreTest {
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("schema version 999, newer than this DebVisor knows");
 
-    try (Connection c = connect(server, target);
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
-                        + " current_schema()")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isZero();
-    }
+    assertThat(fixture.tables(target)).isZero();
     assertThat(Files.exists(emptyState)).isFalse();
   }
 
   private BackupResult backup(PostgresUrl url, Path state, Path backup) throws Exception {
     return new PostgresBackup("0.2.0-SNAPSHOT", cipher, clock, "local:test", step -> {})
-        .backup(url, state, backup, passphrase());
+        .backup(url, state, backup, fixture.passphrase());
   }
 
   private RestoreResult restore(Path backup, PostgresUrl url, Path state, boolean force)
       throws Exception {
     return new PostgresRestore("0.2.0-SNAPSHOT", cipher, clock, "local:test", step -> {})
-        .restore(backup, url, state, passphrase(), force, false);
+        .restore(backup, url, state, fixture.passphrase(), force, false);
   }
 
-  private Passphrase passphrase() throws Exception {
-    Path file = dir.resolve("passphrase");
-    if (!Files.exists(file)) {
-      SharedCaSeed.passphraseFile(file, "correct horse battery staple");
-    }
-    return Passphrase.read(file);
-  }
-
-  /** A migrated inventory with the CA in shared_ca, two nodes, a token and audit entries. */
-  private PostgresUrl populatedInventory(PostgresServer server) throws Exception {
-    PostgresUrl url = server.createDatabase();
-    passphrase();
-    SharedCaSeed.seed(url, dir.resolve("passphrase"), dir.resolve("seed-" + url.database()));
-    try (Database db = Database.open(url)) {
-      db.write(
-          c -> {
-            NodeRepository nodes = new NodeRepository();
-            nodes.upsertEnrolment(c, node("node-a", "ceph-1"));
-            nodes.upsertEnrolment(c, node("node-b", "ceph-2"));
-            new TokenRepository()
-                .insert(
-                    c,
-                    new TokenRow(
-                        "tok-backup",
-                        "ab".repeat(32),
-                        T0,
-                        T0.plusSeconds(900),
-                        "",
-                        "ceph",
-                        "default",
-                        "operator",
-                        null,
-                        "",
-                        ""));
-            for (int i = 0; i < 3; i++) {
-              new AuditLog(clock)
-                  .append(
-                      c, new AuditEntry("local:test", "test.seed", "node", "local", "ok", "#" + i));
-            }
-            return null;
-          });
-    }
-    return url;
-  }
-
-  private Path stateDir() throws Exception {
-    Path state = dir.resolve("state");
-    if (!Files.exists(state)) {
-      Files.createDirectories(state.resolve("pki"));
-      Files.writeString(state.resolve(StateLayout.OPERATOR_TOKEN), OPERATOR_TOKEN);
-      Files.writeString(state.resolve(StateLayout.CA_CERT), "certificate of the shared CA\n");
-    }
-    return state;
-  }
-
-  private static NodeRow node(String id, String hostname) {
-    return new NodeRow(
-        id,
-        hostname,
-        "ceph",
-        "default",
-        "amd64",
-        "192.0.2.10:7443",
-        "0.2.0",
-        NodeState.ACTIVE,
-        T0,
-        null,
-        "01" + id.hashCode(),
-        T0.plusSeconds(3600),
-        null,
-        null,
-        "",
-        null,
-        "");
-  }
-
-  private static Connection connect(PostgresServer server, PostgresUrl url) throws SQLException {
-    return DriverManager.getConnection(server.jdbcUrl(url.database()), url.user(), "");
-  }
-
-  private static long count(PostgresServer server, PostgresUrl url, String table)
-      throws SQLException {
-    try (Connection c = connect(server, url);
-        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private PostgresInventoryFixture fixture(PostgresServer server) {
+    fixture = new PostgresInventoryFixture(server, dir);
+    return fixture;
   }
 }

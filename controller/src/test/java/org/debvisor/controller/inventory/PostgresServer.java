@@ -141,6 +141,13 @@ public final class PostgresServer implements AutoCloseable {
     return port;
   }
 
+  /**
+   * A program of this server's PostgreSQL version (pg_dump, pg_restore), for benchmarks' limits.
+   */
+  public Path program(String name) {
+    return bin.resolve(name);
+  }
+
   private void run(String program, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     if (asPostgresUser) {
