@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.proto.Rollout;
@@ -40,12 +41,20 @@ final class RolloutEventFeed implements AutoCloseable {
   /** How long a browser's EventSource waits before reconnecting after the stream ended. */
   static final Duration RECONNECT = Duration.ofSeconds(3);
 
-  /** One open stream: who holds it and how to tell it is still theirs to hold. */
+  /**
+   * Events a stream may hold that its client has not taken yet. A client that stops reading would
+   * otherwise have every later event queued for it in the controller's memory; past this it is
+   * dropped (its browser reconnects if it was only slow).
+   */
+  static final int MAX_UNSENT = 256;
+
+  /** One open stream: who holds it, how to tell it is still theirs, what it has not taken yet. */
   private record Subscriber(
       StreamWriter<ServerSentEvent> writer,
       String user,
       String sessionKey,
-      BooleanSupplier stillAllowed) {}
+      BooleanSupplier stillAllowed,
+      AtomicInteger unsent) {}
 
   private final RolloutApi rollouts;
   private final StreamQuota quota;
@@ -79,7 +88,7 @@ final class RolloutEventFeed implements AutoCloseable {
       throw new ApiProblem(429, refusal, List.of(new Violation("streams", "limit reached")), null);
     }
     StreamWriter<ServerSentEvent> writer = StreamMessage.streaming();
-    Subscriber s = new Subscriber(writer, user, sessionKey, stillAllowed);
+    Subscriber s = new Subscriber(writer, user, sessionKey, stillAllowed, new AtomicInteger());
     writer
         .whenComplete()
         .handle(
@@ -135,9 +144,8 @@ final class RolloutEventFeed implements AutoCloseable {
         // Nobody was watching, so what was last sent is stale: start from what this one saw.
         last = printed;
       }
-      s.writer().tryWrite(ServerSentEvent.ofRetry(RECONNECT));
-      s.writer()
-          .tryWrite(ServerSentEvent.builder().event("snapshot").data(snapshot.toString()).build());
+      send(s, ServerSentEvent.ofRetry(RECONNECT));
+      send(s, ServerSentEvent.builder().event("snapshot").data(snapshot.toString()).build());
       subscribers.add(s);
       if (!s.writer().isOpen()) {
         subscribers.remove(s);
@@ -168,8 +176,7 @@ final class RolloutEventFeed implements AutoCloseable {
       }
       for (Subscriber s : subscribers) {
         for (ServerSentEvent e : changed) {
-          if (!s.writer().tryWrite(e)) {
-            subscribers.remove(s);
+          if (!send(s, e)) {
             break;
           }
         }
@@ -190,10 +197,31 @@ final class RolloutEventFeed implements AutoCloseable {
       }
       if (!allowed) {
         s.writer().close();
-      } else if (!s.writer().tryWrite(ServerSentEvent.ofComment("keep-alive"))) {
-        subscribers.remove(s);
+      } else {
+        send(s, ServerSentEvent.ofComment("keep-alive"));
       }
     }
+  }
+
+  /** Queues one event for {@code s}; false (and the stream ended) when it cannot take more. */
+  private boolean send(Subscriber s, ServerSentEvent event) {
+    if (s.unsent().get() >= MAX_UNSENT) {
+      log.info(
+          "dropped {}'s rollout event stream: {} events not taken by the client",
+          s.user(),
+          MAX_UNSENT);
+      s.writer().abort();
+      subscribers.remove(s);
+      return false;
+    }
+    if (!s.writer().tryWrite(event)) {
+      subscribers.remove(s);
+      return false;
+    }
+    s.unsent().incrementAndGet();
+    // Completes once the client took everything written so far, this event included.
+    s.writer().whenConsumed().thenRun(s.unsent()::decrementAndGet);
+    return true;
   }
 
   @Override
