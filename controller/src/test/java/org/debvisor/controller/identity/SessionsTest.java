@@ -1,6 +1,7 @@
 package org.debvisor.controller.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,6 +37,8 @@ class SessionsTest {
 
   @BeforeEach
   void open() {
+    // A fresh SQLite inventory per test: seconds per class, so the slow suite and the PIT gate.
+    assumeTrue(Boolean.getBoolean("debvisor.slow"), "slow suite only (-Ddebvisor.slow=true)");
     db = Database.open(dir.resolve("controller.db"));
     AuditLog audit = new AuditLog(clock);
     PasswordHasher hasher =
@@ -48,7 +51,9 @@ class SessionsTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   private List<AuditEntry> audit() {

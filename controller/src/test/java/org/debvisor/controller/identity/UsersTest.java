@@ -2,6 +2,7 @@ package org.debvisor.controller.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -37,6 +38,8 @@ class UsersTest {
 
   @BeforeEach
   void open() {
+    // A fresh SQLite inventory per test: seconds per class, so the slow suite and the PIT gate.
+    assumeTrue(Boolean.getBoolean("debvisor.slow"), "slow suite only (-Ddebvisor.slow=true)");
     db = Database.open(dir.resolve("controller.db"));
     AuditLog audit = new AuditLog(clock);
     users = new Users(db, audit, hasher, clock);
@@ -45,7 +48,9 @@ class UsersTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   private List<AuditEntry> audit() {

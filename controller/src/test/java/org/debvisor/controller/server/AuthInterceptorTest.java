@@ -2,6 +2,7 @@ package org.debvisor.controller.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
@@ -24,8 +26,13 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.debvisor.controller.audit.AuditEntry;
+import org.debvisor.controller.audit.AuditLog;
+import org.debvisor.controller.audit.AuditRecord;
 import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.inventory.Database;
 import org.debvisor.proto.ControllerGrpc;
+import org.debvisor.proto.CreateBootstrapTokenRequest;
 import org.debvisor.proto.HeartbeatRequest;
 import org.debvisor.proto.ListNodesRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -46,12 +53,17 @@ class AuthInterceptorTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // A whole controller: seconds, so the slow suite and the PIT gate.
+    assumeTrue(Boolean.getBoolean("debvisor.slow"), "slow suite only (-Ddebvisor.slow=true)");
     ctl = RunningController.start(state);
     anon = ctl.anonymous();
   }
 
   @AfterAll
   static void stop() {
+    if (ctl == null) {
+      return;
+    }
     anon.close();
     ctl.close();
   }
@@ -131,6 +143,28 @@ class AuthInterceptorTest {
     assertThat(
             withAuthorization("bEARER " + token).listNodes(ListNodesRequest.getDefaultInstance()))
         .isNotNull();
+  }
+
+  @Test
+  void theOperatorIsTheCallerOfWhatTheTokenDoes() throws Exception {
+    String id =
+        withAuthorization("Bearer " + ctl.operatorToken())
+            .createBootstrapToken(
+                CreateBootstrapTokenRequest.newBuilder()
+                    .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(600))
+                    .build())
+            .getTokenId();
+    AuditEntry created;
+    try (Connection c = Database.readOnlyConnection(state.resolve("controller.db"))) {
+      created =
+          AuditLog.page(c, 0, 1_000).stream()
+              .map(AuditRecord::entry)
+              .filter(e -> e.action().equals("token.create") && e.target().equals(id))
+              .findFirst()
+              .orElseThrow();
+    }
+    assertThat(created.actor()).isEqualTo("operator");
+    assertThat(created.source()).isEqualTo("127.0.0.1");
   }
 
   @Test
