@@ -24,6 +24,7 @@ import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.NodeStatus;
 import org.debvisor.proto.RegisterNodeRequest;
 import org.debvisor.proto.RegisterNodeResponse;
+import org.debvisor.proto.RevokeNodeRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,6 +166,42 @@ class NodeIdentityTest {
               assertThat(r.entry().detail()).contains("bound-token=yes", "replaced=yes");
             })
         .anySatisfy(r -> assertThat(r.entry().detail()).contains("node=" + node.id));
+  }
+
+  @Test
+  void theCertificateOfAnEarlierEnrolmentIsRefusedTheCurrentOneAccepted() throws Exception {
+    RegisterNodeResponse first = register(node.request(token("")).build());
+    var firstKeys = node.keys;
+    node.keys = TestNode.ec("secp256r1");
+    var secondKeys = node.keys;
+    RegisterNodeResponse second = register(node.request(token(node.id)).build());
+
+    node.keys = firstKeys;
+    var old = node.mtls(ctl, first.getCertificatePem());
+    assertDenied(
+        () -> old.heartbeat(HeartbeatRequest.getDefaultInstance()),
+        "of node " + node.id + " was superseded at ",
+        "(the node enrolled again); use its current certificate");
+
+    node.keys = secondKeys;
+    assertThat(
+            node.mtls(ctl, second.getCertificatePem())
+                .heartbeat(HeartbeatRequest.getDefaultInstance()))
+        .isNotNull();
+  }
+
+  @Test
+  void aRevokedNodesCertificateIsRefusedNamingWhenAndWhy() throws Exception {
+    RegisterNodeResponse enrolled = register(node.request(token("")).build());
+    ctl.operator()
+        .revokeNode(
+            RevokeNodeRequest.newBuilder().setNode(node.id).setReason("decommissioned").build());
+
+    var stub = node.mtls(ctl, enrolled.getCertificatePem());
+    assertDenied(
+        () -> stub.heartbeat(HeartbeatRequest.getDefaultInstance()),
+        "node " + node.id + " was revoked at ",
+        " (decommissioned); its certificates are refused");
   }
 
   @Test
