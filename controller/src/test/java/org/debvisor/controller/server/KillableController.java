@@ -90,7 +90,14 @@ public final class KillableController implements AutoCloseable {
     }
   }
 
+  /**
+   * Listening, and by this process: it printed so (another program may have taken the free port
+   * since it was chosen, and would answer a bare connection attempt).
+   */
   private boolean accepting() {
+    if (!log().contains("controller listening on 127.0.0.1:" + port)) {
+      return false;
+    }
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 500);
       return true;
