@@ -37,6 +37,7 @@ import org.debvisor.proto.GetRolloutRequest;
 import org.debvisor.proto.HealthGate;
 import org.debvisor.proto.RegisterNodeRequest;
 import org.debvisor.proto.Rollout;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,10 +59,15 @@ class ProcessFailoverSlowTest {
 
   @TempDir Path dir;
 
+  // Before the test's parameters are resolved: skipped, it must not start a PostgreSQL.
+  @BeforeEach
+  void onlyInTheSlowSuite() {
+    assumeTrue(Boolean.getBoolean("debvisor.slow"), "two controller JVMs: -Ddebvisor.slow=true");
+  }
+
   @Test
   void aKilledLeadersRolloutIsFinishedByTheOtherProcessAndNothingAcknowledgedIsLost(
       PostgresServer server) throws Exception {
-    assumeTrue(Boolean.getBoolean("debvisor.slow"), "two controller JVMs: -Ddebvisor.slow=true");
     PostgresUrl url = server.createDatabase();
     Path passphrase =
         SharedCaSeed.passphraseFile(dir.resolve("ca-passphrase"), "correct horse battery staple");
