@@ -167,6 +167,9 @@ final class ControllerBench {
       register.add(DurablePartsBaseline.sqliteCommit(work.resolve("raw"), Duration.ofSeconds(5)));
       register.add(DurablePartsBaseline.certificateSignature(Duration.ofSeconds(5)));
 
+      // Shown at once: a failure in the heartbeat part below would otherwise lose these rows.
+      System.out.println(BenchmarkRunner.table(register));
+
       // Top up to the number of simulated agents (not measured).
       while (ours.enrolled().size() < agents && ours.remaining() > 0) {
         ours.closedLoop(inFlight, Duration.ofSeconds(60), agents - ours.enrolled().size());

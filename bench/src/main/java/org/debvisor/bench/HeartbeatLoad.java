@@ -80,6 +80,8 @@ final class HeartbeatLoad implements AutoCloseable {
         stubs.get(i).withDeadlineAfter(60, TimeUnit.SECONDS).heartbeat(requests.get(i)).get();
       } catch (java.util.concurrent.ExecutionException e) {
         failed++;
+        // Which node and why: a refused connection is otherwise only a count.
+        System.err.println("heartbeat connection " + i + " refused: " + e.getCause().getMessage());
       }
     }
     return failed;

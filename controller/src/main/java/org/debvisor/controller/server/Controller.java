@@ -31,6 +31,7 @@ import org.debvisor.controller.identity.PasswordHasher;
 import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.identity.Users;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.GroupCommit;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.pki.CertificateAuthority;
@@ -52,6 +53,8 @@ public final class Controller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
   // An unreachable agent is tried this often, pausing 1 s, 2 s, ... between tries.
   private static final int AGENT_ATTEMPTS = 3;
+  // Enrolments in one commit at most: bounds how long one group holds the write lock.
+  private static final int ENROLMENT_GROUP_MAX = 64;
   private static final java.time.Duration AGENT_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
   // Failed logins: 5 at once then 5 a minute per user name; 20 then 20 a minute per address.
   private static final LoginLimiter.Limit LOGIN_LIMIT_PER_USER = new LoginLimiter.Limit(5, 5);
@@ -163,7 +166,8 @@ public final class Controller implements AutoCloseable {
           };
       recount.run();
       AuditLog audit = new AuditLog(clock);
-      Enrolment enrolment = new Enrolment(db, ca, settings, audit, clock);
+      Enrolment enrolment =
+          new Enrolment(db, new GroupCommit(db, ENROLMENT_GROUP_MAX), ca, settings, audit, clock);
       Fleet fleet = new Fleet(db, settings, audit, clock, recount);
       rollouts =
           new RolloutEngine(

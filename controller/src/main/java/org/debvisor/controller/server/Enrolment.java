@@ -16,6 +16,7 @@ import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
 import org.debvisor.controller.inventory.CertificateRow;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.GroupCommit;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
@@ -34,8 +35,9 @@ import org.debvisor.proto.RenewCertificateResponse;
 
 /**
  * Enrolment and renewal: checks the request, signs the CSR, and in ONE transaction consumes the
- * bootstrap token, records the node and its certificate and appends the audit entry. A refusal
- * changes nothing but the audit log, which records it through {@link RefusalAudit} (repeats
+ * bootstrap token, records the node and its certificate and appends the audit entry. Concurrent
+ * enrolments share that transaction's commit ({@link GroupCommit}), each in its own savepoint. A
+ * refusal changes nothing but the audit log, which records it through {@link RefusalAudit} (repeats
  * counted, not written one by one). An enrolled node id is re-enrolled only with a token bound to
  * it ({@code token create --node}); the agent address going into the certificate is checked by
  * {@link AgentAddressRule}.
@@ -43,6 +45,8 @@ import org.debvisor.proto.RenewCertificateResponse;
 final class Enrolment {
 
   private final Database db;
+  // Enrolments of concurrent agents share one durable commit (a fleet powering up at once).
+  private final GroupCommit enrolments;
   private final CertificateAuthority ca;
   private final CertificatePolicy policy;
   private final ControllerSettings settings;
@@ -55,11 +59,13 @@ final class Enrolment {
 
   Enrolment(
       Database db,
+      GroupCommit enrolments,
       CertificateAuthority ca,
       ControllerSettings settings,
       AuditLog audit,
       Clock clock) {
     this.db = db;
+    this.enrolments = enrolments;
     this.ca = ca;
     this.policy = settings.certificates();
     this.settings = settings;
@@ -116,7 +122,7 @@ final class Enrolment {
     IssuedCertificate cert = ca.issueNodeCertificate(csr, nodeId, names, policy.nodeValidity());
     Instant now = clock.instant();
     StatusRuntimeException refusal =
-        db.write(
+        enrolments.write(
             c -> {
               Refused refused = checkToken(c, token, request, now);
               if (refused == null) {

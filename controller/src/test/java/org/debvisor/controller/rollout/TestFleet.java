@@ -84,9 +84,44 @@ final class TestFleet implements AutoCloseable {
     this.dir = dir;
     this.stateDir = dir.resolve("controller");
     this.port = freePort();
+    this.controllerAddresses = "127.0.0.1:" + port;
     this.settings = settings;
     startController();
   }
+
+  private TestFleet(Path dir, Path stateDir, List<Integer> ports) throws IOException {
+    this.dir = dir;
+    this.stateDir = stateDir;
+    this.port = ports.get(0);
+    this.controllerAddresses = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    this.settings = UnaryOperator.identity();
+    useOperatorOf(port, stateDir);
+  }
+
+  /**
+   * Agents for controllers running elsewhere (processes on one database): each agent lists {@code
+   * ports} in order and switches to the next when one fails; the operator calls the first, with the
+   * token in {@code stateDir}.
+   */
+  static TestFleet forControllers(Path dir, Path stateDir, List<Integer> ports) throws IOException {
+    return new TestFleet(dir, stateDir, ports);
+  }
+
+  /** Operator calls go to the controller on {@code otherPort} with its state directory's token. */
+  void useOperatorOf(int otherPort, Path otherStateDir) throws IOException {
+    if (operator != null) {
+      operator.close();
+    }
+    operator =
+        ControllerConnection.open(
+            "127.0.0.1:" + otherPort,
+            otherStateDir.resolve("pki/ca.pem"),
+            Files.readString(otherStateDir.resolve("operator-token"), StandardCharsets.UTF_8)
+                .strip());
+  }
+
+  // What agents put in controller.address: one controller, or several in order.
+  private final String controllerAddresses;
 
   private final UnaryOperator<ControllerSettings> settings;
 
@@ -260,7 +295,7 @@ final class TestFleet implements AutoCloseable {
             null,
             null,
             new org.debvisor.agentapi.ControllerSettings(
-                "127.0.0.1:" + port,
+                controllerAddresses,
                 stateDir.resolve("pki/ca.pem"),
                 token,
                 home.resolve("pki"),
@@ -428,6 +463,8 @@ final class TestFleet implements AutoCloseable {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     } else if (controller != null) {
       stopController();
+    } else if (operator != null) {
+      operator.close();
     }
   }
 }
