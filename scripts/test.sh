@@ -146,7 +146,9 @@ if $molecule; then
       echo "molecule-lite: FAILED: building the agent package and the controller jar for the VM; see $molecule_run/build.log" >"$molecule_run/output.log"
       rc=1
     else
-      "$molecule_src/scripts/molecule-lite.sh" $scenarios >"$molecule_run/output.log" 2>&1 || rc=$?
+      # From inside the copy: the toolbox's chroot starts in the caller's directory and binds
+      # only the checkout it runs from.
+      (cd "$molecule_src" && scripts/molecule-lite.sh $scenarios) >"$molecule_run/output.log" 2>&1 || rc=$?
     fi
     echo "$rc" >"$molecule_run/exit.tmp" && mv "$molecule_run/exit.tmp" "$molecule_run/exit"
   ) &
