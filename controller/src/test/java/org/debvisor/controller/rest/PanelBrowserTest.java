@@ -217,20 +217,7 @@ class PanelBrowserTest {
   }
 
   private static void addUser(String name, String role, String password) throws IOException {
-    Path file = files.resolve(name + ".pw");
-    Files.writeString(file, password + "\n");
-    assertThat(
-            RestApiTest.cli(
-                "user",
-                "add",
-                name,
-                "--role",
-                role,
-                "--password-file",
-                file.toString(),
-                "--state-dir",
-                state.toString()))
-        .isZero();
+    RestApiTest.addUser(state, files, name, role, password);
   }
 
   private static WebElement byId(String id) {

@@ -98,6 +98,12 @@ class RestApiTest {
   }
 
   private static void addUser(String name, String role, String password) throws IOException {
+    addUser(state, files, name, role, password);
+  }
+
+  /** Adds a user through the real CLI, as an operator would, with the password in a file. */
+  static void addUser(Path state, Path files, String name, String role, String password)
+      throws IOException {
     Path file = files.resolve(name + ".pw");
     Files.writeString(file, password + "\n");
     assertThat(

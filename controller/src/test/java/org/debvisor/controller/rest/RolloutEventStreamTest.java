@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.debvisor.common.digest.Sha256;
@@ -79,20 +78,7 @@ class RolloutEventStreamTest {
   }
 
   private static void addUser(String name, String role, String password) throws IOException {
-    Path file = files.resolve(name + ".pw");
-    Files.writeString(file, password + "\n");
-    assertThat(
-            RestApiTest.cli(
-                "user",
-                "add",
-                name,
-                "--role",
-                role,
-                "--password-file",
-                file.toString(),
-                "--state-dir",
-                state.toString()))
-        .isZero();
+    RestApiTest.addUser(state, files, name, role, password);
   }
 
   private static void enrolSilentNode() throws Exception {
