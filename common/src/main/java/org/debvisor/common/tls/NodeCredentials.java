@@ -2,14 +2,15 @@ package org.debvisor.common.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.debvisor.common.pem.Pem;
+import org.debvisor.common.pem.PemException;
 
 /**
  * The node's identity issued at enrolment: its private key, its certificate chain (leaf first) and
@@ -52,14 +53,13 @@ public record NodeCredentials(
     return keyMatches(key, leaf());
   }
 
-  // The JDK's EC signer refuses a key named "ECDSA" (as Bouncy Castle names the keys it decodes),
-  // so
-  // such a key is re-read through the JDK's own factory from its PKCS#8 encoding.
-  private static PrivateKey jdkKey(PrivateKey key) throws GeneralSecurityException {
+  // The JDK's EC signer refuses a key named "ECDSA" (Bouncy Castle's provider's keys), so such a
+  // key is decoded again the way Pem decodes every key it reads.
+  private static PrivateKey jdkKey(PrivateKey key) throws PemException {
     if (!key.getAlgorithm().equals("ECDSA")) {
       return key;
     }
-    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+    return Pem.jdkPrivateKey(PrivateKeyInfo.getInstance(key.getEncoded()));
   }
 
   /** True when {@code key} is the private half of {@code certificate}'s public key. */
@@ -84,7 +84,7 @@ public record NodeCredentials(
       verifier.initVerify(certificate.getPublicKey());
       verifier.update(probe);
       return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | PemException e) {
       return false;
     }
   }
