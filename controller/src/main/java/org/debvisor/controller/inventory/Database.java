@@ -131,11 +131,20 @@ public final class Database implements AutoCloseable {
   private static void migrate(DataSource dataSource, SqlDialect dialect, String location) {
     try {
       Migrations.apply(dataSource, dialect, location);
+      AgentHostBackfill.run(dataSource);
     } catch (InventoryException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new InventoryException(
           "cannot migrate the inventory database " + location + ": " + e.getMessage(),
+          e,
+          dialect.isTransient(e));
+    } catch (SQLException e) {
+      throw new InventoryException(
+          "cannot fill in the agent hosts of the inventory database "
+              + location
+              + ": "
+              + e.getMessage(),
           e,
           dialect.isTransient(e));
     }

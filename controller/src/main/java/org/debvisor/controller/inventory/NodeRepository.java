@@ -36,6 +36,25 @@ public final class NodeRepository {
     }
   }
 
+  /**
+   * The nodes not revoked whose agent address has this host ({@link AgentHost#canonical}), through
+   * the index on {@code agent_host}: an enrolment's address check must not read the whole fleet.
+   */
+  public List<NodeRow> findActiveByAgentHost(Connection c, String canonicalHost)
+      throws SQLException {
+    if (canonicalHost.isEmpty()) {
+      return List.of(); // nodes without an address, not holders of one
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM nodes WHERE agent_host = ? AND state <> 'REVOKED' ORDER BY id")) {
+      ps.setString(1, canonicalHost);
+      return rows(ps);
+    }
+  }
+
   /** Every node, ordered by hostname then id. */
   public List<NodeRow> all(Connection c) throws SQLException {
     try (PreparedStatement ps =
@@ -67,11 +86,11 @@ public final class NodeRepository {
             ? "UPDATE nodes SET hostname = ?, profile = ?, arch = ?, agent_address = ?,"
                 + " agent_version = ?, state = ?, enrolled_at = ?, last_seen = ?, cert_serial = ?,"
                 + " cert_not_after = ?, last_status = ?, facts = ?, facts_fingerprint = ?,"
-                + " revoked_at = ?, revoked_reason = ?, cluster = ? WHERE id = ?"
+                + " revoked_at = ?, revoked_reason = ?, cluster = ?, agent_host = ? WHERE id = ?"
             : "INSERT INTO nodes (hostname, profile, arch, agent_address, agent_version, state,"
                 + " enrolled_at, last_seen, cert_serial, cert_not_after, last_status, facts,"
-                + " facts_fingerprint, revoked_at, revoked_reason, cluster, id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " facts_fingerprint, revoked_at, revoked_reason, cluster, agent_host, id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, node.hostname());
       ps.setString(2, node.profile());
@@ -89,7 +108,8 @@ public final class NodeRepository {
       Jdbc.setInstant(ps, 14, node.revokedAt());
       ps.setString(15, node.revokedReason());
       ps.setString(16, node.cluster());
-      ps.setString(17, node.id());
+      ps.setString(17, AgentHost.ofAddress(node.agentAddress()));
+      ps.setString(18, node.id());
       ps.executeUpdate();
     }
   }
@@ -106,7 +126,7 @@ public final class NodeRepository {
       throws SQLException {
     StringBuilder sql = new StringBuilder("UPDATE nodes SET last_seen = ?, last_status = ?");
     if (!agentAddress.isEmpty()) {
-      sql.append(", agent_address = ?");
+      sql.append(", agent_address = ?, agent_host = ?");
     }
     if (facts != null) {
       sql.append(", facts = ?, facts_fingerprint = ?");
@@ -118,6 +138,7 @@ public final class NodeRepository {
       ps.setBytes(i++, status);
       if (!agentAddress.isEmpty()) {
         ps.setString(i++, agentAddress);
+        ps.setString(i++, AgentHost.ofAddress(agentAddress));
       }
       if (facts != null) {
         ps.setBytes(i++, facts);

@@ -2,6 +2,7 @@ package org.debvisor.controller.server;
 
 import java.util.List;
 import java.util.Optional;
+import org.debvisor.controller.inventory.AgentHost;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
 
@@ -15,12 +16,18 @@ final class AgentAddressRule {
 
   private AgentAddressRule() {}
 
+  /** The nodes, not revoked, whose agent address has this canonical host. */
+  @FunctionalInterface
+  interface Holders {
+    List<NodeRow> of(String canonicalHost);
+  }
+
   /**
    * Why {@code claimedHost} is refused for node {@code nodeId} calling from {@code peer}, or empty
-   * when it is acceptable. {@code fleet} is the inventory (the node's own row is ignored).
+   * when it is acceptable. {@code holders} looks up who holds an address (the node's own row is
+   * ignored); asked only for an address that is not loopback.
    */
-  static Optional<String> problem(
-      String claimedHost, String peer, String nodeId, List<NodeRow> fleet) {
+  static Optional<String> problem(String claimedHost, String peer, String nodeId, Holders holders) {
     if (HostNames.isLoopback(claimedHost)) {
       if (!HostNames.isLoopback(peer)) {
         return Optional.of(
@@ -33,7 +40,7 @@ final class AgentAddressRule {
       }
       return Optional.empty();
     }
-    for (NodeRow other : fleet) {
+    for (NodeRow other : holders.of(AgentHost.canonical(claimedHost))) {
       if (other.id().equals(nodeId) || other.state() == NodeState.REVOKED) {
         continue;
       }

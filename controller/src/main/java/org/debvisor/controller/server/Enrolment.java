@@ -17,6 +17,7 @@ import org.debvisor.controller.inventory.CertificateRepository;
 import org.debvisor.controller.inventory.CertificateRow;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.GroupCommit;
+import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
@@ -335,9 +336,18 @@ final class Enrolment {
       return null;
     }
     String host = FieldRules.addressHost(request.getAgentAddress());
-    return AgentAddressRule.problem(host, peer, nodeId, nodes.all(c))
+    return AgentAddressRule.problem(host, peer, nodeId, holders -> activeHolders(c, holders))
         .map(problem -> refused("address-claim", Errors.denied(problem)))
         .orElse(null);
+  }
+
+  private List<NodeRow> activeHolders(Connection c, String canonicalHost) {
+    try {
+      return nodes.findActiveByAgentHost(c, canonicalHost);
+    } catch (SQLException e) {
+      // Database.write rolls the transaction back and answers the caller UNAVAILABLE/INTERNAL.
+      throw new InventoryException("cannot look up which node holds " + canonicalHost, e);
+    }
   }
 
   private StatusRuntimeException checkNotRevoked(Connection c, String nodeId) throws SQLException {

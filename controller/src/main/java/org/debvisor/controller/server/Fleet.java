@@ -238,7 +238,9 @@ final class Fleet {
     if (!violations.isEmpty()) {
       throw BadRequests.invalidArgument(violations);
     }
-    HeartbeatClaims claims = HeartbeatClaims.check(request, caller, () -> db.read(nodes::all));
+    HeartbeatClaims claims =
+        HeartbeatClaims.check(
+            request, caller, host -> db.read(c -> nodes.findActiveByAgentHost(c, host)));
     auditMismatches(caller, claims.mismatches());
     Instant now = clock.instant();
     byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;

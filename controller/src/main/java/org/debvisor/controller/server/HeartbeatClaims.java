@@ -2,8 +2,6 @@ package org.debvisor.controller.server;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
-import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.proto.HeartbeatRequest;
 import org.debvisor.proto.NodeIdentity;
 import org.debvisor.proto.NodeStatus;
@@ -20,9 +18,9 @@ record HeartbeatClaims(NodeStatus status, String agentAddress, List<String> mism
     mismatches = List.copyOf(mismatches);
   }
 
-  /** Checks {@code request} from {@code caller}; {@code fleet} is read only when needed. */
+  /** Checks {@code request} from {@code caller}; {@code holders} is asked only when needed. */
   static HeartbeatClaims check(
-      HeartbeatRequest request, Caller caller, Supplier<List<NodeRow>> fleet) {
+      HeartbeatRequest request, Caller caller, AgentAddressRule.Holders holders) {
     List<String> mismatches = new ArrayList<>();
     NodeStatus status = request.getStatus();
     if (status.hasNode()) {
@@ -56,7 +54,7 @@ record HeartbeatClaims(NodeStatus status, String agentAddress, List<String> mism
       if (!named) {
         String problem =
             HostNames.same(host, caller.source())
-                ? AgentAddressRule.problem(host, caller.source(), caller.name(), fleet.get())
+                ? AgentAddressRule.problem(host, caller.source(), caller.name(), holders)
                     .orElse(null)
                 : "agent_address "
                     + address

@@ -1,8 +1,8 @@
 package org.debvisor.controller.server;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
+import org.debvisor.controller.inventory.AgentHost;
 
 /**
  * Compares the hosts of addresses as written by nodes and as read from certificates: IP literals by
@@ -14,19 +14,7 @@ final class HostNames {
 
   /** The literal's address, or empty when {@code host} is not an IP literal. */
   static Optional<InetAddress> ipLiteral(String host) {
-    String bare =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    boolean v4 = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}");
-    if (!v4 && !v6) {
-      return Optional.empty();
-    }
-    try {
-      // A literal: getByName parses it and does no lookup.
-      return Optional.of(InetAddress.getByName(bare));
-    } catch (UnknownHostException e) {
-      return Optional.empty();
-    }
+    return AgentHost.ipLiteral(host);
   }
 
   static boolean same(String a, String b) {

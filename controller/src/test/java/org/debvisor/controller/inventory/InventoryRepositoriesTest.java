@@ -117,6 +117,78 @@ class InventoryRepositoriesTest {
     }
   }
 
+  private static NodeRow withAddress(String id, String agentAddress) {
+    NodeRow n = node(id, "host-" + id, "default");
+    return new NodeRow(
+        n.id(),
+        n.hostname(),
+        n.profile(),
+        n.cluster(),
+        n.arch(),
+        agentAddress,
+        n.agentVersion(),
+        n.state(),
+        n.enrolledAt(),
+        n.lastSeen(),
+        n.certSerial(),
+        n.certNotAfter(),
+        n.lastStatus(),
+        n.facts(),
+        n.factsFingerprint(),
+        n.revokedAt(),
+        n.revokedReason());
+  }
+
+  private List<String> holders(Database db, String host) {
+    return db.read(c -> nodes.findActiveByAgentHost(c, AgentHost.canonical(host))).stream()
+        .map(NodeRow::id)
+        .toList();
+  }
+
+  @ParameterizedTest
+  @EnumSource(SqlDialect.class)
+  void nodesAreFoundByTheirAgentHostInAnySpellingAndNotWhenRevoked(
+      SqlDialect engine, PostgresServer server) throws Exception {
+    PostgresUrl url = engine == SqlDialect.POSTGRESQL ? server.createDatabase() : null;
+    Path file = dir.resolve("controller.db");
+    try (Database db = url == null ? Database.open(file) : Database.open(url)) {
+      db.write(
+          c -> {
+            nodes.upsertEnrolment(c, withAddress("v6", "[2001:db8::7]:5000"));
+            nodes.upsertEnrolment(c, withAddress("name", "Ceph-E.Example:5000"));
+            nodes.upsertEnrolment(c, withAddress("v4", "192.0.2.10:7443"));
+            nodes.upsertEnrolment(c, withAddress("dhcp", ""));
+            nodes.upsertEnrolment(c, withAddress("gone", "192.0.2.99:7443"));
+            nodes.revoke(c, "gone", T0, "decommissioned");
+            return null;
+          });
+      assertThat(holders(db, "2001:0db8:0:0:0:0:0:7")).containsExactly("v6");
+      assertThat(holders(db, "ceph-e.example")).containsExactly("name");
+      assertThat(holders(db, "192.0.2.10")).containsExactly("v4");
+      assertThat(holders(db, "192.0.2.99")).as("revoked nodes hold nothing").isEmpty();
+      assertThat(holders(db, "")).as("an empty address is nobody's").isEmpty();
+
+      db.writeWithoutSync(
+          c -> {
+            nodes.recordHeartbeat(
+                c, "v4", T0, new byte[] {1}, "[::ffff:192.0.2.11]:7443", null, "");
+            return null;
+          });
+      assertThat(holders(db, "192.0.2.10")).as("the heartbeat moved the node").isEmpty();
+      assertThat(holders(db, "192.0.2.11")).containsExactly("v4");
+
+      // A database from before migration 6.1: its rows have no agent host until the next open.
+      db.write(c -> c.createStatement().executeUpdate("UPDATE nodes SET agent_host = ''"));
+      assertThat(holders(db, "ceph-e.example")).isEmpty();
+    }
+    try (Database db = url == null ? Database.open(file) : Database.open(url)) {
+      assertThat(holders(db, "CEPH-E.example")).containsExactly("name");
+      assertThat(holders(db, "2001:db8:0::7")).containsExactly("v6");
+      assertThat(holders(db, "192.0.2.11")).containsExactly("v4");
+      assertThat(db.read(c -> nodes.find(c, "dhcp")).orElseThrow().agentAddress()).isEmpty();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(SqlDialect.class)
   void aTokenIsConsumedOnceAndCertificatesNeedTheirNode(SqlDialect engine, PostgresServer server)

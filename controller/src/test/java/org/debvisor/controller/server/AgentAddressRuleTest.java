@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import org.debvisor.controller.inventory.AgentHost;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
 import org.junit.jupiter.api.Test;
@@ -32,13 +33,21 @@ class AgentAddressRuleTest {
         "");
   }
 
-  private static final List<NodeRow> FLEET =
+  private static final List<NodeRow> NODES =
       List.of(
           node("a", "10.1.0.5:5000", NodeState.ACTIVE),
           node("b", "[2001:db8::7]:5000", NodeState.ACTIVE),
           node("c", "10.1.0.9:5000", NodeState.REVOKED),
           node("d", "", NodeState.ACTIVE),
           node("e", "ceph-e.example:5000", NodeState.ACTIVE));
+
+  /** Looks holders up as NodeRepository.findActiveByAgentHost does: canonical host, not revoked. */
+  private static final AgentAddressRule.Holders FLEET =
+      host ->
+          NODES.stream()
+              .filter(n -> n.state() != NodeState.REVOKED)
+              .filter(n -> AgentHost.ofAddress(n.agentAddress()).equals(host))
+              .toList();
 
   @Test
   void aFreshAddressIsAccepted() {

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.debvisor.controller.inventory.AgentHost;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.proto.HeartbeatRequest;
@@ -48,10 +49,12 @@ class HeartbeatClaimsTest {
   /** The fleet, counting reads: it is read only for an address that needs it. */
   private final AtomicInteger fleetReads = new AtomicInteger();
 
-  private Supplier<List<NodeRow>> fleet(NodeRow... rows) {
-    return () -> {
+  private AgentAddressRule.Holders fleet(NodeRow... rows) {
+    return host -> {
       fleetReads.incrementAndGet();
-      return List.of(rows);
+      return Stream.of(rows)
+          .filter(n -> AgentHost.ofAddress(n.agentAddress()).equals(host))
+          .toList();
     };
   }
 

@@ -1,0 +1,51 @@
+package org.debvisor.controller.inventory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The host of a node's agent address in one canonical spelling, stored beside the address so that
+ * "which node holds this address" is an indexed lookup: IP literals as the JDK prints their bytes
+ * (so "::1" and "0:0:0:0:0:0:0:1" are one), names in lower case. Never resolves a name.
+ */
+public final class AgentHost {
+
+  private AgentHost() {}
+
+  /** The literal's address, or empty when {@code host} is not an IP literal. */
+  public static Optional<InetAddress> ipLiteral(String host) {
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    boolean v4 = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    boolean v6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}");
+    if (!v4 && !v6) {
+      return Optional.empty();
+    }
+    try {
+      // A literal: getByName parses it and does no lookup.
+      return Optional.of(InetAddress.getByName(bare));
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code host} (no port) in its canonical spelling. */
+  public static String canonical(String host) {
+    return ipLiteral(host).map(InetAddress::getHostAddress).orElse(host.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The canonical host of an agent address {@code host:port} or {@code [v6]:port}; empty for an
+   * empty address (a node that serves loopback only).
+   */
+  public static String ofAddress(String address) {
+    if (address == null || address.isEmpty()) {
+      return "";
+    }
+    int colon = address.lastIndexOf(':');
+    String host = colon > 0 ? address.substring(0, colon) : address;
+    return canonical(host);
+  }
+}
