@@ -4,6 +4,8 @@ import io.grpc.Server;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -15,8 +17,9 @@ import org.debvisor.proto.StatusRequest;
 /**
  * The limit an agent is measured against: a bare grpc-java server answering {@code
  * debvisor.Node/Status} with a fixed report of the same size, with no interceptors, metrics or
- * logging. Usage: {@code BaselineNodeServer PORT REPORT_FILE [TLS_ADDRESS TLS_PORT CERT KEY]}: the
- * optional second listener serves TLS on another address, as the agent does off loopback.
+ * logging. Usage: {@code BaselineNodeServer PORT REPORT_FILE [TLS_ADDRESS TLS_PORT CERT KEY
+ * [CLIENT_CA]]}: the optional second listener serves TLS on another address, as the agent does off
+ * loopback, and with CLIENT_CA requires a client certificate signed by it (mutual TLS).
  */
 public final class BaselineNodeServer {
 
@@ -26,13 +29,16 @@ public final class BaselineNodeServer {
     int port = Integer.parseInt(args[0]);
     NodeStatus report = NodeStatus.parseFrom(Files.readAllBytes(Path.of(args[1])));
     Server server = server(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), report);
-    if (args.length == 6) {
+    if (args.length >= 6) {
+      SslContextBuilder ssl =
+          GrpcSslContexts.forServer(Path.of(args[4]).toFile(), Path.of(args[5]).toFile());
+      if (args.length == 7) {
+        ssl.trustManager(Path.of(args[6]).toFile()).clientAuth(ClientAuth.REQUIRE);
+      }
       Server tls =
           NettyServerBuilder.forAddress(
                   new InetSocketAddress(InetAddress.getByName(args[2]), Integer.parseInt(args[3])))
-              .sslContext(
-                  GrpcSslContexts.forServer(Path.of(args[4]).toFile(), Path.of(args[5]).toFile())
-                      .build())
+              .sslContext(ssl.build())
               .directExecutor()
               .addService(service(report))
               .build()

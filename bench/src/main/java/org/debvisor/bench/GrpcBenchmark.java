@@ -23,6 +23,11 @@ public final class GrpcBenchmark implements Callable<Integer> {
   Path agentJar;
 
   @Option(
+      names = "--controller-jar",
+      description = "The controller's shaded jar: adds its RSS rows (left out when not given).")
+  Path controllerJar;
+
+  @Option(
       names = "--agent-defaults",
       defaultValue = "agent/src/deb/etc/debvisor-agent",
       description = "The .deb's /etc/default file: the agent's JVM flags and environment.")
@@ -83,6 +88,7 @@ public final class GrpcBenchmark implements Callable<Integer> {
                 work,
                 new GrpcH2loadBench.Settings(
                     agentJar,
+                    controllerJar,
                     agentJvm,
                     starts,
                     hypervisorUri,
@@ -132,10 +138,26 @@ public final class GrpcBenchmark implements Callable<Integer> {
             + " times each, after the load rows with the other servers stopped; the AppCDS rows"
             + " keep the archive as the .deb's launcher does (`-XX:SharedArchiveFile"
             + " -XX:+AutoCreateSharedArchive`, made when an unmeasured first start exits).\n\n"
-            + "Not here: Status over mutual TLS. h2load cannot present a client certificate"
-            + " (nghttp2 issue 1479), so these TLS rows authenticate the caller by bearer token"
-            + " with a server-only TLS listener (`grpc.tls` without `clientCaFile`); the agent's"
-            + " mTLS listener needs a generator that can send a certificate.\n\n"
+            + "Status over mutual TLS: h2load cannot present a client certificate (its options"
+            + " have no client certificate or key; nghttp2 issue 1479), so the TLS rows above"
+            + " authenticate the caller by bearer token with a server-only TLS listener"
+            + " (`grpc.tls` without `clientCaFile`). The mTLS rows use the benchmark's own Java"
+            + " generator instead (grpc-java, a controller client certificate, the same"
+            + " connections × streams, closed loop, an exact count after a warm-up) in a JVM of its"
+            + " own pinned with taskset to the last CPU, the servers to the others, against a"
+            + " second agent whose listener requires the client certificate (`clientCaFile`) and"
+            + " a bare grpc-java server with the same mTLS setup. A TLS-terminating proxy in"
+            + " front of h2load was not used: it would itself be the bottleneck and add its own"
+            + " connection to each row. The Java generator's ceiling is the bare server's row:"
+            + " that rate is the most this generator reached on one CPU, and its own CPU per call"
+            + " is printed beside it.\n\n"
+            + "Controller RSS: `debvisor controller serve` with the .deb's JVM options (none),"
+            + " idle after start and after "
+            + GrpcH2loadBench.CONTROLLER_NODES
+            + " RegisterNode enrolments and each of those nodes heartbeating once a second for "
+            + GrpcH2loadBench.CONTROLLER_HEARTBEAT_SECONDS
+            + " s over mTLS (every call must succeed), beside the tuned bare server of this run"
+            + " (the agent's limit).\n\n"
             + OptInSection.START
             + "\n"
             + outcome.summary()

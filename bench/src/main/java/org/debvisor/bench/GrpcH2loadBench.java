@@ -1,6 +1,10 @@
 package org.debvisor.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +32,7 @@ final class GrpcH2loadBench {
   /** Sizes and places; all runs bounded by count and the h2load time limit. */
   record Settings(
       Path agentJar,
+      Path controllerJar,
       PackagedJvm agentJvm,
       int starts,
       String hypervisorUri,
@@ -43,11 +48,22 @@ final class GrpcH2loadBench {
       List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k");
 
   private static final int CLOCK_TICKS_PER_SECOND = 100;
+  // A small inventory: the controller's own footprint, not its inventory's, beside the limit.
+  static final int CONTROLLER_NODES = 200;
+  static final int CONTROLLER_HEARTBEAT_SECONDS = 10;
   // A JVM starts slowly on a loaded machine; start-up is not what these rows measure.
   private static final Duration START_WAIT = Duration.ofMinutes(3);
 
   /** One server: where it listens and how to check its answers. */
   private record Server(String name, Process process, int plainPort, int tlsPort) {}
+
+  /** One mutual-TLS row and what the load generator itself spent on it. */
+  record MtlsRow(LoadResult result, double generatorCpuMicros) {
+    /** The share of its one CPU the generator was busy: near 1 means it was the bottleneck. */
+    double generatorBusy() {
+      return result.seconds() == 0 ? 0 : generatorCpuMicros / 1e6 / result.seconds();
+    }
+  }
 
   /** One process's memory and threads. */
   private record Footprint(String name, String flags, long rssKib, int threads) {}
@@ -77,8 +93,10 @@ final class GrpcH2loadBench {
     int httpPort = LocalProcesses.freePort();
     int plainPort = LocalProcesses.freePort();
     int securePort = LocalProcesses.freePort();
-    Path agentConfig = agentConfig(tls, token, plainPort, securePort, httpPort);
-    Server agent = new Server("agent", launchAgent(agentConfig, List.of()), plainPort, securePort);
+    Path agentConfig = agentConfig("", tls, null, token, plainPort, securePort, httpPort);
+    Server agent =
+        new Server(
+            "agent", launchAgent(agentConfig, List.of(), "agent.log"), plainPort, securePort);
     Server baseline = null;
     Server tuned = null;
     List<Footprint> footprints = new ArrayList<>();
@@ -88,8 +106,8 @@ final class GrpcH2loadBench {
           BenchmarkRunner.awaitStatus(agent.plainPort(), agent.process(), START_WAIT);
       Path reportFile = Files.write(work.resolve("report.bin"), report.toByteArray());
       footprints.add(footprint("agent, idle after start", agentFlags(), agent.process()));
-      baseline = startBaseline("baseline", agentJvm, reportFile, tls);
-      tuned = startBaseline("tuned bare server", TUNED_JVM, reportFile, null);
+      baseline = startBaseline("baseline", "baseline.log", agentJvm, reportFile, tls, null);
+      tuned = startBaseline("tuned", "tuned-bare-server.log", TUNED_JVM, reportFile, null, null);
       footprints.add(footprint("tuned bare server, idle after start", TUNED_JVM, tuned.process()));
 
       Path frame = Files.write(work.resolve("empty-request.bin"), new byte[5]);
@@ -133,11 +151,45 @@ final class GrpcH2loadBench {
       for (Server server : List.of(agent, baseline, tuned)) {
         StartupTimer.stop(server.process());
       }
+      List<MtlsRow> mtls =
+          mtlsRows(pki.resolve("ca.pem"), tls, ca.issueClientMaterial(pki), reportFile, token);
+      ControllerFootprint.Measured controller = null;
+      if (s.controllerJar() != null) {
+        controller =
+            new ControllerFootprint(s.controllerJar(), work)
+                .measure(CONTROLLER_NODES, CONTROLLER_HEARTBEAT_SECONDS);
+        footprints.add(
+            new Footprint(
+                "controller serve, idle after start",
+                "(none: as packaged)",
+                controller.idleKib(),
+                controller.idleThreads()));
+        footprints.add(
+            new Footprint(
+                "controller serve, after "
+                    + controller.nodes()
+                    + " enrolments and "
+                    + controller.heartbeats()
+                    + " heartbeats",
+                "(none: as packaged)",
+                controller.loadedKib(),
+                controller.loadedThreads()));
+      }
       List<StartupRow> startups = startups(agentConfig, plainPort, reportFile);
       String loadAfter = LocalProcesses.loadAverage();
-      String table = BenchmarkRunner.table(rows);
+      List<LoadResult> all = new ArrayList<>(rows);
+      mtls.forEach(m -> all.add(m.result()));
+      String table = BenchmarkRunner.table(all);
       String summary =
-          summary(rows, footprints, startups, report.getSerializedSize(), loadBefore, loadAfter);
+          summary(
+              rows,
+              mtls,
+              footprints,
+              controller,
+              startups,
+              report.getSerializedSize(),
+              loadBefore,
+              loadAfter);
       return new Outcome(table + "\n" + summary, summary, "All rows:\n\n" + table);
     } finally {
       for (Server server : new Server[] {agent, baseline, tuned}) {
@@ -146,6 +198,141 @@ final class GrpcH2loadBench {
           server.process().waitFor(10, TimeUnit.SECONDS);
         }
       }
+    }
+  }
+
+  /**
+   * Status over mutual TLS: a second agent whose TLS listener requires a client certificate from
+   * the benchmark's CA, and a bare server with the same TLS setup, each driven by {@link
+   * MtlsStatusGenerator} presenting a controller certificate. The generator runs in its own JVM
+   * pinned to one CPU and the servers to the others, so the bare server's rate is the ceiling of
+   * this generator on this machine. The agent's per-code counters must have grown by exactly the
+   * calls sent, all OK; the bare server's answers are checked by the generator (any non-OK status
+   * is an error and refuses the run).
+   */
+  private List<MtlsRow> mtlsRows(
+      Path caFile,
+      CertificateAuthority.KeyMaterial tls,
+      CertificateAuthority.KeyMaterial client,
+      Path reportFile,
+      String token)
+      throws Exception {
+    CpuPinning pins = CpuPinning.forThisMachine();
+    int httpPort = LocalProcesses.freePort();
+    int plain = LocalProcesses.freePort();
+    int secure = LocalProcesses.freePort();
+    Path config = agentConfig("-mtls", tls, caFile, token, plain, secure, httpPort);
+    Server agent =
+        new Server("agent", launchAgent(config, List.of(), "agent-mtls.log"), plain, secure);
+    Server bare = null;
+    try {
+      BenchmarkRunner.awaitStatus(plain, agent.process(), START_WAIT);
+      bare =
+          startBaseline(
+              "baseline", "baseline-mtls.log", s.agentJvm().options(), reportFile, tls, caFile);
+      pins.pinServer(agent.process());
+      pins.pinServer(bare.process());
+      String scenario =
+          "mTLS on "
+              + s.address()
+              + ", "
+              + s.connections()
+              + " conn × "
+              + s.streams()
+              + " streams, Java generator ("
+              + pins.describe()
+              + ")";
+      AgentCodes codes = new AgentCodes(httpPort, METHOD);
+      List<MtlsRow> rows = new ArrayList<>();
+      for (Server server : List.of(bare, agent)) {
+        rows.add(generate(server, scenario, pins, caFile, client, codes));
+      }
+      return rows;
+    } finally {
+      for (Server server : new Server[] {agent, bare}) {
+        if (server != null) {
+          StartupTimer.stop(server.process());
+        }
+      }
+    }
+  }
+
+  /** One generator run against {@code server}; refuses the run unless every call was OK. */
+  private MtlsRow generate(
+      Server server,
+      String scenario,
+      CpuPinning pins,
+      Path caFile,
+      CertificateAuthority.KeyMaterial client,
+      AgentCodes codes)
+      throws Exception {
+    boolean isAgent = server.name().equals("agent");
+    List<String> cmd = new ArrayList<>(pins.generatorPrefix());
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-Xmx256m",
+            "-cp",
+            BenchmarkRunner.ownJar(),
+            MtlsStatusGenerator.class.getName(),
+            s.address(),
+            Integer.toString(server.tlsPort()),
+            caFile.toString(),
+            client.certificateFile().toString(),
+            client.keyFile().toString(),
+            Integer.toString(s.connections()),
+            Integer.toString(s.streams()),
+            Long.toString(s.requests()),
+            Long.toString(s.warmup()),
+            Long.toString(s.h2load().timeLimit().toSeconds())));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    StringBuilder output = new StringBuilder();
+    try (var out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        var in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith(MtlsStatusGenerator.WARMED)) {
+        output.append(line).append('\n');
+      }
+      if (line == null || !line.contains(" 0 failed")) {
+        throw new IllegalStateException(
+            "mTLS warm-up against the " + server.name() + " failed: " + line + "\n" + output);
+      }
+      Map<String, Long> before = isAgent ? codes.read() : Map.of();
+      long cpu0 = LocalProcesses.cpuTicks(server.process());
+      in.println("go");
+      while ((line = out.readLine()) != null) {
+        output.append(line).append('\n');
+      }
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("the mTLS load generator failed:\n" + output);
+      }
+      long cpu = LocalProcesses.cpuTicks(server.process()) - cpu0;
+      MtlsStatusGenerator.Outcome o =
+          MtlsStatusGenerator.parse(output.toString(), scenario, server.name());
+      LoadResult r = o.result().withServerCpu(cpu * 1e6 / CLOCK_TICKS_PER_SECOND);
+      if (r.errors() > 0 || r.requests() != s.requests()) {
+        throw new IllegalStateException(
+            "mTLS against the "
+                + server.name()
+                + ": "
+                + r.requests()
+                + " OK and "
+                + r.errors()
+                + " failed of "
+                + s.requests());
+      }
+      if (isAgent) {
+        Map<String, Long> answered = AgentCodes.delta(before, codes.read());
+        if (!answered.equals(Map.of("OK", s.requests()))) {
+          throw new IllegalStateException(
+              "mTLS: the agent answered " + answered + " instead of " + s.requests() + " OK");
+        }
+      }
+      return new MtlsRow(r, o.generatorCpuMicros());
+    } finally {
+      p.destroyForcibly();
     }
   }
 
@@ -196,11 +383,21 @@ final class GrpcH2loadBench {
     return o;
   }
 
+  /**
+   * An agent configuration; {@code clientCa} non-null makes its TLS listener mutual TLS, {@code
+   * name} keeps a second agent's files apart from the first's.
+   */
   private Path agentConfig(
-      CertificateAuthority.KeyMaterial tls, String token, int plain, int secure, int httpPort)
+      String name,
+      CertificateAuthority.KeyMaterial tls,
+      Path clientCa,
+      String token,
+      int plain,
+      int secure,
+      int httpPort)
       throws Exception {
-    Path managed = Files.createDirectories(work.resolve("managed"));
-    Path config = work.resolve("agent.yaml");
+    Path managed = Files.createDirectories(work.resolve("managed" + name));
+    Path config = work.resolve("agent" + name + ".yaml");
     Files.writeString(
         config,
         String.join(
@@ -210,6 +407,7 @@ final class GrpcH2loadBench {
             "  tls:",
             "    certFile: " + tls.certificateFile(),
             "    keyFile: " + tls.keyFile(),
+            clientCa == null ? "" : "    clientCaFile: " + clientCa,
             "http:",
             "  listen: \"127.0.0.1:" + httpPort + "\"",
             "collectors:",
@@ -220,7 +418,7 @@ final class GrpcH2loadBench {
             "  kubernetes:",
             "    kubeconfig: " + work.resolve("no-kubeconfig"),
             "config:",
-            "  stateDir: " + work.resolve("state"),
+            "  stateDir: " + work.resolve("state" + name),
             "  allowedRoots: [\"" + managed + "\"]",
             "auth:",
             "  tokens: [{name: bench, sha256: " + Sha256.hex(token) + "}]",
@@ -238,7 +436,7 @@ final class GrpcH2loadBench {
    * Starts the agent as the .deb does: the packaged JVM flags and environment ({@code
    * /etc/default/debvisor-agent}), plus {@code extraJvm}.
    */
-  private Process launchAgent(Path config, List<String> extraJvm) throws IOException {
+  private Process launchAgent(Path config, List<String> extraJvm, String log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -246,7 +444,7 @@ final class GrpcH2loadBench {
     cmd.addAll(extraJvm);
     cmd.addAll(List.of("-jar", s.agentJar().toString(), "--config", config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("agent.log").toFile()));
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()));
     pb.environment().putAll(s.agentJvm().environment());
     return pb.start();
   }
@@ -272,8 +470,8 @@ final class GrpcH2loadBench {
     Path archive = work.resolve("cds").resolve("daemon.jsa");
     Files.createDirectories(archive.getParent());
     List<String> cds = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
-    StartupTimer.Launch plainAgent = () -> launchAgent(agentConfig, List.of());
-    StartupTimer.Launch cdsAgent = () -> launchAgent(agentConfig, cds);
+    StartupTimer.Launch plainAgent = () -> launchAgent(agentConfig, List.of(), "agent.log");
+    StartupTimer.Launch cdsAgent = () -> launchAgent(agentConfig, cds, "agent.log");
     timedStarts(bare, barePort, 1);
     List<StartupRow> rows = new ArrayList<>();
     rows.add(new StartupRow("tuned bare server", timedStarts(bare, barePort, s.starts())));
@@ -348,8 +546,16 @@ final class GrpcH2loadBench {
     return samples;
   }
 
+  /**
+   * A bare server; with {@code tls} also a TLS listener, mutual TLS when {@code clientCa} is set.
+   */
   private Server startBaseline(
-      String name, List<String> jvm, Path report, CertificateAuthority.KeyMaterial tls)
+      String name,
+      String log,
+      List<String> jvm,
+      Path report,
+      CertificateAuthority.KeyMaterial tls,
+      Path clientCa)
       throws Exception {
     int plain = LocalProcesses.freePort();
     int secure = tls == null ? -1 : LocalProcesses.freePort();
@@ -368,12 +574,13 @@ final class GrpcH2loadBench {
               Integer.toString(secure),
               tls.certificateFile().toString(),
               tls.keyFile().toString()));
+      if (clientCa != null) {
+        args.add(clientCa.toString());
+      }
     }
-    Process p =
-        ControllerBench.start(
-            work.resolve(name.replace(' ', '-') + ".log"), jvm, args.toArray(String[]::new));
+    Process p = ControllerBench.start(work.resolve(log), jvm, args.toArray(String[]::new));
     BenchmarkRunner.awaitStatus(plain, p, START_WAIT);
-    return new Server(name.startsWith("tuned") ? "tuned" : name, p, plain, secure);
+    return new Server(name, p, plain, secure);
   }
 
   private List<String> agentFlags() {
@@ -381,18 +588,15 @@ final class GrpcH2loadBench {
   }
 
   private static Footprint footprint(String name, List<String> flags, Process p) throws Exception {
-    int threads = 0;
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
-      if (line.startsWith("Threads:")) {
-        threads = Integer.parseInt(line.substring(8).strip());
-      }
-    }
-    return new Footprint(name, String.join(" ", flags), LocalProcesses.rssKib(p), threads);
+    return new Footprint(
+        name, String.join(" ", flags), LocalProcesses.rssKib(p), LocalProcesses.threads(p));
   }
 
   private String summary(
       List<LoadResult> rows,
+      List<MtlsRow> mtls,
       List<Footprint> footprints,
+      ControllerFootprint.Measured controller,
       List<StartupRow> startups,
       int reportBytes,
       String loadBefore,
@@ -411,6 +615,26 @@ final class GrpcH2loadBench {
               base.qps(),
               ours.qps(),
               ours.qps() / base.qps()));
+    }
+    t.append(
+        "\n| Status over mTLS (client certificate), Java generator | baseline req/s | agent req/s"
+            + " | agent / baseline | target | generator CPU µs/call (baseline, agent) | generator"
+            + " busy (baseline, agent) |\n|---|---:|---:|---:|---|---:|---:|\n");
+    for (int i = 0; i + 1 < mtls.size(); i += 2) {
+      MtlsRow base = mtls.get(i);
+      MtlsRow ours = mtls.get(i + 1);
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f | %.0f | %.2f | ≥ 0.9 | %.1f, %.1f | %.0f %%, %.0f %% |%n",
+              base.result().scenario(),
+              base.result().qps(),
+              ours.result().qps(),
+              ours.result().qps() / base.result().qps(),
+              base.generatorCpuMicros() / base.result().requests(),
+              ours.generatorCpuMicros() / ours.result().requests(),
+              100 * base.generatorBusy(),
+              100 * ours.generatorBusy()));
     }
     t.append("\n| process | JVM flags | RSS MiB | threads |\n|---|---|---:|---:|\n");
     for (Footprint f : footprints) {
@@ -465,6 +689,27 @@ final class GrpcH2loadBench {
             loadBefore,
             loadAfter,
             Runtime.getRuntime().availableProcessors()));
+    if (!mtls.isEmpty()) {
+      t.append(
+          "\nmTLS rows: the generator presents a controller client certificate; both servers"
+              + " require one from the benchmark's CA. Each row is checked: the generator saw"
+              + " every call OK (and, for the agent, its per-code counters grew by exactly the"
+              + " calls sent, all OK). The bare server's rate is also this generator's ceiling"
+              + " here: a generator busy near 100 % of its CPU in the baseline row means the"
+              + " ratio understates the agent's limit.\n");
+    }
+    if (controller != null) {
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "%nController RSS idle = %.2f × the tuned bare server's idle, after %d enrolments and"
+                  + " %d heartbeats = %.2f × the tuned bare server's after its load (no target"
+                  + " set for the controller; shown beside the agent's limit).%n",
+              controller.idleKib() / (double) tunedIdle,
+              controller.nodes(),
+              controller.heartbeats(),
+              controller.loadedKib() / (double) tunedAfter));
+    }
     return t.toString();
   }
 }

@@ -63,6 +63,17 @@ final class LocalProcesses {
     return 0;
   }
 
+  /** The process's thread count, from {@code /proc/PID/status}. */
+  static int threads(Process process) throws IOException {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("Threads:")) {
+        return Integer.parseInt(line.substring(8).strip());
+      }
+    }
+    return 0;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

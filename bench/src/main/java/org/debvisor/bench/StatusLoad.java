@@ -37,27 +37,49 @@ final class StatusLoad {
 
   /** Keeps {@code inFlight} calls outstanding for {@code duration}: the maximum throughput. */
   LoadResult closedLoop(int inFlight, Duration duration) throws InterruptedException {
+    return closedLoop(inFlight, MAX_REQUESTS, duration);
+  }
+
+  /**
+   * Keeps {@code inFlight} calls outstanding until exactly {@code count} have been sent and
+   * answered, or {@code maxDuration} has passed (then fewer are sent): done + errors = sent.
+   */
+  LoadResult closedLoop(int inFlight, long count, Duration maxDuration)
+      throws InterruptedException {
     Recorder latencies = new Recorder(3);
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    AtomicLong sent = new AtomicLong();
     long start = System.nanoTime();
-    long end = start + duration.toNanos();
+    long end = start + maxDuration.toNanos();
     CountDownLatch finished = new CountDownLatch(inFlight);
+    Loop loop = new Loop(end, Math.min(count, MAX_REQUESTS), sent, latencies, done, errors);
     for (int i = 0; i < inFlight; i++) {
-      sendNext(end, latencies, done, errors, finished);
+      sendNext(loop, finished);
     }
-    finished.await(duration.toSeconds() + 30, TimeUnit.SECONDS);
+    finished.await(maxDuration.toSeconds() + 30, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - start) / 1e9;
     return result("closed loop, " + inFlight + " in flight", latencies, done, errors, seconds);
   }
 
-  private void sendNext(
-      long end, Recorder latencies, AtomicLong done, AtomicLong errors, CountDownLatch finished) {
+  /** The shared state of one closed loop's senders. */
+  private record Loop(
+      long end,
+      long limit,
+      AtomicLong sent,
+      Recorder latencies,
+      AtomicLong done,
+      AtomicLong errors) {}
+
+  private void sendNext(Loop loop, CountDownLatch finished) {
     long sent = System.nanoTime();
-    if (sent >= end || done.get() >= MAX_REQUESTS) {
+    if (sent >= loop.end() || loop.sent().incrementAndGet() > loop.limit()) {
       finished.countDown();
       return;
     }
+    Recorder latencies = loop.latencies();
+    AtomicLong done = loop.done();
+    AtomicLong errors = loop.errors();
     ListenableFuture<NodeStatus> call = stub().status(StatusRequest.getDefaultInstance());
     Futures.addCallback(
         call,
@@ -66,13 +88,13 @@ final class StatusLoad {
           public void onSuccess(NodeStatus result) {
             latencies.recordValue((System.nanoTime() - sent) / 1000);
             done.incrementAndGet();
-            sendNext(end, latencies, done, errors, finished);
+            sendNext(loop, finished);
           }
 
           @Override
           public void onFailure(Throwable t) {
             errors.incrementAndGet();
-            sendNext(end, latencies, done, errors, finished);
+            sendNext(loop, finished);
           }
         },
         MoreExecutors.directExecutor());

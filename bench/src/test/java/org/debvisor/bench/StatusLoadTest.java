@@ -75,4 +75,13 @@ class StatusLoadTest {
     assertThat(r.seconds()).isLessThan(30);
     assertThat(r.scenario()).isEqualTo("closed loop, 4 in flight");
   }
+
+  @Test
+  void countedClosedLoopSendsExactlyTheCountWithFailuresAmongThem() throws Exception {
+    LoadResult r = start(true).closedLoop(8, 1000, Duration.ofSeconds(60));
+
+    assertThat(r.requests() + r.errors()).isEqualTo(1000);
+    assertThat(served.get()).isEqualTo(1000);
+    assertThat(r.errors()).isEqualTo(500);
+  }
 }
