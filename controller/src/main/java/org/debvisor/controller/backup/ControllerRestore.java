@@ -16,6 +16,7 @@ import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.state.StateLock;
+import org.debvisor.controller.state.UnfinishedRestore;
 
 /**
  * Restores a controller's state directory from a backup. Everything is checked before anything is
@@ -47,8 +48,7 @@ public final class ControllerRestore {
 
   /** The hidden sibling the new state is assembled in. */
   public static Path stagingFor(Path stateDir) {
-    Path absolute = stateDir.toAbsolutePath().normalize();
-    return absolute.resolveSibling("." + absolute.getFileName() + ".restoring");
+    return UnfinishedRestore.stagingFor(stateDir);
   }
 
   public RestoreResult restore(

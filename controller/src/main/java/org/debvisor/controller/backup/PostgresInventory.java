@@ -1,6 +1,7 @@
 package org.debvisor.controller.backup;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,6 +27,9 @@ final class PostgresInventory {
 
   /** What the inventory holds, for the manifest. */
   record Facts(String schemaVersion, long nodes, long auditEntries, boolean sharedCa) {}
+
+  /** The advisory lock key of a restore's last steps ("dvresto" in ASCII). */
+  static final long RESTORE_LOCK = 0x64767265_73746fL;
 
   private final PostgresUrl url;
 
@@ -61,6 +65,47 @@ final class PostgresInventory {
   List<String> tables() throws SQLException {
     try (Connection c = connect()) {
       return tables(c);
+    }
+  }
+
+  /**
+   * What the database holds, in brief: its tables, node count and audit head. A restore notes it
+   * before pg_restore runs; if it differs afterwards, pg_restore's one transaction committed.
+   */
+  String fingerprint() throws SQLException {
+    try (Connection c = connect()) {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      List<String> tables = tables(c);
+      String fingerprint = "tables=" + String.join(",", tables);
+      if (tables.contains("nodes")) {
+        fingerprint += " nodes=" + count(c, "SELECT COUNT(*) FROM nodes");
+      }
+      if (tables.contains("audit_log")) {
+        fingerprint +=
+            " audit="
+                + text(c, "SELECT seq || ':' || hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+      }
+      c.commit();
+      return fingerprint;
+    }
+  }
+
+  /**
+   * A session holding the restore's advisory lock ({@link #RESTORE_LOCK}) until it is closed: one
+   * restore at a time migrates and audits, so two re-runs of an interrupted restore do not both
+   * append its audit entry.
+   */
+  Connection holdRestoreLock() throws SQLException {
+    Connection c = connect();
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+      ps.setLong(1, RESTORE_LOCK);
+      ps.execute();
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
     }
   }
 

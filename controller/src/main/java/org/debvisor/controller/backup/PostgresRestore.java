@@ -6,17 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.pem.Pem;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.PostgresUrl;
+import org.debvisor.controller.state.RestoreJournal;
 import org.debvisor.controller.state.StateLock;
 import org.flywaydb.core.api.MigrationVersion;
 
@@ -60,6 +65,22 @@ public final class PostgresRestore {
     Path state = stateDir.toAbsolutePath().normalize();
     BackupManifest manifest = verify(path);
     Optional<PrivateKey> caKey = caKey(path, manifest, passphrase);
+    String digest = manifestSha256(path);
+    Optional<RestoreJournal> journal = journalIn(state);
+    boolean resuming = journal.isPresent() && journal.get().isOf(digest, url.redacted());
+    if (journal.isPresent() && !resuming && !force) {
+      RestoreJournal other = journal.get();
+      throw BackupException.refused(
+          state
+              + " holds an unfinished restore of "
+              + other.backup()
+              + " into "
+              + other.target()
+              + "; finish that one (re-run `debvisor restore --path "
+              + other.backup()
+              + "` with that --database-url), or pass --force to restore this backup instead;"
+              + " nothing was changed");
+    }
     PostgresInventory target = new PostgresInventory(url);
     List<String> tables;
     MigrationVersion latest;
@@ -90,7 +111,7 @@ public final class PostgresRestore {
               + manifest.debvisorVersion()
               + " or newer; nothing was changed");
     }
-    if (!tables.isEmpty() && !force) {
+    if (!tables.isEmpty() && !force && !resuming) {
       throw BackupException.refused(
           "the target database "
               + url.redacted()
@@ -103,19 +124,26 @@ public final class PostgresRestore {
     }
     List<BackupManifest.FileEntry> stateFiles =
         manifest.files().stream().filter(f -> !f.path().equals(PostgresBackup.DUMP)).toList();
-    checkStateDir(state, force);
+    checkStateDir(state, force || resuming);
 
     List<String> actions = new ArrayList<>();
-    actions.add(
-        (tables.isEmpty() ? "load " : "replace the inventory in the non-empty ")
-            + url.redacted()
-            + " from "
-            + PostgresBackup.DUMP
-            + " ("
-            + manifest.nodes()
-            + " nodes, schema "
-            + manifest.schemaVersion()
-            + ")");
+    if (resuming) {
+      actions.add(
+          "finish the interrupted restore of this backup recorded in "
+              + state.resolve(RestoreJournal.FILE_NAME)
+              + " (the dump is loaded again only if that restore's load never committed)");
+    } else {
+      actions.add(
+          (tables.isEmpty() ? "load " : "replace the inventory in the non-empty ")
+              + url.redacted()
+              + " from "
+              + PostgresBackup.DUMP
+              + " ("
+              + manifest.nodes()
+              + " nodes, schema "
+              + manifest.schemaVersion()
+              + ")");
+    }
     if (dumped.compareTo(latest) < 0) {
       actions.add("migrate the schema from " + manifest.schemaVersion() + " to " + latest);
     }
@@ -137,11 +165,96 @@ public final class PostgresRestore {
       actions.forEach(a -> progress.step("would " + a));
       return result;
     }
-    PostgresClientTools tools = PostgresClientTools.find();
     try {
-      progress.step("pg_restore into " + url.redacted() + " (one transaction)");
-      tools.restore(url, path.resolve(PostgresBackup.DUMP), !tables.isEmpty());
+      if (!Files.isDirectory(state)) {
+        DurableFiles.createPrivateDirectory(state);
+      }
     } catch (IOException e) {
+      throw BackupException.failed(
+          "cannot create the state directory " + state + ": " + ControllerBackup.describe(e), e);
+    }
+    // Held to the end: a controller cannot start on the state directory while this runs.
+    try (StateLock lock = StateLock.acquire(state, "restore")) {
+      RestoreJournal loaded =
+          load(target, path, state, resuming ? journal : Optional.empty(), digest);
+      finish(target, loaded, manifest, latest);
+      try {
+        writeStateFiles(path, state, stateFiles, caKey);
+        RestoreJournal.remove(state);
+      } catch (IOException e) {
+        throw BackupException.failed(
+            "the inventory was restored into "
+                + url.redacted()
+                + " but the state files could not be written to "
+                + state
+                + ": "
+                + ControllerBackup.describe(e)
+                + "; fix that and re-run the same restore to finish it",
+            e);
+      }
+    } catch (StateLock.HeldException e) {
+      throw BackupException.refused(
+          "a controller is running on "
+              + state
+              + " ("
+              + e.holder()
+              + "); stop it first (systemctl stop debvisor-controller), then restore");
+    } catch (IOException e) {
+      throw BackupException.failed(
+          "cannot lock the state directory " + state + ": " + ControllerBackup.describe(e), e);
+    }
+    progress.step("restore complete: " + url.redacted() + " (start the controller now)");
+    return result;
+  }
+
+  /**
+   * Loads the dump with pg_restore, journalled: the journal is fsynced before the load begins and
+   * marked loaded after it. Resuming an interrupted restore, the load is skipped when that
+   * restore's pg_restore committed (journal marked loaded, or the database no longer as noted
+   * before it).
+   */
+  private RestoreJournal load(
+      PostgresInventory target,
+      Path backup,
+      Path state,
+      Optional<RestoreJournal> interrupted,
+      String manifestSha256)
+      throws BackupException {
+    PostgresUrl url = target.url();
+    try {
+      if (interrupted.isPresent()) {
+        RestoreJournal earlier = interrupted.get();
+        if (earlier.phase().equals(RestoreJournal.LOADED)
+            || !target.fingerprint().equals(earlier.targetBefore())) {
+          progress.step("the interrupted restore's load had committed; not loading again");
+          RestoreJournal loaded = earlier.loaded();
+          loaded.write(state);
+          return loaded;
+        }
+        progress.step("the interrupted restore's load never committed; loading again");
+      }
+      RestoreJournal journal =
+          new RestoreJournal(
+              backup.toString(),
+              manifestSha256,
+              url.redacted(),
+              target.fingerprint(),
+              RestoreJournal.LOADING);
+      boolean replace = !target.tables().isEmpty();
+      journal.write(state);
+      PostgresClientTools tools = PostgresClientTools.find();
+      progress.step("pg_restore into " + url.redacted() + " (one transaction)");
+      try {
+        tools.restore(url, backup.resolve(PostgresBackup.DUMP), replace);
+      } catch (IOException e) {
+        // Its one transaction rolled back: nothing is half done, so no journal stays behind.
+        RestoreJournal.remove(state);
+        throw e;
+      }
+      RestoreJournal loaded = journal.loaded();
+      loaded.write(state);
+      return loaded;
+    } catch (IOException | SQLException e) {
       throw BackupException.failed(
           "restore into "
               + url.redacted()
@@ -150,43 +263,88 @@ public final class PostgresRestore {
               + "; the database was left as it was",
           e);
     }
-    try (Database db = Database.open(url)) {
+  }
+
+  /**
+   * Migrates the loaded inventory and appends the controller.restore entry, once: a resumed restore
+   * whose entry is already the last one does not append another.
+   */
+  private void finish(
+      PostgresInventory target,
+      RestoreJournal journal,
+      BackupManifest manifest,
+      MigrationVersion latest)
+      throws BackupException {
+    PostgresUrl url = target.url();
+    AuditEntry entry =
+        new AuditEntry(
+            actor,
+            "controller.restore",
+            "inventory",
+            "local",
+            "ok",
+            "from "
+                + journal.backup()
+                + " (backup of "
+                + manifest.createdAt()
+                + ", manifest sha256 "
+                + journal.manifestSha256()
+                + ", schema "
+                + manifest.schemaVersion()
+                + " -> "
+                + latest
+                + ")");
+    try (Connection lock = target.holdRestoreLock();
+        Database db = Database.open(url)) {
       progress.step("migrate to schema " + latest + " and audit the restore");
-      AuditEntry entry =
-          new AuditEntry(
-              actor,
-              "controller.restore",
-              "inventory",
-              "local",
-              "ok",
-              "from "
-                  + path
-                  + " (backup of "
-                  + manifest.createdAt()
-                  + ", schema "
-                  + manifest.schemaVersion()
-                  + " -> "
-                  + latest
-                  + ")");
-      db.write(c -> new AuditLog(clock).append(c, entry));
-    } catch (InventoryException e) {
+      db.write(
+          c -> {
+            if (!auditedAlready(c, journal.manifestSha256())) {
+              new AuditLog(clock).append(c, entry);
+            }
+            return null;
+          });
+    } catch (SQLException | InventoryException e) {
       throw BackupException.failed(
-          "the dump was loaded into " + url.redacted() + " but: " + e.getMessage(), e);
-    }
-    try {
-      writeStateFiles(path, state, stateFiles, caKey);
-    } catch (IOException e) {
-      throw BackupException.failed(
-          "the inventory was restored into "
+          "the dump was loaded into "
               + url.redacted()
-              + " but the state files could not be written to "
-              + state
-              + ": "
-              + ControllerBackup.describe(e),
+              + " but: "
+              + ControllerBackup.describe(e)
+              + "; re-run the same restore to finish it (the controller will not start before)",
           e);
     }
-    progress.step("restore complete: " + url.redacted() + " (start the controller now)");
-    return result;
+  }
+
+  /** Whether the last audit entry is this backup's restore (a resumed restore's second pass). */
+  private static boolean auditedAlready(Connection c, String manifestSha256) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next()
+          && rs.getString(1).equals("controller.restore")
+          && rs.getString(2).contains("manifest sha256 " + manifestSha256);
+    }
+  }
+
+  private static String manifestSha256(Path backup) throws BackupException {
+    try {
+      return Sha256.hex(backup.resolve(BackupManifest.FILE_NAME));
+    } catch (IOException e) {
+      throw BackupException.refused("cannot read the manifest in " + backup + ": " + e);
+    }
+  }
+
+  private static Optional<RestoreJournal> journalIn(Path state) throws BackupException {
+    try {
+      return Files.isDirectory(state) ? RestoreJournal.read(state) : Optional.empty();
+    } catch (IOException e) {
+      throw BackupException.refused(
+          "cannot read "
+              + state.resolve(RestoreJournal.FILE_NAME)
+              + ": "
+              + e.getMessage()
+              + "; if no restore runs, remove it and restore with --force");
+    }
   }
 
   private BackupManifest verify(Path path) throws BackupException {

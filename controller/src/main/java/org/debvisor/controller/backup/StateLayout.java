@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.debvisor.controller.state.RestoreJournal;
 import org.debvisor.controller.state.StateLock;
 
 /**
@@ -53,13 +54,17 @@ final class StateLayout {
     return extra;
   }
 
-  /** True for the files that are not state: SQLite's side files, the lock, temporaries. */
+  /**
+   * True for the files that are not state: SQLite's side files, the lock, an unfinished restore's
+   * journal, temporaries.
+   */
   static boolean skipped(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
     return name.equals(DATABASE + "-wal")
         || name.equals(DATABASE + "-shm")
         || name.equals(DATABASE + "-journal")
         || name.equals(StateLock.FILE_NAME)
+        || name.equals(RestoreJournal.FILE_NAME)
         || REISSUED_ON_START.contains(name)
         || (base.startsWith(".") && base.endsWith(".tmp"));
   }

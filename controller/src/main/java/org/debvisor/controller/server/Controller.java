@@ -41,6 +41,7 @@ import org.debvisor.controller.rollout.AgentBundleRules;
 import org.debvisor.controller.rollout.MtlsAgentCalls;
 import org.debvisor.controller.rollout.RolloutEngine;
 import org.debvisor.controller.state.StateLock;
+import org.debvisor.controller.state.UnfinishedRestore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,8 @@ public final class Controller implements AutoCloseable {
     }
     StateLock stateLock = StateLock.acquire(settings.stateDir(), "controller");
     try {
+      // Checked under the lock: a restore holds it while it runs.
+      UnfinishedRestore.refuse(settings.stateDir());
       return start(settings, registry, clock, stateLock);
     } catch (IOException | RuntimeException e) {
       stateLock.close();
