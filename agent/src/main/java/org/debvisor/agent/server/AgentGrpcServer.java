@@ -19,6 +19,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +33,7 @@ import org.debvisor.agentapi.GrpcSettings;
 import org.debvisor.agentapi.TlsSettings;
 import org.debvisor.common.grpc.GrpcServers;
 import org.debvisor.common.grpc.MalformedRequestGuard;
+import org.debvisor.common.pem.JdkPem;
 import org.debvisor.common.tls.NodeTls;
 import org.debvisor.proto.NodeGrpc;
 import org.slf4j.Logger;
@@ -191,14 +197,17 @@ public final class AgentGrpcServer implements AutoCloseable {
 
   private static SslContext sslContext(TlsSettings tls) throws IOException {
     try {
+      // JDK key objects rather than files: Netty's own PEM reading loads Bouncy Castle's provider.
       SslContextBuilder builder =
           GrpcSslContexts.configure(
-              SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()));
+              SslContextBuilder.forServer(
+                  JdkPem.privateKey(Files.readString(tls.keyFile(), StandardCharsets.US_ASCII)),
+                  certificates(tls.certFile())));
       if (tls.clientCaFile() != null) {
-        builder.trustManager(tls.clientCaFile().toFile()).clientAuth(ClientAuth.REQUIRE);
+        builder.trustManager(certificates(tls.clientCaFile())).clientAuth(ClientAuth.REQUIRE);
       }
       return builder.build();
-    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new IOException(
           "cannot load TLS material from grpc.tls ("
               + tls.certFile()
@@ -206,9 +215,20 @@ public final class AgentGrpcServer implements AutoCloseable {
               + tls.keyFile()
               + (tls.clientCaFile() == null ? "" : ", " + tls.clientCaFile())
               + "): "
-              + rootMessage(e),
+              + (e instanceof FileSystemException unreadable
+                  ? "cannot read "
+                      + unreadable.getFile()
+                      + " ("
+                      + e.getClass().getSimpleName()
+                      + ")"
+                  : rootMessage(e)),
           e);
     }
+  }
+
+  private static X509Certificate[] certificates(Path file) throws IOException {
+    return JdkPem.certificates(Files.readString(file, StandardCharsets.US_ASCII))
+        .toArray(X509Certificate[]::new);
   }
 
   /** The actual bound addresses (ports resolved when 0 was configured). */
