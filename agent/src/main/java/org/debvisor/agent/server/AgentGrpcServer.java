@@ -9,13 +9,9 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -61,12 +57,9 @@ public final class AgentGrpcServer implements AutoCloseable {
    */
   static final int WORKER_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
-  private final EventLoopGroup boss =
-      new MultiThreadIoEventLoopGroup(
-          1, new DefaultThreadFactory("agent-grpc-accept", true), NioIoHandler.newFactory());
-  private final EventLoopGroup workers =
-      new MultiThreadIoEventLoopGroup(
-          WORKER_THREADS, new DefaultThreadFactory("agent-grpc", true), NioIoHandler.newFactory());
+  private final ServerTransport transport = ServerTransport.best();
+  private final EventLoopGroup boss = transport.loops(1, "agent-grpc-accept");
+  private final EventLoopGroup workers = transport.loops(WORKER_THREADS, "agent-grpc");
   private final List<Server> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final NodeTls nodeTls;
   private final List<SocketAddress> deferred = new ArrayList<>();
@@ -176,7 +169,7 @@ public final class AgentGrpcServer implements AutoCloseable {
   private Server build(List<SocketAddress> addresses, SslContext ssl) {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(addresses.get(0))
-            .channelType(NioServerSocketChannel.class)
+            .channelType(transport.channelType())
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             // Handlers answer from memory and never block, so they run on the event loop.
