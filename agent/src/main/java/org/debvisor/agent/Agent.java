@@ -28,6 +28,7 @@ import org.debvisor.agent.metrics.AgentMetrics;
 import org.debvisor.agent.report.StatusBoard;
 import org.debvisor.agent.server.AgentGrpcServer;
 import org.debvisor.agent.server.NodeService;
+import org.debvisor.agent.server.ReportReplies;
 import org.debvisor.agent.server.ServerInterceptors;
 import org.debvisor.agent.settings.ListenAddress;
 import org.debvisor.agentapi.AgentSettings;
@@ -106,15 +107,16 @@ public final class Agent implements AutoCloseable {
             metrics.registry());
     List<BindableService> services =
         List.of(
-            new NodeService(
-                board,
-                timer,
-                settings.grpc().watchHeartbeat(),
-                updater,
-                store,
-                configExecutor,
-                new CephStopCheck(new CephOkToStop(settings.collectors().ceph())),
-                cephExecutor));
+            ReportReplies.serialisedOnce(
+                new NodeService(
+                    board,
+                    timer,
+                    settings.grpc().watchHeartbeat(),
+                    updater,
+                    store,
+                    configExecutor,
+                    new CephStopCheck(new CephOkToStop(settings.collectors().ceph())),
+                    cephExecutor)));
     NodeTls nodeTls = settings.controller().enabled() ? new NodeTls() : null;
     this.grpc =
         new AgentGrpcServer(

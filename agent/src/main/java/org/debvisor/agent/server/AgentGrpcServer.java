@@ -9,16 +9,17 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.debvisor.agentapi.GrpcSettings;
 import org.debvisor.agentapi.TlsSettings;
 import org.debvisor.common.grpc.GrpcServers;
 import org.debvisor.common.grpc.MalformedRequestGuard;
+import org.debvisor.common.pem.JdkPem;
 import org.debvisor.common.tls.NodeTls;
 import org.debvisor.proto.NodeGrpc;
 import org.slf4j.Logger;
@@ -55,12 +57,9 @@ public final class AgentGrpcServer implements AutoCloseable {
    */
   static final int WORKER_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
-  private final EventLoopGroup boss =
-      new MultiThreadIoEventLoopGroup(
-          1, new DefaultThreadFactory("agent-grpc-accept", true), NioIoHandler.newFactory());
-  private final EventLoopGroup workers =
-      new MultiThreadIoEventLoopGroup(
-          WORKER_THREADS, new DefaultThreadFactory("agent-grpc", true), NioIoHandler.newFactory());
+  private final ServerTransport transport = ServerTransport.best();
+  private final EventLoopGroup boss = transport.loops(1, "agent-grpc-accept");
+  private final EventLoopGroup workers = transport.loops(WORKER_THREADS, "agent-grpc");
   private final List<Server> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final NodeTls nodeTls;
   private final List<SocketAddress> deferred = new ArrayList<>();
@@ -170,7 +169,7 @@ public final class AgentGrpcServer implements AutoCloseable {
   private Server build(List<SocketAddress> addresses, SslContext ssl) {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(addresses.get(0))
-            .channelType(NioServerSocketChannel.class)
+            .channelType(transport.channelType())
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             // Handlers answer from memory and never block, so they run on the event loop.
@@ -191,14 +190,17 @@ public final class AgentGrpcServer implements AutoCloseable {
 
   private static SslContext sslContext(TlsSettings tls) throws IOException {
     try {
+      // JDK key objects rather than files: Netty's own PEM reading loads Bouncy Castle's provider.
       SslContextBuilder builder =
           GrpcSslContexts.configure(
-              SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()));
+              SslContextBuilder.forServer(
+                  JdkPem.privateKey(Files.readString(tls.keyFile(), StandardCharsets.US_ASCII)),
+                  certificates(tls.certFile())));
       if (tls.clientCaFile() != null) {
-        builder.trustManager(tls.clientCaFile().toFile()).clientAuth(ClientAuth.REQUIRE);
+        builder.trustManager(certificates(tls.clientCaFile())).clientAuth(ClientAuth.REQUIRE);
       }
       return builder.build();
-    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new IOException(
           "cannot load TLS material from grpc.tls ("
               + tls.certFile()
@@ -206,9 +208,20 @@ public final class AgentGrpcServer implements AutoCloseable {
               + tls.keyFile()
               + (tls.clientCaFile() == null ? "" : ", " + tls.clientCaFile())
               + "): "
-              + rootMessage(e),
+              + (e instanceof FileSystemException unreadable
+                  ? "cannot read "
+                      + unreadable.getFile()
+                      + " ("
+                      + e.getClass().getSimpleName()
+                      + ")"
+                  : rootMessage(e)),
           e);
     }
+  }
+
+  private static X509Certificate[] certificates(Path file) throws IOException {
+    return JdkPem.certificates(Files.readString(file, StandardCharsets.US_ASCII))
+        .toArray(X509Certificate[]::new);
   }
 
   /** The actual bound addresses (ports resolved when 0 was configured). */

@@ -103,6 +103,29 @@ class AgentGrpcServerTest {
   }
 
   @Test
+  void statusAnswersTheNewReportOnceACollectionChangedIt() throws Exception {
+    var stub = NodeGrpc.newBlockingStub(channel);
+    NodeStatus before = stub.status(StatusRequest.getDefaultInstance());
+    assertThat(before.getState()).isNotEqualTo(HealthState.HEALTH_ERROR);
+    try {
+      kubernetes.set(HealthState.HEALTH_ERROR, "node n1 NotReady: KubeletNotReady");
+      waitUntil(
+          () ->
+              stub.status(StatusRequest.getDefaultInstance()).getState()
+                  == HealthState.HEALTH_ERROR);
+
+      NodeStatus after = stub.status(StatusRequest.getDefaultInstance());
+      assertThat(after.getRevision()).isGreaterThan(before.getRevision());
+      assertThat(after.getSummary()).contains("kubernetes ERROR: node n1 NotReady");
+    } finally {
+      kubernetes.set(HealthState.HEALTH_OK, "ready");
+    }
+    waitUntil(
+        () ->
+            stub.status(StatusRequest.getDefaultInstance()).getState() != HealthState.HEALTH_ERROR);
+  }
+
+  @Test
   void callsOnManyConnectionsRunOnAtMostTwoNamedEventLoops() throws Exception {
     List<ManagedChannel> channels = new java.util.ArrayList<>();
     try {

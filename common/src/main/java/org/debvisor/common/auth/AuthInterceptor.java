@@ -128,11 +128,24 @@ public final class AuthInterceptor implements ServerInterceptor {
         : String.valueOf(peer);
   }
 
-  /** The CN of the verified client certificate, when the connection is mutual TLS. */
+  /**
+   * The CN of the verified client certificate, when the connection is mutual TLS. Worked out once
+   * per TLS session and kept in it: without a client certificate the JDK answers by throwing, and
+   * an exception with its stack trace on every call cost more than the rest of the call.
+   */
   private static Optional<String> certificateName(SSLSession session) {
     if (session == null) {
       return Optional.empty();
     }
+    if (session.getValue(PeerName.SESSION_KEY) instanceof PeerName known) {
+      return known.name();
+    }
+    PeerName found = new PeerName(readCertificateName(session));
+    session.putValue(PeerName.SESSION_KEY, found);
+    return found.name();
+  }
+
+  private static Optional<String> readCertificateName(SSLSession session) {
     try {
       Certificate[] chain = session.getPeerCertificates();
       if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
@@ -147,5 +160,10 @@ public final class AuthInterceptor implements ServerInterceptor {
     } catch (SSLPeerUnverifiedException | InvalidNameException e) {
       return Optional.empty();
     }
+  }
+
+  /** A session's client certificate CN, or none, as kept in the session's application values. */
+  private record PeerName(Optional<String> name) {
+    static final String SESSION_KEY = "org.debvisor.peer-certificate-name";
   }
 }

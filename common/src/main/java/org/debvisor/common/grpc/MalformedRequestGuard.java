@@ -44,9 +44,15 @@ public final class MalformedRequestGuard implements ServerInterceptor {
     this.nextLine = new AtomicLong(ticker.read());
   }
 
-  /** The service with its requests passed on as bytes and parsed inside the interceptor chain. */
+  /**
+   * The service with its requests passed on as bytes and parsed inside the interceptor chain.
+   * Messages pass through as the transport's and the service's own streams: gRPC's {@code
+   * useInputStreamMessages} wraps each one (the reply too) in an 8 KiB {@code BufferedInputStream},
+   * which hides the reply's direct serialisation into the frame and adds two copies per call.
+   */
   public static ServerServiceDefinition parsedInInterceptors(ServerServiceDefinition service) {
-    return ServerInterceptors.useInputStreamMessages(service);
+    return ServerInterceptors.useMarshalledMessages(
+        service, PassThroughStreams.INSTANCE, PassThroughStreams.INSTANCE);
   }
 
   @Override
