@@ -2,9 +2,12 @@ package org.debvisor.controller.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.debvisor.controller.mirror.ArchiveIndexes;
 import org.debvisor.controller.mirror.ArtifactCache;
 import org.debvisor.controller.mirror.ClearsignedVerifier;
+import org.debvisor.controller.mirror.IndexFreshness;
 import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.InstallerPins;
 import org.debvisor.controller.mirror.IsoBuildException;
@@ -49,6 +52,24 @@ final class MirrorOptions {
       description = "OpenPGP keyring for InRelease (default: ${DEFAULT-VALUE}).")
   Path keyring;
 
+  @Option(
+      names = "--index-max-age",
+      paramLabel = "SECONDS",
+      defaultValue = "3600",
+      description =
+          "Reuse a verified InRelease (and the preflight checked against it) for up to this long"
+              + " without asking the mirror, or until its signed Valid-Until if sooner; 0 asks"
+              + " every time (default: ${DEFAULT-VALUE}).")
+  void indexMaxAge(long seconds) {
+    if (seconds < 0) {
+      // picocli reports this as an invalid argument (exit 2) with the message.
+      throw new IllegalArgumentException("must be 0 or more seconds, not " + seconds);
+    }
+    indexMaxAge = seconds;
+  }
+
+  private long indexMaxAge = 3600;
+
   /** The archive as these options name it, with verified, cached downloads. */
   record Archive(
       MirrorClient client,
@@ -65,7 +86,12 @@ final class MirrorOptions {
             new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
             progress);
     ArchiveIndexes indexes =
-        new ArchiveIndexes(fetcher, ClearsignedVerifier.fromKeyring(keyring), suite);
+        new ArchiveIndexes(
+            fetcher,
+            ClearsignedVerifier.fromKeyring(keyring),
+            suite,
+            new IndexFreshness(Clock.systemUTC(), Duration.ofSeconds(indexMaxAge)),
+            progress);
     return new Archive(
         client,
         indexes,

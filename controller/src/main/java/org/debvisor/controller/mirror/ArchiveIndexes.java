@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
+import org.debvisor.common.digest.Sha256;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -19,26 +21,174 @@ public final class ArchiveIndexes {
   private final VerifiedFetcher fetcher;
   private final ClearsignedVerifier verifier;
   private final String suite;
+  private final IndexFreshness freshness;
+  private final Progress progress;
+  private final CachedIndexStore store;
   private ReleaseFile release;
+  private String releaseSha256;
 
+  /** With the default freshness (one hour, or the signed Valid-Until if sooner). */
   public ArchiveIndexes(VerifiedFetcher fetcher, ClearsignedVerifier verifier, String suite) {
+    this(fetcher, verifier, suite, IndexFreshness.systemDefault(), Progress.NONE);
+  }
+
+  /**
+   * @param freshness how long a verified InRelease is used without asking the mirror
+   * @param progress receives a warning when a cached index fails its checks
+   */
+  public ArchiveIndexes(
+      VerifiedFetcher fetcher,
+      ClearsignedVerifier verifier,
+      String suite,
+      IndexFreshness freshness,
+      Progress progress) {
     this.fetcher = fetcher;
     this.verifier = verifier;
     this.suite = suite;
+    this.freshness = freshness;
+    this.progress = progress;
+    this.store = new CachedIndexStore(fetcher.cache());
   }
 
   public String suite() {
     return suite;
   }
 
-  /** The suite's verified Release data (fetched once per instance). */
+  public IndexFreshness freshness() {
+    return freshness;
+  }
+
+  /**
+   * The suite's verified Release data (once per instance). A cached {@code InRelease} is used
+   * without a request while fresh, after its signature has been checked again (a tampered copy is
+   * dropped and fetched anew); a stale one is revalidated with a conditional GET.
+   */
   public ReleaseFile release() throws IsoBuildException {
     if (release == null) {
       String path = "dists/" + suite + "/InRelease";
-      byte[] data = fetcher.fetchUnverified(path);
-      release = ReleaseFile.parse(verifier.verify(fetcher.mirror().resolve(path).toString(), data));
+      String url = fetcher.mirror().resolve(path).toString();
+      Optional<CachedIndexStore.Entry> cached = readCached(url);
+      HttpValidators known = HttpValidators.NONE;
+      if (cached.isPresent()) {
+        Optional<ReleaseFile> verified = verifyCached(url, cached.get());
+        if (verified.isEmpty()) {
+          cached = Optional.empty();
+        } else if (freshness.fresh(cached.get().confirmed(), verified.get().validUntil())) {
+          return remember(verified.get(), cached.get().data());
+        } else {
+          known = cached.get().validators();
+        }
+      }
+      Optional<VerifiedFetcher.Fetched> fetched = fetcher.fetchUnverifiedIfChanged(path, known);
+      if (fetched.isEmpty() && cached.isEmpty()) {
+        throw new IsoBuildException("GET " + url + " answered 304 to a request without validators");
+      }
+      byte[] data = fetched.isPresent() ? fetched.get().data() : cached.get().data();
+      // Verified before it is stored: the cache never holds an index that failed its check.
+      ReleaseFile parsed = ReleaseFile.parse(verifier.verify(url, data));
+      HttpValidators validators = fetched.map(VerifiedFetcher.Fetched::validators).orElse(known);
+      try {
+        store.write(url, new CachedIndexStore.Entry(data, freshness.now(), validators));
+      } catch (IOException e) {
+        progress.step("warning: cannot cache " + url + ": " + e.getMessage());
+      }
+      remember(parsed, data);
     }
     return release;
+  }
+
+  /** The SHA-256 of the verified {@code InRelease} in use (it names what was derived from it). */
+  public String releaseSha256() throws IsoBuildException {
+    release();
+    return releaseSha256;
+  }
+
+  private ReleaseFile remember(ReleaseFile parsed, byte[] data) {
+    release = parsed;
+    releaseSha256 = Sha256.hex(data);
+    return parsed;
+  }
+
+  private Optional<CachedIndexStore.Entry> readCached(String url) {
+    try {
+      return store.read(url);
+    } catch (IOException e) {
+      progress.step("warning: cannot read the cached " + url + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The cached index checked again like a download; a tampered one is dropped with a warning. */
+  private Optional<ReleaseFile> verifyCached(String url, CachedIndexStore.Entry entry) {
+    try {
+      return Optional.of(ReleaseFile.parse(verifier.verify(url, entry.data())));
+    } catch (IsoBuildException e) {
+      progress.step("warning: cached " + e.getMessage() + "; fetching it again");
+      try {
+        store.remove(url);
+      } catch (IOException io) {
+        progress.step("warning: cannot remove the cached " + url + ": " + io.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The stanza of package {@code name} at {@code version} in {@code <component>/Packages}, if
+   * listed. The answer is remembered in the cache under the signed index's checksum, so the next
+   * build with the same index reads no {@code Packages} at all.
+   */
+  public Optional<PackageStanza> find(String component, String name, String version)
+      throws IsoBuildException {
+    ReleaseFile rel = release();
+    Optional<ReleaseFile.Entry> index =
+        rel.sha256(component + "/Packages.xz").or(() -> rel.sha256(component + "/Packages.gz"));
+    if (index.isEmpty()) {
+      return packages(component).stream() // says which index is missing
+          .filter(s -> s.name().equals(name) && s.version().equals(version))
+          .findFirst();
+    }
+    Path memo =
+        fetcher
+            .cache()
+            .derivedDir("lookup", index.get().sha256())
+            .resolve(name + "_" + version.replace(':', '%'));
+    try {
+      if (Files.isRegularFile(memo)) {
+        return PackageStanza.parseAll(Files.readString(memo, StandardCharsets.UTF_8)).stream()
+            .filter(s -> s.name().equals(name) && s.version().equals(version))
+            .findFirst();
+      }
+      Optional<PackageStanza> found =
+          packages(component).stream()
+              .filter(s -> s.name().equals(name) && s.version().equals(version))
+              .findFirst();
+      String text =
+          found
+              .map(
+                  s ->
+                      "Package: "
+                          + s.name()
+                          + "\nVersion: "
+                          + s.version()
+                          + "\nFilename: "
+                          + s.filename()
+                          + "\nSHA256: "
+                          + s.sha256()
+                          + "\n")
+              .orElse("");
+      Files.createDirectories(memo.getParent());
+      Path temp = fetcher.cache().newTempFile();
+      try {
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(temp, memo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      return found;
+    } catch (IOException e) {
+      throw new IsoBuildException("cache " + fetcher.cache().root() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.debvisor.controller.node.Architecture;
 
@@ -29,6 +30,7 @@ public final class InstallerFetcher {
   private final VerifiedFetcher fetcher;
   private final InstallerPins pins;
   private final Progress progress;
+  private final Map<String, NetbootInstaller> fetched = new ConcurrentHashMap<>();
 
   public InstallerFetcher(
       ArchiveIndexes indexes, VerifiedFetcher fetcher, InstallerPins pins, Progress progress) {
@@ -38,14 +40,29 @@ public final class InstallerFetcher {
     this.progress = progress;
   }
 
-  /** Fetches, verifies and unpacks (both cached) the installer {@code version} for {@code arch}. */
+  /** The download cache the installer is kept in. */
+  public ArtifactCache cache() {
+    return fetcher.cache();
+  }
+
+  /**
+   * Fetches, verifies and unpacks (both cached) the installer {@code version} for {@code arch};
+   * asked again (the preflight, then the build), returns the same installer.
+   */
   public NetbootInstaller fetch(Architecture arch, String version) throws IsoBuildException {
+    String key = arch.debianName() + " " + version;
+    NetbootInstaller known = fetched.get(key);
+    if (known == null) {
+      known = fetchOnce(arch, version);
+      fetched.put(key, known);
+    }
+    return known;
+  }
+
+  private NetbootInstaller fetchOnce(Architecture arch, String version) throws IsoBuildException {
     String pkg = "debian-installer-13-netboot-" + arch.debianName();
     progress.step("Reading the signed index of " + indexes.suite() + " for " + pkg);
-    Optional<PackageStanza> listed =
-        indexes.packages("main/binary-" + arch.debianName()).stream()
-            .filter(s -> s.name().equals(pkg) && s.version().equals(version))
-            .findFirst();
+    Optional<PackageStanza> listed = indexes.find("main/binary-" + arch.debianName(), pkg, version);
     Optional<String> pinned = pins.sha256(arch, version);
     String sha256;
     String path;
@@ -80,12 +97,15 @@ public final class InstallerFetcher {
               + "/Packages nor pinned in iso/installer-pins.properties; cannot verify it");
     }
     progress.step("Fetching " + pkg + " " + version + " (" + verifiedBy + ")");
-    Path deb = fetcher.fetch(path, sha256);
-    return unpack(arch, version, sha256, verifiedBy, deb);
+    return unpack(arch, version, sha256, verifiedBy, path);
   }
 
+  /**
+   * The unpacked files; the package is fetched (or read from the cache, checksum checked) only when
+   * they are not already unpacked from a package of this checksum.
+   */
   private NetbootInstaller unpack(
-      Architecture arch, String version, String sha256, String verifiedBy, Path deb)
+      Architecture arch, String version, String sha256, String verifiedBy, String path)
       throws IsoBuildException {
     String a = arch.debianName();
     String suffix = NetbootInstaller.efiSuffix(arch);
@@ -98,12 +118,13 @@ public final class InstallerFetcher {
             "grub", dir + "grub" + suffix + ".efi");
     Path target = fetcher.cache().derivedDir("unpacked", sha256);
     if (!Files.exists(target.resolve(COMPLETE))) {
+      Path deb = fetcher.fetch(path, sha256);
       progress.step("Unpacking " + deb.getFileName());
       unpackAtomically(deb, wanted::containsValue, target);
     }
     for (String file : wanted.values()) {
       if (!Files.isRegularFile(target.resolve(file))) {
-        throw new IsoBuildException(deb + " holds no " + file);
+        throw new IsoBuildException(path + " (sha256 " + sha256 + ") holds no " + file);
       }
     }
     return new NetbootInstaller(

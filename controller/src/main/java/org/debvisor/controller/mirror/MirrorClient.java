@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Fetches files of a Debian archive over HTTP(S); errors name the URL and status. */
 public final class MirrorClient {
@@ -73,6 +75,42 @@ public final class MirrorClient {
             progress.bytes(name, done, done);
           }
         }
+      }
+    } catch (IOException e) {
+      throw new IsoBuildException("GET " + uri + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IsoBuildException("GET " + uri + " interrupted", e);
+    }
+  }
+
+  /**
+   * Downloads {@code archivePath} to {@code target} unless the server says it has not changed since
+   * {@code known} (HTTP 304 to If-None-Match/If-Modified-Since).
+   *
+   * @return the new file's validators, or empty when it has not changed ({@code target} untouched)
+   */
+  public Optional<HttpValidators> downloadIfChanged(
+      String archivePath, Path target, HttpValidators known) throws IsoBuildException {
+    URI uri = resolve(archivePath);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+    known.etag().ifPresent(v -> builder.header("If-None-Match", v));
+    known.lastModified().ifPresent(v -> builder.header("If-Modified-Since", v));
+    try {
+      HttpResponse<InputStream> response =
+          http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        if (response.statusCode() == 304) {
+          return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+          throw new IsoBuildException("GET " + uri + " answered HTTP " + response.statusCode());
+        }
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        return Optional.of(
+            new HttpValidators(
+                response.headers().firstValue("ETag"),
+                response.headers().firstValue("Last-Modified")));
       }
     } catch (IOException e) {
       throw new IsoBuildException("GET " + uri + " failed: " + e.getMessage(), e);

@@ -43,8 +43,44 @@ public final class MirrorPreflight {
     this.progress = progress;
   }
 
-  /** Resolves the components for the installer {@code version} and asks the mirror for each. */
+  /**
+   * Resolves the components for the installer {@code version} and asks the mirror for each; a
+   * report checked against the same verified index within its freshness window is reused.
+   */
   public PreflightReport check(Architecture arch, String version) throws IsoBuildException {
+    PreflightCache reports = new PreflightCache(installers.cache(), indexes.freshness());
+    String key =
+        PreflightCache.key(
+            mirror.base().toString(),
+            indexes.suite(),
+            indexes.releaseSha256(),
+            arch.debianName(),
+            version,
+            Boolean.toString(allowUnverifiedIndex));
+    try {
+      Optional<PreflightReport> known = reports.read(key, indexes.release().validUntil());
+      if (known.isPresent()) {
+        progress.step(
+            "Preflight of "
+                + mirror.base()
+                + " reused (checked within the last "
+                + indexes.freshness().maxAge().toMinutes()
+                + " min against this InRelease)");
+        return known.get();
+      }
+    } catch (IOException e) {
+      progress.step("warning: cannot read the cached preflight: " + e.getMessage());
+    }
+    PreflightReport report = checkNow(arch, version);
+    try {
+      reports.write(key, report);
+    } catch (IOException e) {
+      progress.step("warning: cannot cache the preflight: " + e.getMessage());
+    }
+    return report;
+  }
+
+  private PreflightReport checkNow(Architecture arch, String version) throws IsoBuildException {
     NetbootInstaller installer = installers.fetch(arch, version);
     InitrdContents initrd = InitrdContents.read(installer.initrd());
     progress.step("Resolving installer components for kernel " + initrd.kernelAbi());

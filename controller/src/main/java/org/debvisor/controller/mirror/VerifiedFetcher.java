@@ -63,4 +63,30 @@ public final class VerifiedFetcher {
       throw new IsoBuildException("cache " + cache.root() + ": " + e.getMessage(), e);
     }
   }
+
+  /** A file fetched whose checksum was not known, with what identifies its version. */
+  public record Fetched(byte[] data, HttpValidators validators) {}
+
+  /**
+   * Like {@link #fetchUnverified} but asks the mirror only for a version newer than {@code known}.
+   *
+   * @return the file, or empty when the mirror answered 304 Not Modified
+   */
+  public Optional<Fetched> fetchUnverifiedIfChanged(String archivePath, HttpValidators known)
+      throws IsoBuildException {
+    try {
+      Path temp = cache.newTempFile();
+      try {
+        Optional<HttpValidators> changed = mirror.downloadIfChanged(archivePath, temp, known);
+        if (changed.isEmpty()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Fetched(Files.readAllBytes(temp), changed.get()));
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new IsoBuildException("cache " + cache.root() + ": " + e.getMessage(), e);
+    }
+  }
 }

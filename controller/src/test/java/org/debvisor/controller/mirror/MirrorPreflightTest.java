@@ -2,6 +2,8 @@ package org.debvisor.controller.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,8 +15,14 @@ class MirrorPreflightTest {
   @Test
   void namesTheUdebsTheMirrorDoesNotServeAndOnlyThose() throws Exception {
     VerifiedFetcher fetcher = MirrorFixture.fetcher();
+    // Max age 0: ask the mirror now, not a report cached by an earlier run.
     ArchiveIndexes indexes =
-        new ArchiveIndexes(fetcher, MirrorFixture.verifier(), MirrorFixture.SUITE);
+        new ArchiveIndexes(
+            fetcher,
+            MirrorFixture.verifier(),
+            MirrorFixture.SUITE,
+            new IndexFreshness(Clock.systemUTC(), Duration.ZERO),
+            Progress.NONE);
     InstallerPins pins = InstallerPins.builtIn();
     // The mirror here serves a debian-installer index that does not match InRelease; the report
     // mode reads it anyway (see ENVIRONMENT notes in the report).
