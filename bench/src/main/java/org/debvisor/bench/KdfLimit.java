@@ -55,6 +55,11 @@ final class KdfLimit {
     return LoadResult.of(scenario, "limit (KDF alone)", h, h.getTotalCount(), 0, seconds);
   }
 
+  /** How many checks run at once: the controller's hasher has the same, one per core. */
+  int slots() {
+    return hasher.slots();
+  }
+
   /** The cost as the PHC string states it, e.g. {@code m=19456,t=2,p=1}. */
   String cost() {
     return hash.split("\\$")[3];

@@ -72,6 +72,7 @@ public final class DebvisorCli {
         new CommandLine(new UserCommand())
             .addSubcommand(new UserCommands.Add(env))
             .addSubcommand(new UserCommands.Passwd(env))
+            .addSubcommand(new UserCommands.ChangeRole(env))
             .addSubcommand(new UserCommands.Del(env))
             .addSubcommand(new UserCommands.ListUsers(env));
     CommandLine root =

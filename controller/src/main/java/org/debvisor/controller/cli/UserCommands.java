@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code debvisor user add|passwd|del|list}. Passwords come from a terminal prompt or a file, never
- * the command line (argv is visible to every local user in /proc).
+ * {@code debvisor user add|passwd|role|del|list}. Passwords come from a terminal prompt or a file,
+ * never the command line (argv is visible to every local user in /proc).
  */
 final class UserCommands {
 
@@ -191,6 +191,46 @@ final class UserCommands {
       int ended = users.changePassword(name, password, actor(), "cli");
       Arrays.fill(password, '\0');
       out.println("password of " + name + " changed; " + ended + " session(s) ended");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "role",
+      mixinStandardHelpOptions = true,
+      description =
+          "Give a user another role, effective on their next request (not the last admin's).",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:changed or already so",
+        "1:no such user, last admin, or failed",
+        "2:invalid role"
+      })
+  static final class ChangeRole extends Base {
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE",
+        description = "admin, operator or viewer.")
+    String role;
+
+    ChangeRole(Map<String, String> env) {
+      super(env);
+    }
+
+    @Override
+    int run(Users users, PrintWriter out, PrintWriter err) {
+      Role r = Role.parse(role).orElse(null);
+      if (r == null) {
+        err.println("error: --role: must be admin, operator or viewer, got '" + role + "'");
+        return DebvisorCli.EXIT_INVALID;
+      }
+      User user = users.changeRole(name, r, actor(), "cli");
+      out.println("user " + user.name() + " is " + user.role().label());
       return 0;
     }
   }

@@ -16,23 +16,33 @@ public final class Authenticator {
   /** The one message for a wrong password and an unknown user: no hint which one it was. */
   public static final String WRONG = "the user name or password is wrong";
 
+  /** The {@code how} of a script's basic-auth request: the one kind the credential cache serves. */
+  public static final String BASIC = "basic";
+
   private final Database db;
   private final AuditLog audit;
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
+  private final VerifiedCredentials verified;
   private final UserRepository users = new UserRepository();
 
-  public Authenticator(Database db, AuditLog audit, PasswordHasher hasher, LoginLimiter limiter) {
+  public Authenticator(
+      Database db,
+      AuditLog audit,
+      PasswordHasher hasher,
+      LoginLimiter limiter,
+      VerifiedCredentials verified) {
     this.db = db;
     this.audit = audit;
     this.hasher = hasher;
     this.limiter = limiter;
+    this.verified = verified;
   }
 
   /**
    * The user when {@code password} is theirs.
    *
-   * @param how "basic" or "session", recorded in the audit detail
+   * @param how {@link #BASIC} or "session", recorded in the audit detail
    * @throws IdentityException UNAUTHENTICATED or RATE_LIMITED
    */
   public User authenticate(
@@ -50,11 +60,16 @@ public final class Authenticator {
     }
     Optional<User> user =
         UserName.problem(name).isPresent() ? Optional.empty() : db.read(c -> users.find(c, name));
+    boolean reusable = how.equals(BASIC);
     if (user.isEmpty()) {
       hasher.spend(password);
       fail(name, source, how, "unknown user");
+    } else if (reusable && verified.contains(name, password, user.get().passwordHash())) {
+      // Checked by the KDF within the cache's time to live, against the hash stored now.
     } else if (!hasher.matches(password, user.get().passwordHash())) {
       fail(name, source, how, "wrong password");
+    } else if (reusable) {
+      verified.add(name, password, user.get().passwordHash());
     }
     if (auditSuccess) {
       db.write(

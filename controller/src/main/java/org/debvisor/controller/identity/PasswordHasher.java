@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -31,17 +32,31 @@ public final class PasswordHasher {
     }
   }
 
-  // Each derivation holds memoryKib of heap; a flood of logins waits here instead of piling up.
-  private static final int CONCURRENT = 2;
-
   private final Cost cost;
   private final SecureRandom random;
-  private final java.util.concurrent.Semaphore slots =
-      new java.util.concurrent.Semaphore(CONCURRENT);
+  // Each derivation holds memoryKib of heap and a core: a flood of logins queues here in arrival
+  // order (memory stays at slots x memoryKib) instead of piling up and starving other requests.
+  private final Semaphore slots;
+  private final int slotCount;
 
+  /** A hasher running as many derivations at once as this machine has cores. */
   public PasswordHasher(Cost cost, SecureRandom random) {
+    this(cost, random, Runtime.getRuntime().availableProcessors());
+  }
+
+  public PasswordHasher(Cost cost, SecureRandom random, int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be at least 1, got " + slots);
+    }
     this.cost = cost;
     this.random = random;
+    this.slots = new Semaphore(slots, true);
+    this.slotCount = slots;
+  }
+
+  /** How many derivations may run at once. */
+  public int slots() {
+    return slotCount;
   }
 
   /** A new salted hash of {@code password}. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -44,6 +45,7 @@ public final class Database implements AutoCloseable {
   // SQLite's one writer connection; null on PostgreSQL, where writes borrow from the pool.
   private final Connection sqliteWriter;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicLong generation = new AtomicLong();
   private final String location;
 
   private Database(
@@ -210,6 +212,15 @@ public final class Database implements AutoCloseable {
     return transaction(work, true);
   }
 
+  /**
+   * How many durable writes ({@link #write}) this process has committed: a reader that kept
+   * something built from the inventory at one generation knows it is out of date when this has
+   * moved. Writes without sync (heartbeats) and other processes' writes do not move it.
+   */
+  public long generation() {
+    return generation.get();
+  }
+
   private <T> T transaction(SqlWork<T> work, boolean relaxed) {
     writeLock.lock();
     Connection writer = null;
@@ -221,6 +232,9 @@ public final class Database implements AutoCloseable {
       try {
         T result = work.run(writer);
         writer.commit();
+        if (!relaxed) {
+          generation.incrementAndGet();
+        }
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(writer);

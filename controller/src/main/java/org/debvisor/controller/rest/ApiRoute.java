@@ -6,9 +6,10 @@ import org.debvisor.controller.identity.Role;
 /**
  * One route of the API: method, path pattern ({@code {name}} for a path parameter), the least role
  * it needs (null: no login needed), its handler, whether the caller is an installer with a
- * bootstrap token instead of an operator, the largest body it takes and the media type it answers.
- * {@link ApiRoutes} lists them all; the access check and the OpenAPI document are built from that
- * one list.
+ * bootstrap token instead of an operator, the largest body it takes, the media type it answers and
+ * whether it always runs the password KDF (a login: it runs on the login pool, not the shared
+ * request threads). {@link ApiRoutes} lists them all; the access check and the OpenAPI document are
+ * built from that one list.
  */
 record ApiRoute(
     HttpMethod method,
@@ -18,19 +19,26 @@ record ApiRoute(
     Handler handler,
     boolean bootstrapToken,
     long maxBodyBytes,
-    String produces) {
+    String produces,
+    boolean login) {
 
   static final String JSON = "application/json";
 
   /** A route for operators (or anyone, when {@code role} is null) with the server's body limit. */
   ApiRoute(HttpMethod method, String path, Role role, String summary, Handler handler) {
-    this(method, path, role, summary, handler, false, RestLimits.MAX_BODY_BYTES, JSON);
+    this(method, path, role, summary, handler, false, RestLimits.MAX_BODY_BYTES, JSON, false);
   }
 
   /** The same route answering {@code mediaType} instead of JSON (the OpenAPI document says so). */
   ApiRoute producing(String mediaType) {
     return new ApiRoute(
-        method, path, role, summary, handler, bootstrapToken, maxBodyBytes, mediaType);
+        method, path, role, summary, handler, bootstrapToken, maxBodyBytes, mediaType, login);
+  }
+
+  /** The same route marked as a login, which checks a password with the KDF on every call. */
+  ApiRoute asLogin() {
+    return new ApiRoute(
+        method, path, role, summary, handler, bootstrapToken, maxBodyBytes, produces, true);
   }
 
   /**
@@ -39,7 +47,7 @@ record ApiRoute(
    */
   static ApiRoute forInstallers(
       HttpMethod method, String path, String summary, Handler handler, long maxBodyBytes) {
-    return new ApiRoute(method, path, null, summary, handler, true, maxBodyBytes, JSON);
+    return new ApiRoute(method, path, null, summary, handler, true, maxBodyBytes, JSON, false);
   }
 
   /** Answers one request that has passed the access check. */

@@ -27,7 +27,13 @@ final class ApiRoutes {
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new HealthRoutes(fleet).routes());
     routes.addAll(new SessionRoutes(authenticator, sessions, rolloutEvents).routes());
-    routes.addAll(new NodeRoutes(fleet, audit).routes());
+    NodeListCache lists =
+        new NodeListCache(
+            db::generation,
+            System::nanoTime,
+            RestLimits.LIST_MAX_AGE,
+            RestLimits.LIST_CACHE_ENTRIES);
+    routes.addAll(new NodeRoutes(fleet, audit, lists).routes());
     routes.addAll(audit.routes());
     routes.addAll(new TokenRoutes(fleet, clock).routes());
     routes.addAll(new UserRoutes(users).routes());

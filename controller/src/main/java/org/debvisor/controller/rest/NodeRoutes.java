@@ -3,6 +3,7 @@ package org.debvisor.controller.rest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpMethod;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,10 +25,12 @@ final class NodeRoutes {
 
   private final FleetApi fleet;
   private final AuditRoutes audit;
+  private final NodeListCache lists;
 
-  NodeRoutes(FleetApi fleet, AuditRoutes audit) {
+  NodeRoutes(FleetApi fleet, AuditRoutes audit, NodeListCache lists) {
     this.fleet = fleet;
     this.audit = audit;
+    this.lists = lists;
   }
 
   List<ApiRoute> routes() {
@@ -84,17 +87,26 @@ final class NodeRoutes {
   }
 
   private ApiAnswer list(ApiCall call) {
-    String selector = call.query("selector", "");
-    String sort = call.query("sort", "hostname");
-    ListNodesResponse listed = fleet.listNodes(selector);
-    List<NodeRecord> all = listed.getNodesList();
-    NodePage.Page page =
-        NodePage.of(
-            all,
-            selector,
-            sort,
+    NodeListCache.Query query =
+        new NodeListCache.Query(
+            call.query("selector", ""),
+            call.query("sort", "hostname"),
             call.query("limit", Integer.toString(NodePage.DEFAULT_LIMIT)),
             call.query("cursor", ""));
+    NodeListCache.Body body = lists.get(query, this::listBody);
+    Map<String, String> etag = Map.of("etag", body.etag());
+    if (body.etag().equals(call.request().headers().get("if-none-match"))) {
+      return new ApiAnswer(304, null, etag);
+    }
+    return ApiAnswer.utf8(200, body.json(), etag);
+  }
+
+  /** One list answer read from the inventory; shared through {@link NodeListCache}. */
+  private NodeListCache.Body listBody(NodeListCache.Query query) {
+    ListNodesResponse listed = fleet.listNodes(query.selector());
+    NodePage.Page page =
+        NodePage.of(
+            listed.getNodesList(), query.selector(), query.sort(), query.limit(), query.cursor());
     ObjectNode out = JsonBodies.object();
     ArrayNode nodes = out.putArray("nodes");
     page.nodes().forEach(n -> nodes.addRawValue(JsonBodies.protoRaw(n)));
@@ -103,14 +115,9 @@ final class NodeRoutes {
     ArrayNode installing = out.putArray("installing");
     listed.getInstallingList().forEach(i -> installing.addRawValue(JsonBodies.protoRaw(i)));
     out.put("next_cursor", page.next());
-    String body = out.toString();
+    byte[] json = out.toString().getBytes(StandardCharsets.UTF_8);
     // A digest of the body itself: node-reported text never reaches a header.
-    String etag = "\"" + Sha256.hex(body).substring(0, 32) + "\"";
-    String ifNoneMatch = call.request().headers().get("if-none-match");
-    if (etag.equals(ifNoneMatch)) {
-      return new ApiAnswer(304, null, Map.of("etag", etag));
-    }
-    return new ApiAnswer(200, body, Map.of("etag", etag));
+    return new NodeListCache.Body(json, "\"" + Sha256.hex(json).substring(0, 32) + "\"");
   }
 
   private ApiAnswer show(ApiCall call) {

@@ -18,5 +18,17 @@ final class RestLimits {
   static final int MAX_CONNECTIONS = 1_000;
   static final int BLOCKING_THREADS = 16;
 
+  /** Logins waiting for a core beyond this are refused (503); 200 wait ~20 s at 100 ms each. */
+  static final int MAX_QUEUED_LOGINS = 256;
+
+  /**
+   * How old a shared node-list answer may be when only heartbeats changed the inventory (last seen,
+   * last status, stale); a durable write shows in the next list at once.
+   */
+  static final Duration LIST_MAX_AGE = Duration.ofSeconds(1);
+
+  /** Node-list answers kept, each at most MAX_LIMIT nodes (~0.5 MB at 1 000). */
+  static final int LIST_CACHE_ENTRIES = 32;
+
   private RestLimits() {}
 }

@@ -23,10 +23,12 @@ public final class RestServer implements AutoCloseable {
 
   private final Server server;
   private final RolloutEventFeed rolloutEvents;
+  private final LoginPool logins;
 
-  private RestServer(Server server, RolloutEventFeed rolloutEvents) {
+  private RestServer(Server server, RolloutEventFeed rolloutEvents, LoginPool logins) {
     this.server = server;
     this.rolloutEvents = rolloutEvents;
+    this.logins = logins;
   }
 
   /** Binds and starts serving; port 0 picks a free one (tests). */
@@ -58,7 +60,8 @@ public final class RestServer implements AutoCloseable {
             .maxNumConnections(RestLimits.MAX_CONNECTIONS)
             .blockingTaskExecutor(RestLimits.BLOCKING_THREADS)
             .errorHandler(new Problems());
-    RouteGuard guard = new RouteGuard(authenticator, sessions);
+    LoginPool logins = LoginPool.forThisMachine();
+    RouteGuard guard = new RouteGuard(authenticator, sessions, logins.executor());
     RolloutEventFeed rolloutEvents = new RolloutEventFeed(rollouts, streamLimits);
     for (ApiRoute route :
         ApiRoutes.all(
@@ -79,9 +82,10 @@ public final class RestServer implements AutoCloseable {
       server.start().join();
     } catch (RuntimeException e) {
       rolloutEvents.close();
+      logins.close();
       throw e;
     }
-    return new RestServer(server, rolloutEvents);
+    return new RestServer(server, rolloutEvents, logins);
   }
 
   /**
@@ -113,5 +117,6 @@ public final class RestServer implements AutoCloseable {
     // Open event streams end first, or the server would wait for them to finish.
     rolloutEvents.close();
     server.stop().join();
+    logins.close();
   }
 }

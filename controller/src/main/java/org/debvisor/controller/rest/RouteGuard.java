@@ -1,6 +1,5 @@
 package org.debvisor.controller.rest;
 
-import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -13,6 +12,9 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
@@ -21,7 +23,7 @@ import org.debvisor.controller.identity.Sessions;
  * The one access check every route passes, assembled once by {@link RestServer}: who is calling
  * (basic auth, else the session cookie), the CSRF token for a state change made with a cookie, and
  * the route's least role. Handlers run on the blocking executor, never on an event loop, because
- * they read the database and Argon2 is slow on purpose.
+ * they read the database and Argon2 is slow on purpose; logins run on their own {@link LoginPool}.
  */
 final class RouteGuard {
 
@@ -37,10 +39,12 @@ final class RouteGuard {
 
   private final Authenticator authenticator;
   private final Sessions sessions;
+  private final Executor logins;
 
-  RouteGuard(Authenticator authenticator, Sessions sessions) {
+  RouteGuard(Authenticator authenticator, Sessions sessions, Executor logins) {
     this.authenticator = authenticator;
     this.sessions = sessions;
+    this.logins = logins;
   }
 
   HttpService guard(ApiRoute route) {
@@ -67,7 +71,21 @@ final class RouteGuard {
                                 : problem);
                       }
                     },
-                    ctx.blockingTaskExecutor()));
+                    route.login() ? logins : ctx.blockingTaskExecutor())
+                .exceptionally(RouteGuard::refusedWork));
+  }
+
+  /** A login refused by a full login queue; anything else is Armeria's to answer. */
+  private static HttpResponse refusedWork(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof RejectedExecutionException) {
+      return Problems.response(
+          ApiProblem.of(503, "too many logins are waiting for a password check; retry shortly"));
+    }
+    if (cause instanceof RuntimeException r) {
+      throw r;
+    }
+    throw new CompletionException(cause);
   }
 
   private Principal principal(ApiRoute route, RequestHeaders headers, String source) {
@@ -156,7 +174,8 @@ final class RouteGuard {
       }
       char[] password = decoded.substring(colon + 1).toCharArray();
       var user =
-          authenticator.authenticate(decoded.substring(0, colon), password, source, "basic", false);
+          authenticator.authenticate(
+              decoded.substring(0, colon), password, source, Authenticator.BASIC, false);
       java.util.Arrays.fill(password, '\0');
       return new Principal(user.name(), user.role(), source, null);
     }
@@ -201,6 +220,6 @@ final class RouteGuard {
       return HttpResponse.of(headers.build());
     }
     headers.contentType(MediaType.JSON_UTF_8);
-    return HttpResponse.of(headers.build(), HttpData.ofUtf8(answer.json()));
+    return HttpResponse.of(headers.build(), answer.json());
   }
 }

@@ -32,11 +32,13 @@ final class SessionRoutes {
   List<ApiRoute> routes() {
     return List.of(
         new ApiRoute(
-            HttpMethod.POST,
-            "/api/v1/session",
-            null,
-            "Log in; body {\"user\", \"password\"}; sets the session cookie, returns the CSRF token",
-            this::login),
+                HttpMethod.POST,
+                "/api/v1/session",
+                null,
+                "Log in; body {\"user\", \"password\"}; sets the session cookie, returns the CSRF"
+                    + " token",
+                this::login)
+            .asLogin(),
         new ApiRoute(
             HttpMethod.GET,
             "/api/v1/session",

@@ -30,6 +30,7 @@ import org.debvisor.controller.identity.LoginLimiter;
 import org.debvisor.controller.identity.PasswordHasher;
 import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.identity.Users;
+import org.debvisor.controller.identity.VerifiedCredentials;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.GroupCommit;
 import org.debvisor.controller.inventory.NodeRepository;
@@ -288,7 +289,16 @@ public final class Controller implements AutoCloseable {
         serverMaterial.keyFile(),
         new RestFleet(fleet, new TokenAdmin(db, audit, clock)),
         new RestRollouts(rolloutRpc),
-        new Authenticator(db, audit, hasher, limiter),
+        new Authenticator(
+            db,
+            audit,
+            hasher,
+            limiter,
+            new VerifiedCredentials(
+                clock,
+                VerifiedCredentials.DEFAULT_TTL,
+                VerifiedCredentials.DEFAULT_CAPACITY,
+                random)),
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
         new Users(db, audit, hasher, clock),
         new InstallProgress(db, audit, clock),

@@ -164,4 +164,31 @@ class UserCliTest {
     assertThat(list()).isEqualTo(before);
     assertThat(audit()).hasSize(rows);
   }
+
+  @Test
+  void roleChangesAreAuditedAndTheLastAdminStays() throws Exception {
+    Path pw = password("role-test-secret");
+    assertThat(run("user", "add", "gina", "--role", "admin", "--password-file", pw.toString()))
+        .isZero();
+    assertThat(run("user", "add", "hal", "--role", "viewer", "--password-file", pw.toString()))
+        .isZero();
+
+    assertThat(run("user", "role", "hal", "--role", "operator")).isZero();
+    assertThat(out.toString()).contains("user hal is operator");
+    assertThat(list()).containsPattern("hal +operator");
+    assertThat(audit())
+        .extracting(a -> a.entry().action() + " " + a.entry().target() + " " + a.entry().detail())
+        .endsWith("user.role hal from viewer to operator");
+
+    int rows = audit().size();
+    String before = list();
+    assertThat(run("user", "role", "gina", "--role", "viewer")).isEqualTo(1);
+    assertThat(out.toString()).contains("last admin").contains("make another user admin first");
+    assertThat(run("user", "role", "hal", "--role", "root")).isEqualTo(2);
+    assertThat(out.toString()).contains("--role").contains("'root'");
+    assertThat(run("user", "role", "nobody", "--role", "viewer")).isEqualTo(1);
+    assertThat(out.toString()).contains("no user 'nobody'");
+    assertThat(list()).isEqualTo(before);
+    assertThat(audit()).hasSize(rows);
+  }
 }

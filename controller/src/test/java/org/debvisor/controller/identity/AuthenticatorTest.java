@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import org.debvisor.common.testing.MutableClock;
 import org.debvisor.controller.audit.AuditEntry;
@@ -28,21 +29,28 @@ class AuthenticatorTest {
   private Database db;
   private Authenticator authenticator;
   private User alice;
+  private PasswordHasher hasher;
+  private AuditLog audit;
 
   @BeforeEach
   void open() {
     // A fresh SQLite inventory per test: seconds per class, so the slow suite and the PIT gate.
     assumeTrue(Boolean.getBoolean("debvisor.slow"), "slow suite only (-Ddebvisor.slow=true)");
     db = Database.open(dir.resolve("controller.db"));
-    AuditLog audit = new AuditLog(clock);
-    PasswordHasher hasher =
-        new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom());
+    audit = new AuditLog(clock);
+    hasher = new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom());
     alice =
         new Users(db, audit, hasher, clock).add("alice", Role.ADMIN, PASSWORD, "user:root", "s");
     // Two failures per user; the source limit is out of the way except where a test sets its own.
     LoginLimiter limiter =
         new LoginLimiter(new LoginLimiter.Limit(2, 1), new LoginLimiter.Limit(1000, 1000));
-    authenticator = new Authenticator(db, audit, hasher, limiter);
+    authenticator =
+        new Authenticator(
+            db,
+            audit,
+            hasher,
+            limiter,
+            new VerifiedCredentials(clock, Duration.ofSeconds(60), 16, new SecureRandom()));
   }
 
   @AfterEach
@@ -157,5 +165,40 @@ class AuthenticatorTest {
                           + " (59|60) s");
             });
     assertThat(audit()).hasSize(before);
+  }
+
+  @Test
+  void aCachedBasicCredentialStopsWorkingWhenAnotherProcessChangesOrRemovesTheUser() {
+    char[] bobPassword = "bob's password".toCharArray();
+    // Users of their own, as `debvisor user` in another process: no shared cache to clear.
+    Users cli = new Users(db, audit, hasher, clock);
+    cli.add("bob", Role.VIEWER, bobPassword, "user:root", "cli");
+    assertThat(authenticator.authenticate("bob", bobPassword, "10.0.0.5", "basic", false).role())
+        .isEqualTo(Role.VIEWER);
+    // Verified now: the cached check still reads the role as stored.
+    cli.changeRole("bob", Role.OPERATOR, "user:root", "cli");
+    assertThat(authenticator.authenticate("bob", bobPassword, "10.0.0.5", "basic", false).role())
+        .isEqualTo(Role.OPERATOR);
+
+    cli.changePassword("bob", "bob's new password".toCharArray(), "user:root", "cli");
+    assertUnauthenticated(
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> authenticator.authenticate("bob", bobPassword, "10.0.0.5", "basic", false)));
+    assertThat(
+            authenticator
+                .authenticate("bob", "bob's new password".toCharArray(), "10.0.0.5", "basic", false)
+                .name())
+        .isEqualTo("bob");
+
+    cli.delete("bob", "user:root", "cli");
+    assertUnauthenticated(
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                authenticator.authenticate(
+                    "bob", "bob's new password".toCharArray(), "10.0.0.5", "basic", false)));
+    assertThat(audit().getLast())
+        .isEqualTo(
+            new AuditEntry(
+                "user:bob", "user.login", "bob", "10.0.0.5", "refused", "basic: unknown user"));
   }
 }

@@ -90,4 +90,18 @@ class PasswordHasherTest {
     }
     hasher.spend("anything".toCharArray());
   }
+
+  @Test
+  void derivationsRunOnePerCoreByDefaultAndAtLeastOne() {
+    assertThat(hasher.slots()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    PasswordHasher one =
+        new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom(), 1);
+    assertThat(one.slots()).isEqualTo(1);
+    assertThat(one.matches("a password".toCharArray(), one.hash("a password".toCharArray())))
+        .isTrue();
+    assertThatThrownBy(
+            () -> new PasswordHasher(new PasswordHasher.Cost(64, 1, 1), new SecureRandom(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("slots must be at least 1, got 0");
+  }
 }

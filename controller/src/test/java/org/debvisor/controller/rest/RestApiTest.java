@@ -242,6 +242,11 @@ class RestApiTest {
 
   @Test
   void operatorRevokesByBasicAuthAndTheActionIsAuditedUnderTheUser() throws Exception {
+    String charlie = "/api/v1/nodes?selector=hostname%3Dcharlie";
+    String auth = HttpsApi.basic("oper", OPERATOR_PASSWORD);
+    // Listed (and the list answer kept) before the revoke: the next list must not reuse it.
+    assertThat(HttpsApi.json(api.get(charlie, "authorization", auth)).at("/nodes/0/enrolment"))
+        .hasToString("\"ENROLMENT_ACTIVE\"");
     HttpResponse<String> r =
         api.post(
             "/api/v1/nodes/charlie/revoke",
@@ -250,6 +255,8 @@ class RestApiTest {
             HttpsApi.basic("oper", OPERATOR_PASSWORD));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(HttpsApi.json(r).path("enrolment").asText()).isEqualTo("ENROLMENT_REVOKED");
+    assertThat(HttpsApi.json(api.get(charlie, "authorization", auth)).at("/nodes/0/enrolment"))
+        .hasToString("\"ENROLMENT_REVOKED\"");
     assertThat(audit())
         .anySatisfy(
             a -> {
@@ -418,6 +425,16 @@ class RestApiTest {
                 state.toString()))
         .isZero();
     String[] session = login("changer", "changer-password-1");
+    // A script's basic auth, verified once and then let through without the KDF ...
+    for (int i = 0; i < 2; i++) {
+      assertThat(
+              api.get(
+                      "/api/v1/nodes",
+                      "authorization",
+                      HttpsApi.basic("changer", "changer-password-1"))
+                  .statusCode())
+          .isEqualTo(200);
+    }
     Files.writeString(file, "changer-password-2");
     assertThat(
             cli(
@@ -430,10 +447,18 @@ class RestApiTest {
                 state.toString()))
         .isZero();
     assertProblem(api.get("/api/v1/nodes", "cookie", session[0]), 401, null);
+    // ... stops working once the CLI, another process, has set a new password.
     assertProblem(
         api.get("/api/v1/nodes", "authorization", HttpsApi.basic("changer", "changer-password-1")),
         401,
         "password");
+    assertThat(
+            api.get(
+                    "/api/v1/nodes",
+                    "authorization",
+                    HttpsApi.basic("changer", "changer-password-2"))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
