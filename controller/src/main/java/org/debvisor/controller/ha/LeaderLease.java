@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.LeaseRepository;
@@ -37,10 +38,13 @@ public final class LeaderLease implements Leadership {
   private final LeaseRepository leases = new LeaseRepository();
   private final MemberRepository members = new MemberRepository();
   private final ScheduledExecutorService ticker;
+  // Duties run one at a time, whichever thread starts them; never held across a database call
+  // of this class, so a hung renewal cannot keep the deadline check from stepping down.
+  private final Object dutyLock = new Object();
   private LeaderDuties duties;
   private Instant startedAt;
-  // 0: not leading. Written by the ticker thread only.
-  private volatile long token;
+  // 0: not leading. Set by the renewal thread; the deadline check only clears it.
+  private final AtomicLong token = new AtomicLong();
   private volatile long validUntilNanos;
   private volatile boolean closed;
 
@@ -54,9 +58,11 @@ public final class LeaderLease implements Leadership {
     this.db = db;
     this.memberId = memberId;
     this.period = period;
+    // Two threads: the renewal, and the deadline check that must run while a renewal hangs on a
+    // database cut off without a reset (a network partition).
     this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("leader-lease").factory());
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().daemon().name("leader-lease-", 0).factory());
   }
 
   @Override
@@ -65,6 +71,8 @@ public final class LeaderLease implements Leadership {
     this.duties = duties;
     long every = Math.max(100, period.toMillis() / 3);
     ticker.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+    long check = Math.max(20, period.toMillis() / 10);
+    ticker.scheduleWithFixedDelay(this::stepDownIfExpired, check, check, TimeUnit.MILLISECONDS);
   }
 
   private void tick() {
@@ -72,12 +80,14 @@ public final class LeaderLease implements Leadership {
       return;
     }
     long before = System.nanoTime();
-    long held = token;
+    long held = token.get();
     long now;
     try {
       now =
           db.write(
               c -> {
+                // Cut off mid-renewal, the lease row must not stay locked past a period.
+                db.dialect().boundIdleInTransaction(c, period);
                 Instant at = db.dialect().now(c);
                 if (startedAt == null) {
                   startedAt = at;
@@ -89,63 +99,75 @@ public final class LeaderLease implements Leadership {
                 return leases.acquire(c, NAME, memberId, at, period).orElse(0L);
               });
     } catch (InventoryException e) {
-      if (held != 0 && System.nanoTime() - validUntilNanos >= 0) {
-        log.warn("leader lease not renewed in time ({}); stepping down", e.getMessage());
-        lose();
-      } else {
-        log.warn("cannot reach the database for the leader lease: {}", e.getMessage());
-      }
+      log.warn("cannot reach the database for the leader lease: {}", e.getMessage());
+      stepDownIfExpired();
       return;
     } catch (RuntimeException e) {
       log.error("leader lease: {}", e.toString(), e);
       return;
     }
     // Measured from before the transaction began: the database's expiry is later than this.
-    validUntilNanos = before + period.toNanos() - period.toNanos() / 10;
-    if (now == held) {
-      if (held != 0) {
-        run(duties.whileLeading(), "adopt work");
+    long until = before + period.toNanos() - period.toNanos() / 10;
+    if (held != 0 && now == held) {
+      validUntilNanos = until;
+      // Unless the deadline check stepped down meanwhile: then this renewed lease just runs out
+      // and a later tick takes it afresh, with a new token.
+      if (token.get() == held) {
+        duty(duties.whileLeading(), "adopt work");
       }
       return;
     }
-    if (held != 0) {
+    if (held != 0 && token.compareAndSet(held, 0)) {
       log.warn("lost the leader lease (token {})", held);
-      lose();
+      duty(duties.stepDown(), "step down");
     }
     if (now != 0) {
-      token = now;
+      validUntilNanos = until;
+      token.set(now);
       log.info("{} leads (fencing token {})", memberId, now);
-      run(duties.takeOver(), "take over");
+      duty(duties.takeOver(), "take over");
     }
   }
 
-  private void lose() {
-    token = 0;
-    run(duties.stepDown(), "step down");
+  /**
+   * Stops leading once the lease would end by this controller's own clock without a renewal: before
+   * any other controller can take it, even while a renewal hangs on an unreachable database.
+   */
+  private void stepDownIfExpired() {
+    long held = token.get();
+    if (held != 0 && System.nanoTime() - validUntilNanos >= 0 && token.compareAndSet(held, 0)) {
+      log.warn(
+          "leader lease (token {}) not renewed within its period of {} ms; stepping down",
+          held,
+          period.toMillis());
+      duty(duties.stepDown(), "step down");
+    }
   }
 
-  private static void run(Runnable duty, String what) {
-    try {
-      duty.run();
-    } catch (RuntimeException e) {
-      log.error("leader duty '{}' failed: {}", what, e.toString(), e);
+  private void duty(Runnable duty, String what) {
+    synchronized (dutyLock) {
+      try {
+        duty.run();
+      } catch (RuntimeException e) {
+        log.error("leader duty '{}' failed: {}", what, e.toString(), e);
+      }
     }
   }
 
   @Override
   public boolean isLeader() {
-    return token != 0 && System.nanoTime() - validUntilNanos < 0;
+    return token.get() != 0 && System.nanoTime() - validUntilNanos < 0;
   }
 
   /** The fencing token of the current lead, or empty when not leading. */
   public Optional<Long> token() {
-    long t = token;
+    long t = token.get();
     return t == 0 ? Optional.empty() : Optional.of(t);
   }
 
   @Override
   public WriteFence fence() {
-    return new LeaseFence(memberId, () -> token);
+    return new LeaseFence(memberId, token::get, db.dialect(), period);
   }
 
   @Override
@@ -167,9 +189,9 @@ public final class LeaderLease implements Leadership {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    long held = token;
+    long held = token.getAndSet(0);
     if (held != 0) {
-      lose();
+      duty(duties.stepDown(), "step down");
       try {
         db.write(c -> leases.release(c, NAME, memberId, held, db.dialect().now(c)));
       } catch (RuntimeException e) {

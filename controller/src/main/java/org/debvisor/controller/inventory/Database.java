@@ -264,7 +264,10 @@ public final class Database implements AutoCloseable {
 
   private InventoryException failure(String what, SQLException e) {
     return new InventoryException(
-        "inventory " + what + " failed (" + location + "): " + e, e, dialect.isTransient(e));
+        "inventory " + what + " failed (" + location + "): " + e,
+        e,
+        dialect.isTransient(e),
+        location);
   }
 
   /**

@@ -131,7 +131,8 @@ public final class GroupCommit {
             new InventoryException(
                 "inventory write failed (" + db.location() + "): " + e,
                 e,
-                db.dialect().isTransient(e));
+                db.dialect().isTransient(e),
+                db.location());
       } catch (RuntimeException e) {
         c.rollback(before);
         error = e;

@@ -65,8 +65,7 @@ final class Problems implements ServerErrorHandler {
               503, "the controller is overloaded and did not answer in time; retry shortly");
       case RejectedExecutionException r ->
           ApiProblem.of(503, "the controller is overloaded; retry shortly");
-      case InventoryException i when i.isTransient() ->
-          ApiProblem.of(503, "the inventory database is busy or unreachable; retry shortly");
+      case InventoryException i when i.isTransient() -> ApiProblem.of(503, i.unavailableMessage());
       default -> {
         log.error("unexpected failure in the REST API", cause);
         yield ApiProblem.of(

@@ -15,8 +15,7 @@ final class InventoryStatus {
 
   static StatusRuntimeException of(InventoryException e) {
     return (e.isTransient()
-            ? Status.UNAVAILABLE.withDescription(
-                "the inventory database is busy or unreachable; retry shortly")
+            ? Status.UNAVAILABLE.withDescription(e.unavailableMessage())
             : Status.INTERNAL.withDescription(
                 "the inventory database failed; see the controller log"))
         .asRuntimeException();

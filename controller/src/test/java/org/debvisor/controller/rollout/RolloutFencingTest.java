@@ -43,8 +43,8 @@ class RolloutFencingTest {
           db.write(c -> leases.acquire(c, LeaderLease.NAME, "ctl-b", T0.plusSeconds(6), period))
               .orElseThrow();
       assertThat(newToken).isEqualTo(oldToken + 1);
-      RolloutStore stale = store(db, clock, new LeaseFence("ctl-a", () -> oldToken));
-      RolloutStore leader = store(db, clock, new LeaseFence("ctl-b", () -> newToken));
+      RolloutStore stale = store(db, clock, fence("ctl-a", oldToken, db));
+      RolloutStore leader = store(db, clock, fence("ctl-b", newToken, db));
       Rollout r = rollout();
       // Creating is an operator's command: any controller stores it.
       stale.create(
@@ -80,7 +80,7 @@ class RolloutFencingTest {
           .isInstanceOf(InventoryException.class);
       assertThatThrownBy(
               () ->
-                  store(db, clock, new LeaseFence("ctl-c", () -> 0))
+                  store(db, clock, fence("ctl-c", 0, db))
                       .nodeState(r.id(), "n1", NodeRolloutState.FAILED, "never led"))
           .isInstanceOf(InventoryException.class)
           .hasMessageContaining("ctl-c does not hold the leader lease");
@@ -118,6 +118,10 @@ class RolloutFencingTest {
   private static RolloutStore store(Database db, Clock clock, LeaseFence fence) {
     return new RolloutStore(
         db, new AuditLog(clock), clock, new RolloutMetrics(new SimpleMeterRegistry(), "t"), fence);
+  }
+
+  private static LeaseFence fence(String member, long token, Database db) {
+    return new LeaseFence(member, () -> token, db.dialect(), Duration.ofSeconds(5));
   }
 
   private static long auditRows(Database db) {
