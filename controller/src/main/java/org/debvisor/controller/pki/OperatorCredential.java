@@ -13,7 +13,7 @@ import org.debvisor.common.digest.Sha256;
  * The operator's bearer token: generated on first start into {@code <stateDir>/operator-token}
  * (0600) for the CLI to read; the running controller keeps only its SHA-256.
  */
-public final class OperatorCredential {
+public final class OperatorCredential implements OperatorTokens {
 
   private final byte[] hash;
 
@@ -38,7 +38,18 @@ public final class OperatorCredential {
     return new OperatorCredential(token);
   }
 
+  /** The token's SHA-256 (hex), what may be stored where others read it. */
+  public String sha256() {
+    return new String(hash, StandardCharsets.US_ASCII);
+  }
+
+  /** The SHA-256 (hex) a presented token is looked up by. */
+  public static String sha256Of(String presented) {
+    return Sha256.hex(presented.trim());
+  }
+
   /** True when {@code presented} is the operator token (constant-time comparison). */
+  @Override
   public boolean accepts(String presented) {
     if (presented == null || presented.isEmpty()) {
       return false;

@@ -31,7 +31,7 @@ import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.pki.IssuedCertificate;
-import org.debvisor.controller.pki.OperatorCredential;
+import org.debvisor.controller.pki.OperatorTokens;
 import org.debvisor.proto.ControllerGrpc;
 
 /**
@@ -62,11 +62,11 @@ final class AuthInterceptor implements ServerInterceptor {
       org.slf4j.LoggerFactory.getLogger(AuthInterceptor.class);
 
   private final Database db;
-  private final OperatorCredential operator;
+  private final OperatorTokens operator;
   private final NodeRepository nodes = new NodeRepository();
   private final CertificateRepository certificates = new CertificateRepository();
 
-  AuthInterceptor(Database db, OperatorCredential operator) {
+  AuthInterceptor(Database db, OperatorTokens operator) {
     this.db = db;
     this.operator = operator;
   }
@@ -119,7 +119,8 @@ final class AuthInterceptor implements ServerInterceptor {
     }
     if (!operator.accepts(header.substring(7))) {
       throw Errors.unauthenticated(
-          "operator token is wrong; use the one in <stateDir>/operator-token of this controller");
+          "operator token is wrong; use the one in <stateDir>/operator-token of this controller"
+              + " or of another controller on its database");
     }
     return new Caller(Caller.Kind.OPERATOR, "operator", source, null);
   }

@@ -24,6 +24,7 @@ import org.debvisor.controller.ha.Leadership;
 import org.debvisor.controller.ha.LeadershipGauge;
 import org.debvisor.controller.ha.MemberId;
 import org.debvisor.controller.ha.SharedCa;
+import org.debvisor.controller.ha.SharedOperatorTokens;
 import org.debvisor.controller.ha.SoleController;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.LoginLimiter;
@@ -143,6 +144,7 @@ public final class Controller implements AutoCloseable {
       OperatorCredential operator = OperatorCredential.loadOrCreate(settings.operatorTokenFile());
       CertificateAuthority ca = openCa(settings, db, clock);
       String memberId = MemberId.loadOrCreate(settings.memberIdFile());
+      SharedOperatorTokens operators = SharedOperatorTokens.publish(db, memberId, operator);
       leadership =
           settings.postgres().isPresent()
               ? new LeaderLease(db, memberId, settings.leasePeriod())
@@ -197,7 +199,7 @@ public final class Controller implements AutoCloseable {
               serverMaterial,
               ca.certificate(),
               new ControllerService(enrolment, fleet, recount, rolloutRpc),
-              ControllerInterceptors.create(settings, db, operator, registry));
+              ControllerInterceptors.create(settings, db, operators, registry));
       server.start();
       LeadershipGauge.register(registry, leadership);
       // Unfinished rollouts carry on once the server answers again (on the leader).

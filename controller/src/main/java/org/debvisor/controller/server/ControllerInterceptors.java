@@ -6,7 +6,7 @@ import java.util.List;
 import org.debvisor.common.grpc.RequestIdInterceptor;
 import org.debvisor.common.grpc.RpcMetricsInterceptor;
 import org.debvisor.controller.inventory.Database;
-import org.debvisor.controller.pki.OperatorCredential;
+import org.debvisor.controller.pki.OperatorTokens;
 
 /**
  * The one place where cross-cutting concerns are put around every service. A call passes them in
@@ -20,10 +20,7 @@ final class ControllerInterceptors {
 
   /** Listed innermost first, as {@code ServerInterceptors.intercept} expects. */
   static List<ServerInterceptor> create(
-      ControllerSettings settings,
-      Database db,
-      OperatorCredential operator,
-      MeterRegistry registry) {
+      ControllerSettings settings, Database db, OperatorTokens operator, MeterRegistry registry) {
     return List.of(
         new AuthInterceptor(db, operator),
         new RegisterRateLimiter(settings.registerLimit(), registry),

@@ -3,6 +3,7 @@ package org.debvisor.controller.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,21 +17,25 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.debvisor.controller.cli.DebvisorCli;
+import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.PostgresExtension;
 import org.debvisor.controller.inventory.PostgresServer;
 import org.debvisor.controller.inventory.PostgresUrl;
 import org.debvisor.controller.inventory.SharedCaRepository;
 import org.debvisor.controller.inventory.StoredCa;
+import org.debvisor.controller.pki.OperatorCredential;
 import org.debvisor.controller.server.Controller;
 import org.debvisor.controller.server.ControllerSettings;
+import org.debvisor.proto.ListNodesRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Controllers sharing one PostgreSQL database: one CA for all (its key encrypted in the database),
- * a controller given another CA key passphrase refuses to start and changes nothing, exactly one
+ * a controller given another CA key passphrase refuses to start and changes nothing, one
+ * controller's operator token is accepted by the others (the database keeps its hash), exactly one
  * leads, `debvisor controllers list` shows them, and the other takes the lead when the leader
  * stops.
  */
@@ -97,6 +102,39 @@ class SeveralControllersTest {
         assertThat(leaderGauge(registryA, a)).isEqualTo(1.0);
         assertThat(leaderGauge(registryC, c)).isEqualTo(0.0);
 
+        // The operator token in a's state directory works against c, which never saw the file;
+        // the database keeps only its hash, and a made-up token stays refused.
+        String tokenOfA = Files.readString(dir.resolve("a/operator-token")).strip();
+        assertThat(Files.readString(dir.resolve("c/operator-token")).strip())
+            .isNotEqualTo(tokenOfA);
+        try (ControllerConnection withTokenOfA =
+            ControllerConnection.open(
+                "127.0.0.1:" + c.address().getPort(), dir.resolve("c/pki/ca.pem"), tokenOfA)) {
+          assertThat(
+                  withTokenOfA
+                      .controller(60)
+                      .listNodes(ListNodesRequest.getDefaultInstance())
+                      .getNodesList())
+              .isEmpty();
+        }
+        try (ControllerConnection madeUp =
+            ControllerConnection.open(
+                "127.0.0.1:" + c.address().getPort(),
+                dir.resolve("c/pki/ca.pem"),
+                "dvo_" + "x".repeat(43))) {
+          assertThatThrownBy(
+                  () -> madeUp.controller(60).listNodes(ListNodesRequest.getDefaultInstance()))
+              .isInstanceOf(StatusRuntimeException.class)
+              .hasMessageContaining("UNAUTHENTICATED")
+              .hasMessageContaining("operator token is wrong");
+        }
+        assertThat(storedTokenHashes(url))
+            .containsExactlyInAnyOrder(
+                OperatorCredential.sha256Of(tokenOfA),
+                OperatorCredential.sha256Of(
+                    Files.readString(dir.resolve("c/operator-token")).strip()))
+            .noneMatch(h -> h.contains(tokenOfA));
+
         await("both listed", () -> list(url).contains(c.memberId()));
         String listing = list(url);
         assertThat(listing)
@@ -125,6 +163,18 @@ class SeveralControllersTest {
         .tag("controller", controller.memberId())
         .gauge()
         .value();
+  }
+
+  private static java.util.List<String> storedTokenHashes(PostgresUrl url) throws Exception {
+    java.util.List<String> hashes = new java.util.ArrayList<>();
+    try (java.sql.Connection c = Database.readOnlyConnection(url);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT token_sha256 FROM operator_tokens")) {
+      while (rs.next()) {
+        hashes.add(rs.getString(1));
+      }
+    }
+    return hashes;
   }
 
   private static Optional<StoredCa> storedCa(PostgresUrl url) {

@@ -131,7 +131,8 @@ class AuthInterceptorTest {
     String wrong = token.substring(0, token.length() - 1) + (token.endsWith("a") ? "b" : "a");
     assertUnauthenticated(
         withAuthorization("Bearer " + wrong),
-        "operator token is wrong; use the one in <stateDir>/operator-token of this controller");
+        "operator token is wrong; use the one in <stateDir>/operator-token of this controller"
+            + " or of another controller on its database");
   }
 
   @Test
