@@ -8,11 +8,14 @@ import org.debvisor.controller.server.KillableController;
 /**
  * Heartbeats of distinct enrolled nodes, each on its own mutual-TLS connection presenting its own
  * certificate, every 10 s, spread over the given controllers (node i to controller i % count); the
- * controllers' CPU, heap after a full GC and RSS over the run.
+ * controllers' CPU, heap after a full GC and RSS over the run (after an unmeasured warm-up).
  */
 final class DistinctHeartbeatBench {
 
   private static final Duration INTERVAL = Duration.ofSeconds(10);
+  // A controller started just before (the second one) would otherwise compile its hot paths
+  // during the measured part.
+  private static final Duration WARMUP = Duration.ofSeconds(10);
 
   /** One run: the latency row and each controller's footprint. */
   record Outcome(
@@ -42,6 +45,7 @@ final class DistinctHeartbeatBench {
                 + setup
                 + ")");
       }
+      load.run(nodes.size(), INTERVAL, WARMUP);
       long[] before = HaControllers.cpuTicks(controllers);
       long start = System.nanoTime();
       LoadResult row = load.run(nodes.size(), INTERVAL, duration);

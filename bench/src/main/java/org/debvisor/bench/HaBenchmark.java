@@ -398,8 +398,9 @@ public final class HaBenchmark {
         .append(options.nodes / 10)
         .append(" heartbeats/s for ")
         .append(options.heartbeatSeconds)
+        .append(" s after 10 s unmeasured warm-up")
         .append(
-            " s. With two controllers node i talks to controller i mod 2. Controllers run `"
+            ". With two controllers node i talks to controller i mod 2. Controllers run `"
                 + controllers.heapOption()
                 + "`; server CPU per request is the controllers' CPU together.\n\n");
     List<LoadResult> rows = outcomes.stream().map(DistinctHeartbeatBench.Outcome::row).toList();
@@ -445,7 +446,11 @@ public final class HaBenchmark {
         + loadBefore
         + " / "
         + loadAfter
-        + ". Load generator, controllers and PostgreSQL share the machine over loopback. The"
+        + ". Load generator, controllers and PostgreSQL share the machine over loopback. One part"
+        + " alone: `bench/ha-run --parts register`, `--parts heartbeats` (with `--engines sqlite`"
+        + " or `--engines postgresql` for one engine; PostgreSQL runs one and two controllers),"
+        + " `--parts failover`; `--nodes`, `--heartbeat-seconds` and `--failover-runs` shrink a"
+        + " run for a loaded machine. The"
         + " PostgreSQL is the tests' own (Debian's package, initdb into a temporary directory,"
         + " `fsync=off`), so its commits are not durable: compare its rows with the raw PostgreSQL"
         + " row of the same run, not with SQLite's synchronous=FULL rows.\n"
