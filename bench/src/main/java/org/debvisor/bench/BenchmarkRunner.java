@@ -143,6 +143,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     // The image and ISO figures come from the opt-in bench/image-run and bench/iso-run; keep them
     // rather than drop them (the ISO section last: bench/iso-run rewrites from its heading on).
     Path docs = out.toAbsolutePath().getParent();
+    report += OptInSection.HA.from(docs);
     report += OptInSection.BACKUP.from(docs);
     report += OptInSection.ROLLOUT.from(docs);
     report += OptInSection.REST.from(docs);

@@ -179,7 +179,8 @@ final class ControllerBench {
       long cpuAfter;
       LoadResult heartbeats;
       double wall;
-      try (HeartbeatLoad load = new HeartbeatLoad(port, ca, enrolled, heartbeatConnections)) {
+      try (HeartbeatLoad load =
+          new HeartbeatLoad(List.of(port), ca, enrolled, heartbeatConnections)) {
         long refused = load.connectAll();
         if (refused > 0) {
           throw new IllegalStateException(refused + " heartbeat connections were refused");
@@ -444,6 +445,17 @@ final class ControllerBench {
   static ControllerGrpc.ControllerFutureStub awaitOperator(
       Path state, int port, Process controller, List<ManagedChannel> open, Duration wait)
       throws Exception {
+    return awaitOperator(state, port, controller::isAlive, open, wait);
+  }
+
+  /** As above for a controller whose liveness {@code alive} tells. */
+  static ControllerGrpc.ControllerFutureStub awaitOperator(
+      Path state,
+      int port,
+      java.util.function.BooleanSupplier alive,
+      List<ManagedChannel> open,
+      Duration wait)
+      throws Exception {
     long deadline = System.nanoTime() + wait.toNanos();
     Path tokenFile = state.resolve("operator-token");
     while (true) {
@@ -470,7 +482,7 @@ final class ControllerBench {
       } catch (io.grpc.StatusRuntimeException | IOException e) {
         // not up yet
       }
-      if (!controller.isAlive() || System.nanoTime() > deadline) {
+      if (!alive.getAsBoolean() || System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "the controller did not come up in " + wait + "; see its log beside " + state);
       }

@@ -21,8 +21,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The raw cost of the durable parts of an enrolment, one thread each, nothing else: one SQLite
- * commit (WAL, synchronous=FULL, one row inserted) and one certificate signed with an EC P-256 key
- * (SHA256withECDSA, as the controller's CA does).
+ * commit (WAL, synchronous=FULL, one row inserted) or one PostgreSQL commit of the same row over
+ * loopback, and one certificate signed with an EC P-256 key (SHA256withECDSA, as the controller's
+ * CA does).
  */
 final class DurablePartsBaseline {
 
@@ -58,6 +59,40 @@ final class DurablePartsBaseline {
     }
     return LoadResult.of(
         "SQLite insert + commit (WAL, synchronous=FULL), 1 thread",
+        "raw",
+        latencies,
+        count,
+        0,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** One row inserted and committed per transaction in a table of its own in {@code url}. */
+  static LoadResult postgresCommit(org.debvisor.controller.inventory.PostgresUrl url, Duration d)
+      throws Exception {
+    Histogram latencies = new Histogram(3);
+    long count = 0;
+    long start;
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, v BYTEA)");
+      }
+      c.setAutoCommit(false);
+      byte[] row = new byte[600];
+      start = System.nanoTime();
+      long end = start + d.toNanos();
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_raw (v) VALUES (?)")) {
+        while (System.nanoTime() < end && count < MAX_ITERATIONS) {
+          long t0 = System.nanoTime();
+          ps.setBytes(1, row);
+          ps.executeUpdate();
+          c.commit();
+          latencies.recordValue((System.nanoTime() - t0) / 1000);
+          count++;
+        }
+      }
+    }
+    return LoadResult.of(
+        "PostgreSQL insert + commit (loopback, the run's server settings), 1 thread",
         "raw",
         latencies,
         count,

@@ -22,17 +22,20 @@ import org.debvisor.proto.NodeStatus;
  * spread evenly (an open loop at agents/interval calls per second). Each of {@code connections}
  * mutual-TLS connections presents the certificate of a different enrolled node; agent {@code a}
  * sends over connection {@code a % connections}, so the controller authenticates every call against
- * its inventory and records it for that connection's node.
+ * its inventory and records it for that connection's node. With several controllers, connection
+ * {@code c} goes to controller {@code c % ports}.
  */
 final class HeartbeatLoad implements AutoCloseable {
 
   private static final int MAX_OUTSTANDING = 20_000;
+  private static final int CONNECTING_AT_ONCE = 64;
 
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<ControllerGrpc.ControllerFutureStub> stubs = new ArrayList<>();
   private final List<HeartbeatRequest> requests = new ArrayList<>();
 
-  HeartbeatLoad(int port, Path caFile, List<EnrolledNode> nodes, int connections) throws Exception {
+  HeartbeatLoad(List<Integer> ports, Path caFile, List<EnrolledNode> nodes, int connections)
+      throws Exception {
     CertificateFactory x509 = CertificateFactory.getInstance("X.509");
     for (int i = 0; i < Math.min(connections, nodes.size()); i++) {
       EnrolledNode node = nodes.get(i);
@@ -42,7 +45,7 @@ final class HeartbeatLoad implements AutoCloseable {
                   new java.io.ByteArrayInputStream(
                       node.certificatePem().getBytes(StandardCharsets.US_ASCII)));
       ManagedChannel channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", port)
+          NettyChannelBuilder.forAddress("127.0.0.1", ports.get(i % ports.size()))
               .sslContext(
                   GrpcSslContexts.forClient()
                       .trustManager(caFile.toFile())
@@ -68,20 +71,40 @@ final class HeartbeatLoad implements AutoCloseable {
     }
   }
 
+  /** One heartbeat on connection {@code connection}. */
+  com.google.common.util.concurrent.ListenableFuture<org.debvisor.proto.HeartbeatResponse> once(
+      int connection, Duration deadline) {
+    return stubs
+        .get(connection)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .heartbeat(requests.get(connection));
+  }
+
   int connections() {
     return channels.size();
   }
 
-  /** One heartbeat on every connection (handshakes, first report), not measured. */
+  /**
+   * One heartbeat on every connection (handshakes, first report), {@value #CONNECTING_AT_ONCE} at a
+   * time; not measured.
+   */
   long connectAll() throws Exception {
     long failed = 0;
-    for (int i = 0; i < stubs.size(); i++) {
-      try {
-        stubs.get(i).withDeadlineAfter(60, TimeUnit.SECONDS).heartbeat(requests.get(i)).get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        failed++;
-        // Which node and why: a refused connection is otherwise only a count.
-        System.err.println("heartbeat connection " + i + " refused: " + e.getCause().getMessage());
+    for (int from = 0; from < stubs.size(); from += CONNECTING_AT_ONCE) {
+      int to = Math.min(stubs.size(), from + CONNECTING_AT_ONCE);
+      List<com.google.common.util.concurrent.ListenableFuture<?>> batch = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        batch.add(stubs.get(i).withDeadlineAfter(120, TimeUnit.SECONDS).heartbeat(requests.get(i)));
+      }
+      for (int i = from; i < to; i++) {
+        try {
+          batch.get(i - from).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          failed++;
+          // Which node and why: a refused connection is otherwise only a count.
+          System.err.println(
+              "heartbeat connection " + i + " refused: " + e.getCause().getMessage());
+        }
       }
     }
     return failed;

@@ -20,8 +20,12 @@ final class LocalProcesses {
 
   /** Heap in use after a full GC, from {@code jcmd GC.run} then {@code GC.heap_info}. */
   static long heapAfterGc(Process process) throws Exception {
+    return heapAfterGc(process.pid());
+  }
+
+  static long heapAfterGc(long processId) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    String pid = Long.toString(process.pid());
+    String pid = Long.toString(processId);
     run(jcmd.toString(), pid, "GC.run");
     String info = run(jcmd.toString(), pid, "GC.heap_info");
     long usedKib = 0;
@@ -48,14 +52,22 @@ final class LocalProcesses {
   }
 
   static long cpuTicks(Process process) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    return cpuTicks(process.pid());
+  }
+
+  /** User + system CPU time of process {@code pid} in clock ticks (1/100 s). */
+  static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   static long rssKib(Process process) throws IOException {
-    for (String line :
-        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+    return rssKib(process.pid());
+  }
+
+  static long rssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("\\D", ""));
       }

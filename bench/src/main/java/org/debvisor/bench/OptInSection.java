@@ -25,6 +25,14 @@ record OptInSection(String title, String script, String page, String duration) {
       new OptInSection(
           "ISO build and install", "bench/iso-run", "iso-benchmarks.md", "about 15 min");
 
+  /** The controllers' scale and failover of {@code bench/ha-run}. */
+  static final OptInSection HA =
+      new OptInSection(
+          "Controller scale and failover on PostgreSQL",
+          "bench/ha-run",
+          "ha-benchmarks.md",
+          "15-30 min");
+
   /** The fleet rollout of {@code bench/rollout-run}. */
   static final OptInSection ROLLOUT =
       new OptInSection(

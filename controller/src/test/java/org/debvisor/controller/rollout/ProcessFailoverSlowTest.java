@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.Duration;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import org.debvisor.controller.audit.AuditVerifier;
 import org.debvisor.controller.client.ControllerConnection;
-import org.debvisor.controller.ha.LeaderLease;
+import org.debvisor.controller.ha.LeaseProbe;
 import org.debvisor.controller.ha.SharedCaSeed;
 import org.debvisor.controller.inventory.Database;
-import org.debvisor.controller.inventory.LeaseRepository;
 import org.debvisor.controller.inventory.LeaseRow;
 import org.debvisor.controller.inventory.PostgresExtension;
 import org.debvisor.controller.inventory.PostgresServer;
@@ -95,13 +93,13 @@ class ProcessFailoverSlowTest {
     Path stateB = dir.resolve("ctl-b");
     int portA = KillableController.freePort();
     try (KillableController a = KillableController.start(stateA, portA, options)) {
-      String idA = memberId(stateA);
-      TestFleet.await("controller a leads", () -> leaseHolder(url).equals(idA));
+      String idA = LeaseProbe.memberId(stateA);
+      TestFleet.await("controller a leads", () -> LeaseProbe.holder(url).equals(idA));
       int portB = KillableController.freePort();
       try (KillableController b = KillableController.start(stateB, portB, options);
           TestFleet fleet =
               TestFleet.forControllers(dir.resolve("fleet"), stateA, List.of(portA, portB))) {
-        String idB = memberId(stateB);
+        String idB = LeaseProbe.memberId(stateB);
         fleet.addAgents(3, List.of());
         ControllerGrpc.ControllerBlockingStub leader = fleet.operator();
 
@@ -162,11 +160,11 @@ class ProcessFailoverSlowTest {
           committedAudit = auditHashes(c);
           seenBeforeKill = lastSeen(c);
         }
-        LeaseRow lostLease = lease(url);
+        LeaseRow lostLease = LeaseProbe.lease(url);
         assertThat(lostLease.holder()).isEqualTo(idA);
 
-        TestFleet.await("controller b leads", () -> leaseHolder(url).equals(idB));
-        LeaseRow taken = lease(url);
+        TestFleet.await("controller b leads", () -> LeaseProbe.holder(url).equals(idB));
+        LeaseRow taken = LeaseProbe.lease(url);
         System.out.printf(
             "ProcessFailoverSlowTest: lease taken %d ms after the kill (lease period %s)%n",
             java.time.Duration.between(killedAt, Instant.now()).toMillis(), LEASE_PERIOD);
@@ -218,26 +216,8 @@ class ProcessFailoverSlowTest {
     return killedAt.toEpochMilli();
   }
 
-  private static String memberId(Path stateDir) throws java.io.IOException {
-    return Files.readString(stateDir.resolve("controller-id"), StandardCharsets.UTF_8).strip();
-  }
-
   private static Rollout get(ControllerGrpc.ControllerBlockingStub operator, String id) {
     return operator.getRollout(GetRolloutRequest.newBuilder().setId(id).build());
-  }
-
-  private static LeaseRow lease(PostgresUrl url) throws SQLException {
-    try (Connection c = Database.readOnlyConnection(url)) {
-      return new LeaseRepository().find(c, LeaderLease.NAME).orElseThrow();
-    }
-  }
-
-  private static String leaseHolder(PostgresUrl url) {
-    try (Connection c = Database.readOnlyConnection(url)) {
-      return new LeaseRepository().find(c, LeaderLease.NAME).map(LeaseRow::holder).orElse("");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static List<String> auditHashes(Connection c) throws SQLException {

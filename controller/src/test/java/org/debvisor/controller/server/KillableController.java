@@ -22,6 +22,9 @@ public final class KillableController implements AutoCloseable {
   /** A new JVM took more than a minute to listen while other builds loaded the 2-core machine. */
   private static final Duration START_WAIT = Duration.ofSeconds(180);
 
+  private static final List<String> TEST_JVM =
+      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m");
+
   public final Path stateDir;
   public final int port;
   private final Path log;
@@ -40,15 +43,23 @@ public final class KillableController implements AutoCloseable {
    */
   public static KillableController start(Path stateDir, int port, List<String> options)
       throws IOException, InterruptedException {
+    return start(stateDir, port, TEST_JVM, options);
+  }
+
+  /**
+   * As above with the JVM options {@code jvm} instead of the tests' small C1-only heap (the
+   * benchmarks measure a controller as it is deployed).
+   */
+  public static KillableController start(
+      Path stateDir, int port, List<String> jvm, List<String> options)
+      throws IOException, InterruptedException {
     Files.createDirectories(stateDir);
     Path log = stateDir.resolveSibling(stateDir.getFileName() + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm);
     command.addAll(
         List.of(
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xmx256m",
             "-cp",
             System.getProperty("java.class.path"),
             "org.debvisor.controller.DebvisorMain",
@@ -121,6 +132,11 @@ public final class KillableController implements AutoCloseable {
   /** A connection without credentials, as an enrolling agent has. */
   public ControllerConnection anonymous() throws IOException {
     return ControllerConnection.open(target(), stateDir.resolve("pki/ca.pem"), null);
+  }
+
+  /** The process id, for reading its CPU time and memory. */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

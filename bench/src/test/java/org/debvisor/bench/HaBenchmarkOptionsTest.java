@@ -1,0 +1,65 @@
+package org.debvisor.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.debvisor.bench.HaBenchmark.Engine;
+import org.debvisor.bench.HaBenchmark.Options;
+import org.debvisor.bench.HaBenchmark.Part;
+import org.junit.jupiter.api.Test;
+
+class HaBenchmarkOptionsTest {
+
+  @Test
+  void defaultsAreTheIssuesSizes() {
+    Options o = Options.parse(new String[0]);
+
+    assertThat(o.nodes()).isEqualTo(10_000);
+    assertThat(o.heartbeatSeconds()).isEqualTo(60);
+    assertThat(o.failoverRuns()).isEqualTo(5);
+    assertThat(o.leasePeriod()).isEqualTo("5s");
+    assertThat(o.registerRates()).containsExactly(500);
+    assertThat(o.parts()).containsExactly(Part.values());
+    assertThat(o.engines()).containsExactly(Engine.values());
+    assertThat(o.needsPostgres()).isTrue();
+  }
+
+  @Test
+  void smallRunsForALoadedMachine() {
+    Options o =
+        Options.parse(
+            new String[] {
+              "--nodes", "500", "--heartbeat-seconds", "20", "--failover-runs", "3",
+              "--parts", "heartbeats", "--engines", "sqlite", "--register-rates", "100,500"
+            });
+
+    assertThat(o.nodes()).isEqualTo(500);
+    assertThat(o.heartbeatSeconds()).isEqualTo(20);
+    assertThat(o.failoverRuns()).isEqualTo(3);
+    assertThat(o.registerRates()).containsExactly(100, 500);
+    assertThat(o.parts()).containsExactly(Part.heartbeats);
+    assertThat(o.needsPostgres()).as("SQLite heartbeats alone start no PostgreSQL").isFalse();
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheOptionAndWhatIsAllowed() {
+    assertThatThrownBy(() -> Options.parse(new String[] {"--nodes", "1"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--nodes 1 is out of range; use 2 to 50000");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--failover-runs", "five"}))
+        .hasMessage("--failover-runs takes a whole number, not 'five'");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--parts", "heartbeats,scale"}))
+        .hasMessage("--parts: unknown name in 'heartbeats,scale'");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--nodes"}))
+        .hasMessage("--nodes needs a value");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--agents", "10"}))
+        .hasMessageStartingWith("unknown option --agents");
+  }
+
+  @Test
+  void theFailoverMedianIsTheMiddleRun() {
+    assertThat(FailoverBench.median(List.of(900L, 40L, 2100L, 1800L, 1700L))).isEqualTo(1700);
+    assertThat(FailoverBench.median(List.of(30L, 10L))).isEqualTo(10);
+  }
+}
