@@ -92,7 +92,8 @@ final class ControllerFootprint {
       }
       LoadResult beats;
       try (HeartbeatLoad load =
-          new HeartbeatLoad(port, ca, List.copyOf(register.enrolled()), Math.min(nodes, 50))) {
+          new HeartbeatLoad(
+              List.of(port), ca, List.copyOf(register.enrolled()), Math.min(nodes, 50))) {
         long refused = load.connectAll();
         if (refused > 0) {
           throw new IllegalStateException(
