@@ -4,6 +4,8 @@
 DEBVISOR_DEMO_PACKAGES="ceph-mon ceph-osd ceph-mgr ceph-common librados2 libvirt0 curl uuid-runtime procps"
 # The native load generator of bench/rest-run and bench/grpc-run: h2load.
 DEBVISOR_LOADGEN_PACKAGES="nghttp2-client"
+# The headless browser of the panel test and of bench/rest-run's first-render rows.
+DEBVISOR_BROWSER_PACKAGES="chromium chromium-driver"
 # What bench/run needs on top of the demo: strace counts the agent's fsyncs per UpdateConfig;
 # postgresql runs bench/backup-run's own PostgreSQL for its PostgreSQL rows.
 DEBVISOR_BENCH_PACKAGES="$DEBVISOR_DEMO_PACKAGES strace postgresql postgresql-client $DEBVISOR_LOADGEN_PACKAGES"
@@ -22,7 +24,7 @@ DEBVISOR_ANSIBLE_PACKAGES="qemu-system-x86 qemu-utils mmdebstrap debian-archive-
 # pg_ctl for the inventory tests on PostgreSQL (each test JVM runs its own server, no systemd); gnupg
 # and jq sign and check releases (scripts/release.sh and its tests); chromium and chromium-driver run
 # the web panel's browser test (PanelBrowserTest, Selenium); the test nodes; the Ansible role tests.
-DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES postgresql postgresql-client prometheus lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd python3-jinja2 python3-yaml gnupg jq chromium chromium-driver $DEBVISOR_NODE_PACKAGES $DEBVISOR_ANSIBLE_PACKAGES"
+DEBVISOR_TEST_PACKAGES="$DEBVISOR_DEMO_PACKAGES postgresql postgresql-client prometheus lintian dpkg-dev systemd debconf xorriso isolinux syslinux-common mtools dosfstools mmdebstrap zstd python3-jinja2 python3-yaml gnupg jq $DEBVISOR_BROWSER_PACKAGES $DEBVISOR_NODE_PACKAGES $DEBVISOR_ANSIBLE_PACKAGES"
 # What the opt-in ISO boot tests (-Ddebvisor.slow=true) and the ISO benchmarks need on top: QEMU for
 # amd64 (BIOS and OVMF UEFI) and arm64 (UEFI firmware from qemu-efi-aarch64), qemu-img for the disk;
 # qemu-user-static, binfmt-support and arch-test let mmdebstrap build the arm64 image on amd64;

@@ -44,7 +44,8 @@ final class RestBench {
       int warmupLists,
       String heap,
       H2load h2load,
-      Duration kdfTimeLimit) {}
+      Duration kdfTimeLimit,
+      int renders) {}
 
   private static final int CLOCK_TICKS_PER_SECOND = 100;
   private static final String USER = "bench";
@@ -153,6 +154,17 @@ final class RestBench {
                     h2(base + "/api/v1/session", settings.logins(), json1, body, "login", 200)
                         .result(loginScenario, "controller", 200)));
       }
+      PanelRenderBench.Renders renders = null;
+      if (settings.renders() > 0) {
+        if (!PanelRenderBench.available()) {
+          throw new IllegalStateException(
+              "the browser rows need Debian's chromium and chromium-driver (bench/rest-run installs"
+                  + " them); or leave them out with --renders 0");
+        }
+        renders =
+            new PanelRenderBench(work, Duration.ofSeconds(60))
+                .run(base, cookie, settings.renders());
+      }
       long rss = LocalProcesses.rssKib(controller);
       String loadAfter = LocalProcesses.loadAverage();
       String loginTable = BenchmarkRunner.table(login);
@@ -170,9 +182,10 @@ final class RestBench {
               loadBefore,
               loadAfter,
               Runtime.getRuntime().availableProcessors());
+      String browser = renders == null ? "" : browserTable(renders);
       return new Outcome(
-          loginTable + "\n" + listTable + "\n" + facts + "\n",
-          summary(login, list, facts),
+          loginTable + "\n" + listTable + "\n" + browser + "\n" + facts + "\n",
+          summary(login, list, facts) + (browser.isEmpty() ? "" : "\n" + browser),
           "Login rows:\n\n" + loginTable + "\nList rows:\n\n" + listTable);
     } finally {
       for (ManagedChannel c : open) {
@@ -435,6 +448,28 @@ final class RestBench {
             coresFor200,
             listed.p99Micros() / bare.p99Micros(),
             facts);
+  }
+
+  private String browserTable(PanelRenderBench.Renders r) {
+    double list = PanelRenderBench.Renders.median(r.nodeList());
+    double paint = PanelRenderBench.Renders.median(r.staticPage());
+    return String.format(
+        Locale.ROOT,
+        "| headless Chromium, median of %d loads | ms | all loads | target |%n"
+            + "|---|---:|---|---|%n"
+            + "| limit: the same load's first contentful paint (the panel's HTML, no API answer"
+            + " yet) | %.0f | %s | — |%n"
+            + "| first render: navigation start → the node list's first %d rows painted (%d nodes)"
+            + " | %.0f | %s | < 1000 |%n"
+            + "%n- first render = %.2f × the first paint of the same loads.%n",
+        r.nodeList().size(),
+        paint,
+        PanelRenderBench.Renders.all(r.staticPage()),
+        Math.min(200, settings.nodes()),
+        settings.nodes(),
+        list,
+        PanelRenderBench.Renders.all(r.nodeList()),
+        list / paint);
   }
 
   private static String row(String name, LoadResult r, String target) {

@@ -51,6 +51,12 @@ public final class RestBenchmark implements Callable<Integer> {
       description = "Time limit of each run; a run still going is killed and the benchmark fails.")
   int maxSeconds;
 
+  @Option(
+      names = "--renders",
+      defaultValue = "5",
+      description = "Loads of the panel's node list in headless Chromium (0: no browser rows).")
+  int renders;
+
   @Option(names = "--controller-heap", defaultValue = "512m")
   String heap;
 
@@ -77,7 +83,8 @@ public final class RestBenchmark implements Callable<Integer> {
                     warmupLists,
                     heap,
                     new H2load(h2load, h2loadThreads, limit),
-                    limit))
+                    limit,
+                    renders))
             .run();
     System.out.println(outcome.console());
     String page =
@@ -113,7 +120,13 @@ public final class RestBenchmark implements Callable<Integer> {
             + " role check per request, the answer built once per inventory change or second and"
             + " shared, see [rest-api.md](rest-api.md)) beside a bare Armeria handler in the"
             + " benchmark's JVM answering the same bytes over HTTPS with the controller's"
-            + " certificate (TLS, HTTP/2 and the bytes only).\n\n"
+            + " certificate (TLS, HTTP/2 and the bytes only);\n"
+            + "- **first render** of the panel's node list in headless Chromium (Debian's"
+            + " `chromium` driven through `chromedriver` over the W3C WebDriver protocol, the"
+            + " session cookie set, each load a real navigation): navigation start to the mark the"
+            + " page sets once the list's first rows are painted, beside the same load's first"
+            + " contentful paint (the panel's static HTML from the same server, before any API"
+            + " answer).\n\n"
             + "Scripts using HTTP basic auth pay one Argon2id check per credential and minute (see"
             + " [rest-api.md](rest-api.md)); the list rows use the panel's session cookie.\n\n"
             + "Warm-up: each server gets --warmup-lists requests in two halves, from a tenth of the"
