@@ -1,6 +1,7 @@
 package org.debvisor.controller.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
 import java.sql.Connection;
@@ -29,6 +30,7 @@ import org.debvisor.controller.inventory.PostgresServer;
 import org.debvisor.controller.inventory.PostgresUrl;
 import org.debvisor.controller.inventory.WriteFence;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -46,8 +48,12 @@ class LeaderPartitionTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void theCutOffLeaderStepsDownTheOtherTakesOverAndTheLateWritesAreRefused(PostgresServer server)
       throws Exception {
+    // Slow suite (about 10 s): it raced once (it asserted ctl-b's duties before they had started)
+    // and then hung in its clean-up; both fixed, it stays out of the default suite's budget.
+    assumeTrue(Boolean.getBoolean("debvisor.slow"), "slow suite: -Ddebvisor.slow=true");
     PostgresUrl url = server.createDatabase();
     List<String> events = new ArrayList<>();
     ExecutorService writers = Executors.newFixedThreadPool(2);
@@ -56,7 +62,10 @@ class LeaderPartitionTest {
         Database dbA = Database.open(PartitionProxy.through(url, proxy));
         Database dbB = Database.open(url);
         LeaderLease a = new LeaderLease(dbA, "ctl-a", PERIOD);
-        LeaderLease b = new LeaderLease(dbB, "ctl-b", PERIOD)) {
+        LeaderLease b = new LeaderLease(dbB, "ctl-b", PERIOD);
+        // Closed first: a failed assertion must not leave connections cut off while the leases and
+        // databases close (they would wait on them for ever).
+        AutoCloseable endCut = proxy::close) {
       a.start("ctl-a:5443", duties("ctl-a", events));
       await("ctl-a leads", a::isLeader);
       b.start("ctl-b:5443", duties("ctl-b", events));
@@ -85,7 +94,8 @@ class LeaderPartitionTest {
 
       await("ctl-a steps down", () -> !a.isLeader() && snapshot(events).contains("ctl-a down"));
       long steppedDownAfter = System.nanoTime() - cutAt;
-      await("ctl-b leads", b::isLeader);
+      // The lease flips before its duties have started: wait for both.
+      await("ctl-b leads", () -> b.isLeader() && snapshot(events).contains("ctl-b up"));
       assertThat(snapshot(events))
           .as("ctl-a stopped its work before ctl-b started any")
           .containsExactly("ctl-a up", "ctl-a down", "ctl-b up");
