@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * pg_restore: the test leaves exactly what a SIGKILL at that point leaves (the journal, the dump
  * loaded or not, the audit entry or not), then checks that a controller refuses to start there,
  * that another backup is refused without --force, and that a re-run of the same restore ends equal
- * to an uninterrupted one. The default suite runs the window the journal closes (the load
- * committed, nothing after it); the other two points run in the slow suite (-Ddebvisor.slow=true),
- * as does the SIGKILL itself: PostgresRestoreKillSlowTest.
+ * to an uninterrupted one. All three points run in the slow suite (-Ddebvisor.slow=true; about 20
+ * s, over the default suite's budget), as does the SIGKILL itself: PostgresRestoreKillSlowTest. The
+ * default suite keeps UnfinishedRestoreTest (the journal and the serve refusal).
  */
 @ExtendWith(PostgresExtension.class)
 class PostgresRestoreResumeTest {
@@ -64,6 +64,7 @@ class PostgresRestoreResumeTest {
   }
 
   @Test
+  @Tag(SLOW)
   void killedAfterTheLoadCommittedRefusesToServeAndARerunFinishesIt() throws Exception {
     // What a kill between pg_restore's commit and the migration leaves.
     Files.createDirectories(state);
