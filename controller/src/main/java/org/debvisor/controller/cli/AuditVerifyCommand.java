@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Read the audit log straight from <state-dir>/controller.db, or from the PostgreSQL database",
-      "of --database-url (read-only; the controller may keep running) and check that every entry",
-      "links to the one before and hashes to its stored hash."
+      "Read the audit log straight from <state-dir>/controller.db, or from the PostgreSQL database "
+          + "of --database-url (read-only; the controller may keep running) and check that every entry "
+          + "links to the one before and hashes to its stored hash."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -23,11 +23,11 @@ import picocli.CommandLine.Mixin;
     name = "backup",
     mixinStandardHelpOptions = true,
     description = {
-      "Back up the controller's state while it runs: an online snapshot of controller.db (or,",
-      "with --database-url, a pg_dump of the PostgreSQL inventory), the",
-      "CA key (encrypted with the passphrase, PKCS#8), the CA certificate, the operator token",
-      "and a manifest with the DebVisor and schema versions, node count and SHA-256 of every",
-      "file. Written into a hidden sibling of --path and renamed at the end, files 0600.",
+      "Back up the controller's state while it runs: an online snapshot of controller.db (or, "
+          + "with --database-url, a pg_dump of the PostgreSQL inventory), the "
+          + "CA key (encrypted with the passphrase, PKCS#8), the CA certificate, the operator token "
+          + "and a manifest with the DebVisor and schema versions, node count and SHA-256 of every "
+          + "file. Written into a hidden sibling of --path and renamed at the end, files 0600.",
       "Restore with `debvisor restore`; see docs/backup.md."
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -22,8 +22,8 @@ final class BackupOptions {
       required = true,
       paramLabel = "FILE",
       description = {
-        "File whose first line is the passphrase of the CA key in the backup (at least 12",
-        "characters; keep it apart from the backup, mode 0600)."
+        "File whose first line is the passphrase of the CA key in the backup (at least 12 "
+            + "characters; keep it apart from the backup, mode 0600)."
       })
   Path passphraseFile;
 
@@ -39,8 +39,8 @@ final class BackupOptions {
       paramLabel = "URL",
       description = {
         "A PostgreSQL inventory: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default:",
-        "$DEBVISOR_DATABASE_URL; password better from $DEBVISOR_DATABASE_PASSWORD). Backup runs",
-        "pg_dump on it; restore loads into it (an empty database unless --force)."
+        "$DEBVISOR_DATABASE_URL; password better from $DEBVISOR_DATABASE_PASSWORD). Backup runs "
+            + "pg_dump on it; restore loads into it (an empty database unless --force)."
       })
   String databaseUrl;
 

@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
     name = "health",
     mixinStandardHelpOptions = true,
     description = {
-      "Ceph health as the agents last reported it to the controller: per cluster the freshest",
-      "reading of any node, and the worst status overall."
+      "Ceph health as the agents last reported it to the controller: per cluster the freshest "
+          + "reading of any node, and the worst status overall."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve debvisor.Controller over TLS. On first start creates in the state directory the CA",
-      "(pki/ca.key, pki/ca.pem), the operator token (operator-token) and the database",
-      "(controller.db, or the PostgreSQL database of --database-url)."
+      "Serve debvisor.Controller over TLS. On first start creates in the state directory the CA "
+          + "(pki/ca.key, pki/ca.pem), the operator token (operator-token) and the database "
+          + "(controller.db, or the PostgreSQL database of --database-url)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:could not start", "2:invalid arguments"})
@@ -54,8 +54,8 @@ final class ControllerServeCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT|off",
       defaultValue = "0.0.0.0:8443",
       description = {
-        "Serve the HTTPS API (docs/rest-api.md) here with the controller's certificate",
-        "(default: ${DEFAULT-VALUE}); off to serve none. Users: `debvisor user add`."
+        "Serve the HTTPS API (docs/rest-api.md) here with the controller's certificate "
+            + "(default: ${DEFAULT-VALUE}); off to serve none. Users: `debvisor user add`."
       })
   String restListen;
 
@@ -63,8 +63,8 @@ final class ControllerServeCommand implements Callable<Integer> {
       names = "--server-name",
       paramLabel = "NAME",
       description = {
-        "Extra DNS name or IP for the controller's TLS certificate (repeatable); localhost,",
-        "127.0.0.1 and ::1 are always included. Add every name agents use to reach it."
+        "Extra DNS name or IP for the controller's TLS certificate (repeatable); localhost, "
+            + "127.0.0.1 and ::1 are always included. Add every name agents use to reach it."
       })
   List<String> serverNames = new ArrayList<>();
 
@@ -119,8 +119,8 @@ final class ControllerServeCommand implements Callable<Integer> {
       paramLabel = "NAME",
       defaultValue = "default",
       description = {
-        "Cluster of nodes whose bootstrap token names none, and so the label of their",
-        "debvisor_node_count (default: ${DEFAULT-VALUE})."
+        "Cluster of nodes whose bootstrap token names none, and so the label of their "
+            + "debvisor_node_count (default: ${DEFAULT-VALUE})."
       })
   String cluster;
 
@@ -128,8 +128,8 @@ final class ControllerServeCommand implements Callable<Integer> {
       names = "--bundle-root",
       paramLabel = "DIR",
       description = {
-        "A directory agents allow bundle files under (their config.allowedRoots); repeat for",
-        "several. Rollout bundles are checked against these (default: the agent's default)."
+        "A directory agents allow bundle files under (their config.allowedRoots); repeat for "
+            + "several. Rollout bundles are checked against these (default: the agent's default)."
       })
   java.util.List<java.nio.file.Path> bundleRoots = new java.util.ArrayList<>();
 
@@ -137,9 +137,9 @@ final class ControllerServeCommand implements Callable<Integer> {
       names = "--database-url",
       paramLabel = "URL",
       description = {
-        "Keep the inventory in PostgreSQL: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
-        "(default: $DEBVISOR_DATABASE_URL, else SQLite in <state-dir>/controller.db). The",
-        "password may instead come from $DEBVISOR_DATABASE_PASSWORD."
+        "Keep the inventory in PostgreSQL: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE "
+            + "(default: $DEBVISOR_DATABASE_URL, else SQLite in <state-dir>/controller.db). The "
+            + "password may instead come from $DEBVISOR_DATABASE_PASSWORD."
       })
   String databaseUrl;
 
@@ -147,9 +147,9 @@ final class ControllerServeCommand implements Callable<Integer> {
       names = "--ca-key-passphrase-file",
       paramLabel = "FILE",
       description = {
-        "Keep the CA in the database, its key encrypted with the passphrase on this file's first",
-        "line (default: $DEBVISOR_CA_KEY_PASSPHRASE_FILE). Give every controller of one database",
-        "the same file; a controller whose passphrase does not open the stored key does not start."
+        "Keep the CA in the database, its key encrypted with the passphrase on this file's first "
+            + "line (default: $DEBVISOR_CA_KEY_PASSPHRASE_FILE). Give every controller of one database "
+            + "the same file; a controller whose passphrase does not open the stored key does not start."
       })
   Path caKeyPassphraseFile;
 
@@ -158,8 +158,8 @@ final class ControllerServeCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "5s",
       description = {
-        "With several controllers on PostgreSQL: how long the leader lease holds unless renewed,",
-        "so how long rollouts wait when the leader dies (default: ${DEFAULT-VALUE})."
+        "With several controllers on PostgreSQL: how long the leader lease holds unless renewed, "
+            + "so how long rollouts wait when the leader dies (default: ${DEFAULT-VALUE})."
       })
   String leasePeriod;
 

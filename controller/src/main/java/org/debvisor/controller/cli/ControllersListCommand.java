@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
-      "List the controllers that use the PostgreSQL database of --database-url (or the SQLite",
-      "database in <state-dir>, which has one controller), which one leads and how long ago its",
-      "lease was renewed. Read-only; the controllers keep running."
+      "List the controllers that use the PostgreSQL database of --database-url (or the SQLite "
+          + "database in <state-dir>, which has one controller), which one leads and how long ago its "
+          + "lease was renewed. Read-only; the controllers keep running."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:the database cannot be read", "2:invalid arguments"})

@@ -32,9 +32,9 @@ import picocli.CommandLine.Option;
     name = "build",
     mixinStandardHelpOptions = true,
     description = {
-      "Build the DebVisor image of a role profile with mmdebstrap: rootfs.tar.zst, vmlinuz, the",
-      "installer initramfs installer.img, manifest.tsv, image.json and SHA256SUMS in --out",
-      "(replaced atomically). Runs as root; arm64 on amd64 needs qemu-user-static + binfmt_misc."
+      "Build the DebVisor image of a role profile with mmdebstrap: rootfs.tar.zst, vmlinuz, the "
+          + "installer initramfs installer.img, manifest.tsv, image.json and SHA256SUMS in --out "
+          + "(replaced atomically). Runs as root; arm64 on amd64 needs qemu-user-static + binfmt_misc."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

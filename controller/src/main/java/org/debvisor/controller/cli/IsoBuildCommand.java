@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
     name = "build",
     mixinStandardHelpOptions = true,
     description = {
-      "Fetch and verify the Debian 13 netboot installer, add the node's preseed and build a",
-      "hybrid ISO (amd64: BIOS + UEFI, arm64: UEFI) with SHA256SUMS and metrics beside it."
+      "Fetch and verify the Debian 13 netboot installer, add the node's preseed and build a "
+          + "hybrid ISO (amd64: BIOS + UEFI, arm64: UEFI) with SHA256SUMS and metrics beside it."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -91,9 +91,9 @@ final class IsoBuildCommand implements Callable<Integer> {
       names = "--mode",
       paramLabel = "MODE",
       description = {
-        "preseed (default): debian-installer installs from the mirror, answered by a preseed.",
-        "image: the media carry an image from debvisor image build and install it without a",
-        "mirror (needs --image)."
+        "preseed (default): debian-installer installs from the mirror, answered by a preseed. "
+            + "image: the media carry an image from debvisor image build and install it without a "
+            + "mirror (needs --image)."
       })
   String mode = "preseed";
 

@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
     name = "preflight",
     mixinStandardHelpOptions = true,
     description = {
-      "Resolve the installer components a netboot install downloads (udebs of priority standard",
-      "and up for the installer's kernel, iso/preflight-base-udebs.txt, dependencies; minus the",
-      "initrd's) and ask the mirror for each. Lists every component it does not serve."
+      "Resolve the installer components a netboot install downloads (udebs of priority standard "
+          + "and up for the installer's kernel, iso/preflight-base-udebs.txt, dependencies; minus the "
+          + "initrd's) and ask the mirror for each. Lists every component it does not serve."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -41,8 +41,8 @@ final class IsoPreflightCommand implements Callable<Integer> {
   @Option(
       names = "--allow-unverified-index",
       description = {
-        "Use the mirror's debian-installer Packages index even when it does not match the signed",
-        "InRelease checksum (seen on partial mirrors); it only selects the files to check."
+        "Use the mirror's debian-installer Packages index even when it does not match the signed "
+            + "InRelease checksum (seen on partial mirrors); it only selects the files to check."
       })
   boolean allowUnverifiedIndex;
 

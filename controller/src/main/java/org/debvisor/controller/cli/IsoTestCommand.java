@@ -29,10 +29,10 @@ import picocli.CommandLine.Parameters;
     name = "test",
     mixinStandardHelpOptions = true,
     description = {
-      "Boot ISO in QEMU (KVM if a probe boot works, else TCG; user networking only) on an empty",
-      "disk, follow the unattended install on the serial console and report each phase's time;",
-      "when it stops, the phase, the reason (e.g. a component the mirror answered 404 for) and",
-      "the last console lines. Serial log and VT4 screendumps stay in the work directory."
+      "Boot ISO in QEMU (KVM if a probe boot works, else TCG; user networking only) on an empty "
+          + "disk, follow the unattended install on the serial console and report each phase's time; "
+          + "when it stops, the phase, the reason (e.g. a component the mirror answered 404 for) and "
+          + "the last console lines. Serial log and VT4 screendumps stay in the work directory."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -77,8 +77,8 @@ final class IsoTestCommand implements Callable<Integer> {
       paramLabel = "MODE",
       defaultValue = "preseed",
       description = {
-        "preseed (default): follow debian-installer to the end of the install.",
-        "image: media from iso build --mode image; install, boot the installed disk, log in with",
+        "preseed (default): follow debian-installer to the end of the install. "
+            + "image: media from iso build --mode image; install, boot the installed disk, log in with",
         "--ssh-key and call the agent's Node/Status through an SSH port forward."
       })
   String mode;

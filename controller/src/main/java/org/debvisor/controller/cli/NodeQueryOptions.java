@@ -11,10 +11,10 @@ final class NodeQueryOptions {
       names = {"-l", "--selector"},
       paramLabel = "EXPR",
       description = {
-        "Only nodes matching every comma-separated condition, e.g.",
-        "profile=ceph,disks.count>=4,arch=arm64. Keys: id, hostname, profile, arch, state,",
-        "cpu.cores, memory.bytes, disks.count, nics.count, system.vendor, system.product;",
-        "operators = != >= <= > < (text keys: = and != only); numbers may end in K/M/G/T."
+        "Only nodes matching every comma-separated condition, e.g. "
+            + "profile=ceph,disks.count>=4,arch=arm64. Keys: id, hostname, profile, arch, state, "
+            + "cpu.cores, memory.bytes, disks.count, nics.count, system.vendor, system.product; "
+            + "operators = != >= <= > < (text keys: = and != only); numbers may end in K/M/G/T."
       })
   String selector = "";
 

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
     name = "revoke",
     mixinStandardHelpOptions = true,
     description = {
-      "Revoke a node: its certificates are refused from now on and it cannot enrol again under",
-      "the same id. Revoking a revoked node changes nothing."
+      "Revoke a node: its certificates are refused from now on and it cannot enrol again under "
+          + "the same id. Revoking a revoked node changes nothing."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:revoked", "1:unknown node, refused or unreachable", "2:invalid input"})

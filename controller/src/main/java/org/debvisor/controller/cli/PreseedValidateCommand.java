@@ -29,13 +29,13 @@ import picocli.CommandLine.Parameters;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Check a preseed file as the installer reads it: syntax (backslash continuations joined as",
-      "debconf joins them), debconf types and booleans, questions answered twice (same value: a",
-      "warning; different values: an error), the values of known questions (host and domain",
-      "names, addresses, netmask, gateway, nameservers, disks, partman recipes, mirror, proxy,",
-      "user name, crypted password hashes, SSH keys in commands, time zone, locale, keymap,",
-      "packages, tasks) and the password policy (plain-text passwords are refused);",
-      "then 'debconf-set-selections --checkonly' when it is installed (package debconf).",
+      "Check a preseed file as the installer reads it: syntax (backslash continuations joined as "
+          + "debconf joins them), debconf types and booleans, questions answered twice (same value: a "
+          + "warning; different values: an error), the values of known questions (host and domain "
+          + "names, addresses, netmask, gateway, nameservers, disks, partman recipes, mirror, proxy, "
+          + "user name, crypted password hashes, SSH keys in commands, time zone, locale, keymap, "
+          + "packages, tasks) and the password policy (plain-text passwords are refused); "
+          + "then 'debconf-set-selections --checkonly' when it is installed (package debconf).",
       "Each finding names its line, question and rule."
     },
     exitCodeListHeading = "%nExit codes:%n",

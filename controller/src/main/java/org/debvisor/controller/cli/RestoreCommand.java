@@ -26,13 +26,13 @@ import picocli.CommandLine.Option;
     name = "restore",
     mixinStandardHelpOptions = true,
     description = {
-      "Restore the controller's state directory from a `debvisor backup`. First checks the",
-      "manifest, every file's SHA-256, the passphrase and the schema version, and that no",
-      "controller runs on the state directory; only then writes. A state directory that holds",
-      "state is refused unless --force, which moves it aside (<state-dir>.before-restore-TIME).",
+      "Restore the controller's state directory from a `debvisor backup`. First checks the "
+          + "manifest, every file's SHA-256, the passphrase and the schema version, and that no "
+          + "controller runs on the state directory; only then writes. A state directory that holds "
+          + "state is refused unless --force, which moves it aside (<state-dir>.before-restore-TIME).",
       "An older schema is migrated. Enrolled nodes keep their certificates: the CA is the same.",
-      "A backup of a PostgreSQL inventory is restored with --database-url into an EMPTY",
-      "database (--force replaces a non-empty one's inventory); its files go to --state-dir."
+      "A backup of a PostgreSQL inventory is restored with --database-url into an EMPTY "
+          + "database (--force replaces a non-empty one's inventory); its files go to --state-dir."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
     name = "rollout",
     mixinStandardHelpOptions = true,
     description = {
-      "Roll a configuration bundle out to the nodes a selector picks: a canary, then waves,",
-      "a gate after each, automatic rollback on failure. See docs/rollouts.md."
+      "Roll a configuration bundle out to the nodes a selector picks: a canary, then waves, "
+          + "a gate after each, automatic rollback on failure. See docs/rollouts.md."
     })
 final class RolloutCommand implements Runnable {
 

@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
     name = "scan",
     mixinStandardHelpOptions = true,
     description = {
-      "Match the components of CycloneDX JSON SBOMs (package URL and version) against OSV",
-      "advisories read from a file or directory (e.g. OSV's Maven and Debian all.zip, unpacked).",
+      "Match the components of CycloneDX JSON SBOMs (package URL and version) against OSV "
+          + "advisories read from a file or directory (e.g. OSV's Maven and Debian all.zip, unpacked).",
       "Prints one line per finding; fails when one is at --fail-on or worse."
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -31,11 +31,11 @@ import picocli.CommandLine.Option;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = {
-      "Run N simulated agents in this process against a running controller: each enrols through",
-      "RegisterNode with its own key and a bootstrap token created here with the operator token,",
-      "heartbeats, and serves debvisor.Node over mutual TLS on its own loopback port. Faults can",
-      "be injected. Prints a summary line whenever the fleet's state changes and a final one;",
-      "runs until Ctrl-C or for --duration once all agents enrolled."
+      "Run N simulated agents in this process against a running controller: each enrols through "
+          + "RegisterNode with its own key and a bootstrap token created here with the operator token, "
+          + "heartbeats, and serves debvisor.Node over mutual TLS on its own loopback port. Faults can "
+          + "be injected. Prints a summary line whenever the fleet's state changes and a final one; "
+          + "runs until Ctrl-C or for --duration once all agents enrolled."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
     name = "create",
     mixinStandardHelpOptions = true,
     description = {
-      "Create a single-use bootstrap token. The token goes to standard output (so",
-      "TOKEN=$(debvisor token create --ttl 1h) works), its id and expiry to standard error.",
+      "Create a single-use bootstrap token. The token goes to standard output (so "
+          + "TOKEN=$(debvisor token create --ttl 1h) works), its id and expiry to standard error.",
       "It is shown only now: the controller keeps just its SHA-256."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -61,8 +61,8 @@ final class TokenCreateCommand implements Callable<Integer> {
       names = "--node",
       paramLabel = "NODE_ID",
       description = {
-        "Only the node with this id may use it. Needed to re-enrol a node that is already",
-        "enrolled (a reinstalled machine): its old certificates are then superseded."
+        "Only the node with this id may use it. Needed to re-enrol a node that is already "
+            + "enrolled (a reinstalled machine): its old certificates are then superseded."
       })
   String node = "";
 

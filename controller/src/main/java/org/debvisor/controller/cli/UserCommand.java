@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
     name = "user",
     mixinStandardHelpOptions = true,
     description = {
-      "Operator accounts of the HTTPS API (roles admin, operator, viewer), kept in",
-      "<state-dir>/controller.db; every change is audited. Works while the controller runs."
+      "Operator accounts of the HTTPS API (roles admin, operator, viewer), kept in "
+          + "<state-dir>/controller.db; every change is audited. Works while the controller runs."
     })
 final class UserCommand implements Runnable {
 
