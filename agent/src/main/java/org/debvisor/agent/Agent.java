@@ -35,6 +35,7 @@ import org.debvisor.agentapi.AgentSettings;
 import org.debvisor.agentapi.bundle.BundleValidator;
 import org.debvisor.common.http.OpsHttpServer;
 import org.debvisor.common.http.OpsRoutes;
+import org.debvisor.common.net.ListenFailure;
 import org.debvisor.common.process.ProcessRunner;
 import org.debvisor.common.tls.NodeTls;
 import org.debvisor.proto.NodeIdentity;
@@ -195,7 +196,7 @@ public final class Agent implements AutoCloseable {
       return OpsHttpServer.start(
           listen.resolve(), OpsRoutes.standard(metrics::scrape, this::notReadyReason));
     } catch (IOException e) {
-      throw new IOException("cannot listen on http.listen " + listen + ": " + e.getMessage(), e);
+      throw ListenFailure.of("metrics and health over HTTP", listen.toString(), "http.listen", e);
     }
   }
 

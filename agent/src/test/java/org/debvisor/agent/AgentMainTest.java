@@ -124,7 +124,9 @@ class AgentMainTest {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.exitValue()).isEqualTo(AgentMain.EXIT_START_FAILED);
-      assertThat(err).contains("cannot listen on [127.0.0.1:" + taken.getLocalPort() + "]");
+      assertThat(err)
+          .contains("cannot serve gRPC on 127.0.0.1:" + taken.getLocalPort() + ": ")
+          .contains("choose another port with grpc.listen");
     }
   }
 

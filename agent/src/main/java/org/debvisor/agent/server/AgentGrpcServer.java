@@ -29,6 +29,7 @@ import org.debvisor.agentapi.GrpcSettings;
 import org.debvisor.agentapi.TlsSettings;
 import org.debvisor.common.grpc.GrpcServers;
 import org.debvisor.common.grpc.MalformedRequestGuard;
+import org.debvisor.common.net.ListenFailure;
 import org.debvisor.common.pem.JdkPem;
 import org.debvisor.common.tls.NodeTls;
 import org.debvisor.proto.NodeGrpc;
@@ -123,7 +124,7 @@ public final class AgentGrpcServer implements AutoCloseable {
       }
     } catch (IOException e) {
       close();
-      throw new IOException("cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
+      throw ListenFailure.of("gRPC", String.join(", ", settings.listen()), "grpc.listen", e);
     }
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(
@@ -162,7 +163,9 @@ public final class AgentGrpcServer implements AutoCloseable {
       deferred.clear();
     } catch (IOException | RuntimeException e) {
       log.error(
-          "cannot serve mutual TLS on {}: {}; only loopback is served", deferred, rootMessage(e));
+          "cannot serve mutual TLS on {}: {}; only loopback is served",
+          deferred,
+          ListenFailure.rootMessage(e));
     }
   }
 
@@ -214,7 +217,7 @@ public final class AgentGrpcServer implements AutoCloseable {
                       + " ("
                       + e.getClass().getSimpleName()
                       + ")"
-                  : rootMessage(e)),
+                  : ListenFailure.rootMessage(e)),
           e);
     }
   }
@@ -231,14 +234,6 @@ public final class AgentGrpcServer implements AutoCloseable {
       server.getListenSockets().forEach(a -> bound.add((InetSocketAddress) a));
     }
     return bound;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /** Marks health NOT_SERVING, then stops accepting and waits briefly for calls in flight. */

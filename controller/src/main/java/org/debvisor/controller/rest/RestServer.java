@@ -5,9 +5,11 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.debvisor.common.net.ListenFailure;
 import org.debvisor.controller.identity.Authenticator;
 import org.debvisor.controller.identity.Sessions;
 import org.debvisor.controller.identity.Users;
@@ -83,7 +85,12 @@ public final class RestServer implements AutoCloseable {
     } catch (RuntimeException e) {
       rolloutEvents.close();
       logins.close();
-      throw e;
+      throw new UncheckedIOException(
+          ListenFailure.of(
+              "the HTTPS API",
+              address.getHostString() + ":" + address.getPort(),
+              "--rest-listen (or off)",
+              e));
     }
     return new RestServer(server, rolloutEvents, logins);
   }

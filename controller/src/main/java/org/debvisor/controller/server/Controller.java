@@ -2,6 +2,7 @@ package org.debvisor.controller.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -220,6 +221,9 @@ public final class Controller implements AutoCloseable {
       if (settings.rest() != null) {
         try {
           rest = startRest(settings, serverMaterial, fleet, rolloutRpc, db, audit, registry, clock);
+        } catch (UncheckedIOException e) {
+          server.close();
+          throw e.getCause();
         } catch (RuntimeException e) {
           server.close();
           throw e;

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.common.grpc.GrpcServers;
+import org.debvisor.common.net.ListenFailure;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.proto.ControllerGrpc;
 
@@ -32,6 +33,7 @@ final class ControllerGrpcServer implements AutoCloseable {
 
   private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+  private final String bindAddress;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   // Handlers block on SQLite and signing, so they run off the event loop on a bounded pool.
@@ -48,6 +50,7 @@ final class ControllerGrpcServer implements AutoCloseable {
       BindableService service,
       List<ServerInterceptor> interceptors)
       throws IOException {
+    this.bindAddress = host + ":" + port;
     SslContext ssl;
     try {
       ssl =
@@ -76,7 +79,11 @@ final class ControllerGrpcServer implements AutoCloseable {
 
   /** Binds and marks the service SERVING. */
   void start() throws IOException {
-    server.start();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw ListenFailure.of("gRPC", bindAddress, "--listen", e);
+    }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(ControllerGrpc.SERVICE_NAME, ServingStatus.SERVING);
   }

@@ -11,6 +11,7 @@ import org.debvisor.common.http.OpsRoutes;
 import org.debvisor.common.http.Readiness;
 import org.debvisor.common.metrics.ProcessMetrics;
 import org.debvisor.common.metrics.PrometheusRegistries;
+import org.debvisor.common.net.ListenFailure;
 import org.debvisor.controller.inventory.InventoryException;
 
 /**
@@ -52,7 +53,8 @@ public final class ControllerProcess {
           OpsHttpServer.start(address, OpsRoutes.standard(registry::scrape, Readiness.ALWAYS));
     } catch (IOException e) {
       controller.close();
-      throw e;
+      throw ListenFailure.of(
+          "metrics", address.getHostString() + ":" + address.getPort(), "--metrics-listen", e);
     }
   }
 

@@ -3,6 +3,8 @@ package org.debvisor.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -190,6 +192,37 @@ class ControllerCliTest {
     assertThat(run("controller", "serve", "--state-dir", state.toString(), "--listen", "5443"))
         .isEqualTo(2);
     assertThat(served.err()).contains("--listen").contains("HOST:PORT");
+  }
+
+  @Test
+  void aPortInUseNamesTheListenerAndTheOptionAndReleasesTheOtherPorts() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket freeNow = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int grpcPort = freeNow.getLocalPort();
+      freeNow.close();
+      String rest = "127.0.0.1:" + taken.getLocalPort();
+
+      int code =
+          run(
+              "controller",
+              "serve",
+              "--state-dir",
+              state.resolve("busy").toString(),
+              "--listen",
+              "127.0.0.1:" + grpcPort,
+              "--rest-listen",
+              rest);
+
+      assertThat(code).isEqualTo(1);
+      assertThat(served.err())
+          .contains("cannot serve the HTTPS API on " + rest + ": Address already in use")
+          .contains("choose another port with --rest-listen (or off)")
+          .doesNotContain("NativeIoException");
+      // The gRPC listener that did bind was closed again: its port is free.
+      try (ServerSocket again = new ServerSocket(grpcPort, 1, InetAddress.getLoopbackAddress())) {
+        assertThat(again.getLocalPort()).isEqualTo(grpcPort);
+      }
+    }
   }
 
   @Test
