@@ -10,7 +10,7 @@ public final class DebvisorMain {
   private DebvisorMain() {}
 
   public static void main(String[] args) {
-    System.exit(DebvisorCli.create(jarLocation()).execute(args));
+    System.exit(DebvisorCli.forArguments(jarLocation(), System.getenv(), args).execute(args));
   }
 
   private static Path jarLocation() {

@@ -1,7 +1,10 @@
 package org.debvisor.controller.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.debvisor.controller.image.HostPrerequisites;
 import picocli.CommandLine;
 
@@ -13,6 +16,9 @@ public final class DebvisorCli {
 
   /** Exit code for any other failure. */
   public static final int EXIT_FAILURE = 1;
+
+  /** picocli's completion-script command; it needs the whole tree. */
+  private static final String COMPLETION = "generate-completion";
 
   private DebvisorCli() {}
 
@@ -30,75 +36,125 @@ public final class DebvisorCli {
    *     tests pass their own
    */
   public static CommandLine create(Path jarLocation, Map<String, String> env) {
+    CommandLine root = new CommandLine(new DebvisorCommand());
+    topLevel(jarLocation, env).values().forEach(sub -> root.addSubcommand(sub.get()));
+    return finish(root);
+  }
+
+  /**
+   * The tree {@code args} need: only the top-level subcommand they name (picocli reads every
+   * command's annotations when it is added, which cost seconds of each CLI start when all ~60 were
+   * built), the root alone for {@code --version}, and the whole tree otherwise (help, typos,
+   * completion scripts).
+   */
+  public static CommandLine forArguments(
+      Path jarLocation, Map<String, String> env, String... args) {
+    String first = args.length == 0 ? "" : args[0];
+    if (first.equals("-V") || first.equals("--version")) {
+      return finish(new CommandLine(new DebvisorCommand()));
+    }
+    Supplier<CommandLine> named =
+        first.equals(COMPLETION) ? null : topLevel(jarLocation, env).get(first);
+    if (named == null) {
+      return create(jarLocation, env);
+    }
+    return finish(new CommandLine(new DebvisorCommand()).addSubcommand(named.get()));
+  }
+
+  /** Names of the top-level subcommands, in the order help lists them. */
+  static Set<String> topLevelNames() {
+    return topLevel(null, Map.of()).keySet();
+  }
+
+  /** Each top-level subcommand by name, built when its supplier is called. */
+  private static Map<String, Supplier<CommandLine>> topLevel(
+      Path jarLocation, Map<String, String> env) {
     PreseedDataLocator locator = new PreseedDataLocator(jarLocation);
-    CommandLine preseed =
-        new CommandLine(new PreseedCommand())
-            .addSubcommand(new PreseedRenderCommand(locator))
-            .addSubcommand(new PreseedValidateCommand());
-    CommandLine iso =
-        new CommandLine(new IsoCommand())
-            .addSubcommand(new IsoBuildCommand(locator))
-            .addSubcommand(new IsoPreflightCommand())
-            .addSubcommand(new IsoTestCommand());
-    CommandLine image =
-        new CommandLine(new ImageCommand())
-            .addSubcommand(
-                new ImageBuildCommand(
-                    locator,
-                    new AgentDebLocator(Path.of(""), jarLocation),
-                    HostPrerequisites.ofThisHost(env)));
-    CommandLine controller =
-        new CommandLine(new ControllerCommand()).addSubcommand(new ControllerServeCommand(env));
-    CommandLine token =
-        new CommandLine(new TokenCommand()).addSubcommand(new TokenCreateCommand(env));
-    CommandLine node = new CommandLine(new NodeCommand()).addSubcommand(new NodeRevokeCommand(env));
-    CommandLine nodes =
-        new CommandLine(new NodesCommand())
-            .addSubcommand(new NodesListCommand(env))
-            .addSubcommand(new NodesShowCommand(env));
-    CommandLine rollout =
-        new CommandLine(new RolloutCommand())
-            .addSubcommand(new RolloutCreateCommand(env))
-            .addSubcommand(new RolloutListCommand(env))
-            .addSubcommand(new RolloutStatusCommand(env))
-            .addSubcommand(new RolloutChangeCommand.Pause(env))
-            .addSubcommand(new RolloutChangeCommand.Resume(env))
-            .addSubcommand(new RolloutChangeCommand.Approve(env))
-            .addSubcommand(new RolloutChangeCommand.Abort(env))
-            .addSubcommand(new RolloutChangeCommand.Rollback(env));
-    CommandLine audit =
-        new CommandLine(new AuditCommand()).addSubcommand(new AuditVerifyCommand(env));
-    CommandLine user =
-        new CommandLine(new UserCommand())
-            .addSubcommand(new UserCommands.Add(env))
-            .addSubcommand(new UserCommands.Passwd(env))
-            .addSubcommand(new UserCommands.ChangeRole(env))
-            .addSubcommand(new UserCommands.Del(env))
-            .addSubcommand(new UserCommands.ListUsers(env));
-    CommandLine root =
-        new CommandLine(new DebvisorCommand())
-            .addSubcommand(preseed)
-            .addSubcommand(iso)
-            .addSubcommand(image)
-            .addSubcommand(controller)
-            .addSubcommand(token)
-            .addSubcommand(node)
-            .addSubcommand(nodes)
-            .addSubcommand(rollout)
-            .addSubcommand(audit)
-            .addSubcommand(
-                new CommandLine(new ControllersCommand())
-                    .addSubcommand(new ControllersListCommand(env)))
-            .addSubcommand(new BackupCommand(env))
-            .addSubcommand(new RestoreCommand(env))
-            .addSubcommand(user)
-            .addSubcommand(new CommandLine(new SbomCommand()).addSubcommand(new SbomScanCommand()))
-            .addSubcommand(new InventoryCommand(env))
-            .addSubcommand(
+    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+    commands.put(
+        "preseed",
+        () ->
+            new CommandLine(new PreseedCommand())
+                .addSubcommand(new PreseedRenderCommand(locator))
+                .addSubcommand(new PreseedValidateCommand()));
+    commands.put(
+        "iso",
+        () ->
+            new CommandLine(new IsoCommand())
+                .addSubcommand(new IsoBuildCommand(locator))
+                .addSubcommand(new IsoPreflightCommand())
+                .addSubcommand(new IsoTestCommand()));
+    commands.put(
+        "image",
+        () ->
+            new CommandLine(new ImageCommand())
+                .addSubcommand(
+                    new ImageBuildCommand(
+                        locator,
+                        new AgentDebLocator(Path.of(""), jarLocation),
+                        HostPrerequisites.ofThisHost(env))));
+    commands.put(
+        "controller",
+        () ->
+            new CommandLine(new ControllerCommand())
+                .addSubcommand(new ControllerServeCommand(env)));
+    commands.put(
+        "token",
+        () -> new CommandLine(new TokenCommand()).addSubcommand(new TokenCreateCommand(env)));
+    commands.put(
+        "node", () -> new CommandLine(new NodeCommand()).addSubcommand(new NodeRevokeCommand(env)));
+    commands.put(
+        "nodes",
+        () ->
+            new CommandLine(new NodesCommand())
+                .addSubcommand(new NodesListCommand(env))
+                .addSubcommand(new NodesShowCommand(env)));
+    commands.put(
+        "rollout",
+        () ->
+            new CommandLine(new RolloutCommand())
+                .addSubcommand(new RolloutCreateCommand(env))
+                .addSubcommand(new RolloutListCommand(env))
+                .addSubcommand(new RolloutStatusCommand(env))
+                .addSubcommand(new RolloutChangeCommand.Pause(env))
+                .addSubcommand(new RolloutChangeCommand.Resume(env))
+                .addSubcommand(new RolloutChangeCommand.Approve(env))
+                .addSubcommand(new RolloutChangeCommand.Abort(env))
+                .addSubcommand(new RolloutChangeCommand.Rollback(env)));
+    commands.put(
+        "audit",
+        () -> new CommandLine(new AuditCommand()).addSubcommand(new AuditVerifyCommand(env)));
+    commands.put(
+        "controllers",
+        () ->
+            new CommandLine(new ControllersCommand())
+                .addSubcommand(new ControllersListCommand(env)));
+    commands.put("backup", () -> new CommandLine(new BackupCommand(env)));
+    commands.put("restore", () -> new CommandLine(new RestoreCommand(env)));
+    commands.put(
+        "user",
+        () ->
+            new CommandLine(new UserCommand())
+                .addSubcommand(new UserCommands.Add(env))
+                .addSubcommand(new UserCommands.Passwd(env))
+                .addSubcommand(new UserCommands.ChangeRole(env))
+                .addSubcommand(new UserCommands.Del(env))
+                .addSubcommand(new UserCommands.ListUsers(env)));
+    commands.put(
+        "sbom", () -> new CommandLine(new SbomCommand()).addSubcommand(new SbomScanCommand()));
+    commands.put("inventory", () -> new CommandLine(new InventoryCommand(env)));
+    commands.put(
+        "provision-node",
+        () ->
+            new CommandLine(
                 new ProvisionNodeCommand(
-                    locator, new AgentDebLocator(Path.of(""), jarLocation), env))
-            .addSubcommand(new SimCommand(env))
-            .addSubcommand(new picocli.AutoComplete.GenerateCompletion());
+                    locator, new AgentDebLocator(Path.of(""), jarLocation), env)));
+    commands.put("sim", () -> new CommandLine(new SimCommand(env)));
+    commands.put(COMPLETION, () -> new CommandLine(new picocli.AutoComplete.GenerateCompletion()));
+    return commands;
+  }
+
+  private static CommandLine finish(CommandLine root) {
     root.setCaseInsensitiveEnumValuesAllowed(true);
     return withErrorHandler(root);
   }

@@ -12,19 +12,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Fetches files of a Debian archive over HTTP(S); errors name the URL and status. */
 public final class MirrorClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private final URI base;
 
   /**
    * @param base the archive root, like {@code http://deb.debian.org/debian}
    */
   public MirrorClient(HttpClient http, URI base) {
+    this(() -> http, base);
+  }
+
+  private MirrorClient(Supplier<HttpClient> http, URI base) {
     this.http = http;
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text : text + "/");
@@ -32,12 +37,28 @@ public final class MirrorClient {
 
   /** A client with redirects followed and a 20 s connect timeout. */
   public static MirrorClient create(URI base) {
-    return new MirrorClient(
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(20))
-            .build(),
-        base);
+    return new MirrorClient(new BuiltOnFirstRequest(), base);
+  }
+
+  /**
+   * The HTTP client, built when the first request is sent: a warm build asks the mirror nothing,
+   * and building a client loads the JDK's TLS stack and trust store even for an http:// mirror.
+   */
+  private static final class BuiltOnFirstRequest implements Supplier<HttpClient> {
+
+    private HttpClient client;
+
+    @Override
+    public synchronized HttpClient get() {
+      if (client == null) {
+        client =
+            HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+      }
+      return client;
+    }
   }
 
   public URI base() {
@@ -56,7 +77,7 @@ public final class MirrorClient {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     try {
       HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         if (response.statusCode() != 200) {
           throw new IsoBuildException("GET " + uri + " answered HTTP " + response.statusCode());
@@ -98,7 +119,7 @@ public final class MirrorClient {
     known.lastModified().ifPresent(v -> builder.header("If-Modified-Since", v));
     try {
       HttpResponse<InputStream> response =
-          http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+          http.get().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         if (response.statusCode() == 304) {
           return Optional.empty();
@@ -129,7 +150,7 @@ public final class MirrorClient {
             .method("HEAD", HttpRequest.BodyPublishers.noBody())
             .build();
     try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.get().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       throw new IsoBuildException("HEAD " + uri + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,6 +99,81 @@ class ControllerDebLauncherIT {
   }
 
   @Test
+  void eachCommandKeepsItsOwnClassDataArchiveExceptTheServer(@TempDir Path fakes) throws Exception {
+    Path cds = Files.createDirectories(fakes.resolve("cds"));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", fakeJava(fakes).toString(), "DEBVISOR_CDS_DIR", cds.toString());
+    List<String> logsOff = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+    assertThat(javaArguments(run("/usr/bin/debvisor", env, "iso", "build")))
+        .containsSequence("-XX:SharedArchiveFile=" + cds.resolve("debvisor-iso.jsa"))
+        .contains("-XX:+AutoCreateSharedArchive")
+        .containsAll(logsOff)
+        .endsWith("-jar", JAR, "iso", "build");
+    assertThat(javaArguments(run("/usr/bin/debvisor", env, "--version")))
+        .contains("-XX:SharedArchiveFile=" + cds.resolve("debvisor.jsa"));
+    assertThat(javaArguments(run("/usr/bin/cephctl", env, "health")))
+        .contains("-XX:SharedArchiveFile=" + cds.resolve("cephctl.jsa"));
+    assertThat(javaArguments(run("/usr/bin/debvisor", env, "controller", "serve")))
+        .containsExactly("--enable-native-access=ALL-UNNAMED", "-jar", JAR, "controller", "serve");
+  }
+
+  @Test
+  void writesTheArchiveOnceAndReplacesItWhenTheJarChanges(@TempDir Path dir) throws Exception {
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    Path jar = Files.copy(pkg.file(JAR), dir.resolve("controller.jar"));
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+    Map<String, String> env =
+        Map.of(
+            "JAVA_HOME", thisJdk().toString(),
+            "DEBVISOR_CONTROLLER_JAR", jar.toString(),
+            "DEBVISOR_CDS_DIR", cds.toString());
+    String version = "debvisor " + System.getProperty("debvisor.projectVersion");
+    Path archive = cds.resolve("debvisor.jsa");
+
+    assertThat(run("/usr/bin/debvisor", env, "--version").requireSuccess().stdout().strip())
+        .isEqualTo(version);
+    assertThat(archive).isRegularFile();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)))
+        .isIn("rw-r--r--", "r--r--r--");
+    FileTime written = Files.getLastModifiedTime(archive);
+    // Used, not written again; nothing about it on standard output.
+    assertThat(run("/usr/bin/debvisor", env, "--version").requireSuccess().stdout().strip())
+        .isEqualTo(version);
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(written);
+
+    // A new jar (as after an upgrade): the JDK would only refuse the old archive; the launcher
+    // removes it and the JVM writes one for the new jar.
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now()));
+    Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(30)));
+    assertThat(run("/usr/bin/debvisor", env, "--version").requireSuccess().stdout().strip())
+        .isEqualTo(version);
+    assertThat(archive).isRegularFile();
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+  }
+
+  @Test
+  void userWhoCannotWriteTheDirectoryReadsTheArchiveOrRunsWithout(@TempDir Path fakes)
+      throws Exception {
+    // Root's directory seen by another user: only read, never created or replaced.
+    Path cds = Files.createDirectories(fakes.resolve("cds"));
+    Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("r-xr-xr-x"));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", fakeJava(fakes).toString(), "DEBVISOR_CDS_DIR", cds.toString());
+    assertThat(javaArguments(runAsNobody("/usr/bin/debvisor", env, "nodes", "list")))
+        .as("no archive yet: none asked for")
+        .containsExactly("--enable-native-access=ALL-UNNAMED", "-jar", JAR, "nodes", "list");
+
+    Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path archive = Files.writeString(cds.resolve("debvisor-nodes.jsa"), "archive");
+    Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("r-xr-xr-x"));
+    assertThat(javaArguments(runAsNobody("/usr/bin/debvisor", env, "nodes", "list")))
+        .contains("-XX:SharedArchiveFile=" + archive)
+        .doesNotContain("-XX:+AutoCreateSharedArchive");
+    assertThat(Files.readString(archive)).isEqualTo("archive");
+  }
+
+  @Test
   void failsNamingTheToolWhenNoJavaIsNewEnough(@TempDir Path fakes) throws Exception {
     Path old = fakes.resolve("old");
     writeScript(old.resolve("bin/java"), "echo 'openjdk version \"17.0.13\" 2024-10-15' >&2");
@@ -123,10 +200,47 @@ class ControllerDebLauncherIT {
     Map<String, String> environment = new HashMap<>();
     // Only /bin and /usr/bin (sh, readlink...) unless the test gives its own PATH.
     environment.put("PATH", "/usr/bin:/bin");
+    // Never the machine's /var/cache/debvisor-controller: a directory that does not exist.
+    environment.put("DEBVISOR_CDS_DIR", workDir.resolve("no-cds").toString());
     environment.putAll(env);
     List<String> command = new ArrayList<>(List.of(pkg.file(installedPath).toString()));
     command.addAll(List.of(args));
     return runner.run(command, environment);
+  }
+
+  /**
+   * Runs as user nobody (setpriv), with the unpacked package readable to it: a user who may not
+   * write the archive directory.
+   */
+  private CommandResult runAsNobody(String installedPath, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Path temporary = workDir.getParent();
+    openToOthers(pkg.file(installedPath), temporary);
+    openToOthers(Path.of(env.get("JAVA_HOME")).resolve("bin/java"), temporary);
+    Map<String, String> environment = new HashMap<>();
+    environment.put("PATH", "/usr/bin:/bin");
+    environment.putAll(env);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                pkg.file(installedPath).toString()));
+    command.addAll(List.of(args));
+    return runner.run(command, environment);
+  }
+
+  /** Lets others read {@code file} and reach it, changing nothing at or above {@code stop}. */
+  private static void openToOthers(Path file, Path stop) throws IOException {
+    assertThat(file).startsWith(stop);
+    for (Path p = file; !p.equals(stop); p = p.getParent()) {
+      var permissions = Files.getPosixFilePermissions(p);
+      permissions.add(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+      permissions.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+      Files.setPosixFilePermissions(p, permissions);
+    }
   }
 
   /** The environment plus the unpacked jar in place of the (not installed) packaged path. */
