@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
@@ -176,6 +177,8 @@ class DebLauncherIT {
                 List.of(
                     "-XX:SharedArchiveFile=" + cache.resolve("daemon.jsa"),
                     "-XX:+AutoCreateSharedArchive",
+                    "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off",
                     "-jar",
                     JAR,
                     "--config",
@@ -187,6 +190,28 @@ class DebLauncherIT {
             "-XX:SharedArchiveFile=" + cache.resolve("command.jsa"),
             "-XX:+AutoCreateSharedArchive",
             "--check-config");
+  }
+
+  @Test
+  void dropsAnArchiveOlderThanTheRuntimeSoTheJvmMakesANewOne(@TempDir Path fakes) throws Exception {
+    Path java21 = fakeJava(fakes, "home21", "21.0.5");
+    Path cache = Files.createDirectories(fakes.resolve("cds"));
+    Path stale = Files.writeString(cache.resolve("daemon.jsa"), "archive of the old runtime");
+    Path current = Files.writeString(cache.resolve("command.jsa"), "archive of this runtime");
+    Path modules = Files.createDirectories(java21.resolve("lib")).resolve("modules");
+    Files.writeString(modules, "the upgraded runtime");
+    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    Files.setLastModifiedTime(modules, FileTime.fromMillis(System.currentTimeMillis() - 30_000));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", java21.toString(), "PATH", fakes.resolve("nothing").toString());
+
+    var daemon = launch(fakes, env, "--config", "/etc/debvisor/agent.yaml");
+
+    assertThat(daemon.exitCode()).as(daemon.stderr()).isZero();
+    assertThat(stale).doesNotExist();
+    assertThat(current).hasContent("archive of this runtime");
+    assertThat(arguments(daemon.stdout()))
+        .contains("-XX:SharedArchiveFile=" + stale, "-XX:+AutoCreateSharedArchive");
   }
 
   @Test
