@@ -10,6 +10,7 @@ import org.debvisor.agent.report.NodeIdentityReader;
 import org.debvisor.agent.settings.SettingsException;
 import org.debvisor.agent.settings.SettingsLoader;
 import org.debvisor.agentapi.AgentSettings;
+import org.debvisor.agentapi.LoggingSettings;
 import org.debvisor.proto.NodeIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,6 +49,9 @@ public final class AgentMain implements Callable<Integer> {
   boolean checkConfig;
 
   public static void main(String[] args) {
+    // In code rather than a logback.xml: parsing one loads ~400 classes (Joran, the JDK's XML
+    // parser) that stay in metaspace for the agent's life.
+    LogSetup.apply(new LoggingSettings(null, null));
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
 

@@ -18,7 +18,11 @@ public final class LogSetup {
 
   /** Replaces the logging configuration with the one the settings ask for. */
   public static void apply(LoggingSettings settings) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    apply((LoggerContext) LoggerFactory.getILoggerFactory(), settings);
+  }
+
+  /** Replaces {@code context}'s configuration with the one the settings ask for. */
+  static void apply(LoggerContext context, LoggingSettings settings) {
     context.reset();
     Encoder<ILoggingEvent> encoder =
         settings.format().equals("json") ? jsonEncoder(context) : textEncoder(context);
