@@ -169,9 +169,9 @@ final class ControllerServeCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "30s",
       description = {
-        "With PostgreSQL: how long a call waits on a database that stopped answering without",
-        "closing the connection (a network partition) before it answers UNAVAILABLE; whole",
-        "seconds, 1s to 1h (default: ${DEFAULT-VALUE}). Migrations at start are not bounded."
+        "With PostgreSQL: how long a call waits on a database that stopped answering without "
+            + "closing the connection (a network partition) before it answers UNAVAILABLE; whole "
+            + "seconds, 1s to 1h (default: ${DEFAULT-VALUE}). Migrations at start are not bounded."
       })
   String databaseTimeout;
 

@@ -39,7 +39,7 @@ public record PostgresTimeouts(Duration socket) {
         || socket.compareTo(MAX_SOCKET_TIMEOUT) > 0
         || socket.toMillis() % 1000 != 0) {
       throw new IllegalArgumentException(
-          "database timeout of "
+          "--database-timeout of "
               + socket.toMillis()
               + " ms is out of range; use whole seconds from 1s to 1h (default "
               + DEFAULT_SOCKET_TIMEOUT.toSeconds()
