@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.InventoryException;
+import org.debvisor.controller.inventory.PostgresTimeouts;
 import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.server.ControllerProcess;
 import org.debvisor.controller.server.ControllerSettings;
@@ -163,6 +164,17 @@ final class ControllerServeCommand implements Callable<Integer> {
       })
   String leasePeriod;
 
+  @Option(
+      names = "--database-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description = {
+        "With PostgreSQL: how long a call waits on a database that stopped answering without "
+            + "closing the connection (a network partition) before it answers UNAVAILABLE; whole "
+            + "seconds, 1s to 1h (default: ${DEFAULT-VALUE}). Migrations at start are not bounded."
+      })
+  String databaseTimeout;
+
   private final Map<String, String> env;
 
   ControllerServeCommand(Map<String, String> env) {
@@ -222,6 +234,10 @@ final class ControllerServeCommand implements Callable<Integer> {
             "--lease-period " + leasePeriod + " is out of range; use 1s to 5m (default 5s)");
       }
       settings = settings.withLeasePeriod(lease);
+      settings =
+          settings.withDatabaseTimeout(
+              new PostgresTimeouts(DurationOption.parse("--database-timeout", databaseTimeout))
+                  .socket());
       var postgres = DatabaseUrlOption.resolve(databaseUrl, env);
       if (postgres.isPresent()) {
         settings = settings.withPostgres(postgres.get());

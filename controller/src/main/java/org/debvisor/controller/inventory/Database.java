@@ -90,10 +90,18 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Connects to and migrates the PostgreSQL database. Fails at once, naming the URL without its
-   * password, when the server cannot be reached or refuses the login.
+   * Connects to and migrates the PostgreSQL database, with the default {@link PostgresTimeouts}.
+   * Fails at once, naming the URL without its password, when the server cannot be reached or
+   * refuses the login.
    */
   public static Database open(PostgresUrl url) {
+    return open(url, PostgresTimeouts.defaults());
+  }
+
+  /**
+   * Like {@link #open(PostgresUrl)}, waiting on a silent connection as long as {@code timeouts}.
+   */
+  public static Database open(PostgresUrl url, PostgresTimeouts timeouts) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("debvisor-inventory");
     config.setJdbcUrl(url.jdbcUrl());
@@ -104,8 +112,7 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(POOL_WAIT_MS);
     // Fail on the first connection attempt at start instead of retrying in the background.
     config.setInitializationFailTimeout(1);
-    config.addDataSourceProperty("connectTimeout", "3");
-    config.addDataSourceProperty("tcpKeepAlive", "true");
+    timeouts.configurePool(config);
     config.addDataSourceProperty("ApplicationName", "debvisor-controller");
     HikariDataSource pool;
     try {
@@ -122,7 +129,8 @@ public final class Database implements AutoCloseable {
           true);
     }
     try {
-      migrate(pool, SqlDialect.POSTGRESQL, url.redacted());
+      migrate(
+          PostgresTimeouts.migrationSource(url, timeouts), SqlDialect.POSTGRESQL, url.redacted());
     } catch (RuntimeException e) {
       pool.close();
       throw e;

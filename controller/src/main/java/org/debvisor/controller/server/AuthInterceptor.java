@@ -1,5 +1,7 @@
 package org.debvisor.controller.server;
 
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -9,6 +11,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
@@ -38,6 +42,11 @@ import org.debvisor.proto.ControllerGrpc;
  * Establishes the {@link Caller} per method: RegisterNode and health/reflection need nothing;
  * RenewCertificate and Heartbeat need a client certificate this CA issued to an active node (TLS
  * already checked the chain); every other Controller method needs the operator's bearer token.
+ *
+ * <p>A token that is not this controller's own costs a database lookup (another controller's may be
+ * in the shared table), so wrong tokens are limited per source address: each one takes from the
+ * source's bucket, a right one gives back what it took, and an empty bucket refuses with
+ * RESOURCE_EXHAUSTED before the database is asked.
  */
 final class AuthInterceptor implements ServerInterceptor {
 
@@ -63,12 +72,27 @@ final class AuthInterceptor implements ServerInterceptor {
 
   private final Database db;
   private final OperatorTokens operator;
+  private final SourceBuckets wrongTokens;
+  private final Counter limited;
   private final NodeRepository nodes = new NodeRepository();
   private final CertificateRepository certificates = new CertificateRepository();
 
-  AuthInterceptor(Database db, OperatorTokens operator) {
+  /**
+   * @param wrongTokens how many wrong operator tokens a source may send at once and per second
+   */
+  AuthInterceptor(
+      Database db,
+      OperatorTokens operator,
+      ControllerSettings.RateLimit wrongTokens,
+      MeterRegistry registry) {
     this.db = db;
     this.operator = operator;
+    this.wrongTokens = new SourceBuckets(wrongTokens);
+    this.limited =
+        Counter.builder("debvisor.rate.limited")
+            .description("operator calls refused after too many wrong tokens from their source")
+            .tag("method", "OperatorToken")
+            .register(registry);
   }
 
   static Requirement requirement(String fullMethodName) {
@@ -95,7 +119,7 @@ final class AuthInterceptor implements ServerInterceptor {
                 node(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION), source);
           };
     } catch (StatusRuntimeException e) {
-      call.close(e.getStatus(), new Metadata());
+      call.close(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
       return new ServerCall.Listener<>() {};
     } catch (InventoryException e) {
       // The node lookup needs the database: out of reach means "retry", not "who are you".
@@ -117,11 +141,29 @@ final class AuthInterceptor implements ServerInterceptor {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw Errors.unauthenticated("authorization header must be 'Bearer <operator token>'");
     }
-    if (!operator.accepts(header.substring(7))) {
+    Bucket bucket = wrongTokens.of(source);
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (!probe.isConsumed()) {
+      limited.increment();
+      throw wrongTokens.exhausted(
+          "too many wrong operator tokens from " + source,
+          probe.getNanosToWaitForRefill(),
+          "; check the token (<stateDir>/operator-token of this controller or of another"
+              + " controller on its database)");
+    }
+    boolean accepted;
+    try {
+      accepted = operator.accepts(header.substring(7));
+    } catch (RuntimeException e) {
+      bucket.addTokens(1); // the database's failure, not the caller's
+      throw e;
+    }
+    if (!accepted) {
       throw Errors.unauthenticated(
           "operator token is wrong; use the one in <stateDir>/operator-token of this controller"
               + " or of another controller on its database");
     }
+    bucket.addTokens(1);
     return new Caller(Caller.Kind.OPERATOR, "operator", source, null);
   }
 

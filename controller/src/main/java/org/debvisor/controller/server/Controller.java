@@ -37,6 +37,7 @@ import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.GroupCommit;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
+import org.debvisor.controller.inventory.PostgresTimeouts;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
 import org.debvisor.controller.rest.RestServer;
@@ -137,7 +138,7 @@ public final class Controller implements AutoCloseable {
     Database db =
         settings
             .postgres()
-            .map(Database::open)
+            .map(url -> Database.open(url, new PostgresTimeouts(settings.databaseTimeout())))
             .orElseGet(() -> Database.open(settings.databaseFile()));
     RolloutEngine rollouts = null;
     Leadership leadership = null;

@@ -16,13 +16,20 @@ import org.debvisor.controller.pki.OperatorTokens;
  */
 final class ControllerInterceptors {
 
+  /**
+   * Wrong operator tokens one source may send: a typo or two and a retry pass, a guesser or a
+   * misconfigured script gets one database lookup a second.
+   */
+  static final ControllerSettings.RateLimit WRONG_OPERATOR_TOKENS =
+      new ControllerSettings.RateLimit(10, 1);
+
   private ControllerInterceptors() {}
 
   /** Listed innermost first, as {@code ServerInterceptors.intercept} expects. */
   static List<ServerInterceptor> create(
       ControllerSettings settings, Database db, OperatorTokens operator, MeterRegistry registry) {
     return List.of(
-        new AuthInterceptor(db, operator),
+        new AuthInterceptor(db, operator, WRONG_OPERATOR_TOKENS, registry),
         new RegisterRateLimiter(settings.registerLimit(), registry),
         new RpcMetricsInterceptor(registry),
         new RequestIdInterceptor("debvisor.controller.rpc"));

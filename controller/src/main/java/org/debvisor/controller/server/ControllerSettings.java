@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.debvisor.agentapi.ConfigSettings;
+import org.debvisor.controller.inventory.PostgresTimeouts;
 import org.debvisor.controller.inventory.PostgresUrl;
 import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.rest.EventStreamLimits;
@@ -29,7 +30,8 @@ public record ControllerSettings(
     Optional<PostgresUrl> postgres,
     RestListen rest,
     Optional<Path> caKeyPassphraseFile,
-    Duration leasePeriod) {
+    Duration leasePeriod,
+    Duration databaseTimeout) {
 
   /** How long the leader lease holds unless renewed (several controllers on PostgreSQL). */
   public static final Duration DEFAULT_LEASE_PERIOD = Duration.ofSeconds(5);
@@ -71,7 +73,8 @@ public record ControllerSettings(
         Optional.empty(),
         null,
         Optional.empty(),
-        DEFAULT_LEASE_PERIOD);
+        DEFAULT_LEASE_PERIOD,
+        PostgresTimeouts.DEFAULT_SOCKET_TIMEOUT);
   }
 
   public ControllerSettings withListen(String host, int port) {
@@ -87,7 +90,8 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   public ControllerSettings withCertificates(CertificatePolicy policy) {
@@ -103,7 +107,8 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   public ControllerSettings withRegisterLimit(RateLimit limit) {
@@ -119,7 +124,8 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   public ControllerSettings withHeartbeatInterval(Duration interval) {
@@ -135,7 +141,8 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   public ControllerSettings withCluster(String name) {
@@ -151,7 +158,8 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   /**
@@ -171,7 +179,8 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   /** Keeps the inventory in this PostgreSQL database instead of SQLite. */
@@ -188,7 +197,8 @@ public record ControllerSettings(
         Optional.of(url),
         rest,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   /** {@code <stateDir>/pki}. */
@@ -222,7 +232,8 @@ public record ControllerSettings(
         postgres,
         listen,
         caKeyPassphraseFile,
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   /**
@@ -242,7 +253,8 @@ public record ControllerSettings(
         postgres,
         rest,
         Optional.of(file),
-        leasePeriod);
+        leasePeriod,
+        databaseTimeout);
   }
 
   /** How long the leader lease holds unless renewed. */
@@ -259,7 +271,29 @@ public record ControllerSettings(
         postgres,
         rest,
         caKeyPassphraseFile,
-        period);
+        period,
+        databaseTimeout);
+  }
+
+  /**
+   * How long a call waits on a silent PostgreSQL connection (no bytes, no reset: a network
+   * partition) before it answers UNAVAILABLE; see {@link PostgresTimeouts}.
+   */
+  public ControllerSettings withDatabaseTimeout(Duration timeout) {
+    return new ControllerSettings(
+        stateDir,
+        host,
+        port,
+        certificates,
+        heartbeatInterval,
+        registerLimit,
+        cluster,
+        bundleRoots,
+        postgres,
+        rest,
+        caKeyPassphraseFile,
+        leasePeriod,
+        timeout);
   }
 
   /** {@code <stateDir>/controller-id}: this controller's name among several. */

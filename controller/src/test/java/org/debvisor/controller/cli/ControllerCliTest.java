@@ -192,6 +192,28 @@ class ControllerCliTest {
     assertThat(run("controller", "serve", "--state-dir", state.toString(), "--listen", "5443"))
         .isEqualTo(2);
     assertThat(served.err()).contains("--listen").contains("HOST:PORT");
+
+    // In the same test: each one starts a controller.
+    Path fresh = state.resolve("never-made");
+    for (String timeout : new String[] {"2h", "500s0", "1d"}) {
+      assertThat(
+              run(
+                  "controller",
+                  "serve",
+                  "--state-dir",
+                  fresh.toString(),
+                  "--database-timeout",
+                  timeout))
+          .as(timeout)
+          .isEqualTo(2);
+      assertThat(served.err()).as(timeout).contains("--database-timeout");
+    }
+    assertThat(
+            run("controller", "serve", "--state-dir", fresh.toString(), "--database-timeout", "2h"))
+        .isEqualTo(2);
+    assertThat(served.err())
+        .contains("out of range; use whole seconds from 1s to 1h (default 30s)");
+    assertThat(fresh).as("nothing made before the options were checked").doesNotExist();
   }
 
   @Test

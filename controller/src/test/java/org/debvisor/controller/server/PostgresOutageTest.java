@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.debvisor.controller.audit.AuditVerifier;
 import org.debvisor.controller.client.ControllerConnection;
+import org.debvisor.controller.inventory.PartitionProxy;
 import org.debvisor.controller.inventory.PostgresExtension;
 import org.debvisor.controller.inventory.PostgresServer;
 import org.debvisor.controller.inventory.PostgresUrl;
@@ -23,13 +27,17 @@ import org.debvisor.proto.ListNodesRequest;
 import org.debvisor.proto.NodeRecord;
 import org.debvisor.proto.RegisterNodeResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A controller on PostgreSQL whose database server goes away and comes back: calls answer
- * UNAVAILABLE meanwhile (so agents and operators retry), nothing acknowledged is lost, and the
- * controller serves again without a restart.
+ * A controller on PostgreSQL cut off from its database, first by a silent network partition
+ * (packets dropped, no reset), then by the server going away: calls answer UNAVAILABLE meanwhile
+ * (so agents and operators retry) — a call in flight at the partition once the database timeout
+ * passes, not after TCP's retransmission timeout of about 15 minutes — nothing acknowledged is
+ * lost, and the controller serves again without a restart. One controller for both cuts: each start
+ * costs the default suite seconds.
  */
 @ExtendWith(PostgresExtension.class)
 class PostgresOutageTest {
@@ -55,6 +63,34 @@ class PostgresOutageTest {
 
   private static final int RETRIES = 20;
 
+  private static Object joinUnwrapped(CompletableFuture<?> call) {
+    try {
+      return call.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** Until a controller statement waits on the test's table lock (bounded by count). */
+  private static void awaitControllerWaitingOnLock(PostgresUrl direct) throws Exception {
+    try (Connection watcher = DriverManager.getConnection(direct.jdbcUrl(), direct.user(), "");
+        Statement s = watcher.createStatement()) {
+      for (int poll = 0; poll < LOCK_WAIT_POLLS; poll++) {
+        try (ResultSet r =
+            s.executeQuery(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name ="
+                    + " 'debvisor-controller' AND wait_event_type = 'Lock'")) {
+          r.next();
+          if (r.getLong(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("the controller's call never reached the locked table");
+  }
+
   private static <T> T servedWithinRetries(java.util.function.Supplier<T> call) {
     StatusRuntimeException last = null;
     for (int attempt = 0; attempt < RETRIES; attempt++) {
@@ -70,19 +106,65 @@ class PostgresOutageTest {
     throw last;
   }
 
+  private static final java.time.Duration DATABASE_TIMEOUT = java.time.Duration.ofSeconds(2);
+  private static final int LOCK_WAIT_POLLS = 600;
+
   @Test
-  void callsAreUnavailableWhileTheDatabaseIsDownAndServedWhenItReturns(PostgresServer server)
-      throws Exception {
+  // A guard, not an assertion: without the database timeout the call in flight at the partition
+  // would wait ~15 minutes. The cut ends in a finally, so a failure cannot hang the clean-up.
+  @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void callsAreUnavailableWhileTheDatabaseIsCutOffOrDownAndServedWhenItReturns(
+      PostgresServer server) throws Exception {
     // The test server trusts loopback logins; the password is there to be kept out of messages.
-    PostgresUrl url = server.createDatabase().withPassword("hunter2-never-shown");
-    try (RunningController ctl = RunningController.start(state, s -> s.withPostgres(url));
+    PostgresUrl direct = server.createDatabase().withPassword("hunter2-never-shown");
+    try (PartitionProxy proxy =
+            PartitionProxy.start(new InetSocketAddress(direct.host(), direct.port()));
+        RunningController ctl =
+            RunningController.start(
+                state,
+                s ->
+                    s.withPostgres(PartitionProxy.through(direct, proxy))
+                        .withDatabaseTimeout(DATABASE_TIMEOUT));
         ControllerConnection anonymous = ctl.anonymous();
         TestNode node = new TestNode("node-1", "ceph-1")) {
+      PostgresUrl url = PartitionProxy.through(direct, proxy);
       String secret = ctl.operator().createBootstrapToken(token("ceph-1")).getToken();
       RegisterNodeResponse enrolled =
           anonymous.controller(120).registerNode(node.request(secret).build());
       var agent = node.mtls(ctl, enrolled.getCertificatePem());
       agent.heartbeat(HeartbeatRequest.getDefaultInstance());
+
+      // The partition. The test's lock holds the call's INSERT on the server, so the statement is
+      // certainly in flight when the cut comes; the server's answer then goes into the partition.
+      try (Connection admin = DriverManager.getConnection(direct.jdbcUrl(), direct.user(), "")) {
+        admin.setAutoCommit(false);
+        try (Statement s = admin.createStatement()) {
+          s.execute("LOCK TABLE bootstrap_tokens IN ACCESS EXCLUSIVE MODE");
+        }
+        CompletableFuture<?> inFlight =
+            CompletableFuture.supplyAsync(
+                () -> ctl.operator().createBootstrapToken(token("cut-in-flight")));
+        awaitControllerWaitingOnLock(direct);
+        proxy.blackhole();
+        admin.commit();
+        CompletableFuture<?> duringCut =
+            CompletableFuture.supplyAsync(
+                () -> ctl.operator().listNodes(ListNodesRequest.getDefaultInstance()));
+        assertUnavailable(url, () -> joinUnwrapped(inFlight));
+        assertUnavailable(url, () -> joinUnwrapped(duringCut));
+      } finally {
+        proxy.heal();
+      }
+      assertThat(
+              servedWithinRetries(
+                      () -> ctl.operator().listNodes(ListNodesRequest.getDefaultInstance()))
+                  .getNodesList())
+          .extracting(NodeRecord::getNodeId)
+          .containsExactly("node-1");
+      assertThat(
+              servedWithinRetries(() -> ctl.operator().createBootstrapToken(token("ceph-healed")))
+                  .getToken())
+          .isNotEmpty();
 
       server.stop();
       try {
@@ -105,7 +187,7 @@ class PostgresOutageTest {
           .isTrue();
       assertThat(ctl.operator().createBootstrapToken(token("ceph-3")).getToken()).isNotEmpty();
 
-      try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), "");
+      try (Connection c = DriverManager.getConnection(direct.jdbcUrl(), direct.user(), "");
           Statement s = c.createStatement();
           ResultSet r =
               s.executeQuery(
@@ -115,10 +197,12 @@ class PostgresOutageTest {
           details.add(r.getString(1));
         }
         assertThat(details)
-            .as("tokens for ceph-1 and ceph-3 are audited, the refused one for ceph-2 is not")
-            .hasSize(2)
+            .as("acknowledged tokens are audited, the ones answered UNAVAILABLE are not")
+            .hasSize(3)
             .anySatisfy(d -> assertThat(d).contains("hostname=ceph-1"))
+            .anySatisfy(d -> assertThat(d).contains("hostname=ceph-healed"))
             .anySatisfy(d -> assertThat(d).contains("hostname=ceph-3"))
+            .noneSatisfy(d -> assertThat(d).contains("hostname=cut-in-flight"))
             .noneSatisfy(d -> assertThat(d).contains("hostname=ceph-2"));
         AuditVerifier.Result chain = new AuditVerifier().verify(c);
         assertThat(chain.intact()).as(chain.problem()).isTrue();
@@ -130,9 +214,9 @@ class PostgresOutageTest {
           org.debvisor.controller.cli.DebvisorCli.create(
               Path.of("debvisor.jar"), java.util.Map.of());
       cli.setOut(new java.io.PrintWriter(out, true));
-      int verify = cli.execute("audit", "verify", "--database-url", url.toString());
+      int verify = cli.execute("audit", "verify", "--database-url", direct.toString());
       assertThat(verify).as(out.toString()).isZero();
-      assertThat(out.toString()).contains("audit log intact").contains(url.redacted());
+      assertThat(out.toString()).contains("audit log intact").contains(direct.redacted());
     }
   }
 }
