@@ -1,6 +1,8 @@
 package org.debvisor.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,24 @@ record CpuPinning(String generatorCpus, String serverCpus) {
   /** The command prefix that starts a program on the generator's CPU. */
   List<String> generatorPrefix() {
     return List.of("taskset", "-c", generatorCpus);
+  }
+
+  /**
+   * The command that runs {@code mainClass} of the bench's own jar in a small JVM of its own on the
+   * generator's CPU, with {@code args}.
+   */
+  List<String> generatorJava(Class<?> mainClass, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(generatorPrefix());
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-Xmx256m",
+            "-cp",
+            BenchmarkRunner.ownJar(),
+            mainClass.getName()));
+    cmd.addAll(args);
+    return cmd;
   }
 
   /** Moves every thread of a running server onto the servers' CPUs (new threads inherit it). */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,6 +76,59 @@ public final class GrpcBenchmark implements Callable<Integer> {
   @Option(names = "--command", defaultValue = "bench/grpc-run")
   String command;
 
+  @Option(
+      names = "--watch-streams",
+      split = ",",
+      defaultValue = "100,1000",
+      description = "WatchStatus fan-out rows: concurrent streams, one row each.")
+  List<Integer> watchStreams;
+
+  @Option(
+      names = "--watch-reports",
+      defaultValue = "100",
+      description = "Reports each fan-out row measures (every stream must receive each).")
+  int watchReports;
+
+  @Option(
+      names = "--watch-interval-ms",
+      defaultValue = "100",
+      description = "How often the agent's system collector (and the bare server) publishes.")
+  long watchIntervalMillis;
+
+  @Option(
+      names = "--watch-only",
+      description =
+          "Only the WatchStatus fan-out rows (a development run; the page has no others).")
+  boolean watchOnly;
+
+  private String watchDescription() {
+    return "WatchStatus fan-out: N concurrent WatchStatus streams on loopback (plaintext, bearer"
+        + " token), spread over at most "
+        + connections
+        + " connections, each receiving every report the agent publishes. The agent's system"
+        + " collector runs every "
+        + watchIntervalMillis
+        + " ms (`collectors.system.interval`); its reading changes every time (uptime), so each"
+        + " collection publishes a new report revision to every stream. The streams ask for a 1 h"
+        + " heartbeat, so only published reports arrive. **bare** is a bare grpc-java"
+        + " server-streaming server with `directExecutor()` (BareWatchServer, the agent's JVM"
+        + " flags) that every "
+        + watchIntervalMillis
+        + " ms stamps the agent's report with a new revision and the time, serialises it once and"
+        + " pushes the bytes to every open stream from one timer thread. Each row measures "
+        + watchReports
+        + " reports after the streams are open: latency is the client's receipt time minus the"
+        + " report's `generated_at` (stamped at publication; same machine clock), server CPU per"
+        + " message is the server's /proc/PID/stat utime+stime over the window (10 ms ticks)"
+        + " divided by the deliveries. A row is refused unless every stream received every"
+        + " measured report exactly once and the agent's per-code counters show no WatchStatus"
+        + " it ended (a watch the client cancels is not counted by them). The client is the"
+        + " bench's own (WatchFanoutClient: grpc-java, Netty with one event-loop thread, in a"
+        + " JVM pinned by taskset to the last CPU, the servers to the others; h2load cannot"
+        + " consume server streams); its CPU per message and busy share are printed as its"
+        + " ceiling.";
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new GrpcBenchmark()).execute(args));
   }
@@ -83,6 +137,39 @@ public final class GrpcBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("debvisor-grpc-bench");
     PackagedJvm agentJvm = PackagedJvm.read(agentDefaults);
+    WatchFanoutBench watch =
+        new WatchFanoutBench(
+            work,
+            new BenchAgent(work, agentJar, agentJvm, hypervisorUri, address),
+            agentJvm,
+            address,
+            new WatchFanoutBench.Settings(
+                watchStreams,
+                connections,
+                watchReports,
+                Duration.ofMillis(watchIntervalMillis),
+                maxSeconds));
+    if (watchOnly) {
+      WatchFanoutBench.Outcome fanout = watch.run();
+      String summary = watch.summary(fanout, CpuPinning.forThisMachine());
+      String table = BenchmarkRunner.table(watch.results(fanout));
+      System.out.println(table + "\n" + summary);
+      Files.writeString(
+          out,
+          "# WatchStatus fan-out\n\nProduced by `"
+              + command
+              + "` on "
+              + LocalDate.now()
+              + ".\n\n"
+              + watchDescription()
+              + "\n\n"
+              + summary
+              + "\n"
+              + table,
+          StandardCharsets.UTF_8);
+      System.out.println("wrote " + out);
+      return 0;
+    }
     GrpcH2loadBench.Outcome outcome =
         new GrpcH2loadBench(
                 work,
@@ -99,7 +186,11 @@ public final class GrpcBenchmark implements Callable<Integer> {
                     warmup,
                     new H2load(h2load, h2loadThreads, Duration.ofSeconds(maxSeconds))))
             .run();
+    WatchFanoutBench.Outcome fanout = watch.run();
+    String fanoutSummary = watch.summary(fanout, CpuPinning.forThisMachine());
+    String fanoutTable = BenchmarkRunner.table(watch.results(fanout));
     System.out.println(outcome.console());
+    System.out.println(fanoutTable + "\n" + fanoutSummary);
     String page =
         "# Agent gRPC under h2load, and its footprint\n\n"
             + "Produced by `"
@@ -158,12 +249,19 @@ public final class GrpcBenchmark implements Callable<Integer> {
             + GrpcH2loadBench.CONTROLLER_HEARTBEAT_SECONDS
             + " s over mTLS (every call must succeed), beside the tuned bare server of this run"
             + " (the agent's limit).\n\n"
+            + watchDescription()
+            + "\n\n"
             + OptInSection.START
             + "\n"
             + outcome.summary()
+            + "\n"
+            + fanoutSummary
             + OptInSection.END
             + "\n\n"
-            + outcome.details();
+            + outcome.details()
+            + "\nWatchStatus fan-out rows (deliveries counted as requests, latency from"
+            + " publication to receipt):\n\n"
+            + fanoutTable;
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, page, StandardCharsets.UTF_8);
     System.out.println("wrote " + out);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.proto.NodeStatus;
 
@@ -78,10 +77,35 @@ final class GrpcH2loadBench {
 
   private final Path work;
   private final Settings s;
+  private final BenchAgent agents;
 
   GrpcH2loadBench(Path work, Settings settings) {
     this.work = work;
     this.s = settings;
+    this.agents =
+        new BenchAgent(
+            work,
+            settings.agentJar(),
+            settings.agentJvm(),
+            settings.hypervisorUri(),
+            settings.address());
+  }
+
+  private Path agentConfig(
+      String name,
+      CertificateAuthority.KeyMaterial tls,
+      Path clientCa,
+      String token,
+      int plain,
+      int secure,
+      int httpPort)
+      throws IOException {
+    return agents.config(
+        name, new BenchAgent.Listeners(plain, secure, httpPort, tls, clientCa, token), null);
+  }
+
+  private Process launchAgent(Path config, List<String> extraJvm, String log) throws IOException {
+    return agents.launch(config, extraJvm, log);
   }
 
   Outcome run() throws Exception {
@@ -267,25 +291,20 @@ final class GrpcH2loadBench {
       AgentCodes codes)
       throws Exception {
     boolean isAgent = server.name().equals("agent");
-    List<String> cmd = new ArrayList<>(pins.generatorPrefix());
-    cmd.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:+UseSerialGC",
-            "-Xmx256m",
-            "-cp",
-            BenchmarkRunner.ownJar(),
-            MtlsStatusGenerator.class.getName(),
-            s.address(),
-            Integer.toString(server.tlsPort()),
-            caFile.toString(),
-            client.certificateFile().toString(),
-            client.keyFile().toString(),
-            Integer.toString(s.connections()),
-            Integer.toString(s.streams()),
-            Long.toString(s.requests()),
-            Long.toString(s.warmup()),
-            Long.toString(s.h2load().timeLimit().toSeconds())));
+    List<String> cmd =
+        pins.generatorJava(
+            MtlsStatusGenerator.class,
+            List.of(
+                s.address(),
+                Integer.toString(server.tlsPort()),
+                caFile.toString(),
+                client.certificateFile().toString(),
+                client.keyFile().toString(),
+                Integer.toString(s.connections()),
+                Integer.toString(s.streams()),
+                Long.toString(s.requests()),
+                Long.toString(s.warmup()),
+                Long.toString(s.h2load().timeLimit().toSeconds())));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     StringBuilder output = new StringBuilder();
     try (var out =
@@ -381,72 +400,6 @@ final class GrpcH2loadBench {
           name + ": " + problem + "; see " + work.resolve(name + ".h2load.out"));
     }
     return o;
-  }
-
-  /**
-   * An agent configuration; {@code clientCa} non-null makes its TLS listener mutual TLS, {@code
-   * name} keeps a second agent's files apart from the first's.
-   */
-  private Path agentConfig(
-      String name,
-      CertificateAuthority.KeyMaterial tls,
-      Path clientCa,
-      String token,
-      int plain,
-      int secure,
-      int httpPort)
-      throws Exception {
-    Path managed = Files.createDirectories(work.resolve("managed" + name));
-    Path config = work.resolve("agent" + name + ".yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "grpc:",
-            "  listen: [\"127.0.0.1:" + plain + "\", \"" + s.address() + ":" + secure + "\"]",
-            "  tls:",
-            "    certFile: " + tls.certificateFile(),
-            "    keyFile: " + tls.keyFile(),
-            clientCa == null ? "" : "    clientCaFile: " + clientCa,
-            "http:",
-            "  listen: \"127.0.0.1:" + httpPort + "\"",
-            "collectors:",
-            "  ceph:",
-            "    confFile: " + work.resolve("no-ceph.conf"),
-            "  hypervisor:",
-            "    uri: " + s.hypervisorUri(),
-            "  kubernetes:",
-            "    kubeconfig: " + work.resolve("no-kubeconfig"),
-            "config:",
-            "  stateDir: " + work.resolve("state" + name),
-            "  allowedRoots: [\"" + managed + "\"]",
-            "auth:",
-            "  tokens: [{name: bench, sha256: " + Sha256.hex(token) + "}]",
-            // On (their cost is part of the figure), but too high to refuse the load generator.
-            "rateLimits:",
-            "  statusPerCaller: {capacity: 100000000, perSecond: 100000000}",
-            "  statusGlobal: {capacity: 100000000, perSecond: 100000000}",
-            "logging:",
-            "  level: WARN",
-            ""));
-    return config;
-  }
-
-  /**
-   * Starts the agent as the .deb does: the packaged JVM flags and environment ({@code
-   * /etc/default/debvisor-agent}), plus {@code extraJvm}.
-   */
-  private Process launchAgent(Path config, List<String> extraJvm, String log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.addAll(s.agentJvm().options());
-    cmd.addAll(extraJvm);
-    cmd.addAll(List.of("-jar", s.agentJar().toString(), "--config", config.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(log).toFile()));
-    pb.environment().putAll(s.agentJvm().environment());
-    return pb.start();
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.debvisor.controller.rest.PanelTiming;
 
 /**
  * The panel's first render in headless Chromium, driven through Debian's chromedriver over the W3C
@@ -28,13 +29,6 @@ final class PanelRenderBench {
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-  private static final String PAINTED =
-      "const m = performance.getEntriesByName('debvisor:nodes-painted');"
-          + " return m.length ? m[0].startTime : null;";
-  private static final String FIRST_PAINT =
-      "const m = performance.getEntriesByName('first-contentful-paint');"
-          + " return m.length ? m[0].startTime : null;";
 
   /** Milliseconds of each load, in order. */
   record Renders(List<Double> nodeList, List<Double> staticPage) {
@@ -98,8 +92,9 @@ final class PanelRenderBench {
         for (int i = 0; i < loads; i++) {
           // Both figures of one load: its first paint comes before the list's.
           navigate(s, base + "/panel/?load=" + i + "#/nodes");
-          list.add(awaitNumber(s, PAINTED, "the node list's painted mark"));
-          page.add(awaitNumber(s, FIRST_PAINT, "the first contentful paint"));
+          list.add(awaitNumber(s, PanelTiming.NODES_PAINTED, "the node list's painted mark"));
+          page.add(
+              awaitNumber(s, PanelTiming.FIRST_CONTENTFUL_PAINT, "the first contentful paint"));
         }
         return new Renders(List.copyOf(list), List.copyOf(page));
       } finally {
@@ -164,10 +159,10 @@ final class PanelRenderBench {
     call("POST", session + "/url", body);
   }
 
-  private double awaitNumber(String session, String script, String what) throws Exception {
+  private double awaitNumber(String session, String entry, String what) throws Exception {
     ObjectNode body = json.createObjectNode();
-    body.put("script", script);
-    body.putArray("args");
+    body.put("script", PanelTiming.entryStartScript());
+    body.putArray("args").add(entry);
     Instant end = Instant.now().plus(patience);
     while (true) {
       JsonNode v = call("POST", session + "/execute/sync", body);

@@ -75,6 +75,16 @@ public final class JdkPem {
     } catch (IllegalArgumentException e) {
       throw new PemException(PemException.Problem.MALFORMED, "not valid PEM: " + e.getMessage(), e);
     }
+    return pkcs8(der);
+  }
+
+  /**
+   * A PKCS#8 key (DER) as the JDK's own provider decodes it: the one place both readers turn key
+   * bytes into a key, so Bouncy Castle's "ECDSA"-named keys never reach the JDK's TLS key manager.
+   *
+   * @throws PemException MALFORMED when it is not a valid RSA, EC or Ed25519 key
+   */
+  static PrivateKey pkcs8(byte[] der) throws PemException {
     for (String algorithm : ALGORITHMS) {
       try {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));

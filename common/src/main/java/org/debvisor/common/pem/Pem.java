@@ -3,14 +3,12 @@ package org.debvisor.common.pem;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -30,6 +28,13 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  * the same text are skipped, so a combined certificate-and-key file reads both ways.
  */
 public final class Pem {
+
+  /** Key algorithms the JDK decodes for us: EC, RSA and Ed25519. */
+  private static final Set<ASN1ObjectIdentifier> SUPPORTED_KEYS =
+      Set.of(
+          X9ObjectIdentifiers.id_ecPublicKey,
+          PKCSObjectIdentifiers.rsaEncryption,
+          EdECObjectIdentifiers.id_Ed25519);
 
   private Pem() {}
 
@@ -94,27 +99,17 @@ public final class Pem {
    */
   public static PrivateKey jdkPrivateKey(PrivateKeyInfo info) throws PemException {
     ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
-    String algorithm;
-    if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-      algorithm = "EC";
-    } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-      algorithm = "RSA";
-    } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
-      algorithm = "Ed25519";
-    } else {
+    if (!SUPPORTED_KEYS.contains(oid)) {
       throw new PemException(
           PemException.Problem.MALFORMED,
           "unsupported private key algorithm " + oid + ": use an RSA or EC key",
           null);
     }
     try {
-      return KeyFactory.getInstance(algorithm)
-          .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-    } catch (IOException | GeneralSecurityException e) {
+      return JdkPem.pkcs8(info.getEncoded());
+    } catch (IOException e) {
       throw new PemException(
-          PemException.Problem.MALFORMED,
-          "not a valid " + algorithm + " key: " + e.getMessage(),
-          e);
+          PemException.Problem.MALFORMED, "not a valid key: " + e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import org.debvisor.controller.inventory.AgentHost;
 import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.proto.DiskFacts;
 import org.debvisor.proto.HardwareFacts;
@@ -93,13 +94,8 @@ final class AnsibleHostVars {
     return JSON.objectNode().put("__ansible_unsafe", text);
   }
 
-  /** The host part of {@code host:port} or {@code [v6]:port}; "" when there is none. */
+  /** The host part of {@code host:port} or {@code [v6]:port}; the address when it has no port. */
   static String addressHost(String address) {
-    int colon = address.lastIndexOf(':');
-    String host = colon < 0 ? address : address.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return host;
+    return AgentHost.split(address).map(AgentHost.HostPort::host).orElse(address);
   }
 }

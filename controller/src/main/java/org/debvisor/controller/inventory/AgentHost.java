@@ -36,6 +36,27 @@ public final class AgentHost {
     return ipLiteral(host).map(InetAddress::getHostAddress).orElse(host.toLowerCase(Locale.ROOT));
   }
 
+  /** {@code host:port} split at its last colon, the host without the brackets of {@code [v6]}. */
+  public record HostPort(String host, String port, boolean bracketed) {}
+
+  /**
+   * The one place an address is split into host and port; empty when there is no colon after the
+   * first character. Checks nothing else: callers validate (FieldRules) or trust stored addresses.
+   */
+  public static Optional<HostPort> split(String address) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0) {
+      return Optional.empty();
+    }
+    String host = address.substring(0, colon);
+    boolean bracketed = host.startsWith("[") && host.endsWith("]");
+    return Optional.of(
+        new HostPort(
+            bracketed ? host.substring(1, host.length() - 1) : host,
+            address.substring(colon + 1),
+            bracketed));
+  }
+
   /**
    * The canonical host of an agent address {@code host:port} or {@code [v6]:port}; empty for an
    * empty address (a node that serves loopback only).
@@ -44,8 +65,6 @@ public final class AgentHost {
     if (address == null || address.isEmpty()) {
       return "";
     }
-    int colon = address.lastIndexOf(':');
-    String host = colon > 0 ? address.substring(0, colon) : address;
-    return canonical(host);
+    return canonical(split(address).map(HostPort::host).orElse(address));
   }
 }

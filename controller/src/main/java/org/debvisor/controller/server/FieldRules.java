@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.debvisor.common.violation.Violation;
+import org.debvisor.controller.inventory.AgentHost;
 import org.debvisor.controller.inventory.ClusterName;
 
 /** The rules request fields must follow; each check adds a violation naming field and rule. */
@@ -93,18 +94,17 @@ final class FieldRules {
 
   /** The host part of a valid {@code host:port}, or null when it is not valid. */
   static String addressHost(String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
+    AgentHost.HostPort split = AgentHost.split(value).orElse(null);
+    if (split == null || !split.port().matches("\\d{1,5}")) {
       return null;
     }
-    String host = value.substring(0, colon);
-    String port = value.substring(colon + 1);
-    if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+    int port = Integer.parseInt(split.port());
+    if (port < 1 || port > 65535) {
       return null;
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      String v6 = host.substring(1, host.length() - 1);
-      return IPV6.matcher(v6).matches() && v6.contains(":") ? v6 : null;
+    String host = split.host();
+    if (split.bracketed()) {
+      return IPV6.matcher(host).matches() && host.contains(":") ? host : null;
     }
     if (IPV4.matcher(host).matches()) {
       for (String part : host.split("\\.")) {

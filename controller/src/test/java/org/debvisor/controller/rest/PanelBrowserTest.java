@@ -357,9 +357,7 @@ class PanelBrowserTest {
         until(
             d ->
                 ((JavascriptExecutor) d)
-                    .executeScript(
-                        "const m = performance.getEntriesByName('debvisor:nodes-painted');"
-                            + " return m.length ? m[0].startTime : null;"));
+                    .executeScript(PanelTiming.entryStartScript(), PanelTiming.NODES_PAINTED));
     System.out.printf(
         "panel first render: navigation start -> node list painted (%d nodes, first page of"
             + " 200): %.0f ms (load average %s)%n",
