@@ -10,6 +10,7 @@
 #   test-vms.sh stop NAME             kill VM NAME and delete its overlay
 #   test-vms.sh list                  print "NAME PORT PID" per running VM
 #   test-vms.sh ssh NAME CMD...       run a command on VM NAME as root
+#   test-vms.sh port NAME GUEST_PORT  the loopback port forwarded to GUEST_PORT (DEBVISOR_VM_HOSTFWD)
 #
 # Environment (defaults in brackets):
 #   DEBVISOR_TEST_CACHE   [/var/cache/debvisor-test]      cached base image
@@ -19,6 +20,9 @@
 #   DEBVISOR_VM_CPU          [max]                        QEMU -cpu model of the VMs
 #   DEBVISOR_VM_PREINSTALL   [0]                          1: the agent scenario's packages installed
 #                                                         in the image (see PREINSTALL below)
+#   DEBVISOR_VM_HOSTFWD      []                           guest TCP ports to forward too (space
+#                                                         separated), each from a free loopback port;
+#                                                         test-vms.sh port NAME GUEST_PORT prints it
 # The base image's client key (id_ed25519, 0600) and known_hosts are next to it. Needs root.
 set -euo pipefail
 
@@ -172,12 +176,21 @@ start_vm() {
   qemu-img create -q -f qcow2 -b "$img/base.img" -F raw "$dir/disk.qcow2"
   port=$(free_port)
   echo "[127.0.0.1]:$port $(cat "$img/host_key.pub")" >"$dir/known_hosts"
+  # Extra forwards reach the guest's own address (10.0.2.15), not its loopback.
+  local fwd="" guest host
+  for guest in ${DEBVISOR_VM_HOSTFWD:-}; do
+    [[ $guest =~ ^[0-9]+$ ]] && [ "$guest" -ge 1 ] && [ "$guest" -le 65535 ] \
+      || die "DEBVISOR_VM_HOSTFWD: '$guest' is not a TCP port (1-65535)"
+    host=$(free_port)
+    fwd="$fwd,hostfwd=tcp:127.0.0.1:$host-:$guest"
+    echo "$host" >"$dir/fwd-$guest"
+  done
   # The overlay dies with the VM: -daemonize is not used so that the pid is QEMU's own.
   setsid qemu-system-x86_64 -accel tcg,thread=multi -cpu "$CPU_MODEL" -smp 2 -m "$mem" -nographic \
     -kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 systemd.hostname=$name net.ifnames=1 quiet" \
     -drive "file=$dir/disk.qcow2,if=virtio,format=qcow2,cache=unsafe" \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:22" -device virtio-net-pci,netdev=n0 \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:22$fwd" -device virtio-net-pci,netdev=n0 \
     -serial "file:$dir/console.log" -monitor none -display none \
     </dev/null >"$dir/qemu.log" 2>&1 &
   echo $! >"$dir/pid"
@@ -220,6 +233,11 @@ case ${1:-} in
       p=$(vm_pid "$n") && echo "$n $(cat "$d/port") $p"
     done
     ;;
+  port)
+    [ -n "${2:-}" ] && [ -n "${3:-}" ] || die "port wants a VM name and a guest port"
+    [ -f "$(vm_dir "$2")/fwd-$3" ] || die "VM $2 forwards no port to guest port $3 (start it with DEBVISOR_VM_HOSTFWD=$3)"
+    cat "$(vm_dir "$2")/fwd-$3"
+    ;;
   ssh)
     [ -n "${2:-}" ] || die "ssh wants a VM name"
     name=$2; shift 2
@@ -230,5 +248,5 @@ case ${1:-} in
     [ -f "$img/.complete" ] || die "no base image at $img (test-vms.sh image builds it)"
     exec ssh $(ssh_opts "$img" "$dir") -p "$(cat "$dir/port")" root@127.0.0.1 "$@"
     ;;
-  *) die "usage: test-vms.sh image | start NAME [MEM_MB] | stop NAME | list | ssh NAME CMD..." ;;
+  *) die "usage: test-vms.sh image | start NAME [MEM_MB] | stop NAME | list | ssh NAME CMD... | port NAME GUEST_PORT" ;;
 esac

@@ -148,6 +148,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
     report += OptInSection.ROLLOUT.from(docs);
     report += OptInSection.REST.from(docs);
     report += OptInSection.GRPC.from(docs);
+    report += OptInSection.SOAK.from(docs);
     report += OptInSection.IMAGE.from(docs);
     report += OptInSection.ISO.from(docs);
     report += OptInSection.IMAGE_INSTALL.from(docs);

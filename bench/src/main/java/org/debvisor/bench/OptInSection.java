@@ -65,6 +65,14 @@ record OptInSection(String title, String script, String page, String duration) {
           "grpc-benchmarks.md",
           "1-3 min, root");
 
+  /** The packaged agent's hour under Status on a Debian 13 VM, from {@code bench/soak-run}. */
+  static final OptInSection SOAK =
+      new OptInSection(
+          "Agent soak on a Debian 13 VM",
+          "bench/soak-run",
+          "soak-benchmarks.md",
+          "--duration + about 10 min, root");
+
   /** The image builds of {@code bench/image-run}. */
   static final OptInSection IMAGE =
       new OptInSection(
