@@ -169,6 +169,7 @@ class DebPackageIT {
                 + " --check-config",
             "Restart=on-failure",
             "RestartSec=5",
+            "TimeoutStartSec=5min",
             "StateDirectory=debvisor",
             "ConfigurationDirectory=debvisor",
             "CacheDirectory=debvisor-agent",
