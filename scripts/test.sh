@@ -153,7 +153,7 @@ if $molecule; then
     cp "$agent_deb" "$molecule_src/$agent_deb" && cp "$controller_jar" "$molecule_src/$controller_jar" || built=false
   fi
   echo "==> package build for the Molecule VM: $((SECONDS - build_started)) s ($($built && echo ok || echo FAILED))"
-  $built && echo "==> Molecule scenario(s) '$scenarios' start now (log: $molecule_run/output.log)"
+  echo "==> Molecule scenario(s) '$scenarios' start now (log: $molecule_run/output.log)"
   # shellcheck disable=SC2086
   (
     rc=0
