@@ -124,40 +124,25 @@ await_packages() {
   echo "==> packages ready after $((SECONDS - started)) s"
 }
 
-# File locks keep downloads into ~/.m2 from colliding with another Maven process (a developer's).
+# Two Maven processes share ~/.m2 below: file locks keep their downloads from colliding.
 mvn=(./mvnw -B --no-transfer-progress -Daether.syncContext.named.factory=file-lock
   -Daether.syncContext.named.nameMapper=file-gav)
-# Fetches the wrapper's Maven once.
+# Fetches the wrapper's Maven once, before two processes could both try.
 "${mvn[@]}" -q -v >/dev/null
 molecule_run="$DEBVISOR_TEST_STATE_DIR/molecule-early"
 if $molecule; then
-  # The VM needs this build's agent package and controller jar: they are built first, here, and the
-  # tests' build below reuses the compiled classes (a second build in a copy of the checkout, as
-  # before, compiled everything twice on 2 cores while the VM image was being built). The Molecule
-  # run works in a copy of the checkout with copies of both artifacts, so nothing the build below
-  # rewrites can reach the VM half-written.
+  # The VM needs this build's agent package and controller jar. They are built from a copy of the
+  # checkout, with its own target/ directories, so the tests below start at once instead of waiting
+  # for a package build, and nothing the main build rewrites can reach the VM half-written.
   molecule_src="$DEBVISOR_TEST_STATE_DIR/molecule-build"
   mkdir -p "$molecule_run" "$molecule_src"
   tar -cf - --exclude=./.git --exclude=target . | tar -C "$molecule_src" -xf -
-  echo "==> building the agent package and the controller jar for the Molecule VM (log: $molecule_run/build.log)"
-  build_started=$SECONDS
-  built=true
-  "${mvn[@]}" -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true -pl controller -am package \
-    >"$molecule_run/build.log" 2>&1 || built=false
-  . scripts/lib/version.sh
-  version=$(debvisor_version .)
-  agent_deb="agent/target/debvisor-agent_${version/-/\~}_all.deb"
-  controller_jar="controller/target/debvisor-controller-$version-all.jar"
-  if $built; then
-    mkdir -p "$molecule_src/agent/target" "$molecule_src/controller/target"
-    cp "$agent_deb" "$molecule_src/$agent_deb" && cp "$controller_jar" "$molecule_src/$controller_jar" || built=false
-  fi
-  echo "==> package build for the Molecule VM: $((SECONDS - build_started)) s ($($built && echo ok || echo FAILED))"
-  echo "==> Molecule scenario(s) '$scenarios' start now (log: $molecule_run/output.log)"
+  echo "==> Molecule scenario(s) '$scenarios' start after their package build (log: $molecule_run/output.log)"
   # shellcheck disable=SC2086
   (
     rc=0
-    if ! $built; then
+    if ! (cd "$molecule_src" && "${mvn[@]}" -q -DskipTests -Dspotless.check.skip=true \
+      -Djacoco.skip=true -pl controller -am package) >"$molecule_run/build.log" 2>&1; then
       echo "molecule-lite: FAILED: building the agent package and the controller jar for the VM; see $molecule_run/build.log" >"$molecule_run/output.log"
       rc=1
     else
@@ -193,9 +178,7 @@ if [ -n "$molecule_pid" ]; then
   fi
   wait "$molecule_pid" 2>/dev/null || true
   molecule_pid=""
-  # Its phases with their times (create, converge, idempotence, verify; images = the wait for the
-  # VM image and the toolbox), so every run's log shows where the Molecule path spent its time.
-  sed 's/^/    /' "$molecule_run/output.log" 2>/dev/null || true
+  grep -E '^molecule-lite: (total|passed|FAILED)' "$molecule_run/output.log" 2>/dev/null || true
   # Also when Maven was told to skip the integration tests, a failed Molecule run fails the suite.
   if [ $rc -eq 0 ] && [ "$(cat "$molecule_run/exit" 2>/dev/null)" != 0 ]; then
     echo "==> the Molecule run failed; see $molecule_run/output.log" >&2
