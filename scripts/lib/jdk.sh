@@ -3,9 +3,18 @@
 
 debvisor_java_major() {
   # The runtime's release file answers without starting a JVM (about a second on a loaded machine).
-  local v
+  local v="" line
   if [ -r "$1/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+    # Shell built-ins only: callers may run with a minimal PATH.
+    while IFS= read -r line; do
+      case $line in
+        JAVA_VERSION=*)
+          v=${line#JAVA_VERSION=\"}
+          v=${v%%[!0-9]*}
+          break
+          ;;
+      esac
+    done <"$1/release"
     if [ -n "$v" ]; then
       echo "$v"
       return 0
