@@ -1,19 +1,14 @@
 package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.audit.AuditVerifier;
-import org.debvisor.controller.inventory.Database;
-import org.debvisor.controller.inventory.PostgresUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code debvisor audit verify}: checks the audit log's hash chain in the database. */
 @Command(
@@ -34,21 +29,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "DIR",
-      description =
-          "State directory (default: $DEBVISOR_STATE_DIR or /var/lib/debvisor-controller).")
-  Path stateDir;
-
-  @Option(
-      names = "--database-url",
-      paramLabel = "URL",
-      description = {
-        "Read PostgreSQL instead: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default:",
-        "$DEBVISOR_DATABASE_URL; password also from $DEBVISOR_DATABASE_PASSWORD)."
-      })
-  String databaseUrl;
+  @Mixin InventoryReadOptions database;
 
   private final Map<String, String> env;
 
@@ -59,27 +40,16 @@ final class AuditVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    Optional<PostgresUrl> postgres;
+    InventoryReadOptions.Location inventory;
     try {
-      postgres = DatabaseUrlOption.resolve(databaseUrl, env);
-    } catch (IllegalArgumentException e) {
+      inventory = database.locate(env);
+    } catch (InventoryReadOptions.Refused e) {
       err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_INVALID;
+      return e.exitCode();
     }
-    Path file = StateDirectory.resolve(stateDir, env).resolve("controller.db");
-    if (postgres.isEmpty() && !Files.isReadable(file)) {
-      err.println(
-          "error: "
-              + file
-              + " does not exist or is not readable; pass --state-dir or --database-url");
-      return DebvisorCli.EXIT_FAILURE;
-    }
-    String where = postgres.map(PostgresUrl::redacted).orElse(file.toString());
+    String where = inventory.where();
     AuditVerifier.Result result;
-    try (Connection connection =
-        postgres.isPresent()
-            ? Database.readOnlyConnection(postgres.get())
-            : Database.readOnlyConnection(file)) {
+    try (Connection connection = inventory.openReadOnly()) {
       result = new AuditVerifier().verify(connection);
     } catch (SQLException e) {
       err.println("error: cannot read the audit log in " + where + ": " + e.getMessage());

@@ -1,8 +1,6 @@
 package org.debvisor.controller.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,16 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.ha.LeaderLease;
-import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.LeaseRepository;
 import org.debvisor.controller.inventory.LeaseRow;
 import org.debvisor.controller.inventory.MemberRepository;
 import org.debvisor.controller.inventory.MemberRow;
-import org.debvisor.controller.inventory.PostgresUrl;
 import org.debvisor.controller.inventory.SqlDialect;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code debvisor controllers list}: the members of one database, which one leads and how old its
@@ -44,21 +40,7 @@ final class ControllersListCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "DIR",
-      description =
-          "State directory (default: $DEBVISOR_STATE_DIR or /var/lib/debvisor-controller).")
-  Path stateDir;
-
-  @Option(
-      names = "--database-url",
-      paramLabel = "URL",
-      description = {
-        "Read PostgreSQL instead: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default:",
-        "$DEBVISOR_DATABASE_URL; password also from $DEBVISOR_DATABASE_PASSWORD)."
-      })
-  String databaseUrl;
+  @Mixin InventoryReadOptions database;
 
   private final Map<String, String> env;
 
@@ -70,34 +52,25 @@ final class ControllersListCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Optional<PostgresUrl> postgres;
+    InventoryReadOptions.Location inventory;
     try {
-      postgres = DatabaseUrlOption.resolve(databaseUrl, env);
-    } catch (IllegalArgumentException e) {
+      inventory = database.locate(env);
+    } catch (InventoryReadOptions.Refused e) {
       err.println("error: " + e.getMessage());
-      return DebvisorCli.EXIT_INVALID;
+      return e.exitCode();
     }
-    Path file = StateDirectory.resolve(stateDir, env).resolve("controller.db");
-    if (postgres.isEmpty() && !Files.isReadable(file)) {
-      err.println(
-          "error: "
-              + file
-              + " does not exist or is not readable; pass --state-dir or --database-url");
-      return DebvisorCli.EXIT_FAILURE;
-    }
-    String where = postgres.map(PostgresUrl::redacted).orElse(file.toString());
-    SqlDialect dialect = postgres.isPresent() ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE;
+    String where = inventory.where();
+    SqlDialect dialect =
+        inventory.postgres().isPresent() ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE;
     Instant now;
     List<MemberRow> members;
     Optional<LeaseRow> lease;
-    try (Connection c =
-        postgres.isPresent()
-            ? Database.readOnlyConnection(postgres.get())
-            : Database.readOnlyConnection(file)) {
+    try (Connection c = inventory.openReadOnly()) {
       now = dialect.now(c);
       members =
           new MemberRepository()
-              .seenSince(c, postgres.isPresent() ? now.minus(GONE_AFTER) : Instant.EPOCH);
+              .seenSince(
+                  c, inventory.postgres().isPresent() ? now.minus(GONE_AFTER) : Instant.EPOCH);
       lease = new LeaseRepository().find(c, LeaderLease.NAME);
     } catch (SQLException e) {
       err.println("error: cannot read the controllers in " + where + ": " + e.getMessage());
@@ -107,7 +80,7 @@ final class ControllersListCommand implements Callable<Integer> {
     for (MemberRow m : members) {
       String leader;
       String leaseText;
-      if (postgres.isEmpty()) {
+      if (inventory.postgres().isEmpty()) {
         leader = "yes";
         leaseText = "none needed (SQLite: one controller)";
       } else if (lease.isPresent()
@@ -130,7 +103,7 @@ final class ControllersListCommand implements Callable<Integer> {
           "%-32s %-28s %-7s %-10s %s%n",
           m.id(), m.address(), leader, ago(now, m.seenAt()) + " ago", leaseText);
     }
-    if (postgres.isPresent() && lease.map(l -> !l.heldAt(now)).orElse(true)) {
+    if (inventory.postgres().isPresent() && lease.map(l -> !l.heldAt(now)).orElse(true)) {
       out.println(
           "no leader: "
               + lease
