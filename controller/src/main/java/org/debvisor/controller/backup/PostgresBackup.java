@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.pem.Pem;
 import org.debvisor.controller.audit.AuditEntry;
 
@@ -133,13 +132,7 @@ public final class PostgresBackup {
             facts.nodes(),
             facts.auditEntries(),
             files);
-    byte[] json = manifest.toJson().getBytes(StandardCharsets.UTF_8);
-    DurableFiles.write(staging.resolve(BackupManifest.FILE_NAME), json, "600");
-    DurableFiles.write(
-        staging.resolve(BackupManifest.CHECKSUM_FILE_NAME),
-        (Sha256.hex(json) + "  " + BackupManifest.FILE_NAME + "\n")
-            .getBytes(StandardCharsets.US_ASCII),
-        "600");
+    StagedBackup.writeManifest(staging, manifest);
     progress.step("manifest: " + files.size() + " files with SHA-256");
     return manifest;
   }

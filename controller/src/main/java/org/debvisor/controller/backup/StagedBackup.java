@@ -1,6 +1,7 @@
 package org.debvisor.controller.backup;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -73,6 +74,17 @@ final class StagedBackup {
     }
     progress.step("backup complete: " + path + " (" + bytes + " bytes)");
     return new BackupResult(path, manifest, bytes);
+  }
+
+  /** The manifest and its SHA256SUMS-style checksum line, each written durably, mode 600. */
+  static void writeManifest(Path staging, BackupManifest manifest) throws IOException {
+    byte[] json = manifest.toJson().getBytes(StandardCharsets.UTF_8);
+    DurableFiles.write(staging.resolve(BackupManifest.FILE_NAME), json, "600");
+    DurableFiles.write(
+        staging.resolve(BackupManifest.CHECKSUM_FILE_NAME),
+        (Sha256.hex(json) + "  " + BackupManifest.FILE_NAME + "\n")
+            .getBytes(StandardCharsets.US_ASCII),
+        "600");
   }
 
   /** The manifest entry of a file written in {@code staging}: its size and SHA-256. */
