@@ -4,13 +4,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.debvisor.common.digest.Sha256;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Starts a real agent process and a bare grpc-java baseline process on loopback, loads both with
- * the same scenarios, prints a table and writes it to {@code docs/benchmarks.md}.
+ * the same scenarios, prints a table and writes it to {@code docs/benchmarks.md}: only the sections
+ * this run measured, between their markers (see {@link MarkedSections}); notes and the sections of
+ * other runs stay as they are.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true)
 public final class BenchmarkRunner implements Callable<Integer> {
@@ -33,6 +38,18 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
   /** UpdateConfig calls run under strace to count the agent's fsyncs (not timed). */
   private static final int TRACED_UPDATES = 200;
+
+  /** The sections this runner writes, in page order. */
+  static final MarkedSections SECTIONS =
+      new MarkedSections(
+          List.of(
+              "run",
+              "agent-status",
+              "agent-update-config",
+              "bundle-validation",
+              "controller-load",
+              "controller-register",
+              "controller-heartbeats"));
 
   private double fsyncsPerApply = Double.NaN;
 
@@ -119,8 +136,21 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (Files.isRegularFile(out)) {
+      try {
+        // Before minutes of measuring: the page must take the results.
+        SECTIONS.check(Files.readString(out, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        System.err.println("bench: error: " + out + ": " + e.getMessage());
+        return 2;
+      }
+    }
     Path work = Files.createTempDirectory("debvisor-bench");
-    String report = skipAgent ? header() : agentReport(work);
+    Map<String, String> measured = new LinkedHashMap<>();
+    measured.put("run", "");
+    if (!skipAgent) {
+      measured.putAll(agentReport(work));
+    }
     if (controllerJar != null) {
       ControllerBench.Outcome controller =
           new ControllerBench(
@@ -138,41 +168,59 @@ public final class BenchmarkRunner implements Callable<Integer> {
                   controllerJavaOptions)
               .run();
       System.out.println(controller.console());
-      report += controller.markdown();
+      measured.put("controller-load", controller.load());
+      measured.put("controller-register", controller.register());
+      measured.put("controller-heartbeats", controller.heartbeats());
     }
-    // The image and ISO figures come from the opt-in bench/image-run and bench/iso-run; keep them
-    // rather than drop them (the ISO section last: bench/iso-run rewrites from its heading on).
-    Path docs = out.toAbsolutePath().getParent();
-    report += OptInSection.HA.from(docs);
-    report += OptInSection.BACKUP.from(docs);
-    report += OptInSection.ROLLOUT.from(docs);
-    report += OptInSection.REST.from(docs);
-    report += OptInSection.GRPC.from(docs);
-    report += OptInSection.SOAK.from(docs);
-    report += OptInSection.IMAGE.from(docs);
-    report += OptInSection.ISO.from(docs);
-    report += OptInSection.IMAGE_INSTALL.from(docs);
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, report);
-    System.out.println("wrote " + out);
+    measured.put("run", header(measured.keySet()));
+    Path docs = Files.createDirectories(out.toAbsolutePath().getParent());
+    String page =
+        Files.isRegularFile(out)
+            ? SECTIONS.update(Files.readString(out, StandardCharsets.UTF_8), measured)
+            : SECTIONS.create("Benchmarks", measured, optInSections(docs));
+    Files.writeString(out, page, StandardCharsets.UTF_8);
+    System.out.println("wrote the sections " + measured.keySet() + " of " + out);
     return 0;
   }
 
-  private String header() throws IOException {
-    return "# Benchmarks\n\n"
-        + "Produced by `"
+  /**
+   * A new page's opt-in sections, copied from their scripts' pages; afterwards each script keeps
+   * its own section up to date (bench/iso-run rewrites from its heading to the next).
+   */
+  private static String optInSections(Path docs) throws IOException {
+    StringBuilder sections = new StringBuilder();
+    for (OptInSection section :
+        List.of(
+            OptInSection.HA,
+            OptInSection.BACKUP,
+            OptInSection.ROLLOUT,
+            OptInSection.REST,
+            OptInSection.GRPC,
+            OptInSection.SOAK,
+            OptInSection.IMAGE,
+            OptInSection.ISO,
+            OptInSection.IMAGE_INSTALL)) {
+      sections.append(section.from(docs));
+    }
+    return sections.toString();
+  }
+
+  private String header(java.util.Set<String> sections) throws IOException {
+    List<String> names = sections.stream().filter(s -> !s.equals("run")).toList();
+    return "Produced by `"
         + command
         + "` on "
         + LocalDate.now()
-        + ". Machine: "
+        + (names.isEmpty() ? " (no section measured" : " (sections " + String.join(", ", names))
+        + "; the others are from earlier runs). Machine: "
         + machine()
         + ". Java "
         + System.getProperty("java.version")
         + ".\n";
   }
 
-  /** The agent's Status and UpdateConfig scenarios against their baselines, as Markdown. */
-  private String agentReport(Path work) throws Exception {
+  /** The agent's Status and UpdateConfig scenarios against their baselines, by section. */
+  private Map<String, String> agentReport(Path work) throws Exception {
     int agentPort = LocalProcesses.freePort();
     Path config = work.resolve("agent.yaml");
     Path managed = Files.createDirectories(work.resolve("managed"));
@@ -262,14 +310,17 @@ public final class BenchmarkRunner implements Callable<Integer> {
         reportBytes,
         agentRss / 1024,
         baselineRss / 1024);
-    if (configOnly) {
-      return header() + configMarkdown(configTable, configResults);
+    Map<String, String> sections = new LinkedHashMap<>();
+    if (!configOnly) {
+      sections.put("agent-status", markdown(table, results, reportBytes, agentRss, baselineRss));
     }
-    String validation = BundleValidationBench.markdown();
-    System.out.println(validation);
-    return markdown(table, results, reportBytes, agentRss, baselineRss)
-        + configMarkdown(configTable, configResults)
-        + validation;
+    sections.put("agent-update-config", configMarkdown(configTable, configResults));
+    if (!configOnly) {
+      String validation = BundleValidationBench.markdown();
+      System.out.println(validation);
+      sections.put("bundle-validation", validation);
+    }
+    return sections;
   }
 
   /** A server under test. */
@@ -370,7 +421,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
   }
 
   private String configMarkdown(String table, List<LoadResult> results) {
-    return "\n## Agent `debvisor.Node/UpdateConfig` (durable applies)\n\n"
+    return "## Agent `debvisor.Node/UpdateConfig` (durable applies)\n\n"
         + "Each update replaces one 0.5 KiB file under an allowed root with a new version: validate,"
         + " journal, stage, switch, commit (current state, history), with its fsyncs issued in five"
         + " groups that each wait for the disk once (see ConfigStore). No services, empty gate. Versions form a chain, as one"
@@ -434,10 +485,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
   }
 
   private String markdown(
-      String table, List<LoadResult> results, int reportBytes, long agentRss, long baselineRss)
-      throws IOException {
-    return header()
-        + "\n## Agent `debvisor.Node/Status`\n\n"
+      String table, List<LoadResult> results, int reportBytes, long agentRss, long baselineRss) {
+    return "## Agent `debvisor.Node/Status`\n\n"
         + "Load generator and both servers run on the same machine over loopback, each server in its"
         + " own JVM (`-XX:+UseSerialGC -Xmx256m`, as the .deb runs the agent). **baseline** is a bare"
         + " grpc-java server answering the same method with the same report bytes and the same"

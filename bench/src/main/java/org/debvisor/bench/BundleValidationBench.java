@@ -31,7 +31,7 @@ final class BundleValidationBench {
   static String markdown() {
     StringBuilder out =
         new StringBuilder(
-            "\n## Bundle validation (in process, `agentapi.bundle.BundleValidator`)\n\n"
+            "## Bundle validation (in process, `agentapi.bundle.BundleValidator`)\n\n"
                 + "Median of "
                 + RUNS
                 + " runs after "

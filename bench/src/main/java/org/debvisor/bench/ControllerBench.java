@@ -29,7 +29,11 @@ import org.debvisor.proto.RegisterNodeResponse;
 final class ControllerBench {
 
   /** What {@link #run} measured, and the Markdown section describing it. */
-  record Outcome(String console, String markdown) {}
+  /**
+   * What a run printed, and its three parts of docs/benchmarks.md: the load line, the RegisterNode
+   * section and the heartbeat section (each its own marked section, so notes may stand between).
+   */
+  record Outcome(String console, String load, String register, String heartbeats) {}
 
   private static final int CLOCK_TICKS_PER_SECOND = 100;
   private static final int WARMUP_REGISTRATIONS = 300;
@@ -227,23 +231,15 @@ final class ControllerBench {
               + "\n";
       return new Outcome(
           console,
-          "\nController runs below. Load average (1, 5, 15 min) before / after them: "
+          "Controller runs below. Load average (1, 5, 15 min) before / after them: "
               + loadBefore
               + " / "
               + loadAfter
               + " on "
               + Runtime.getRuntime().availableProcessors()
-              + " CPUs; other work shared the machine, so absolute figures are pessimistic.\n"
-              + markdown(
-                  registerTable,
-                  heartbeatTable,
-                  register,
-                  cores,
-                  wall,
-                  heapAfterGc,
-                  rss,
-                  nodes,
-                  enrolled.size()));
+              + " CPUs; other work shared the machine, so absolute figures are pessimistic.\n",
+          registerMarkdown(registerTable, register),
+          heartbeatMarkdown(heartbeatTable, cores, wall, heapAfterGc, rss, nodes, enrolled.size()));
     } finally {
       for (ManagedChannel c : open) {
         c.shutdownNow();
@@ -256,17 +252,8 @@ final class ControllerBench {
     }
   }
 
-  private String markdown(
-      String registerTable,
-      String heartbeatTable,
-      List<LoadResult> register,
-      double cores,
-      double wall,
-      long heapAfterGc,
-      long rss,
-      long nodes,
-      int enrolled) {
-    return "\n## Controller `debvisor.Controller/RegisterNode` (durable, certificate issued)\n\n"
+  private String registerMarkdown(String registerTable, List<LoadResult> register) {
+    return "## Controller `debvisor.Controller/RegisterNode` (durable, certificate issued)\n\n"
         + "The controller runs as `debvisor controller serve` in its own JVM (`-XX:+UseSerialGC -Xmx"
         + heap
         + "`), SQLite WAL with synchronous=FULL, over TLS on loopback. Every call carries a fresh EC"
@@ -301,8 +288,18 @@ final class ControllerBench {
         + " CPU, not by the disk or the transport. In an open-loop row where the"
         + " controller falls behind, the latency is queueing, and calls still outstanding when the"
         + " 30 s drain ends count neither as done nor as errors (requests < rate × seconds).\n"
-        + "\nTargets (SPEC §8): at least 500 enrolments/s; p99 < 50 ms.\n"
-        + "\n## Controller with "
+        + "\nTargets (SPEC §8): at least 500 enrolments/s; p99 < 50 ms.\n";
+  }
+
+  private String heartbeatMarkdown(
+      String heartbeatTable,
+      double cores,
+      double wall,
+      long heapAfterGc,
+      long rss,
+      long nodes,
+      int enrolled) {
+    return "## Controller with "
         + agents
         + " simulated agents heartbeating\n\n"
         + "Simulated agents: "

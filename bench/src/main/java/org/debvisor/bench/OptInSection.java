@@ -94,13 +94,37 @@ record OptInSection(String title, String script, String page, String duration) {
     String heading = "\n## " + title + " (";
     int start = text.indexOf(heading);
     if (start >= 0) {
-      int end = text.indexOf("\n## ", start + heading.length());
+      int end = sectionEnd(text, start + heading.length());
       text = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end));
     } else {
       int at = text.indexOf("\n## " + before.title + " (");
       text = at < 0 ? text + section : text.substring(0, at) + section + text.substring(at);
     }
     Files.writeString(benchmarks, text, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Where the section whose heading ends before {@code from} ends: at the next heading or marked
+   * section of bench/run, but past its summary, whose own "## " headings belong to it (-1: the
+   * page's end).
+   */
+  private static int sectionEnd(String text, int from) {
+    int next = nextPart(text, from);
+    int summary = text.indexOf(START, from);
+    if (summary >= 0 && (next < 0 || summary < next)) {
+      int end = text.indexOf(END, summary);
+      return end < 0 ? next : nextPart(text, end);
+    }
+    return next;
+  }
+
+  private static int nextPart(String text, int from) {
+    int heading = text.indexOf("\n## ", from);
+    int marked = text.indexOf("\n" + MarkedSections.OPEN, from);
+    if (heading < 0 || marked < 0) {
+      return Math.max(heading, marked);
+    }
+    return Math.min(heading, marked);
   }
 
   /** The section, read from {@code page} in {@code docsDir}, or how to measure it without one. */

@@ -48,4 +48,28 @@ class OptInSectionTest {
     Files.writeString(dir.resolve("iso-benchmarks.md"), "# ISO\nhand-written\n");
     assertThat(OptInSection.ISO.from(dir)).contains("No summary in iso-benchmarks.md");
   }
+
+  @Test
+  void updateInReplacesTheWholeSummaryEvenWithHeadingsInsideAndKeepsWhatFollows() throws Exception {
+    Files.writeString(
+        dir.resolve("ha-benchmarks.md"),
+        "<!-- summary:start -->\n## RegisterNode on PostgreSQL\n| new | 2 |\n<!-- summary:end -->\n");
+    Path benchmarks = dir.resolve("benchmarks.md");
+    String before = "# Benchmarks\n\n<!-- bench:run -->\nProduced today.\n<!-- /bench:run -->\n";
+    String after = "\n## Backup and restore of 10 000 nodes (`bench/backup-run`, opt-in)\n\nold\n";
+    Files.writeString(
+        benchmarks,
+        before
+            + "\n## Controller scale and failover on PostgreSQL (`bench/ha-run`, opt-in)\n\n"
+            + "<!-- summary:start -->\n## RegisterNode on PostgreSQL\n| old | 1 |\n"
+            + "## Failover\n| old | 3 |\n<!-- summary:end -->\n"
+            + after);
+
+    OptInSection.HA.updateIn(benchmarks, OptInSection.BACKUP);
+
+    assertThat(Files.readString(benchmarks))
+        .isEqualTo(before + OptInSection.HA.from(dir) + after)
+        .contains("| new | 2 |")
+        .doesNotContain("| old |");
+  }
 }

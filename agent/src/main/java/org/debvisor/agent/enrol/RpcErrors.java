@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.Optional;
 import org.debvisor.common.connect.ConnectionDiagnosis;
 import org.debvisor.common.connect.ConnectionFailures;
+import org.debvisor.common.error.Causes;
 
 /** How the link reads a failed controller call: a refusal, and a one-line description. */
 final class RpcErrors {
@@ -42,10 +43,8 @@ final class RpcErrors {
     if (s.getStatus().getDescription() != null) {
       text.append(": ").append(s.getStatus().getDescription());
     }
-    Throwable root = s.getStatus().getCause();
-    while (root != null && root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable cause = s.getStatus().getCause();
+    Throwable root = cause == null ? null : Causes.root(cause);
     if (root != null && root.getMessage() != null) {
       text.append(" (").append(root.getMessage().lines().findFirst().orElse("")).append(')');
     }

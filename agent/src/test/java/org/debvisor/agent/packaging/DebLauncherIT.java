@@ -124,6 +124,28 @@ class DebLauncherIT {
   }
 
   @Test
+  void failsNamingTheMissingSharedFunctionsAndStartsNothing(@TempDir Path fakes) throws Exception {
+    Path java21 = fakeJava(fakes, "home21", "21.0.5");
+    // The launcher alone, without /usr/share/debvisor-agent/launcher.sh beside it.
+    Path alone = Files.createDirectories(fakes.resolve("broken/usr/bin")).resolve("debvisor-agent");
+    Files.copy(launcher, alone);
+
+    var result =
+        runner.run(
+            List.of("/bin/sh", alone.toString(), "--version"),
+            Map.of("JAVA_HOME", java21.toString(), "PATH", fakes.resolve("nothing").toString()));
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stdout()).as("no java was started").isEmpty();
+    assertThat(result.stderr())
+        .contains(
+            "debvisor-agent: error: "
+                + fakes.resolve("broken/usr/share/debvisor-agent/launcher.sh")
+                + " is missing")
+        .contains("apt-get install --reinstall debvisor-agent");
+  }
+
+  @Test
   void runsTheJarOnJavaHomeWithTheAgentArguments(@TempDir Path fakes) throws Exception {
     Path java21 = fakeJava(fakes, "home21", "21.0.5");
     fakeJava(fakes, "jvm/java-25-openjdk-amd64", "25.0.1");

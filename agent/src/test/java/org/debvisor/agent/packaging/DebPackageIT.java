@@ -81,6 +81,7 @@ class DebPackageIT {
         .contains(
             JAR,
             LAUNCHER,
+            "/usr/share/debvisor-agent/launcher.sh",
             UNIT,
             CONFIG,
             DEFAULTS,

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import org.debvisor.common.error.Causes;
 
 /**
  * Reads why a connection to a TLS server (the controller) failed from the exception chain the
@@ -118,19 +119,8 @@ public final class ConnectionFailures {
             + " controller)");
   }
 
-  /** The exception and its causes, at most 32 (a cause chain may loop). */
-  private static List<Throwable> chain(Throwable failure) {
-    List<Throwable> out = new java.util.ArrayList<>();
-    for (Throwable t = failure;
-        t != null && out.size() < 32 && !out.contains(t);
-        t = t.getCause()) {
-      out.add(t);
-    }
-    return out;
-  }
-
   private static boolean has(Throwable failure, String... fragments) {
-    for (Throwable t : chain(failure)) {
+    for (Throwable t : Causes.chain(failure)) {
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
       for (String fragment : fragments) {
         if (message.contains(fragment)) {
@@ -142,7 +132,7 @@ public final class ConnectionFailures {
   }
 
   private static boolean hasClass(Throwable failure, String simpleName) {
-    for (Throwable t : chain(failure)) {
+    for (Throwable t : Causes.chain(failure)) {
       // By name: Netty's exceptions may come shaded under another package.
       if (t.getClass().getSimpleName().equals(simpleName)) {
         return true;
@@ -152,7 +142,7 @@ public final class ConnectionFailures {
   }
 
   private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-    for (Throwable t : chain(failure)) {
+    for (Throwable t : Causes.chain(failure)) {
       if (type.isInstance(t)) {
         return type.cast(t);
       }

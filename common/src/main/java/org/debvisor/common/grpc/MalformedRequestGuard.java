@@ -11,6 +11,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.debvisor.common.error.Causes;
 import org.debvisor.common.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,12 +135,7 @@ public final class MalformedRequestGuard implements ServerInterceptor {
   }
 
   private static boolean isParseFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof InvalidProtocolBufferException) {
-        return true;
-      }
-    }
-    return false;
+    return Causes.find(e, InvalidProtocolBufferException.class).isPresent();
   }
 
   /**

@@ -2,6 +2,7 @@ package org.debvisor.common.net;
 
 import java.io.IOException;
 import java.util.Locale;
+import org.debvisor.common.error.Causes;
 
 /**
  * Turns a failed bind into a message an operator can act on. Netty, gRPC and Armeria report it as
@@ -44,12 +45,7 @@ public final class ListenFailure {
 
   /** The innermost cause's message: the kernel's words, without the wrappers' class names. */
   public static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message =
-        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message = Causes.rootMessage(t);
     // Netty's native transport prefixes the syscall: "bind(..) failed with error(-98): ...".
     int colon = message.indexOf("): ");
     return message.startsWith("bind(") && colon > 0 ? message.substring(colon + 3) : message;

@@ -7,6 +7,7 @@ import io.grpc.protobuf.StatusProto;
 import java.io.PrintWriter;
 import java.util.Optional;
 import org.debvisor.common.connect.ConnectionFailures;
+import org.debvisor.common.error.Causes;
 
 /** Prints a failed controller call for a person and picks the exit code. */
 final class RpcFailure {
@@ -36,7 +37,7 @@ final class RpcFailure {
                             + description
                             + (status.getCause() == null
                                 ? ""
-                                : " (" + rootMessage(status.getCause()) + ")")
+                                : " (" + Causes.rootMessage(status.getCause()) + ")")
                             + "; check --controller and that `debvisor controller serve` runs"));
         case DEADLINE_EXCEEDED ->
             err.println(
@@ -65,14 +66,6 @@ final class RpcFailure {
                     + " is unreachable: "
                     + d.message()
                     + "; check --controller");
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    for (int i = 0; i < 10 && root.getCause() != null; i++) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private static java.util.List<BadRequest.FieldViolation> violations(StatusRuntimeException e) {

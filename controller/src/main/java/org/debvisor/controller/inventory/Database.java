@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.debvisor.common.error.Causes;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -122,7 +123,7 @@ public final class Database implements AutoCloseable {
           "cannot connect to the inventory database "
               + url.redacted()
               + ": "
-              + rootMessage(e)
+              + Causes.rootMessage(e)
               + "; check that PostgreSQL runs there, accepts TCP connections and this user's"
               + " password (--database-url or $DEBVISOR_DATABASE_PASSWORD)",
           e,
@@ -158,14 +159,6 @@ public final class Database implements AutoCloseable {
           e,
           dialect.isTransient(e));
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /** The engine behind this database. */

@@ -7,6 +7,7 @@ import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import org.debvisor.common.error.Causes;
 
 /**
  * What differs between the two engines the inventory runs on. The repositories' SQL is the same for
@@ -141,15 +142,12 @@ public enum SqlDialect {
    * call may succeed later, so callers answer "unavailable, retry".
    */
   public boolean isTransient(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
         return true;
       }
       if (t instanceof SQLException e && isEngineBusy(e)) {
         return true;
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return false;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.debvisor.common.error.Causes;
 
 /**
  * Loads private key files with MINA's parsers (OpenSSH and PEM). Passphrase-protected keys are not
@@ -85,7 +86,7 @@ final class KeyFiles {
             "identity "
                 + file
                 + " cannot be used: "
-                + SshConnector.rootMessage(e)
+                + Causes.rootMessage(e)
                 + " (give an OpenSSH or PEM private key)",
             e);
       }
@@ -107,11 +108,6 @@ final class KeyFiles {
   }
 
   private static boolean isEncrypted(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof Encrypted) {
-        return true;
-      }
-    }
-    return false;
+    return Causes.find(e, Encrypted.class).isPresent();
   }
 }

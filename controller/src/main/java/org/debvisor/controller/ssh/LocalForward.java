@@ -3,6 +3,7 @@ package org.debvisor.controller.ssh;
 import java.io.IOException;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.debvisor.common.error.Causes;
 
 /**
  * A port on this machine's loopback that reaches a port on the remote host's loopback through the
@@ -30,7 +31,7 @@ public final class LocalForward implements AutoCloseable {
           "the host refused port forwarding to its port "
               + remotePort
               + " ("
-              + SshConnector.rootMessage(e)
+              + Causes.rootMessage(e)
               + ")",
           e);
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.apache.sshd.client.session.ClientSession;
+import org.debvisor.common.error.Causes;
 
 /**
  * Reads an HTTP endpoint that listens on the remote host's loopback, through an SSH local port
@@ -41,7 +42,7 @@ final class LoopbackHttp {
       return new Answer(response.statusCode(), response.body());
     } catch (IOException e) {
       // The forward works but nothing listens (yet) on the remote port, or it hung up.
-      return new Answer(0, SshConnector.rootMessage(e));
+      return new Answer(0, Causes.rootMessage(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Answer(0, "interrupted");

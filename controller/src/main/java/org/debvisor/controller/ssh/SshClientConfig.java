@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.debvisor.common.error.Causes;
 
 /**
  * An OpenSSH client configuration file ({@code ~/.ssh/config}) read with MINA's own parser: Host
@@ -87,7 +88,7 @@ public final class SshClientConfig {
           "cannot use the SSH client configuration "
               + file
               + ": "
-              + SshConnector.rootMessage(e)
+              + Causes.rootMessage(e)
               + " (fix the file, or pass --ssh-config none to ignore it)",
           e);
     }

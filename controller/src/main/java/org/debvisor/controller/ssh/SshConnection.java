@@ -14,6 +14,7 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.debvisor.common.error.Causes;
 
 /** One authenticated SSH connection: remote commands and SFTP uploads. */
 public final class SshConnection implements AutoCloseable {
@@ -106,7 +107,7 @@ public final class SshConnection implements AutoCloseable {
   }
 
   private SshException lost(String what, IOException e) {
-    String why = e == null ? "closed" : SshConnector.rootMessage(e);
+    String why = e == null ? "closed" : Causes.rootMessage(e);
     if (!session.isOpen()) {
       return new SshException(
           "connection to " + target + " was lost during: " + what + " (" + why + ")", e);

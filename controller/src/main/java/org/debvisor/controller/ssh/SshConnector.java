@@ -24,6 +24,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.debvisor.common.error.Causes;
 
 /**
  * Opens key-authenticated SSH connections with strict host-key checking, following OpenSSH's
@@ -195,7 +196,8 @@ public final class SshConnector implements AutoCloseable {
         }
         if (!hops.targetChecked()) {
           throw new SshException(
-              "SSH handshake with " + hops.describeTarget() + " failed: " + rootMessage(e), e);
+              "SSH handshake with " + hops.describeTarget() + " failed: " + Causes.rootMessage(e),
+              e);
         }
         throw new SshException(
             "authentication as "
@@ -203,7 +205,7 @@ public final class SshConnector implements AutoCloseable {
                 + " with "
                 + keysTried
                 + " was refused ("
-                + rootMessage(e)
+                + Causes.rootMessage(e)
                 + "); is the public key in ~"
                 + resolved.user()
                 + "/.ssh/authorized_keys on the host?",
@@ -340,10 +342,7 @@ public final class SshConnector implements AutoCloseable {
 
   private static SshException connectFailure(
       String target, SshClientConfig.ResolvedHost resolved, Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Causes.root(e);
     String hint;
     if (root instanceof ConnectException) {
       hint =
@@ -359,18 +358,9 @@ public final class SshConnector implements AutoCloseable {
     } else if (root instanceof SocketTimeoutException) {
       hint = "timed out (host down, or a firewall dropping port " + resolved.port() + ")";
     } else {
-      hint = rootMessage(e);
+      hint = Causes.rootMessage(e);
     }
     return new SshException("cannot connect to " + target + ": " + hint, e);
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String msg = root.getMessage();
-    return msg == null ? root.getClass().getSimpleName() : msg;
   }
 
   @Override

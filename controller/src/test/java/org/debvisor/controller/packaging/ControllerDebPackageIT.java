@@ -73,6 +73,7 @@ class ControllerDebPackageIT {
         .contains(
             JAR,
             LAUNCHER,
+            "/usr/share/debvisor-controller/launcher.sh",
             UNIT,
             DEFAULTS,
             DOC + "copyright",

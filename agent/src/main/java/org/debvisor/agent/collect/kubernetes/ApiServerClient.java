@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.debvisor.common.error.Causes;
 
 /**
  * The few apiserver reads the agent needs, over the JDK's HTTP client. Every request gets what is
@@ -199,7 +200,7 @@ final class ApiServerClient implements AutoCloseable {
 
   private static String describe(Throwable failure) {
     StringBuilder text = new StringBuilder();
-    for (Throwable t = failure; t != null; t = t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       String message = t.getMessage();
       if (t instanceof ConnectException && (message == null || message.isBlank())) {
         message = "connection refused";
