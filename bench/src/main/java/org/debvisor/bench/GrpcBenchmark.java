@@ -168,7 +168,7 @@ public final class GrpcBenchmark implements Callable<Integer> {
               + table,
           StandardCharsets.UTF_8);
       System.out.println("wrote " + out);
-      return 0;
+      return refusedExit(fanout.refusals());
     }
     GrpcH2loadBench.Outcome outcome =
         new GrpcH2loadBench(
@@ -270,6 +270,16 @@ public final class GrpcBenchmark implements Callable<Integer> {
       OptInSection.GRPC.updateIn(benchmarks, OptInSection.IMAGE);
       System.out.println("updated " + benchmarks);
     }
-    return 0;
+    return refusedExit(fanout.refusals());
+  }
+
+  /** Exit status 1 when any row was refused (its reason is in the page), after all rows ran. */
+  private static int refusedExit(List<String> refusals) {
+    if (refusals.isEmpty()) {
+      return 0;
+    }
+    System.out.println(refusals.size() + " row(s) REFUSED:");
+    refusals.forEach(r -> System.out.println("  " + r));
+    return 1;
   }
 }
