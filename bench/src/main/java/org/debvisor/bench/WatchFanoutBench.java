@@ -60,6 +60,16 @@ final class WatchFanoutBench {
       return serverCpuMicros / result.delivered();
     }
 
+    /** Server CPU over every report the client received in the run, in the window or not. */
+    double serverCpuPerReceived() {
+      return serverCpuMicros / Math.max(1, result.received());
+    }
+
+    /** How fast the server's revision moved: reports published per second. */
+    double revisionsPerSecond() {
+      return result.seconds() == 0 ? 0 : result.revisions() / result.seconds();
+    }
+
     double clientCpuPerMessage() {
       return clientCpuMicros / result.delivered();
     }
@@ -299,10 +309,11 @@ final class WatchFanoutBench {
             Locale.ROOT,
             "| WatchStatus fan-out, %d reports %d ms apart | bare p50 / p99 / p99.9 ms | agent p50"
                 + " / p99 / p99.9 ms | p99 agent / bare | bare CPU µs/msg | agent CPU µs/msg |"
-                + " CPU agent / bare | client CPU µs/msg, busy (bare, agent) |%n",
+                + " CPU agent / bare | CPU µs per received msg (bare, agent), agent / bare |"
+                + " revisions/s (bare, agent) | client CPU µs/msg, busy (bare, agent) |%n",
             s.publications(),
             s.interval().toMillis()));
-    t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i + 1 < o.rows().size(); i += 2) {
       Row bare = o.rows().get(i);
       Row agent = o.rows().get(i + 1);
@@ -316,12 +327,14 @@ final class WatchFanoutBench {
         t.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | REFUSED | %s | %s | REFUSED | %s |%n",
+                "| %s | %s | %s | REFUSED | %s | %s | REFUSED | %s | %s | %s |%n",
                 streams,
                 bare.result() == null ? "–" : latencies(bare.result()),
                 agent.result() == null ? "–" : latencies(agent.result()),
                 cpuPerMessage(bare),
                 cpuPerMessage(agent),
+                perReceived(bare, agent),
+                revisionRates(bare, agent),
                 String.join(
                     "; ",
                     java.util.stream.Stream.of(bare, agent)
@@ -333,7 +346,8 @@ final class WatchFanoutBench {
       t.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f, %.2f; %.0f %%, %.0f %% |%n",
+              "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %s | %s | %.2f, %.2f; %.0f %%, %.0f %%"
+                  + " |%n",
               streams,
               latencies(bare.result()),
               latencies(agent.result()),
@@ -341,6 +355,8 @@ final class WatchFanoutBench {
               bare.serverCpuPerMessage(),
               agent.serverCpuPerMessage(),
               agent.serverCpuPerMessage() / bare.serverCpuPerMessage(),
+              perReceived(bare, agent),
+              revisionRates(bare, agent),
               bare.clientCpuPerMessage(),
               agent.clientCpuPerMessage(),
               100 * bare.clientBusy(),
@@ -382,6 +398,26 @@ final class WatchFanoutBench {
             o.loadAfter(),
             Runtime.getRuntime().availableProcessors()));
     return t.toString();
+  }
+
+  private static String perReceived(Row bare, Row agent) {
+    if (bare.result() == null || agent.result() == null) {
+      return "–";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%.2f, %.2f; %.2f",
+        bare.serverCpuPerReceived(),
+        agent.serverCpuPerReceived(),
+        agent.serverCpuPerReceived() / bare.serverCpuPerReceived());
+  }
+
+  private static String revisionRates(Row bare, Row agent) {
+    if (bare.result() == null || agent.result() == null) {
+      return "–";
+    }
+    return String.format(
+        Locale.ROOT, "%.1f, %.1f", bare.revisionsPerSecond(), agent.revisionsPerSecond());
   }
 
   private static String cpuPerMessage(Row r) {
