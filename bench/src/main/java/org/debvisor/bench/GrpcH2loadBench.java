@@ -25,8 +25,8 @@ import org.debvisor.proto.NodeStatus;
  */
 final class GrpcH2loadBench {
 
-  /** What {@link #run} measured. */
-  record Outcome(String console, String summary, String details) {}
+  /** What {@link #run} measured; {@code refusals} names each refused row and why. */
+  record Outcome(String console, String summary, String details, List<String> refusals) {}
 
   /** Sizes and places; all runs bounded by count and the h2load time limit. */
   record Settings(
@@ -57,7 +57,7 @@ final class GrpcH2loadBench {
   private record Server(String name, Process process, int plainPort, int tlsPort) {}
 
   /** One mutual-TLS row and what the load generator itself spent on it. */
-  record MtlsRow(LoadResult result, double generatorCpuMicros) {
+  record MtlsRow(LoadResult result, double generatorCpuMicros, String refused) {
     /** The share of its one CPU the generator was busy: near 1 means it was the bottleneck. */
     double generatorBusy() {
       return result.seconds() == 0 ? 0 : generatorCpuMicros / 1e6 / result.seconds();
@@ -141,6 +141,7 @@ final class GrpcH2loadBench {
       AgentCodes codes = new AgentCodes(httpPort, METHOD);
       long okBytes = 5L + report.getSerializedSize();
       List<LoadResult> rows = new ArrayList<>();
+      List<String> refusals = new ArrayList<>();
       for (boolean overTls : List.of(false, true)) {
         String scenario =
             (overTls ? "TLS on " + s.address() : "plaintext on 127.0.0.1")
@@ -149,22 +150,50 @@ final class GrpcH2loadBench {
                 + " conn × "
                 + s.streams()
                 + " streams";
+        Map<String, String> warmupRefused = new java.util.HashMap<>();
         for (Server server : List.of(baseline, agent)) {
           String url = url(server, overTls);
-          h2(url, headers, frame, s.warmup(), server, codes, okBytes, "warmup-" + server.name());
+          try {
+            h2(url, headers, frame, s.warmup(), server, codes, okBytes, "warmup-" + server.name());
+          } catch (RowRefused e) {
+            warmupRefused.put(server.name(), "warm-up: " + e.getMessage());
+          }
         }
         for (Server server : List.of(baseline, agent)) {
-          long cpu0 = LocalProcesses.cpuTicks(server.process());
-          String name = (overTls ? "tls-" : "plain-") + server.name();
-          H2load.Outcome o =
-              h2(url(server, overTls), headers, frame, s.requests(), server, codes, okBytes, name);
-          long cpu = LocalProcesses.cpuTicks(server.process()) - cpu0;
-          rows.add(
-              o.result(scenario, server.name(), 200)
-                  .withServerCpu(cpu * 1e6 / CLOCK_TICKS_PER_SECOND));
+          String refused = warmupRefused.get(server.name());
+          if (refused == null) {
+            long cpu0 = LocalProcesses.cpuTicks(server.process());
+            String name = (overTls ? "tls-" : "plain-") + server.name();
+            try {
+              H2load.Outcome o =
+                  h2(
+                      url(server, overTls),
+                      headers,
+                      frame,
+                      s.requests(),
+                      server,
+                      codes,
+                      okBytes,
+                      name);
+              long cpu = LocalProcesses.cpuTicks(server.process()) - cpu0;
+              rows.add(
+                  o.result(scenario, server.name(), 200)
+                      .withServerCpu(cpu * 1e6 / CLOCK_TICKS_PER_SECOND));
+              continue;
+            } catch (RowRefused e) {
+              refused = e.getMessage();
+            }
+          }
+          refusals.add(scenario + ", " + server.name() + ": " + refused);
+          System.out.println("REFUSED: " + scenario + ", " + server.name() + ": " + refused);
+          rows.add(RowRefused.row(scenario, server.name(), refused));
         }
       }
-      h2(url(tuned, false), headers, frame, s.requests(), tuned, codes, okBytes, "plain-tuned");
+      try {
+        h2(url(tuned, false), headers, frame, s.requests(), tuned, codes, okBytes, "plain-tuned");
+      } catch (RowRefused e) {
+        refusals.add("tuned bare server's load before its footprint: " + e.getMessage());
+      }
       footprints.add(footprint("agent, after the runs", agentFlags(), agent.process()));
       footprints.add(
           footprint(
@@ -177,6 +206,9 @@ final class GrpcH2loadBench {
       }
       List<MtlsRow> mtls =
           mtlsRows(pki.resolve("ca.pem"), tls, ca.issueClientMaterial(pki), reportFile, token);
+      mtls.stream()
+          .filter(m -> m.refused() != null)
+          .forEach(m -> refusals.add(m.result().scenario()));
       ControllerFootprint.Measured controller = null;
       if (s.controllerJar() != null) {
         controller =
@@ -214,7 +246,8 @@ final class GrpcH2loadBench {
               report.getSerializedSize(),
               loadBefore,
               loadAfter);
-      return new Outcome(table + "\n" + summary, summary, "All rows:\n\n" + table);
+      return new Outcome(
+          table + "\n" + summary, summary, "All rows:\n\n" + table, List.copyOf(refusals));
     } finally {
       for (Server server : new Server[] {agent, baseline, tuned}) {
         if (server != null) {
@@ -269,7 +302,14 @@ final class GrpcH2loadBench {
       AgentCodes codes = new AgentCodes(httpPort, METHOD);
       List<MtlsRow> rows = new ArrayList<>();
       for (Server server : List.of(bare, agent)) {
-        rows.add(generate(server, scenario, pins, caFile, client, codes));
+        try {
+          rows.add(generate(server, scenario, pins, caFile, client, codes));
+        } catch (RowRefused e) {
+          System.out.println("REFUSED: " + scenario + ", " + server.name() + ": " + e.getMessage());
+          rows.add(
+              new MtlsRow(
+                  RowRefused.row(scenario, server.name(), e.getMessage()), 0, e.getMessage()));
+        }
       }
       return rows;
     } finally {
@@ -315,7 +355,7 @@ final class GrpcH2loadBench {
         output.append(line).append('\n');
       }
       if (line == null || !line.contains(" 0 failed")) {
-        throw new IllegalStateException(
+        throw new RowRefused(
             "mTLS warm-up against the " + server.name() + " failed: " + line + "\n" + output);
       }
       Map<String, Long> before = isAgent ? codes.read() : Map.of();
@@ -325,14 +365,14 @@ final class GrpcH2loadBench {
         output.append(line).append('\n');
       }
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("the mTLS load generator failed:\n" + output);
+        throw new RowRefused("the mTLS load generator failed:\n" + output);
       }
       long cpu = LocalProcesses.cpuTicks(server.process()) - cpu0;
       MtlsStatusGenerator.Outcome o =
           MtlsStatusGenerator.parse(output.toString(), scenario, server.name());
       LoadResult r = o.result().withServerCpu(cpu * 1e6 / CLOCK_TICKS_PER_SECOND);
       if (r.errors() > 0 || r.requests() != s.requests()) {
-        throw new IllegalStateException(
+        throw new RowRefused(
             "mTLS against the "
                 + server.name()
                 + ": "
@@ -345,11 +385,11 @@ final class GrpcH2loadBench {
       if (isAgent) {
         Map<String, Long> answered = AgentCodes.delta(before, codes.read());
         if (!answered.equals(Map.of("OK", s.requests()))) {
-          throw new IllegalStateException(
+          throw new RowRefused(
               "mTLS: the agent answered " + answered + " instead of " + s.requests() + " OK");
         }
       }
-      return new MtlsRow(r, o.generatorCpuMicros());
+      return new MtlsRow(r, o.generatorCpuMicros(), null);
     } finally {
       p.destroyForcibly();
     }
@@ -396,8 +436,7 @@ final class GrpcH2loadBench {
           "received " + o.dataBytes() + " reply bytes, not " + count + " OK replies of " + okBytes;
     }
     if (problem != null) {
-      throw new IllegalStateException(
-          name + ": " + problem + "; see " + work.resolve(name + ".h2load.out"));
+      throw new RowRefused(name + ": " + problem + "; see " + work.resolve(name + ".h2load.out"));
     }
     return o;
   }
@@ -545,6 +584,17 @@ final class GrpcH2loadBench {
         name, String.join(" ", flags), LocalProcesses.rssKib(p), LocalProcesses.threads(p));
   }
 
+  /** A summary line for a pair with a refused row: REFUSED where a figure would be. */
+  private static String refusedPair(LoadResult base, LoadResult ours, String tail) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %s | REFUSED %s%n",
+        base.scenario(),
+        base.requests() == 0 ? "REFUSED" : String.format(Locale.ROOT, "%.0f", base.qps()),
+        ours.requests() == 0 ? "REFUSED" : String.format(Locale.ROOT, "%.0f", ours.qps()),
+        tail);
+  }
+
   private String summary(
       List<LoadResult> rows,
       List<MtlsRow> mtls,
@@ -560,6 +610,10 @@ final class GrpcH2loadBench {
     for (int i = 0; i + 1 < rows.size(); i += 2) {
       LoadResult base = rows.get(i);
       LoadResult ours = rows.get(i + 1);
+      if (base.requests() == 0 || ours.requests() == 0) {
+        t.append(refusedPair(base, ours, "| ≥ 0.9 |"));
+        continue;
+      }
       t.append(
           String.format(
               Locale.ROOT,
@@ -576,6 +630,10 @@ final class GrpcH2loadBench {
     for (int i = 0; i + 1 < mtls.size(); i += 2) {
       MtlsRow base = mtls.get(i);
       MtlsRow ours = mtls.get(i + 1);
+      if (base.refused() != null || ours.refused() != null) {
+        t.append(refusedPair(base.result(), ours.result(), "| ≥ 0.9 | – | – |"));
+        continue;
+      }
       t.append(
           String.format(
               Locale.ROOT,

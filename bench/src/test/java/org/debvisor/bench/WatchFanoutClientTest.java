@@ -6,19 +6,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import java.time.Instant;
+import org.debvisor.proto.HealthState;
+import org.debvisor.proto.NodeIdentity;
 import org.debvisor.proto.NodeStatus;
+import org.debvisor.proto.Subsystem;
+import org.debvisor.proto.SubsystemStatus;
 import org.junit.jupiter.api.Test;
 
 /** The fan-out client counts each measured report once per stream and says what is missing. */
 class WatchFanoutClientTest {
 
-  private static NodeStatus report(long revision) {
+  private static WatchFanoutClient.Stamp report(long revision) {
     Instant now = Instant.now();
-    return NodeStatus.newBuilder()
-        .setRevision(revision)
-        .setGeneratedAt(
-            Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-        .build();
+    return new WatchFanoutClient.Stamp(revision, now.getEpochSecond(), now.getNano());
+  }
+
+  @Test
+  void readsTheRevisionAndPublicationTimeOfAFullReport() {
+    NodeStatus full =
+        NodeStatus.newBuilder()
+            .setNode(NodeIdentity.newBuilder().setNodeId("n1").setHostname("n1.example"))
+            .setState(HealthState.HEALTH_WARN)
+            .setSummary("system WARN: disk 91 % full")
+            .setGeneratedAt(Timestamp.newBuilder().setSeconds(1_700_000_000L).setNanos(123_456))
+            .setRevision(4242)
+            .addSubsystems(
+                SubsystemStatus.newBuilder()
+                    .setSubsystem(Subsystem.SUBSYSTEM_SYSTEM)
+                    .setMessage("disk 91 % full")
+                    .setCollectedAt(Timestamp.newBuilder().setSeconds(1)))
+            .build();
+
+    WatchFanoutClient.Stamp stamp =
+        new WatchFanoutClient.StampMarshaller().parse(full.toByteString().newInput());
+
+    assertThat(stamp).isEqualTo(new WatchFanoutClient.Stamp(4242, 1_700_000_000L, 123_456));
   }
 
   @Test
@@ -37,7 +59,7 @@ class WatchFanoutClientTest {
     gap.onNext(report(6));
     gap.onNext(report(8));
 
-    WatchFanoutClient.Result r = fanout.result(1.0);
+    WatchFanoutClient.Result r = fanout.result(1.0, 8, 4);
 
     assertThat(fanout.opened.getCount()).isZero();
     assertThat(fanout.done.getCount()).isEqualTo(1);
@@ -45,6 +67,8 @@ class WatchFanoutClientTest {
     assertThat(r.missing()).isEqualTo(1);
     assertThat(r.duplicates()).isEqualTo(1);
     assertThat(r.failedStreams()).isZero();
+    assertThat(r.received()).isEqualTo(8);
+    assertThat(r.revisions()).isEqualTo(4);
     assertThat(fanout.describeIncomplete())
         .hasValueSatisfying(d -> assertThat(d).contains("1 streams incomplete").contains("{2}"));
   }
@@ -59,13 +83,14 @@ class WatchFanoutClientTest {
     assertThat(fanout.failed.get()).isEqualTo(1);
     assertThat(fanout.opened.getCount()).isZero();
     assertThat(fanout.done.getCount()).isZero();
-    assertThat(fanout.result(1.0).missing()).isEqualTo(2);
+    assertThat(fanout.result(1.0, 0, 0).missing()).isEqualTo(2);
   }
 
   @Test
   void resultLineReadsBack() {
     WatchFanoutClient.Result measured =
-        new WatchFanoutClient.Result(100, 50, 5000, 0, 0, 5.0, 810.0, 2900.5, 4100.0, 5200.0);
+        new WatchFanoutClient.Result(
+            100, 50, 5000, 0, 0, 5.0, 810.0, 2900.5, 4100.0, 5200.0, 7300, 73);
     String output = "READY 100 streams, 0 failed\n" + WatchFanoutClient.line(measured, 1234.5);
 
     WatchFanoutClient.Outcome o = WatchFanoutClient.parse(output);

@@ -29,6 +29,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
   static final Duration MAX_HEARTBEAT = Duration.ofHours(1);
 
   private final StatusBoard board;
+  private final WatchFanout fanout;
   private final ScheduledExecutorService timer;
   private final Duration defaultHeartbeat;
   private final ConfigRpcs config;
@@ -44,6 +45,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
       OsdStopCheck osdStopCheck,
       ExecutorService cephExecutor) {
     this.board = board;
+    this.fanout = WatchFanout.onOwnThread(board);
     this.timer = timer;
     this.defaultHeartbeat = defaultHeartbeat;
     this.config = new ConfigRpcs(updater, store, configExecutor);
@@ -97,7 +99,11 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
       }
     }
     new StatusWatch(
-            board, (ServerCallStreamObserver<NodeStatus>) responseObserver, timer, heartbeat)
+            board,
+            fanout,
+            (ServerCallStreamObserver<NodeStatus>) responseObserver,
+            timer,
+            heartbeat)
         .start();
   }
 }
