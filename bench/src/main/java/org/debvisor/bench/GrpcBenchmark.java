@@ -101,6 +101,13 @@ public final class GrpcBenchmark implements Callable<Integer> {
           "Only the WatchStatus fan-out rows (a development run; the page has no others).")
   boolean watchOnly;
 
+  @Option(
+      names = "--status-only",
+      description =
+          "Only the Status rows over plaintext and TLS and the agent's RSS beside the tuned bare"
+              + " server (a development run: printed, no page written).")
+  boolean statusOnly;
+
   private String watchDescription() {
     return "WatchStatus fan-out: N concurrent WatchStatus streams on loopback (plaintext, bearer"
         + " token), spread over at most "
@@ -196,8 +203,13 @@ public final class GrpcBenchmark implements Callable<Integer> {
                     streams,
                     requests,
                     warmup,
-                    new H2load(h2load, h2loadThreads, Duration.ofSeconds(maxSeconds))))
+                    new H2load(h2load, h2loadThreads, Duration.ofSeconds(maxSeconds)),
+                    statusOnly))
             .run();
+    if (statusOnly) {
+      System.out.println(outcome.console());
+      return 0;
+    }
     WatchFanoutBench.Outcome fanout = watch.run();
     String fanoutSummary = watch.summary(fanout, CpuPinning.forThisMachine());
     String fanoutTable = BenchmarkRunner.table(watch.results(fanout));

@@ -40,7 +40,8 @@ final class GrpcH2loadBench {
       int streams,
       long requests,
       long warmup,
-      H2load h2load) {}
+      H2load h2load,
+      boolean statusOnly) {}
 
   static final String METHOD = "debvisor.Node/Status";
   static final List<String> TUNED_JVM =
@@ -118,9 +119,17 @@ final class GrpcH2loadBench {
     int plainPort = LocalProcesses.freePort();
     int securePort = LocalProcesses.freePort();
     Path agentConfig = agentConfig("", tls, null, token, plainPort, securePort, httpPort);
+    // The measured agent starts as the .deb's launcher starts it: with its class-data archive,
+    // made here by one unmeasured start that exits (as on a node after the first stop).
+    List<String> cds = cdsFlags();
+    StartupTimer.stop(
+        StartupTimer.time(() -> launchAgent(agentConfig, cds, "agent.log"), plainPort, START_WAIT)
+            .process());
+    if (!Files.isRegularFile(archive())) {
+      throw new IllegalStateException("the agent made no class-data archive at " + archive());
+    }
     Server agent =
-        new Server(
-            "agent", launchAgent(agentConfig, List.of(), "agent.log"), plainPort, securePort);
+        new Server("agent", launchAgent(agentConfig, cds, "agent.log"), plainPort, securePort);
     Server baseline = null;
     Server tuned = null;
     List<Footprint> footprints = new ArrayList<>();
@@ -205,12 +214,15 @@ final class GrpcH2loadBench {
         StartupTimer.stop(server.process());
       }
       List<MtlsRow> mtls =
-          mtlsRows(pki.resolve("ca.pem"), tls, ca.issueClientMaterial(pki), reportFile, token);
+          s.statusOnly()
+              ? List.of()
+              : mtlsRows(
+                  pki.resolve("ca.pem"), tls, ca.issueClientMaterial(pki), reportFile, token);
       mtls.stream()
           .filter(m -> m.refused() != null)
           .forEach(m -> refusals.add(m.result().scenario()));
       ControllerFootprint.Measured controller = null;
-      if (s.controllerJar() != null) {
+      if (s.controllerJar() != null && !s.statusOnly()) {
         controller =
             new ControllerFootprint(s.controllerJar(), work)
                 .measure(CONTROLLER_NODES, CONTROLLER_HEARTBEAT_SECONDS);
@@ -231,7 +243,8 @@ final class GrpcH2loadBench {
                 controller.loadedKib(),
                 controller.loadedThreads()));
       }
-      List<StartupRow> startups = startups(agentConfig, plainPort, reportFile);
+      List<StartupRow> startups =
+          s.statusOnly() ? List.of() : startups(agentConfig, plainPort, reportFile);
       String loadAfter = LocalProcesses.loadAverage();
       List<LoadResult> all = new ArrayList<>(rows);
       mtls.forEach(m -> all.add(m.result()));
@@ -459,7 +472,7 @@ final class GrpcH2loadBench {
                 BaselineNodeServer.class.getName(),
                 Integer.toString(barePort),
                 report.toString());
-    Path archive = work.resolve("cds").resolve("daemon.jsa");
+    Path archive = work.resolve("cds").resolve("startup.jsa");
     Files.createDirectories(archive.getParent());
     List<String> cds = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
     StartupTimer.Launch plainAgent = () -> launchAgent(agentConfig, List.of(), "agent.log");
@@ -576,7 +589,17 @@ final class GrpcH2loadBench {
   }
 
   private List<String> agentFlags() {
-    return List.of(s.agentJvm().describe());
+    return List.of(s.agentJvm().describe() + " + AppCDS archive");
+  }
+
+  private Path archive() {
+    return work.resolve("cds").resolve("daemon.jsa");
+  }
+
+  /** The launcher's class-data flags for the daemon (bin/debvisor-agent). */
+  private List<String> cdsFlags() throws IOException {
+    Files.createDirectories(archive().getParent());
+    return List.of("-XX:SharedArchiveFile=" + archive(), "-XX:+AutoCreateSharedArchive");
   }
 
   private static Footprint footprint(String name, List<String> flags, Process p) throws Exception {
@@ -623,10 +646,12 @@ final class GrpcH2loadBench {
               ours.qps(),
               ours.qps() / base.qps()));
     }
-    t.append(
-        "\n| Status over mTLS (client certificate), Java generator | baseline req/s | agent req/s"
-            + " | agent / baseline | target | generator CPU µs/call (baseline, agent) | generator"
-            + " busy (baseline, agent) |\n|---|---:|---:|---:|---|---:|---:|\n");
+    if (!mtls.isEmpty()) {
+      t.append(
+          "\n| Status over mTLS (client certificate), Java generator | baseline req/s | agent"
+              + " req/s | agent / baseline | target | generator CPU µs/call (baseline, agent) |"
+              + " generator busy (baseline, agent) |\n|---|---:|---:|---:|---|---:|---:|\n");
+    }
     for (int i = 0; i + 1 < mtls.size(); i += 2) {
       MtlsRow base = mtls.get(i);
       MtlsRow ours = mtls.get(i + 1);
@@ -662,11 +687,13 @@ final class GrpcH2loadBench {
     long tunedIdle = footprints.get(1).rssKib();
     long agentAfter = footprints.get(2).rssKib();
     long tunedAfter = footprints.get(3).rssKib();
-    double bareStart = startups.get(0).median().toNanos() / 1e9;
-    t.append(
-        "\n| start → first OK Status, median of "
-            + s.starts()
-            + " | seconds | all runs | × tuned bare | target |\n|---|---:|---|---:|---|\n");
+    double bareStart = startups.isEmpty() ? 0 : startups.get(0).median().toNanos() / 1e9;
+    if (!startups.isEmpty()) {
+      t.append(
+          "\n| start → first OK Status, median of "
+              + s.starts()
+              + " | seconds | all runs | × tuned bare | target |\n|---|---:|---|---:|---|\n");
+    }
     for (StartupRow row : startups) {
       double median = row.median().toNanos() / 1e9;
       t.append(

@@ -33,7 +33,9 @@ class DebLauncherIT {
           "-XX:MaxHeapFreeRatio=40",
           "-XX:TieredStopAtLevel=1",
           "-XX:ReservedCodeCacheSize=32m",
-          "-Xss256k");
+          "-Xss256k",
+          "-XX:+UnlockExperimentalVMOptions",
+          "-XX:TrimNativeHeapInterval=2000");
   private static final List<String> COMMAND_FLAGS =
       concat(JVM_FLAGS, List.of("-XX:TieredStopAtLevel=1"));
   private static final String JAR = "/usr/share/debvisor-agent/debvisor-agent.jar";

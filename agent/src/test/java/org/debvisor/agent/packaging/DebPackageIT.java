@@ -135,7 +135,9 @@ class DebPackageIT {
             "-Xmx128m",
             "-XX:MaxHeapFreeRatio=40",
             "-XX:TieredStopAtLevel=1",
-            "-Xss256k");
+            "-Xss256k",
+            "-XX:+UnlockExperimentalVMOptions",
+            "-XX:TrimNativeHeapInterval=2000");
     assertThat(values.get(1)).isEqualTo("2");
   }
 

@@ -17,9 +17,9 @@ import org.slf4j.MDC;
 
 /**
  * Gives every RPC a request id — the caller's {@code x-request-id} when sane, else a new one —
- * returns it in the response headers, puts it and the method into the logging context (MDC {@code
- * request_id}, {@code rpc_method}) around every callback, and logs how the call ended. Never logs
- * metadata: it carries tokens.
+ * returns it in the response headers when the caller sent one, puts it and the method into the
+ * logging context (MDC {@code request_id}, {@code rpc_method}) around every callback, and logs how
+ * the call ended. Never logs metadata: it carries tokens.
  */
 public final class RequestIdInterceptor implements ServerInterceptor {
 
@@ -51,7 +51,12 @@ public final class RequestIdInterceptor implements ServerInterceptor {
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void sendHeaders(Metadata responseHeaders) {
-            responseHeaders.put(REQUEST_ID, requestId);
+            // Only to a caller that asked: a fresh random value in every response cannot be
+            // indexed by HPACK, so each one churned both ends' header tables (measured as a
+            // share of the Status CPU per call); the id is in the log lines either way.
+            if (given != null) {
+              responseHeaders.put(REQUEST_ID, requestId);
+            }
             super.sendHeaders(responseHeaders);
           }
 

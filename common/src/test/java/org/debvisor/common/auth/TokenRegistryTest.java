@@ -33,6 +33,19 @@ class TokenRegistryTest {
   }
 
   @Test
+  void aTokenSeenBeforeStillNamesOnlyItsHolderAndNearMissesStillNameNobody() {
+    assertThat(registry.holderOf("alice-token")).contains("alice");
+    assertThat(registry.holderOf("bob-token")).contains("bob");
+
+    assertThat(registry.holderOf("alice-token")).contains("alice");
+    assertThat(registry.holderOf("alice-tokeN")).isEmpty();
+    assertThat(registry.holderOf("alice-toke")).isEmpty();
+    assertThat(registry.holderOf("")).isEmpty();
+    assertThat(registry.holderOf("bob-token")).contains("bob");
+    assertThat(registry.holderOf("carol-token")).contains("carol");
+  }
+
+  @Test
   void anEmptyRegistryKnowsNoToken() {
     assertThat(new TokenRegistry(List.of()).holderOf("alice-token")).isEmpty();
   }

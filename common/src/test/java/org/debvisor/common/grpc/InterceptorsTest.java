@@ -140,6 +140,16 @@ class InterceptorsTest {
   }
 
   @Test
+  void withoutACallerIdTheCallIsLoggedUnderANewOneThatIsNotSentBack() {
+    AtomicReference<Metadata> response = new AtomicReference<>();
+
+    assertThat(call("hi", new Metadata(), response)).isEqualTo("hi");
+
+    assertThat(response.get().containsKey(RequestIdInterceptor.REQUEST_ID)).isFalse();
+    assertThat(mdcSeenByHandler.get("request_id")).matches("[0-9a-f]{16}");
+  }
+
+  @Test
   void everyCallIsTimedByMethodAndCode() {
     call("hi", new Metadata(), new AtomicReference<>());
     try {
