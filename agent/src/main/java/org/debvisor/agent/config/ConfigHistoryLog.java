@@ -28,6 +28,7 @@ final class ConfigHistoryLog {
   private final int limit;
   private final Deque<HistoryRecord> entries = new ArrayDeque<>();
   private int linesOnDisk;
+  private boolean unsynced;
 
   ConfigHistoryLog(Path stateDir, ObjectMapper json, DurableFiles files, int limit)
       throws IOException {
@@ -39,28 +40,67 @@ final class ConfigHistoryLog {
   }
 
   /**
-   * Appends unless the newest entry already records this transaction with this result; durable when
-   * this returns.
+   * Appends unless a kept entry already records this transaction with this result; durable (with
+   * every line before it) when this returns.
    */
   HistoryRecord append(HistoryRecord record) throws IOException {
     try (SyncGroup group = files.group()) {
       HistoryRecord appended = appendInto(record, group);
+      if (group.isEmpty()) {
+        syncInto(group);
+      }
       group.sync();
+      synced();
       return appended;
     }
   }
 
   /**
-   * As {@link #append}, but an appended line is durable only once the caller syncs {@code group} (a
-   * compaction is durable at once).
+   * As {@link #append}, without waiting for the disk: for a line a committed journal covers, so
+   * recovery can append it again. {@link #syncInto} a later group makes it durable.
    */
-  HistoryRecord appendInto(HistoryRecord record, SyncGroup group) throws IOException {
-    HistoryRecord newest = entries.peekLast();
-    if (!record.txn().isEmpty()
-        && newest != null
-        && newest.txn().equals(record.txn())
-        && newest.result().equals(record.result())) {
-      return newest;
+  HistoryRecord appendUnsynced(HistoryRecord record) throws IOException {
+    return appendInto(record, null);
+  }
+
+  /** Whether a line for this transaction with this result is recorded (among those kept). */
+  boolean contains(String txn, String result) {
+    return find(txn, result) != null;
+  }
+
+  private HistoryRecord find(String txn, String result) {
+    for (HistoryRecord r : entries) {
+      if (r.txn().equals(txn) && r.result().equals(result)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Adds the file to {@code group} if lines were appended without waiting for the disk; call {@link
+   * #synced} once the group is synced.
+   */
+  void syncInto(SyncGroup group) throws IOException {
+    if (unsynced) {
+      files.addExisting(file, group);
+    }
+  }
+
+  /** The lines added to a group by {@link #syncInto} are durable. */
+  void synced() {
+    unsynced = false;
+  }
+
+  /**
+   * As {@link #append}, but an appended line is durable only once the caller syncs {@code group}
+   * (with no group: once a later group holds the file; a compaction is durable at once).
+   */
+  private HistoryRecord appendInto(HistoryRecord record, SyncGroup group) throws IOException {
+    HistoryRecord earlier = record.txn().isEmpty() ? null : find(record.txn(), record.result());
+    if (earlier != null) {
+      // A resumed commit or rollback repeats its line; once is enough.
+      return earlier;
     }
     Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
     kept.addLast(record);
@@ -71,7 +111,12 @@ final class ConfigHistoryLog {
       rewrite(kept);
     } else {
       try {
-        files.appendInto(file, line(record), group);
+        if (group == null) {
+          files.appendUnsynced(file, line(record));
+          unsynced = true;
+        } else {
+          files.appendInto(file, line(record), group);
+        }
         linesOnDisk++;
       } catch (IOException e) {
         repairAfterFailedAppend(e);
@@ -145,6 +190,7 @@ final class ConfigHistoryLog {
     }
     files.writeAtomically(file, all.toByteArray());
     linesOnDisk = records.size();
+    unsynced = false;
   }
 
   private byte[] line(HistoryRecord record) throws IOException {
