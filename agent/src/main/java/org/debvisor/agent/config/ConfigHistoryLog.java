@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,6 +29,8 @@ final class ConfigHistoryLog {
   private final DurableFiles files;
   private final int limit;
   private final Deque<HistoryRecord> entries = new ArrayDeque<>();
+  // How many kept entries have each transaction-and-result, so checking for one costs no scan.
+  private final Map<String, Integer> keys = new HashMap<>();
   private int linesOnDisk;
   private boolean unsynced;
 
@@ -65,16 +69,42 @@ final class ConfigHistoryLog {
 
   /** Whether a line for this transaction with this result is recorded (among those kept). */
   boolean contains(String txn, String result) {
-    return find(txn, result) != null;
+    return keys.containsKey(key(txn, result));
   }
 
   private HistoryRecord find(String txn, String result) {
-    for (HistoryRecord r : entries) {
+    if (!contains(txn, result)) {
+      return null;
+    }
+    Iterator<HistoryRecord> it = entries.descendingIterator();
+    while (it.hasNext()) {
+      HistoryRecord r = it.next();
       if (r.txn().equals(txn) && r.result().equals(result)) {
         return r;
       }
     }
     return null;
+  }
+
+  private static String key(String txn, String result) {
+    return txn + "/" + result;
+  }
+
+  private void remember(HistoryRecord record) {
+    entries.addLast(record);
+    if (!record.txn().isEmpty()) {
+      keys.merge(key(record.txn(), record.result()), 1, Integer::sum);
+    }
+  }
+
+  private void trim() {
+    while (entries.size() > limit) {
+      HistoryRecord dropped = entries.removeFirst();
+      if (!dropped.txn().isEmpty()) {
+        keys.computeIfPresent(
+            key(dropped.txn(), dropped.result()), (k, n) -> n == 1 ? null : n - 1);
+      }
+    }
   }
 
   /**
@@ -102,29 +132,32 @@ final class ConfigHistoryLog {
       // A resumed commit or rollback repeats its line; once is enough.
       return earlier;
     }
-    Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
-    kept.addLast(record);
-    while (kept.size() > limit) {
-      kept.removeFirst();
-    }
     if (linesOnDisk >= 2 * limit) {
-      rewrite(kept);
-    } else {
-      try {
-        if (group == null) {
-          files.appendUnsynced(file, line(record));
-          unsynced = true;
-        } else {
-          files.appendInto(file, line(record), group);
-        }
-        linesOnDisk++;
-      } catch (IOException e) {
-        repairAfterFailedAppend(e);
-        throw e;
+      Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
+      kept.addLast(record);
+      while (kept.size() > limit) {
+        kept.removeFirst();
       }
+      rewrite(kept);
+      entries.clear();
+      keys.clear();
+      kept.forEach(this::remember);
+      return record;
     }
-    entries.clear();
-    entries.addAll(kept);
+    try {
+      if (group == null) {
+        files.appendUnsynced(file, line(record));
+        unsynced = true;
+      } else {
+        files.appendInto(file, line(record), group);
+      }
+      linesOnDisk++;
+    } catch (IOException e) {
+      repairAfterFailedAppend(e);
+      throw e;
+    }
+    remember(record);
+    trim();
     return record;
   }
 
@@ -159,16 +192,14 @@ final class ConfigHistoryLog {
       try {
         HistoryRecord record = Objects.requireNonNull(json.readValue(text, HistoryRecord.class));
         record.toProto();
-        entries.addLast(record);
+        remember(record);
         linesOnDisk++;
       } catch (IOException | RuntimeException e) {
         // Only a line cut short by a crash (or edited by hand) is unreadable; drop it.
         damaged = true;
       }
     }
-    while (entries.size() > limit) {
-      entries.removeFirst();
-    }
+    trim();
     if (damaged || linesOnDisk > 2 * limit) {
       rewrite(entries);
     }
