@@ -423,8 +423,10 @@ public final class BenchmarkRunner implements Callable<Integer> {
   private String configMarkdown(String table, List<LoadResult> results) {
     return "## Agent `debvisor.Node/UpdateConfig` (durable applies)\n\n"
         + "Each update replaces one 0.5 KiB file under an allowed root with a new version: validate,"
-        + " journal, stage, switch, commit (current state, history), with its fsyncs issued in five"
-        + " groups that each wait for the disk once (see ConfigStore). No services, empty gate. Versions form a chain, as one"
+        + " journal, stage, switch, commit (current state, history), with its fsyncs issued in two"
+        + " groups that each wait for the disk once: the journal with the staged file before the"
+        + " switch, then the journal's commit line (see ConfigStore and docs/agent.md)."
+        + " No services, empty gate. Versions form a chain, as one"
         + " controller pushing one node does, sent over "
         + configCallers
         + " connection(s) so they arrive in order (an update that overtook its predecessor would"

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,7 +29,10 @@ final class ConfigHistoryLog {
   private final DurableFiles files;
   private final int limit;
   private final Deque<HistoryRecord> entries = new ArrayDeque<>();
+  // How many kept entries have each transaction-and-result, so checking for one costs no scan.
+  private final Map<String, Integer> keys = new HashMap<>();
   private int linesOnDisk;
+  private boolean unsynced;
 
   ConfigHistoryLog(Path stateDir, ObjectMapper json, DurableFiles files, int limit)
       throws IOException {
@@ -39,47 +44,120 @@ final class ConfigHistoryLog {
   }
 
   /**
-   * Appends unless the newest entry already records this transaction with this result; durable when
-   * this returns.
+   * Appends unless a kept entry already records this transaction with this result; durable (with
+   * every line before it) when this returns.
    */
   HistoryRecord append(HistoryRecord record) throws IOException {
     try (SyncGroup group = files.group()) {
       HistoryRecord appended = appendInto(record, group);
+      if (group.isEmpty()) {
+        syncInto(group);
+      }
       group.sync();
+      synced();
       return appended;
     }
   }
 
   /**
-   * As {@link #append}, but an appended line is durable only once the caller syncs {@code group} (a
-   * compaction is durable at once).
+   * As {@link #append}, without waiting for the disk: for a line a committed journal covers, so
+   * recovery can append it again. {@link #syncInto} a later group makes it durable.
    */
-  HistoryRecord appendInto(HistoryRecord record, SyncGroup group) throws IOException {
-    HistoryRecord newest = entries.peekLast();
-    if (!record.txn().isEmpty()
-        && newest != null
-        && newest.txn().equals(record.txn())
-        && newest.result().equals(record.result())) {
-      return newest;
+  HistoryRecord appendUnsynced(HistoryRecord record) throws IOException {
+    return appendInto(record, null);
+  }
+
+  /** Whether a line for this transaction with this result is recorded (among those kept). */
+  boolean contains(String txn, String result) {
+    return keys.containsKey(key(txn, result));
+  }
+
+  private HistoryRecord find(String txn, String result) {
+    if (!contains(txn, result)) {
+      return null;
     }
-    Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
-    kept.addLast(record);
-    while (kept.size() > limit) {
-      kept.removeFirst();
-    }
-    if (linesOnDisk >= 2 * limit) {
-      rewrite(kept);
-    } else {
-      try {
-        files.appendInto(file, line(record), group);
-        linesOnDisk++;
-      } catch (IOException e) {
-        repairAfterFailedAppend(e);
-        throw e;
+    Iterator<HistoryRecord> it = entries.descendingIterator();
+    while (it.hasNext()) {
+      HistoryRecord r = it.next();
+      if (r.txn().equals(txn) && r.result().equals(result)) {
+        return r;
       }
     }
-    entries.clear();
-    entries.addAll(kept);
+    return null;
+  }
+
+  private static String key(String txn, String result) {
+    return txn + "/" + result;
+  }
+
+  private void remember(HistoryRecord record) {
+    entries.addLast(record);
+    if (!record.txn().isEmpty()) {
+      keys.merge(key(record.txn(), record.result()), 1, Integer::sum);
+    }
+  }
+
+  private void trim() {
+    while (entries.size() > limit) {
+      HistoryRecord dropped = entries.removeFirst();
+      if (!dropped.txn().isEmpty()) {
+        keys.computeIfPresent(
+            key(dropped.txn(), dropped.result()), (k, n) -> n == 1 ? null : n - 1);
+      }
+    }
+  }
+
+  /**
+   * Adds the file to {@code group} if lines were appended without waiting for the disk; call {@link
+   * #synced} once the group is synced.
+   */
+  void syncInto(SyncGroup group) throws IOException {
+    if (unsynced) {
+      files.addExisting(file, group);
+    }
+  }
+
+  /** The lines added to a group by {@link #syncInto} are durable. */
+  void synced() {
+    unsynced = false;
+  }
+
+  /**
+   * As {@link #append}, but an appended line is durable only once the caller syncs {@code group}
+   * (with no group: once a later group holds the file; a compaction is durable at once).
+   */
+  private HistoryRecord appendInto(HistoryRecord record, SyncGroup group) throws IOException {
+    HistoryRecord earlier = record.txn().isEmpty() ? null : find(record.txn(), record.result());
+    if (earlier != null) {
+      // A resumed commit or rollback repeats its line; once is enough.
+      return earlier;
+    }
+    if (linesOnDisk >= 2 * limit) {
+      Deque<HistoryRecord> kept = new ArrayDeque<>(entries);
+      kept.addLast(record);
+      while (kept.size() > limit) {
+        kept.removeFirst();
+      }
+      rewrite(kept);
+      entries.clear();
+      keys.clear();
+      kept.forEach(this::remember);
+      return record;
+    }
+    try {
+      if (group == null) {
+        files.appendUnsynced(file, line(record));
+        unsynced = true;
+      } else {
+        files.appendInto(file, line(record), group);
+      }
+      linesOnDisk++;
+    } catch (IOException e) {
+      repairAfterFailedAppend(e);
+      throw e;
+    }
+    remember(record);
+    trim();
     return record;
   }
 
@@ -114,16 +192,14 @@ final class ConfigHistoryLog {
       try {
         HistoryRecord record = Objects.requireNonNull(json.readValue(text, HistoryRecord.class));
         record.toProto();
-        entries.addLast(record);
+        remember(record);
         linesOnDisk++;
       } catch (IOException | RuntimeException e) {
         // Only a line cut short by a crash (or edited by hand) is unreadable; drop it.
         damaged = true;
       }
     }
-    while (entries.size() > limit) {
-      entries.removeFirst();
-    }
+    trim();
     if (damaged || linesOnDisk > 2 * limit) {
       rewrite(entries);
     }
@@ -145,6 +221,7 @@ final class ConfigHistoryLog {
     }
     files.writeAtomically(file, all.toByteArray());
     linesOnDisk = records.size();
+    unsynced = false;
   }
 
   private byte[] line(HistoryRecord record) throws IOException {

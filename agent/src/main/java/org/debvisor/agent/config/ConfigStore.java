@@ -29,16 +29,18 @@ import org.debvisor.proto.ConfigState;
  * apply is open at a time (a second {@link #apply} before commit or rollback is refused), and
  * {@link #current()} and {@link #history(int)} answer while an apply waits for its health gate.
  *
- * <p>An apply and its commit wait for the disk five times, each time for a group of fsyncs issued
- * together: the journal's content; the journal's name with every staged file, backup link and new
- * directory; the switched targets' directories with the new {@code current.json}'s content; its
- * name (the commit point); the history line with the dropped backups. Each group holds only what
- * the next step relies on, so after a power cut every target is entirely old or entirely new and
- * recovery knows which. Metadata changes are also issued in that order, which a journalling file
- * system (ext4, xfs) keeps on disk; one that reordered them could, after a power cut during the
- * second group, leave hidden staged files behind (never a changed target). The journal of a
- * finished commit is removed without waiting: if a power cut brings it back, recovery repeats the
- * commit's idempotent clean-up.
+ * <p>An apply and its commit wait for the disk twice. First, before any target changes: the apply's
+ * journal ({@code journal-SEQ.json}, see {@link ApplyJournal}) with the state directory, every
+ * staged file, backup link and new directory, and whatever the previous commit left unsynced (its
+ * history line and directories). Then the commit point: the journal's {@code COMMITTED} line alone.
+ * The switch's renames, {@code current.json}, the history line and the dropped backups are written
+ * without waiting: the committed journal stays until the next apply's first wait has made them
+ * durable, and recovery re-derives them from it (renaming a staged file that is still there,
+ * rewriting {@code current.json}, appending a missing history line). A rollback waits as often as
+ * it needs. So after a power cut every target is entirely old or entirely new and recovery knows
+ * which; a journal whose first line was cut short belongs to an apply that never reached its
+ * switch, and can leave hidden staged files behind (never a changed target). Metadata changes
+ * within one directory are relied on to reach the disk in the order issued only for such leftovers.
  */
 public final class ConfigStore {
 
@@ -59,6 +61,8 @@ public final class ConfigStore {
   private CurrentRecord current;
   private ApplyHandle open;
   private boolean needsRecovery;
+  // The newest committed journal while the next apply has not yet made all it covers durable.
+  private ApplyJournal.Entry kept;
 
   /**
    * Opens (creating if needed) the state directory and reads the active version and history. Call
@@ -98,8 +102,15 @@ public final class ConfigStore {
     this.journal = new ApplyJournal(stateDir, json, durable);
     this.currentFile = new CurrentStateFile(stateDir, json, durable);
     this.history = new ConfigHistoryLog(stateDir, json, durable, settings.historyLimit());
-    this.current = currentFile.read();
-    this.needsRecovery = Files.exists(journal.path());
+    ApplyJournal.Scan scan = journal.scan();
+    boolean onlyOneCommitted =
+        scan.torn().isEmpty()
+            && scan.entries().size() == 1
+            && scan.entries().get(0).committed().isPresent();
+    this.current = readCurrent(scan);
+    this.needsRecovery =
+        !scan.isEmpty() && !(onlyOneCommitted && isComplete(scan.entries().get(0)));
+    this.kept = onlyOneCommitted ? scan.entries().get(0) : null;
   }
 
   /** The committed version with its files' checksums and modes; version "" when none. */
@@ -156,25 +167,33 @@ public final class ConfigStore {
     }
     ApplyPlan plan = inspector.inspect(bundle);
     JournalRecord record = journalFor(bundle, plan);
-    try {
-      journal.writeAwaitingDirectorySync(record);
-    } catch (IOException e) {
-      throw ConfigStorageException.of("write the journal", journal.path(), e);
-    }
-    needsRecovery = true;
-    listener.reached(ApplyStep.JOURNAL_WRITTEN);
     try (SyncGroup staged = durable.group()) {
-      staged.addDirectory(stateDir.toString(), stateDir);
-      switcher.stage(record, plan, staged);
-      staged.sync();
-      switcher.switchAll(record);
-    } catch (ConfigStorageException | RuntimeException e) {
-      abandon(record, e);
-      throw e;
-    } catch (IOException e) {
-      ConfigStorageException failure = ConfigStorageException.of("stage", journal.path(), e);
-      abandon(record, failure);
-      throw failure;
+      try {
+        journal.writeInto(record, staged);
+      } catch (IOException e) {
+        throw ConfigStorageException.of("write the journal", journal.fileOf(record), e);
+      }
+      needsRecovery = true;
+      listener.reached(ApplyStep.JOURNAL_WRITTEN);
+      try {
+        // What the previous commit left to the disk's own pace; its journal covers it until now.
+        history.syncInto(staged);
+        if (kept != null) {
+          switcher.addTargetDirs(kept.record(), staged);
+        }
+        switcher.stage(record, plan, staged);
+        staged.sync();
+        history.synced();
+        switcher.switchAll(record);
+      } catch (ConfigStorageException | RuntimeException e) {
+        abandon(record, e);
+        throw e;
+      } catch (IOException e) {
+        ConfigStorageException failure =
+            ConfigStorageException.of("stage", journal.fileOf(record), e);
+        abandon(record, failure);
+        throw failure;
+      }
     }
     open = new ApplyHandle(this, record);
     return open;
@@ -188,15 +207,62 @@ public final class ConfigStore {
     if (open != null) {
       throw new IllegalStateException("recover() while version " + open.version() + " is open");
     }
+    ApplyJournal.Scan scan = journal.scan();
     // A failed commit may have left current.json newer than the copy in memory.
-    current = currentFile.read();
-    Optional<JournalRecord> found = journal.read();
-    if (found.isEmpty()) {
+    current = readCurrent(scan);
+    if (scan.isEmpty()) {
+      kept = null;
       needsRecovery = false;
       return new RecoveryOutcome(
           RecoveryOutcome.Action.NOTHING_TO_DO, "", "no interrupted apply", List.of());
     }
-    JournalRecord record = found.get();
+    RecoveryOutcome nothing =
+        new RecoveryOutcome(
+            RecoveryOutcome.Action.NOTHING_TO_DO,
+            "",
+            scan.torn().isEmpty()
+                ? "no interrupted apply"
+                : "removed the journal of an apply cut short before it changed any file",
+            List.of());
+    RecoveryOutcome outcome = nothing;
+    // Oldest first: a commit that a later apply relied on is completed before that apply is judged.
+    boolean repaired = scan.entries().size() > 1;
+    for (ApplyJournal.Entry entry : scan.entries()) {
+      JournalRecord record = entry.record();
+      boolean committed =
+          entry.committed().isPresent()
+              || (entry.legacy()
+                  && record.phase() == JournalRecord.Phase.PREPARED
+                  && current.txn().equals(record.txn()));
+      if (committed) {
+        repaired |= finishCommitted(entry);
+        outcome =
+            new RecoveryOutcome(
+                RecoveryOutcome.Action.COMMITTED,
+                record.version(),
+                "finished committing " + record.version(),
+                List.of());
+      } else {
+        outcome = rollBackInterrupted(record);
+        repaired = true;
+      }
+    }
+    settle(scan.files(), scan.entries().stream().map(ApplyJournal.Entry::record).toList());
+    if (outcome.action() == RecoveryOutcome.Action.COMMITTED && !repaired) {
+      // The journal a finished commit keeps for the next apply; nothing was interrupted.
+      return nothing;
+    }
+    return outcome;
+  }
+
+  private CurrentRecord readCurrent(ApplyJournal.Scan scan) throws IOException {
+    // A committed journal may be all that holds the commit after a power cut; recovery rebuilds it.
+    boolean rebuildable = scan.entries().stream().anyMatch(e -> e.committed().isPresent());
+    return rebuildable ? currentFile.readOrNone() : currentFile.read();
+  }
+
+  /** Undoes an apply that was interrupted before its commit point. */
+  private RecoveryOutcome rollBackInterrupted(JournalRecord record) throws IOException {
     if (record.phase() == JournalRecord.Phase.ROLLING_BACK) {
       finishRollback(record);
       return new RecoveryOutcome(
@@ -204,14 +270,6 @@ public final class ConfigStore {
           record.version(),
           "finished rolling back " + record.version() + ": " + record.reason(),
           record.serviceActions());
-    }
-    if (current.txn().equals(record.txn())) {
-      finishCommit(record);
-      return new RecoveryOutcome(
-          RecoveryOutcome.Action.COMMITTED,
-          record.version(),
-          "finished committing " + record.version(),
-          List.of());
     }
     int switched = switcher.switchedCount(record);
     if (switched == 0) {
@@ -234,8 +292,7 @@ public final class ConfigStore {
                 + record.files().size()
                 + " switched)";
     JournalRecord rollback = record.rollingBack(RECOVERY_CALLER, reason);
-    journal.write(rollback);
-    listener.reached(ApplyStep.ROLLBACK_DECIDED);
+    decideRollback(rollback);
     finishRollback(rollback);
     return new RecoveryOutcome(
         RecoveryOutcome.Action.ROLLED_BACK,
@@ -249,36 +306,98 @@ public final class ConfigStore {
         record.serviceActions());
   }
 
+  /**
+   * Completes a committed apply from its journal: the switch, the active version, the history line
+   * and the dropped backups, each only if missing. Returns whether anything was.
+   */
+  private boolean finishCommitted(ApplyJournal.Entry entry) throws IOException {
+    JournalRecord record = entry.record();
+    boolean repaired = switcher.finishSwitch(record) > 0;
+    CurrentRecord committed =
+        entry.committed().isPresent()
+            ? committedRecord(
+                record, entry.committed().get().at(), entry.committed().get().caller())
+            : current;
+    if (!current.equals(committed)) {
+      current = committed;
+      repaired = true;
+    }
+    repaired |= !history.contains(record.txn(), ConfigResult.CONFIG_APPLIED.name());
+    history.appendUnsynced(appliedEntry(record, committed));
+    repaired |= switcher.dropBackups(record);
+    return repaired;
+  }
+
+  /** Whether everything a committed journal covers is in place (a finished commit's journal). */
+  private boolean isComplete(ApplyJournal.Entry entry) {
+    ApplyJournal.Outcome commit = entry.committed().orElseThrow();
+    return current.equals(committedRecord(entry.record(), commit.at(), commit.caller()))
+        && history.contains(entry.record().txn(), ConfigResult.CONFIG_APPLIED.name());
+  }
+
+  /**
+   * Makes the active version, the history and the directories of {@code records} durable, then
+   * removes {@code journals}: what they covered no longer needs them.
+   */
+  private void settle(List<Path> journals, List<JournalRecord> records) throws IOException {
+    currentFile.write(current);
+    try (SyncGroup group = durable.group()) {
+      history.syncInto(group);
+      for (JournalRecord record : records) {
+        switcher.addTargetDirs(record, group);
+      }
+      group.sync();
+      history.synced();
+    }
+    journal.delete(journals);
+    kept = null;
+    needsRecovery = false;
+  }
+
   synchronized ConfigHistoryEntry commit(ApplyHandle handle, JournalRecord record, String caller)
       throws IOException {
     release(handle);
-    List<CurrentRecord.FileRecord> files = new ArrayList<>();
-    for (JournalRecord.JournalFile f : record.files()) {
-      files.add(new CurrentRecord.FileRecord(f.path(), f.sha256(), f.mode()));
-    }
-    CurrentRecord committed =
-        new CurrentRecord(
-            record.version(), record.txn(), clock.instant().toString(), caller, files);
-    try (SyncGroup switched = durable.group()) {
-      // The switch's renames must be on disk before the commit point names them.
-      switcher.addTargetDirs(record, switched);
-      Path staged = currentFile.stage(committed, switched);
-      switched.sync();
-      currentFile.install(staged);
-    }
-    durable.fsyncDirectory(stateDir);
+    String at = clock.instant().toString();
+    // The commit point: one fsync of one line. Everything after it is re-derived from the journal.
+    journal.recordOutcome(record, new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, ""));
+    listener.reached(ApplyStep.COMMIT_RECORDED);
+    CurrentRecord committed = committedRecord(record, at, caller);
     current = committed;
+    currentFile.replaceUnsynced(committed);
     listener.reached(ApplyStep.CURRENT_WRITTEN);
-    return finishCommit(record);
+    HistoryRecord entry = history.appendUnsynced(appliedEntry(record, committed));
+    listener.reached(ApplyStep.HISTORY_WRITTEN);
+    switcher.dropBackups(record);
+    // This apply's first wait made all the previous journal covered durable, and this one now
+    // covers the active version.
+    if (kept != null) {
+      journal.forget(List.of(kept.file()));
+    }
+    kept =
+        new ApplyJournal.Entry(
+            journal.fileOf(record),
+            record,
+            Optional.of(new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, "")),
+            false);
+    needsRecovery = false;
+    return entry.toProto();
   }
 
   synchronized ConfigHistoryEntry rollBack(
       ApplyHandle handle, JournalRecord record, String caller, String reason) throws IOException {
     release(handle);
     JournalRecord rollback = record.rollingBack(caller, reason);
-    journal.write(rollback);
-    listener.reached(ApplyStep.ROLLBACK_DECIDED);
-    return finishRollback(rollback);
+    decideRollback(rollback);
+    ConfigHistoryEntry entry = finishRollback(rollback);
+    List<Path> journals = new ArrayList<>();
+    List<JournalRecord> records = new ArrayList<>();
+    if (kept != null) {
+      journals.add(kept.file());
+      records.add(kept.record());
+    }
+    journals.add(journal.fileOf(record));
+    settle(journals, records);
+    return entry;
   }
 
   private void release(ApplyHandle handle) {
@@ -289,34 +408,15 @@ public final class ConfigStore {
     open = null;
   }
 
-  /**
-   * Everything after current.json names the transaction; each step may be repeated. The history
-   * line and the dropped backups are durable before the journal goes, so a journal that survives a
-   * power cut still covers them.
-   */
-  private ConfigHistoryEntry finishCommit(JournalRecord record) throws IOException {
-    HistoryRecord entry;
-    try (SyncGroup done = durable.group()) {
-      entry =
-          history.appendInto(
-              new HistoryRecord(
-                  record.txn(),
-                  record.version(),
-                  record.previousVersion(),
-                  current.appliedAt(),
-                  current.caller(),
-                  ConfigResult.CONFIG_APPLIED.name(),
-                  ""),
-              done);
-      listener.reached(ApplyStep.HISTORY_WRITTEN);
-      switcher.dropBackups(record, done);
-      done.sync();
-    }
-    journal.deleteCommitted();
-    needsRecovery = false;
-    return entry.toProto();
+  private void decideRollback(JournalRecord rollback) throws IOException {
+    journal.recordOutcome(
+        rollback,
+        new ApplyJournal.Outcome(
+            ApplyJournal.ROLLING_BACK, "", rollback.caller(), rollback.reason()));
+    listener.reached(ApplyStep.ROLLBACK_DECIDED);
   }
 
+  /** Restores the files and records the rollback durably; the caller removes the journal. */
   private ConfigHistoryEntry finishRollback(JournalRecord rollback) throws IOException {
     switcher.undo(rollback);
     HistoryRecord entry =
@@ -330,19 +430,36 @@ public final class ConfigStore {
                 ConfigResult.CONFIG_ROLLED_BACK.name(),
                 rollback.reason()));
     listener.reached(ApplyStep.HISTORY_WRITTEN);
-    journal.delete();
-    needsRecovery = false;
     return entry.toProto();
   }
 
   private void abandon(JournalRecord record, Exception failure) {
     try {
       switcher.undo(record);
-      journal.delete();
+      journal.delete(List.of(journal.fileOf(record)));
       needsRecovery = false;
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
+  }
+
+  private CurrentRecord committedRecord(JournalRecord record, String at, String caller) {
+    List<CurrentRecord.FileRecord> files = new ArrayList<>();
+    for (JournalRecord.JournalFile f : record.files()) {
+      files.add(new CurrentRecord.FileRecord(f.path(), f.sha256(), f.mode()));
+    }
+    return new CurrentRecord(record.version(), record.txn(), at, caller, files);
+  }
+
+  private static HistoryRecord appliedEntry(JournalRecord record, CurrentRecord committed) {
+    return new HistoryRecord(
+        record.txn(),
+        record.version(),
+        record.previousVersion(),
+        committed.appliedAt(),
+        committed.caller(),
+        ConfigResult.CONFIG_APPLIED.name(),
+        "");
   }
 
   private JournalRecord journalFor(ConfigBundle bundle, ApplyPlan plan) {
@@ -362,6 +479,7 @@ public final class ConfigStore {
               f.mode()));
     }
     return new JournalRecord(
+        journal.nextSequence(),
         txn,
         JournalRecord.Phase.PREPARED,
         bundle.getVersion(),

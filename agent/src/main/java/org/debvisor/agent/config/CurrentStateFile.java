@@ -31,15 +31,34 @@ final class CurrentStateFile {
   }
 
   /**
-   * Writes {@code record} next to the file and adds it to {@code group}; {@link #install} it once
-   * the group is synced.
+   * As {@link #read}, but an unreadable file (a power cut can leave it empty when a journal still
+   * covers it) yields {@link CurrentRecord#NONE}, for the recovery to rebuild.
    */
-  Path stage(CurrentRecord record, SyncGroup group) throws IOException {
-    return files.writeTempInto(file, json.writeValueAsBytes(record), group);
+  CurrentRecord readOrNone() {
+    try {
+      return read();
+    } catch (IOException e) {
+      return CurrentRecord.NONE;
+    }
   }
 
-  /** Renames a staged record over the file; durable once the state directory is synced. */
-  void install(Path staged) throws IOException {
-    DurableFiles.renameOver(staged, file);
+  /**
+   * Replaces the file with {@code record} without waiting for the disk; the committed journal
+   * covers it until the next apply has synced the file.
+   */
+  void replaceUnsynced(CurrentRecord record) throws IOException {
+    files.replaceUnsynced(file, json.writeValueAsBytes(record));
+  }
+
+  /** Replaces the file with {@code record}; durable when this returns. */
+  void write(CurrentRecord record) throws IOException {
+    files.writeAtomically(file, json.writeValueAsBytes(record));
+  }
+
+  /** Adds the file, if present, to {@code group}, so its content is durable once it is synced. */
+  void syncInto(SyncGroup group) throws IOException {
+    if (Files.exists(file)) {
+      files.addExisting(file, group);
+    }
   }
 }

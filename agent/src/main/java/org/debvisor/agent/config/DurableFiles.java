@@ -66,6 +66,38 @@ final class DurableFiles {
     return temp;
   }
 
+  /**
+   * Replaces {@code file} with {@code data} through a temporary file and a rename, without waiting
+   * for the disk: for files a journal still covers, so a power cut can lose the change but never
+   * leave the old content mixed with the new.
+   */
+  void replaceUnsynced(Path file, byte[] data) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel channel =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeFully(channel, data);
+    }
+    renameOver(temp, file);
+  }
+
+  /** Appends {@code data} to {@code file} (created if missing) without waiting for the disk. */
+  void appendUnsynced(Path file, byte[] data) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      writeFully(channel, data);
+    }
+  }
+
+  /** Adds {@code file} to {@code group}, so its unsynced changes are durable once it is synced. */
+  void addExisting(Path file, SyncGroup group) throws IOException {
+    group.addFile(FileChannel.open(file, StandardOpenOption.WRITE));
+  }
+
   /** Renames a synced temporary file over {@code file}. */
   static void renameOver(Path temp, Path file) throws IOException {
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -188,21 +188,46 @@ final class FileSwitcher {
   }
 
   /**
-   * Forgets the old files of a committed transaction; durable once the caller syncs {@code group}.
+   * Renames over its target every staged file that is still there: after a power cut, a committed
+   * transaction's switch may not have reached the disk (its staged files had). Returns how many.
    */
-  void dropBackups(JournalRecord journal, SyncGroup group) throws ConfigStorageException {
+  int finishSwitch(JournalRecord journal) throws ConfigStorageException {
+    int renamed = 0;
+    for (JournalRecord.JournalFile entry : journal.files()) {
+      try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
+        if (parent != null
+            && Files.exists(parent.entry(name(entry.stagedPath())), LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(
+              parent.entry(name(entry.stagedPath())),
+              parent.entry(name(entry.targetPath())),
+              StandardCopyOption.ATOMIC_MOVE);
+          renamed++;
+        }
+      } catch (IOException e) {
+        throw ConfigStorageException.of("switch", entry.targetPath(), e);
+      }
+    }
+    return renamed;
+  }
+
+  /**
+   * Forgets the old files of a committed transaction without waiting for the disk (its journal is
+   * kept until a later sync of these directories). Returns whether any was still there.
+   */
+  boolean dropBackups(JournalRecord journal) throws ConfigStorageException {
+    boolean found = false;
     for (JournalRecord.JournalFile entry : journal.files()) {
       try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
         if (parent != null) {
-          Files.deleteIfExists(parent.entry(name(entry.backupPath())));
-          Files.deleteIfExists(parent.entry(name(entry.stagedPath())));
+          found |= Files.deleteIfExists(parent.entry(name(entry.backupPath())));
+          found |= Files.deleteIfExists(parent.entry(name(entry.stagedPath())));
         }
       } catch (IOException e) {
         throw ConfigStorageException.of("drop the backup of", entry.targetPath(), e);
       }
     }
-    addTargetDirs(journal, group);
     listener.reached(ApplyStep.BACKUPS_DROPPED);
+    return found;
   }
 
   private boolean isSwitched(JournalRecord.JournalFile entry) {

@@ -7,6 +7,8 @@ import org.debvisor.proto.ServiceAction;
 /**
  * What an unfinished apply or rollback touches, kept on disk so a restarted agent can undo it.
  *
+ * @param sequence orders the journals in the state directory (0 in the single {@code journal.json}
+ *     of older agents)
  * @param txn unique id of the apply
  * @param phase how far it got
  * @param version the bundle's version
@@ -20,6 +22,7 @@ import org.debvisor.proto.ServiceAction;
  * @param reason why it is rolled back (ROLLING_BACK only)
  */
 record JournalRecord(
+    long sequence,
     String txn,
     Phase phase,
     String version,
@@ -47,6 +50,7 @@ record JournalRecord(
 
   JournalRecord rollingBack(String caller, String reason) {
     return new JournalRecord(
+        sequence,
         txn,
         Phase.ROLLING_BACK,
         version,

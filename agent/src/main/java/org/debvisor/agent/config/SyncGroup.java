@@ -42,6 +42,10 @@ final class SyncGroup implements AutoCloseable {
     }
   }
 
+  boolean isEmpty() {
+    return members.isEmpty();
+  }
+
   /** Fsyncs every member, then closes them; the group is empty again afterwards. */
   void sync() throws IOException {
     try {

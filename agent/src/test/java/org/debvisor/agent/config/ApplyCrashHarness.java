@@ -22,7 +22,11 @@ public final class ApplyCrashHarness {
   private static final int MAX_APPLIES = 5_000;
   private static final int MAX_PAUSE_NANOS = 2_000_000;
   private static final Set<ApplyStep> COMMIT_STEPS =
-      EnumSet.of(ApplyStep.CURRENT_WRITTEN, ApplyStep.HISTORY_WRITTEN, ApplyStep.BACKUPS_DROPPED);
+      EnumSet.of(
+          ApplyStep.COMMIT_RECORDED,
+          ApplyStep.CURRENT_WRITTEN,
+          ApplyStep.HISTORY_WRITTEN,
+          ApplyStep.BACKUPS_DROPPED);
 
   private ApplyCrashHarness() {}
 

@@ -72,7 +72,7 @@ class ConfigStoreTest {
 
   private void assertNoTransactionLeftovers() throws IOException {
     assertThat(snapshot(root).keySet()).noneMatch(name -> name.contains(".debvisor-"));
-    assertThat(state.resolve("journal.json")).doesNotExist();
+    assertThat(TestBundles.unfinishedJournals(state)).isEmpty();
   }
 
   @Test

@@ -101,7 +101,7 @@ class CrashRecoveryTest {
     List<String> steps = await(harness, () -> false);
     assertThat(harness.exitValue()).as("halted on the spot").isEqualTo(137);
     assertThat(steps).endsWith("FILE_STAGED");
-    assertThat(state.resolve("journal.json")).exists();
+    assertThat(TestBundles.unfinishedJournals(state)).hasSize(1);
 
     ConfigStore store = new ConfigStore(settings, Clock.systemUTC());
     RecoveryOutcome outcome = RecoveryHarness.updater(settings, store).recover();

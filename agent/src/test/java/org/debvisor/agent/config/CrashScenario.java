@@ -116,7 +116,7 @@ final class CrashScenario {
     assertThat(TestBundles.snapshot(root).keySet())
         .as("no staged files or backups")
         .noneMatch(n -> n.contains(".debvisor-"));
-    assertThat(stateDir.resolve("journal.json")).doesNotExist();
+    assertThat(TestBundles.unfinishedJournals(stateDir)).as("unfinished journals").isEmpty();
     assertHistoryEndsWith(store.history(1000), version);
   }
 

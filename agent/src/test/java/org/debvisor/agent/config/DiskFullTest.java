@@ -122,7 +122,7 @@ class DiskFullTest {
     assertThat(snapshot(mountPoint)).as("old files intact, nothing staged left").isEqualTo(before);
     assertThat(store.current().getVersion()).isEqualTo("v1");
     assertThat(store.history(10)).extracting(ConfigHistoryEntry::getVersion).containsExactly("v1");
-    assertThat(state.resolve("journal.json")).doesNotExist();
+    assertThat(TestBundles.unfinishedJournals(state)).isEmpty();
     ConfigStore restarted = new ConfigStore(settings, Clock.systemUTC());
     assertThat(restarted.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.proto.ConfigHistoryEntry;
 import org.debvisor.proto.ConfigResult;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,6 +76,7 @@ class StepCrashTest {
     String gate = "agent restarted before the health gate finished";
     out.add(Arguments.of(Ending.COMMIT, ApplyStep.FILE_SWITCHED, 3, rolledBack, gate));
     out.add(Arguments.of(Ending.COMMIT, ApplyStep.ALL_SWITCHED, 1, rolledBack, gate));
+    out.add(Arguments.of(Ending.COMMIT, ApplyStep.COMMIT_RECORDED, 1, committed, null));
     out.add(Arguments.of(Ending.COMMIT, ApplyStep.CURRENT_WRITTEN, 1, committed, null));
     out.add(Arguments.of(Ending.COMMIT, ApplyStep.HISTORY_WRITTEN, 1, committed, null));
     out.add(Arguments.of(Ending.COMMIT, ApplyStep.BACKUPS_DROPPED, 1, committed, null));
@@ -86,6 +88,12 @@ class StepCrashTest {
     out.add(Arguments.of(Ending.ROLL_BACK, ApplyStep.ALL_RESTORED, 1, rolledBack, failed));
     out.add(Arguments.of(Ending.ROLL_BACK, ApplyStep.HISTORY_WRITTEN, 1, rolledBack, failed));
     return out;
+  }
+
+  @Test
+  void everyStepHasACrashPoint() {
+    assertThat(crashPoints().stream().map(a -> a.get()[1]).distinct())
+        .containsExactlyInAnyOrder((Object[]) ApplyStep.values());
   }
 
   @ParameterizedTest(name = "{0}: crash at {1} #{2} -> {3}")

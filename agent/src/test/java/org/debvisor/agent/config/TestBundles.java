@@ -41,6 +41,41 @@ final class TestBundles {
         null);
   }
 
+  /** Every readable journal in {@code stateDir}, oldest first, and the torn ones. */
+  static ApplyJournal.Scan journals(Path stateDir) throws IOException {
+    if (!Files.isDirectory(stateDir)) {
+      return new ApplyJournal.Scan(List.of(), List.of());
+    }
+    return new ApplyJournal(
+            stateDir,
+            new com.fasterxml.jackson.databind.ObjectMapper(),
+            new DurableFiles(new FsyncCounter()))
+        .scan();
+  }
+
+  /**
+   * Journals of applies that are not committed (or cut short) in {@code stateDir}: what a recovery
+   * would have to finish or undo. A finished commit keeps its committed journal for the next apply.
+   */
+  static List<Path> unfinishedJournals(Path stateDir) throws IOException {
+    ApplyJournal.Scan scan = journals(stateDir);
+    List<Path> unfinished = new java.util.ArrayList<>(scan.torn());
+    for (ApplyJournal.Entry e : scan.entries()) {
+      if (e.committed().isEmpty()) {
+        unfinished.add(e.file());
+      }
+    }
+    return unfinished;
+  }
+
+  /** The committed journals in {@code stateDir}, oldest first. */
+  static List<Path> committedJournals(Path stateDir) throws IOException {
+    return journals(stateDir).entries().stream()
+        .filter(e -> e.committed().isPresent())
+        .map(ApplyJournal.Entry::file)
+        .toList();
+  }
+
   static ConfigFile file(String path, String content, int mode) {
     return file(path, content.getBytes(StandardCharsets.UTF_8), mode);
   }
