@@ -84,6 +84,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
       description = "Of the agent, measure only UpdateConfig (and its raw-write baseline).")
   boolean configOnly;
 
+  @Option(
+      names = "--register-only",
+      description =
+          "Only the controller's RegisterNode rows (no agent, no heartbeats); their section of"
+              + " --out is replaced, the rest of the page kept.")
+  boolean registerOnly;
+
   @Option(names = "--register-rates", split = ",", defaultValue = "100,500")
   List<Integer> registerRates;
 
@@ -120,6 +127,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("debvisor-bench");
+    if (registerOnly) {
+      return registerRows(work);
+    }
     String report = skipAgent ? header() : agentReport(work);
     if (controllerJar != null) {
       ControllerBench.Outcome controller =
@@ -135,7 +145,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
                   heartbeatConnections,
                   heartbeatSeconds,
                   controllerHeap,
-                  controllerJavaOptions)
+                  controllerJavaOptions,
+                  true)
               .run();
       System.out.println(controller.console());
       report += controller.markdown();
@@ -155,6 +166,50 @@ public final class BenchmarkRunner implements Callable<Integer> {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println("wrote " + out);
+    return 0;
+  }
+
+  /** The RegisterNode rows alone, written over their section of {@code out}. */
+  private int registerRows(Path work) throws Exception {
+    if (controllerJar == null) {
+      throw new IllegalArgumentException("--register-only needs --controller-jar");
+    }
+    ControllerBench.Outcome controller =
+        new ControllerBench(
+                controllerJar,
+                Files.createDirectories(work.resolve("controller-bench")),
+                durationSeconds,
+                registerRates,
+                registerInFlight,
+                connections,
+                registerMax,
+                0,
+                0,
+                0,
+                controllerHeap,
+                controllerJavaOptions,
+                false)
+            .run();
+    System.out.println(controller.console());
+    String heading = "\n## Controller `debvisor.Controller/RegisterNode`";
+    String text = Files.isRegularFile(out) ? Files.readString(out) : header();
+    int start = text.indexOf(heading);
+    String section =
+        "\n## Controller `debvisor.Controller/RegisterNode` (durable, certificate issued)\n\n"
+            + "Produced by `"
+            + command
+            + "` on "
+            + LocalDate.now()
+            + ".\n"
+            + controller.markdown().replaceFirst("\n## [^\n]*\n", "");
+    if (start < 0) {
+      text = text + section;
+    } else {
+      int end = text.indexOf("\n## Controller with ", start + heading.length());
+      text = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end));
+    }
+    Files.writeString(out, text);
+    System.out.println("updated the RegisterNode section of " + out);
     return 0;
   }
 

@@ -46,6 +46,8 @@ final class ControllerBench {
   private final int heartbeatSeconds;
   private final String heap;
   private final List<String> javaOptions;
+  // False: only the RegisterNode rows (bench/run --register-only), no heartbeat part.
+  private final boolean heartbeats;
 
   ControllerBench(
       Path controllerJar,
@@ -59,7 +61,8 @@ final class ControllerBench {
       int heartbeatConnections,
       int heartbeatSeconds,
       String heap,
-      List<String> javaOptions) {
+      List<String> javaOptions,
+      boolean heartbeats) {
     this.controllerJar = controllerJar;
     this.work = work;
     this.durationSeconds = durationSeconds;
@@ -72,6 +75,7 @@ final class ControllerBench {
     this.heartbeatSeconds = heartbeatSeconds;
     this.heap = heap;
     this.javaOptions = List.copyOf(javaOptions);
+    this.heartbeats = heartbeats;
   }
 
   private List<String> jvm() {
@@ -115,7 +119,9 @@ final class ControllerBench {
       for (int rate : rates) {
         needed += rate * durationSeconds;
       }
-      needed = Math.max(needed, agents);
+      if (heartbeats) {
+        needed = Math.max(needed, agents);
+      }
       long t0 = System.nanoTime();
       List<String> tokens = createTokens(operator, needed);
       double tokenSeconds = (System.nanoTime() - t0) / 1e9;
@@ -169,6 +175,9 @@ final class ControllerBench {
 
       // Shown at once: a failure in the heartbeat part below would otherwise lose these rows.
       System.out.println(BenchmarkRunner.table(register));
+      if (!heartbeats) {
+        return registerOnly(register, loadBefore);
+      }
 
       // Top up to the number of simulated agents (not measured).
       while (ours.enrolled().size() < agents && ours.remaining() > 0) {
@@ -256,6 +265,22 @@ final class ControllerBench {
     }
   }
 
+  private Outcome registerOnly(List<LoadResult> register, String loadBefore) throws IOException {
+    String loadAfter = LocalProcesses.loadAverage();
+    String table = BenchmarkRunner.table(register);
+    String load =
+        "Load average (1, 5, 15 min) before / after: "
+            + loadBefore
+            + " / "
+            + loadAfter
+            + " on "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs.\n";
+    return new Outcome(
+        table + "\n" + registerAnalysis(register) + load,
+        "\n" + load + registerSection(table, register));
+  }
+
   private String markdown(
       String registerTable,
       String heartbeatTable,
@@ -266,42 +291,7 @@ final class ControllerBench {
       long rss,
       long nodes,
       int enrolled) {
-    return "\n## Controller `debvisor.Controller/RegisterNode` (durable, certificate issued)\n\n"
-        + "The controller runs as `debvisor controller serve` in its own JVM (`-XX:+UseSerialGC -Xmx"
-        + heap
-        + "`), SQLite WAL with synchronous=FULL, over TLS on loopback. Every call carries a fresh EC"
-        + " P-256 key's CSR and a fresh single-use token (tokens created through CreateBootstrapToken"
-        + " and CSRs made before the timed part). One call = check the token and CSR, sign a"
-        + " certificate with the CA's P-256 key, and in one committed transaction consume the token,"
-        + " record node, certificate and audit row. The per-address RegisterNode rate limit is"
-        + " raised for the load generator. Closed loop keeps "
-        + inFlight
-        + " calls in flight over "
-        + connections
-        + " connections for "
-        + durationSeconds
-        + " s (at most "
-        + closedLoopCap
-        + " calls); open loop sends at a fixed rate for "
-        + durationSeconds
-        + " s, timed from when each call was due. **baseline (TLS echo)** is a bare grpc-java server"
-        + " with the controller's TLS certificate answering the same request with a canned answer of"
-        + " the same size (the transport's limit); **raw** rows are the durable parts alone, one"
-        + " thread each.\n\n"
-        + registerTable
-        + "\n"
-        + registerAnalysis(register)
-        + "\nWhere the time goes (a JFR profile of the controller under this load, taken once on"
-        + " 2026-11-30 with `--controller-java-option=-XX:StartFlightRecording=...`, when the CA was"
-        + " still P-384): about 85 % of RegisterNode's CPU samples were the two ECDSA operations in"
-        + " the JDK's pure-Java EC code — verifying the CSR's P-256 self-signature (~45 %) and"
-        + " signing the certificate with the CA's P-384 key (~40 %); SQLite and the audit row were"
-        + " under 5 %. The JDK signs with P-256 about 8x faster than with P-384 (0.3 ms against"
-        + " 2.5 ms on this machine), so the CA is P-256 now. Enrolment stays bound by signature"
-        + " CPU, not by the disk or the transport. In an open-loop row where the"
-        + " controller falls behind, the latency is queueing, and calls still outstanding when the"
-        + " 30 s drain ends count neither as done nor as errors (requests < rate × seconds).\n"
-        + "\nTargets (SPEC §8): at least 500 enrolments/s; p99 < 50 ms.\n"
+    return registerSection(registerTable, register)
         + "\n## Controller with "
         + agents
         + " simulated agents heartbeating\n\n"
@@ -340,6 +330,45 @@ final class ControllerBench {
             nodes)
         + "\nTargets (SPEC §8): 10 000 agents at 10 s in < 1 GiB heap and < 1 core; heartbeat p99"
         + " reported above.\n";
+  }
+
+  private String registerSection(String registerTable, List<LoadResult> register) {
+    return "\n## Controller `debvisor.Controller/RegisterNode` (durable, certificate issued)\n\n"
+        + "The controller runs as `debvisor controller serve` in its own JVM (`-XX:+UseSerialGC -Xmx"
+        + heap
+        + "`), SQLite WAL with synchronous=FULL, over TLS on loopback. Every call carries a fresh EC"
+        + " P-256 key's CSR and a fresh single-use token (tokens created through CreateBootstrapToken"
+        + " and CSRs made before the timed part). One call = check the token and CSR, sign a"
+        + " certificate with the CA's P-256 key, and in one committed transaction consume the token,"
+        + " record node, certificate and audit row. The per-address RegisterNode rate limit is"
+        + " raised for the load generator. Closed loop keeps "
+        + inFlight
+        + " calls in flight over "
+        + connections
+        + " connections for "
+        + durationSeconds
+        + " s (at most "
+        + closedLoopCap
+        + " calls); open loop sends at a fixed rate for "
+        + durationSeconds
+        + " s, timed from when each call was due. **baseline (TLS echo)** is a bare grpc-java server"
+        + " with the controller's TLS certificate answering the same request with a canned answer of"
+        + " the same size (the transport's limit); **raw** rows are the durable parts alone, one"
+        + " thread each.\n\n"
+        + registerTable
+        + "\n"
+        + registerAnalysis(register)
+        + "\nWhere the time goes (a JFR profile of the controller under this load, taken once on"
+        + " 2026-11-30 with `--controller-java-option=-XX:StartFlightRecording=...`, when the CA was"
+        + " still P-384): about 85 % of RegisterNode's CPU samples were the two ECDSA operations in"
+        + " the JDK's pure-Java EC code — verifying the CSR's P-256 self-signature (~45 %) and"
+        + " signing the certificate with the CA's P-384 key (~40 %); SQLite and the audit row were"
+        + " under 5 %. The JDK signs with P-256 about 8x faster than with P-384 (0.3 ms against"
+        + " 2.5 ms on this machine), so the CA is P-256 now. Enrolment stays bound by signature"
+        + " CPU, not by the disk or the transport. In an open-loop row where the"
+        + " controller falls behind, the latency is queueing, and calls still outstanding when the"
+        + " 30 s drain ends count neither as done nor as errors (requests < rate × seconds).\n"
+        + "\nTargets (SPEC §8): at least 500 enrolments/s; p99 < 50 ms.\n";
   }
 
   /** Where a RegisterNode's time goes, from the rows of this run. */
