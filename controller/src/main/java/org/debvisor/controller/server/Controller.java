@@ -22,6 +22,7 @@ import org.debvisor.controller.ha.LeaderDuties;
 import org.debvisor.controller.ha.LeaderLease;
 import org.debvisor.controller.ha.Leadership;
 import org.debvisor.controller.ha.LeadershipGauge;
+import org.debvisor.controller.ha.LeaseGauges;
 import org.debvisor.controller.ha.MemberId;
 import org.debvisor.controller.ha.SharedCa;
 import org.debvisor.controller.ha.SharedOperatorTokens;
@@ -215,6 +216,9 @@ public final class Controller implements AutoCloseable {
               ControllerInterceptors.create(settings, db, operators, registry));
       server.start();
       LeadershipGauge.register(registry, leadership);
+      if (leadership instanceof LeaderLease lease) {
+        LeaseGauges.register(registry, lease, System::nanoTime);
+      }
       // Unfinished rollouts carry on once the server answers again (on the leader).
       RolloutEngine engine = rollouts;
       leadership.start(
