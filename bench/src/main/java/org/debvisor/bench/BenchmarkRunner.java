@@ -191,9 +191,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 false)
             .run();
     System.out.println(controller.console());
-    String heading = "\n## Controller `debvisor.Controller/RegisterNode`";
     String text = Files.isRegularFile(out) ? Files.readString(out) : header();
-    int start = text.indexOf(heading);
     String section =
         "\n## Controller `debvisor.Controller/RegisterNode` (durable, certificate issued)\n\n"
             + "Produced by `"
@@ -202,15 +200,24 @@ public final class BenchmarkRunner implements Callable<Integer> {
             + LocalDate.now()
             + ".\n"
             + controller.markdown().replaceFirst("\n## [^\n]*\n", "");
-    if (start < 0) {
-      text = text + section;
-    } else {
-      int end = text.indexOf("\n## Controller with ", start + heading.length());
-      text = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end));
-    }
+    text = withRegisterSection(text, section);
     Files.writeString(out, text);
     System.out.println("updated the RegisterNode section of " + out);
     return 0;
+  }
+
+  /**
+   * {@code page} with its RegisterNode section (up to the heartbeat section, or the end) replaced
+   * by {@code section}, or with {@code section} appended when it has none.
+   */
+  static String withRegisterSection(String page, String section) {
+    String heading = "\n## Controller `debvisor.Controller/RegisterNode`";
+    int start = page.indexOf(heading);
+    if (start < 0) {
+      return page + section;
+    }
+    int end = page.indexOf("\n## Controller with ", start + heading.length());
+    return page.substring(0, start) + section + (end < 0 ? "" : page.substring(end));
   }
 
   private String header() throws IOException {
