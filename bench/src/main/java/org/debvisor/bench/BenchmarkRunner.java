@@ -101,6 +101,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
       description = "Of the agent, measure only UpdateConfig (and its raw-write baseline).")
   boolean configOnly;
 
+  @Option(
+      names = "--register-only",
+      description =
+          "Only the controller's RegisterNode rows (no agent, no heartbeats); only their section"
+              + " of --out (and the load line above it) is replaced, the rest of the page kept.")
+  boolean registerOnly;
+
   @Option(names = "--register-rates", split = ",", defaultValue = "100,500")
   List<Integer> registerRates;
 
@@ -145,10 +152,14 @@ public final class BenchmarkRunner implements Callable<Integer> {
         return 2;
       }
     }
+    if (registerOnly && controllerJar == null) {
+      System.err.println("bench: error: --register-only needs --controller-jar");
+      return 2;
+    }
     Path work = Files.createTempDirectory("debvisor-bench");
     Map<String, String> measured = new LinkedHashMap<>();
     measured.put("run", "");
-    if (!skipAgent) {
+    if (!skipAgent && !registerOnly) {
       measured.putAll(agentReport(work));
     }
     if (controllerJar != null) {
@@ -165,12 +176,15 @@ public final class BenchmarkRunner implements Callable<Integer> {
                   heartbeatConnections,
                   heartbeatSeconds,
                   controllerHeap,
-                  controllerJavaOptions)
+                  controllerJavaOptions,
+                  !registerOnly)
               .run();
       System.out.println(controller.console());
       measured.put("controller-load", controller.load());
       measured.put("controller-register", controller.register());
-      measured.put("controller-heartbeats", controller.heartbeats());
+      if (!registerOnly) {
+        measured.put("controller-heartbeats", controller.heartbeats());
+      }
     }
     measured.put("run", header(measured.keySet()));
     Path docs = Files.createDirectories(out.toAbsolutePath().getParent());

@@ -50,6 +50,8 @@ final class ControllerBench {
   private final int heartbeatSeconds;
   private final String heap;
   private final List<String> javaOptions;
+  // False: only the RegisterNode rows (bench/run --register-only), no heartbeat part.
+  private final boolean heartbeats;
 
   ControllerBench(
       Path controllerJar,
@@ -63,7 +65,8 @@ final class ControllerBench {
       int heartbeatConnections,
       int heartbeatSeconds,
       String heap,
-      List<String> javaOptions) {
+      List<String> javaOptions,
+      boolean heartbeats) {
     this.controllerJar = controllerJar;
     this.work = work;
     this.durationSeconds = durationSeconds;
@@ -76,6 +79,7 @@ final class ControllerBench {
     this.heartbeatSeconds = heartbeatSeconds;
     this.heap = heap;
     this.javaOptions = List.copyOf(javaOptions);
+    this.heartbeats = heartbeats;
   }
 
   private List<String> jvm() {
@@ -119,7 +123,9 @@ final class ControllerBench {
       for (int rate : rates) {
         needed += rate * durationSeconds;
       }
-      needed = Math.max(needed, agents);
+      if (heartbeats) {
+        needed = Math.max(needed, agents);
+      }
       long t0 = System.nanoTime();
       List<String> tokens = createTokens(operator, needed);
       double tokenSeconds = (System.nanoTime() - t0) / 1e9;
@@ -173,6 +179,15 @@ final class ControllerBench {
 
       // Shown at once: a failure in the heartbeat part below would otherwise lose these rows.
       System.out.println(BenchmarkRunner.table(register));
+      if (!heartbeats) {
+        String table = BenchmarkRunner.table(register);
+        String load = loadLine(loadBefore, LocalProcesses.loadAverage());
+        return new Outcome(
+            table + "\n" + registerAnalysis(register) + load,
+            load,
+            registerMarkdown(table, register),
+            "");
+      }
 
       // Top up to the number of simulated agents (not measured).
       while (ours.enrolled().size() < agents && ours.remaining() > 0) {
@@ -231,13 +246,7 @@ final class ControllerBench {
               + "\n";
       return new Outcome(
           console,
-          "Controller runs below. Load average (1, 5, 15 min) before / after them: "
-              + loadBefore
-              + " / "
-              + loadAfter
-              + " on "
-              + Runtime.getRuntime().availableProcessors()
-              + " CPUs; other work shared the machine, so absolute figures are pessimistic.\n",
+          loadLine(loadBefore, loadAfter),
           registerMarkdown(registerTable, register),
           heartbeatMarkdown(heartbeatTable, cores, wall, heapAfterGc, rss, nodes, enrolled.size()));
     } finally {
@@ -250,6 +259,16 @@ final class ControllerBench {
       controller.destroy();
       controller.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static String loadLine(String before, String after) {
+    return "Controller runs below. Load average (1, 5, 15 min) before / after them: "
+        + before
+        + " / "
+        + after
+        + " on "
+        + Runtime.getRuntime().availableProcessors()
+        + " CPUs; other work shared the machine, so absolute figures are pessimistic.\n";
   }
 
   private String registerMarkdown(String registerTable, List<LoadResult> register) {
@@ -278,13 +297,18 @@ final class ControllerBench {
         + registerTable
         + "\n"
         + registerAnalysis(register)
-        + "\nWhere the time goes (a JFR profile of the controller under this load, taken once on"
-        + " 2026-11-30 with `--controller-java-option=-XX:StartFlightRecording=...`, when the CA was"
-        + " still P-384): about 85 % of RegisterNode's CPU samples were the two ECDSA operations in"
-        + " the JDK's pure-Java EC code — verifying the CSR's P-256 self-signature (~45 %) and"
-        + " signing the certificate with the CA's P-384 key (~40 %); SQLite and the audit row were"
-        + " under 5 %. The JDK signs with P-256 about 8x faster than with P-384 (0.3 ms against"
-        + " 2.5 ms on this machine), so the CA is P-256 now. Enrolment stays bound by signature"
+        + "\nWhere the time goes (JFR profiles of the controller under this load with"
+        + " `--controller-java-option=-XX:StartFlightRecording=...,settings=profile`, 2026-12-03,"
+        + " machine loaded): of RegisterNode's CPU samples about 42 % verify the CSR's P-256"
+        + " self-signature (Bouncy Castle, twice the JDK's speed here) and 44 % issue the"
+        + " certificate, two thirds of that the CA's P-256 signature; the group-committed"
+        + " transaction (SQLite, audit row) is about 10 %. Until 2026-12-03 every enrolment also"
+        + " counted the active nodes per cluster on a fresh SQLite connection for"
+        + " `debvisor_node_count` (a cost growing with the inventory; now counted when /metrics is"
+        + " scraped), and issuing parsed every certificate into the JDK's type and re-read the CA"
+        + " certificate's name and key identifier. The JIT compiler threads used about as much CPU"
+        + " as the RPC threads during these short runs, so the CPU per call here is above a"
+        + " long-running controller's. Enrolment stays bound by signature"
         + " CPU, not by the disk or the transport. In an open-loop row where the"
         + " controller falls behind, the latency is queueing, and calls still outstanding when the"
         + " 30 s drain ends count neither as done nor as errors (requests < rate × seconds).\n"

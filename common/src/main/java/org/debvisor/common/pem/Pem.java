@@ -118,6 +118,11 @@ public final class Pem {
     return write(certificate);
   }
 
+  /** The certificate as a PEM block, from Bouncy Castle's encoding. */
+  public static String encode(X509CertificateHolder certificate) {
+    return write(certificate);
+  }
+
   /** The certificates as PEM blocks, one after the other. */
   public static String encode(List<X509Certificate> certificates) {
     StringBuilder all = new StringBuilder();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.LeaseRepository;
+import org.debvisor.controller.inventory.LeaseRow;
 import org.debvisor.controller.inventory.MemberRepository;
 import org.debvisor.controller.inventory.MemberRow;
 import org.debvisor.controller.inventory.WriteFence;
@@ -47,6 +48,24 @@ public final class LeaderLease implements Leadership {
   private final AtomicLong token = new AtomicLong();
   private volatile long validUntilNanos;
   private volatile boolean closed;
+  // The lease row as the last successful tick read it; null before the first.
+  private volatile SeenLease seen;
+
+  /**
+   * The lease as this controller last read it: its holder and fencing token, how long before that
+   * read its holder had last renewed it (by the database's clock), and when the read began (by this
+   * controller's monotonic clock).
+   */
+  public record SeenLease(String holder, long token, Duration ageWhenRead, long readAtNanos) {
+
+    /** Seconds since the holder last renewed the lease, as this controller knows at {@code now}. */
+    public double ageSeconds(long nowNanos) {
+      return Math.max(0, ageWhenRead.toNanos() + (nowNanos - readAtNanos)) / 1e9;
+    }
+  }
+
+  /** What one tick did: the token held after it (0: none) and the lease row it read after. */
+  private record Tick(long token, Optional<LeaseRow> lease, Instant at) {}
 
   /**
    * @param period how long a lease holds unless renewed: the longest a failed leader's work waits
@@ -81,9 +100,9 @@ public final class LeaderLease implements Leadership {
     }
     long before = System.nanoTime();
     long held = token.get();
-    long now;
+    Tick done;
     try {
-      now =
+      done =
           db.write(
               c -> {
                 // Cut off mid-renewal, the lease row must not stay locked past a period.
@@ -93,10 +112,11 @@ public final class LeaderLease implements Leadership {
                   startedAt = at;
                 }
                 members.upsert(c, new MemberRow(memberId, address, startedAt, at));
-                if (held != 0 && leases.renew(c, NAME, memberId, held, at, period)) {
-                  return held;
-                }
-                return leases.acquire(c, NAME, memberId, at, period).orElse(0L);
+                long token =
+                    held != 0 && leases.renew(c, NAME, memberId, held, at, period)
+                        ? held
+                        : leases.acquire(c, NAME, memberId, at, period).orElse(0L);
+                return new Tick(token, leases.find(c, NAME), at);
               });
     } catch (InventoryException e) {
       log.warn("cannot reach the database for the leader lease: {}", e.getMessage());
@@ -106,6 +126,13 @@ public final class LeaderLease implements Leadership {
       log.error("leader lease: {}", e.toString(), e);
       return;
     }
+    done.lease()
+        .ifPresent(
+            l ->
+                seen =
+                    new SeenLease(
+                        l.holder(), l.token(), Duration.between(l.renewedAt(), done.at()), before));
+    long now = done.token();
     // Measured from before the transaction began: the database's expiry is later than this.
     long until = before + period.toNanos() - period.toNanos() / 10;
     if (held != 0 && now == held) {
@@ -173,6 +200,11 @@ public final class LeaderLease implements Leadership {
   @Override
   public String memberId() {
     return memberId;
+  }
+
+  /** The lease as the last successful renewal or attempt read it; empty before the first. */
+  public Optional<SeenLease> seen() {
+    return Optional.ofNullable(seen);
   }
 
   /** How long a lease holds unless renewed. */

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -36,6 +37,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -64,6 +66,9 @@ public final class CertificateAuthority {
   private final PrivateKey caKey;
   private final X509Certificate caCertificate;
   private final String caPem;
+  // Taken from the CA certificate once, not per issued certificate (enrolment is CPU-bound).
+  private final X500Name issuer;
+  private final AuthorityKeyIdentifier authorityKeyId;
   private final Clock clock;
   private final SecureRandom random;
 
@@ -72,6 +77,13 @@ public final class CertificateAuthority {
     this.caKey = caKey;
     this.caCertificate = caCertificate;
     this.caPem = Pem.encode(caCertificate);
+    this.issuer = X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded());
+    try {
+      this.authorityKeyId = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCertificate);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "cannot read the CA certificate's key identifier: " + e.getMessage(), e);
+    }
     this.clock = clock;
     this.random = random;
   }
@@ -233,7 +245,7 @@ public final class CertificateAuthority {
       }
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  caCertificate,
+                  issuer,
                   serial(random),
                   Date.from(now.minus(BACKDATE)),
                   Date.from(notAfter),
@@ -250,16 +262,13 @@ public final class CertificateAuthority {
                       }))
               .addExtension(
                   Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key))
-              .addExtension(
-                  Extension.authorityKeyIdentifier,
-                  false,
-                  utils.createAuthorityKeyIdentifier(caCertificate));
+              .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId);
       GeneralNames san = subjectAltNames(names);
       if (san != null) {
         builder.addExtension(Extension.subjectAlternativeName, false, san);
       }
-      X509Certificate cert = sign(builder, caKey);
-      return new IssuedCertificate(cert, IssuedCertificate.serialHex(cert), Pem.encode(cert));
+      X509CertificateHolder cert = signHolder(builder, caKey);
+      return new IssuedCertificate(cert, Pem.encode(cert));
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot issue a certificate: " + e.getMessage(), e);
     }
@@ -297,9 +306,15 @@ public final class CertificateAuthority {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
       throws GeneralSecurityException {
+    return new JcaX509CertificateConverter().getCertificate(signHolder(builder, key));
+  }
+
+  /** Signed, without the JDK's parse into an X509Certificate (issued certificates parse lazily). */
+  private static X509CertificateHolder signHolder(X509v3CertificateBuilder builder, PrivateKey key)
+      throws GeneralSecurityException {
     try {
       ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key);
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+      return builder.build(signer);
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e.getMessage(), e);
     }

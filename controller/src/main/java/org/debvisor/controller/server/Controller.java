@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +22,7 @@ import org.debvisor.controller.ha.LeaderDuties;
 import org.debvisor.controller.ha.LeaderLease;
 import org.debvisor.controller.ha.Leadership;
 import org.debvisor.controller.ha.LeadershipGauge;
+import org.debvisor.controller.ha.LeaseGauges;
 import org.debvisor.controller.ha.MemberId;
 import org.debvisor.controller.ha.SharedCa;
 import org.debvisor.controller.ha.SharedOperatorTokens;
@@ -61,6 +61,9 @@ public final class Controller implements AutoCloseable {
   // Enrolments in one commit at most: bounds how long one group holds the write lock.
   private static final int ENROLMENT_GROUP_MAX = 64;
   private static final java.time.Duration AGENT_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
+  // Node counts a scrape may show without counting again (other controllers' enrolments show
+  // within this on a shared PostgreSQL; this controller's own show at once).
+  private static final java.time.Duration NODE_COUNT_MAX_AGE = java.time.Duration.ofSeconds(10);
   // Failed logins: 5 at once then 5 a minute per user name; 20 then 20 a minute per address.
   private static final LoginLimiter.Limit LOGIN_LIMIT_PER_USER = new LoginLimiter.Limit(5, 5);
   private static final LoginLimiter.Limit LOGIN_LIMIT_PER_SOURCE = new LoginLimiter.Limit(20, 20);
@@ -154,7 +157,6 @@ public final class Controller implements AutoCloseable {
       CertificateAuthority.KeyMaterial serverMaterial =
           ca.issueServerMaterial(settings.pkiDir(), settings.certificates().serverNames());
       CertificateAuthority.KeyMaterial clientMaterial = ca.issueClientMaterial(settings.pkiDir());
-      NodeCountGauges nodeCount = new NodeCountGauges(registry, settings.cluster());
       NodeRepository nodes = new NodeRepository();
       NodeRecords records = new NodeRecords(clock, settings.heartbeatInterval());
       ClusterHealthGauges health =
@@ -166,17 +168,27 @@ public final class Controller implements AutoCloseable {
                       .filter(n -> n.state() == NodeState.ACTIVE && n.cluster().equals(cluster))
                       .map(records::toRecord)
                       .toList());
-      Runnable recount =
-          () -> {
-            Map<String, Long> active = db.read(nodes::countActiveByCluster);
-            nodeCount.update(active);
-            health.track(active.keySet());
-          };
-      recount.run();
+      NodeCountGauges nodeCount =
+          new NodeCountGauges(
+              registry,
+              settings.cluster(),
+              () -> db.read(nodes::countActiveByCluster),
+              health::track,
+              System::nanoTime,
+              NODE_COUNT_MAX_AGE);
+      // Counted once now: the clusters already enrolled get their series before the first scrape.
+      nodeCount.current();
       AuditLog audit = new AuditLog(clock);
       Enrolment enrolment =
-          new Enrolment(db, new GroupCommit(db, ENROLMENT_GROUP_MAX), ca, settings, audit, clock);
-      Fleet fleet = new Fleet(db, settings, audit, clock, recount);
+          new Enrolment(
+              db,
+              new GroupCommit(db, ENROLMENT_GROUP_MAX),
+              ca,
+              settings,
+              audit,
+              clock,
+              nodeCount::changed);
+      Fleet fleet = new Fleet(db, settings, audit, clock, nodeCount::changed);
       rollouts =
           new RolloutEngine(
               db,
@@ -200,10 +212,13 @@ public final class Controller implements AutoCloseable {
               settings.port(),
               serverMaterial,
               ca.certificate(),
-              new ControllerService(enrolment, fleet, recount, rolloutRpc),
+              new ControllerService(enrolment, fleet, rolloutRpc),
               ControllerInterceptors.create(settings, db, operators, registry));
       server.start();
       LeadershipGauge.register(registry, leadership);
+      if (leadership instanceof LeaderLease lease) {
+        LeaseGauges.register(registry, lease, System::nanoTime);
+      }
       // Unfinished rollouts carry on once the server answers again (on the leader).
       RolloutEngine engine = rollouts;
       leadership.start(

@@ -35,14 +35,11 @@ final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
   private final Enrolment enrolment;
   private final Fleet fleet;
-  private final Runnable onMembershipChange;
   private final RolloutRpc rollouts;
 
-  ControllerService(
-      Enrolment enrolment, Fleet fleet, Runnable onMembershipChange, RolloutRpc rollouts) {
+  ControllerService(Enrolment enrolment, Fleet fleet, RolloutRpc rollouts) {
     this.enrolment = enrolment;
     this.fleet = fleet;
-    this.onMembershipChange = onMembershipChange;
     this.rollouts = rollouts;
   }
 
@@ -73,13 +70,7 @@ final class ControllerService extends ControllerGrpc.ControllerImplBase {
   @Override
   public void registerNode(
       RegisterNodeRequest request, StreamObserver<RegisterNodeResponse> response) {
-    answer(
-        response,
-        () -> {
-          RegisterNodeResponse r = enrolment.register(request, Caller.current());
-          onMembershipChange.run();
-          return r;
-        });
+    answer(response, () -> enrolment.register(request, Caller.current()));
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.debvisor.common.violation.BadRequests;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.audit.AuditEntry;
@@ -54,6 +55,8 @@ final class Enrolment {
   private final AuditLog audit;
   private final Clock clock;
   private final RefusalAudit refusals;
+  // Told the cluster of each committed enrolment: the node counts are stale.
+  private final Consumer<String> membershipChanged;
   private final NodeRepository nodes = new NodeRepository();
   private final TokenRepository tokens = new TokenRepository();
   private final CertificateRepository certificates = new CertificateRepository();
@@ -64,8 +67,10 @@ final class Enrolment {
       CertificateAuthority ca,
       ControllerSettings settings,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      Consumer<String> membershipChanged) {
     this.db = db;
+    this.membershipChanged = membershipChanged;
     this.enrolments = enrolments;
     this.ca = ca;
     this.policy = settings.certificates();
@@ -80,6 +85,9 @@ final class Enrolment {
 
   /** A refusal and its short reason, the key refusals are counted under. */
   private record Refused(String reason, StatusRuntimeException error) {}
+
+  /** What an enrolment's transaction decided: refused (and why), or the node's cluster. */
+  private record Decision(StatusRuntimeException refusal, String cluster) {}
 
   /** Writes the summaries of refusal intervals that have ended (called periodically). */
   void flushRefusals() {
@@ -122,7 +130,7 @@ final class Enrolment {
     List<String> names = certificateNames(request.getHostname(), request.getAgentAddress());
     IssuedCertificate cert = ca.issueNodeCertificate(csr, nodeId, names, policy.nodeValidity());
     Instant now = clock.instant();
-    StatusRuntimeException refusal =
+    Decision decision =
         enrolments.write(
             c -> {
               Refused refused = checkToken(c, token, request, now);
@@ -145,7 +153,7 @@ final class Enrolment {
                     caller.source(),
                     refused.reason(),
                     refused.error().getStatus().getDescription());
-                return refused.error();
+                return new Decision(refused.error(), null);
               }
               refusals.flushDue(c);
               tokens.consume(c, row.id(), now, nodeId);
@@ -196,11 +204,12 @@ final class Enrolment {
                           + cert.serialHex()
                           + (row.nodeId().isEmpty() ? "" : " bound-token=yes")
                           + (superseded > 0 ? " replaced=yes superseded=" + superseded : "")));
-              return null;
+              return new Decision(null, row.cluster());
             });
-    if (refusal != null) {
-      throw refusal;
+    if (decision.refusal() != null) {
+      throw decision.refusal();
     }
+    membershipChanged.accept(decision.cluster());
     return RegisterNodeResponse.newBuilder()
         .setCertificatePem(cert.pem())
         .setCaBundlePem(ca.bundlePem())

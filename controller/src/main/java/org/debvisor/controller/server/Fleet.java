@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.debvisor.common.violation.BadRequests;
 import org.debvisor.common.violation.Violation;
 import org.debvisor.controller.audit.AuditEntry;
@@ -45,7 +46,8 @@ final class Fleet {
   private final AuditLog audit;
   private final Clock clock;
   private final NodeRecords records;
-  private final Runnable onMembershipChange;
+  // Told the cluster of a node revoked (committed): the node counts are stale.
+  private final Consumer<String> membershipChanged;
   private final SecureRandom random = new SecureRandom();
   private final NodeRepository nodes = new NodeRepository();
   private final TokenRepository tokens = new TokenRepository();
@@ -60,13 +62,13 @@ final class Fleet {
       ControllerSettings settings,
       AuditLog audit,
       Clock clock,
-      Runnable onMembershipChange) {
+      Consumer<String> membershipChanged) {
     this.db = db;
     this.settings = settings;
     this.audit = audit;
     this.clock = clock;
     this.records = new NodeRecords(clock, settings.heartbeatInterval());
-    this.onMembershipChange = onMembershipChange;
+    this.membershipChanged = membershipChanged;
   }
 
   ListNodesResponse list(ListNodesRequest request) {
@@ -228,7 +230,7 @@ final class Fleet {
                           + request.getReason()));
               return nodes.find(c, node.id()).orElseThrow();
             });
-    onMembershipChange.run();
+    membershipChanged.accept(after.cluster());
     return RevokeNodeResponse.newBuilder().setNode(records.toRecord(after)).build();
   }
 
