@@ -24,14 +24,18 @@ export async function users(view) {
   const body = el('tbody', { id: 'user-rows' });
   const form = el('form', { id: 'user-form', class: 'toolbar' }, name, role, password, el('button', { type: 'submit', text: 'Add user' }));
 
-  // Runs one change; its outcome goes to the status or error line, then the list reloads.
+  // Runs one change, reloads the list, then reports: the status line never announces a change
+  // the table does not show yet. A failed reload still reports the change that did happen.
   async function change(what, action) {
     error.textContent = '';
     done.textContent = '';
     try {
       await action();
-      done.textContent = what;
-      await load();
+      try {
+        await load();
+      } finally {
+        done.textContent = what;
+      }
     } catch (e) {
       error.textContent = e.message;
     }
