@@ -137,6 +137,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
       description = "Extra JVM option for the controller, e.g. -XX:StartFlightRecording=...")
   List<String> controllerJavaOptions = new ArrayList<>();
 
+  @Option(
+      names = "--agent-java-option",
+      description = "Extra JVM option for the agent, e.g. -XX:StartFlightRecording=...")
+  List<String> agentJavaOptions = new ArrayList<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchmarkRunner()).execute(args));
   }
@@ -274,9 +279,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
     long agentRss;
     long baselineRss;
     int reportBytes;
-    Process agent =
-        start(
-            work.resolve("agent.log"), "-jar", agentJar.toString(), "--config", config.toString());
+    List<String> agentArgs = new ArrayList<>(agentJavaOptions);
+    agentArgs.addAll(List.of("-jar", agentJar.toString(), "--config", config.toString()));
+    Process agent = start(work.resolve("agent.log"), agentArgs.toArray(String[]::new));
     Process baseline = null;
     try {
       NodeStatus report = awaitStatus(agentPort, agent);

@@ -70,7 +70,7 @@ public final class HaBenchmark {
       int nodes = 10_000;
       int heartbeatSeconds = 60;
       int failoverRuns = 5;
-      String leasePeriod = "5s";
+      String leasePeriod = "4s";
       List<Integer> rates = List.of(500);
       int duration = 10;
       int inFlight = 32;

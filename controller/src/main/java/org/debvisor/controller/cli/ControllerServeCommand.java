@@ -157,7 +157,7 @@ final class ControllerServeCommand implements Callable<Integer> {
   @Option(
       names = "--lease-period",
       paramLabel = "DURATION",
-      defaultValue = "5s",
+      defaultValue = "4s",
       description = {
         "With several controllers on PostgreSQL: how long the leader lease holds unless renewed, "
             + "so how long rollouts wait when the leader dies (default: ${DEFAULT-VALUE})."
@@ -231,7 +231,7 @@ final class ControllerServeCommand implements Callable<Integer> {
       Duration lease = DurationOption.parse("--lease-period", leasePeriod);
       if (lease.toMillis() < 1000 || lease.toMinutes() > 5) {
         throw new IllegalArgumentException(
-            "--lease-period " + leasePeriod + " is out of range; use 1s to 5m (default 5s)");
+            "--lease-period " + leasePeriod + " is out of range; use 1s to 5m (default 4s)");
       }
       settings = settings.withLeasePeriod(lease);
       settings =

@@ -3,8 +3,8 @@ package org.debvisor.controller.ha;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.debvisor.controller.inventory.Database;
@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The leader lease in the database, for controllers sharing PostgreSQL. Every third of a lease
  * period each controller refreshes its member row and renews the lease (leader) or tries to take it
- * (the others, once it expired). Each acquisition gets the next fencing token; the leader's
- * coordinated writes check it ({@link #fence}), so a leader paused past its lease cannot write once
- * another took over. A leader that cannot renew stops leading when its lease would end by its own
- * monotonic clock, before any other controller can take over.
+ * (the others); a controller that saw the lease held by another tries again just after the expiry
+ * it read, not at its next third, so a takeover follows a dead leader's lease by milliseconds. Each
+ * acquisition gets the next fencing token; the leader's coordinated writes check it ({@link
+ * #fence}), so a leader paused past its lease cannot write once another took over. A leader that
+ * cannot renew stops leading when its lease would end by its own monotonic clock, before any other
+ * controller can take over.
  */
 public final class LeaderLease implements Leadership {
 
@@ -38,7 +40,8 @@ public final class LeaderLease implements Leadership {
   private final Duration period;
   private final LeaseRepository leases = new LeaseRepository();
   private final MemberRepository members = new MemberRepository();
-  private final ScheduledExecutorService ticker;
+  private final ScheduledThreadPoolExecutor ticker;
+  private final long everyMillis;
   // Duties run one at a time, whichever thread starts them; never held across a database call
   // of this class, so a hung renewal cannot keep the deadline check from stepping down.
   private final Object dutyLock = new Object();
@@ -80,23 +83,41 @@ public final class LeaderLease implements Leadership {
     // Two threads: the renewal, and the deadline check that must run while a renewal hangs on a
     // database cut off without a reset (a network partition).
     this.ticker =
-        Executors.newScheduledThreadPool(
+        new ScheduledThreadPoolExecutor(
             2, Thread.ofPlatform().daemon().name("leader-lease-", 0).factory());
+    // The next tick is always a one-shot task: close() must not wait for it.
+    ticker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.everyMillis = Math.max(100, period.toMillis() / 3);
   }
 
   @Override
   public void start(String address, LeaderDuties duties) {
     this.address = address;
     this.duties = duties;
-    long every = Math.max(100, period.toMillis() / 3);
-    ticker.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+    ticker.execute(this::tickThenSchedule);
     long check = Math.max(20, period.toMillis() / 10);
     ticker.scheduleWithFixedDelay(this::stepDownIfExpired, check, check, TimeUnit.MILLISECONDS);
   }
 
-  private void tick() {
+  private void tickThenSchedule() {
+    long delay = everyMillis;
+    try {
+      delay = tick();
+    } finally {
+      if (!closed) {
+        try {
+          ticker.schedule(this::tickThenSchedule, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // closing
+        }
+      }
+    }
+  }
+
+  /** Renews or tries to take the lease; returns the milliseconds until the next tick. */
+  private long tick() {
     if (closed) {
-      return;
+      return everyMillis;
     }
     long before = System.nanoTime();
     long held = token.get();
@@ -121,10 +142,10 @@ public final class LeaderLease implements Leadership {
     } catch (InventoryException e) {
       log.warn("cannot reach the database for the leader lease: {}", e.getMessage());
       stepDownIfExpired();
-      return;
+      return everyMillis;
     } catch (RuntimeException e) {
       log.error("leader lease: {}", e.toString(), e);
-      return;
+      return everyMillis;
     }
     done.lease()
         .ifPresent(
@@ -142,7 +163,7 @@ public final class LeaderLease implements Leadership {
       if (token.get() == held) {
         duty(duties.whileLeading(), "adopt work");
       }
-      return;
+      return everyMillis;
     }
     if (held != 0 && token.compareAndSet(held, 0)) {
       log.warn("lost the leader lease (token {})", held);
@@ -153,7 +174,21 @@ public final class LeaderLease implements Leadership {
       token.set(now);
       log.info("{} leads (fencing token {})", memberId, now);
       duty(duties.takeOver(), "take over");
+      return everyMillis;
     }
+    return done.lease().map(l -> untilExpiry(period, l, done.at())).orElse(everyMillis);
+  }
+
+  /**
+   * Milliseconds until just after another holder's lease ends, by the database's clock as read in
+   * the tick (no sooner than 20 ms, no later than the usual third of a period). The margin covers
+   * the time between that read and this tick's end; an attempt that still comes early only fails
+   * and aims again.
+   */
+  static long untilExpiry(Duration period, LeaseRow lease, Instant dbNow) {
+    long margin = Math.max(10, period.toMillis() / 100);
+    long left = Duration.between(dbNow, lease.expiresAt()).toMillis() + margin;
+    return Math.clamp(left, 20, Math.max(100, period.toMillis() / 3));
   }
 
   /**

@@ -34,7 +34,7 @@ public record ControllerSettings(
     Duration databaseTimeout) {
 
   /** How long the leader lease holds unless renewed (several controllers on PostgreSQL). */
-  public static final Duration DEFAULT_LEASE_PERIOD = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_LEASE_PERIOD = Duration.ofSeconds(4);
 
   /**
    * Where the HTTPS API listens (port 0: a free one) and the bounds of its event streams; null in
