@@ -2,7 +2,7 @@ package org.debvisor.agent.ratelimit;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -108,22 +108,29 @@ public final class RateLimitInterceptor implements ServerInterceptor {
                 ? overflow
                 : callers.computeIfAbsent(caller, c -> bucket(perCaller));
       }
-      ConsumptionProbe mine = own.tryConsumeAndReturnRemaining(1);
-      if (!mine.isConsumed()) {
+      // tryConsume on the way through: the probe with the wait is only worked out for a refusal.
+      if (!own.tryConsume(1)) {
         limited.increment();
-        return mine.getNanosToWaitForRefill();
+        return waitFor(own);
       }
-      ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
-      if (!all.isConsumed()) {
+      if (!global.tryConsume(1)) {
         own.addTokens(1); // the caller did not get through, so it keeps its token
         limited.increment();
-        return all.getNanosToWaitForRefill();
+        return waitFor(global);
       }
       return 0;
     }
 
+    /** Nanoseconds until the bucket has a token again; at least 1 so the caller still refuses. */
+    private static long waitFor(Bucket bucket) {
+      return Math.max(1, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+    }
+
     private static Bucket bucket(RateLimitSettings.Bucket b) {
+      // Synchronized buckets update their state in place; the lock-free default copies it on
+      // every call (an allocation per bucket per call). Two event loops hardly ever contend.
       return Bucket.builder()
+          .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
           .addLimit(
               Bandwidth.builder()
                   .capacity(b.capacity())

@@ -14,8 +14,10 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -37,6 +39,9 @@ public final class AuthInterceptor implements ServerInterceptor {
   private static final Logger audit = LoggerFactory.getLogger("debvisor.audit");
 
   private final TokenRegistry tokens;
+  // One identity per token holder, made once: a fresh name string per call was built and then
+  // hashed again by the rate limiter's per-caller lookup on every call.
+  private final Map<String, CallerIdentity> tokenHolders;
   private final Set<String> controllerNames;
   private final Set<String> protectedMethods;
 
@@ -51,6 +56,13 @@ public final class AuthInterceptor implements ServerInterceptor {
       Collection<String> controllerNames,
       Set<String> protectedMethods) {
     this.tokens = new TokenRegistry(tokens);
+    this.tokenHolders =
+        tokens.stream()
+            .map(OperatorToken::name)
+            .distinct()
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    name -> name, name -> new CallerIdentity("token:" + name, true)));
     this.controllerNames = Set.copyOf(controllerNames);
     this.protectedMethods = Set.copyOf(protectedMethods);
   }
@@ -61,8 +73,8 @@ public final class AuthInterceptor implements ServerInterceptor {
     String method = call.getMethodDescriptor().getFullMethodName();
     SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     String header = headers.get(AUTHORIZATION);
-    Optional<String> certName =
-        certificateName(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    PeerName peerName = peerName(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    Optional<String> certName = peerName.name();
     CallerIdentity identity;
     if (header != null) {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -82,10 +94,10 @@ public final class AuthInterceptor implements ServerInterceptor {
             peer,
             "the bearer token is not one of this node's operator tokens (auth.tokens)");
       }
-      identity = new CallerIdentity("token:" + holder.get(), true);
+      identity = tokenHolders.get(holder.get());
     } else if (certName.isPresent()) {
       identity =
-          new CallerIdentity("cert:" + certName.get(), controllerNames.contains(certName.get()));
+          new CallerIdentity(peerName.callerName(), controllerNames.contains(certName.get()));
     } else {
       identity = new CallerIdentity("peer:" + host(peer), false);
     }
@@ -133,16 +145,16 @@ public final class AuthInterceptor implements ServerInterceptor {
    * per TLS session and kept in it: without a client certificate the JDK answers by throwing, and
    * an exception with its stack trace on every call cost more than the rest of the call.
    */
-  private static Optional<String> certificateName(SSLSession session) {
+  private static PeerName peerName(SSLSession session) {
     if (session == null) {
-      return Optional.empty();
+      return PeerName.NONE;
     }
     if (session.getValue(PeerName.SESSION_KEY) instanceof PeerName known) {
-      return known.name();
+      return known;
     }
-    PeerName found = new PeerName(readCertificateName(session));
+    PeerName found = PeerName.of(readCertificateName(session));
     session.putValue(PeerName.SESSION_KEY, found);
-    return found.name();
+    return found;
   }
 
   private static Optional<String> readCertificateName(SSLSession session) {
@@ -162,8 +174,16 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
   }
 
-  /** A session's client certificate CN, or none, as kept in the session's application values. */
-  private record PeerName(Optional<String> name) {
+  /**
+   * A session's client certificate CN, or none, as kept in the session's application values, with
+   * the caller name made from it once per session.
+   */
+  private record PeerName(Optional<String> name, String callerName) {
     static final String SESSION_KEY = "org.debvisor.peer-certificate-name";
+    static final PeerName NONE = new PeerName(Optional.empty(), null);
+
+    static PeerName of(Optional<String> name) {
+      return name.map(n -> new PeerName(name, "cert:" + n)).orElse(NONE);
+    }
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Times every RPC as the Prometheus histogram {@code
@@ -43,8 +44,13 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
           Duration.ofSeconds(10),
           Duration.ofSeconds(30));
 
+  private static final int CODES = Status.Code.values().length;
+
   private final MeterRegistry registry;
-  private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+  // Per method, one timer per status code, made when first needed. Keyed by the method's name
+  // object (its hash is cached) so a call builds no key string.
+  private final ConcurrentMap<String, AtomicReferenceArray<Timer>> timers =
+      new ConcurrentHashMap<>();
 
   public RpcMetricsInterceptor(MeterRegistry registry) {
     this.registry = registry;
@@ -55,26 +61,36 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     long start = System.nanoTime();
     String method = call.getMethodDescriptor().getFullMethodName();
+    AtomicReferenceArray<Timer> byCode = timers.get(method);
+    if (byCode == null) {
+      byCode = timers.computeIfAbsent(method, m -> new AtomicReferenceArray<>(CODES));
+    }
+    AtomicReferenceArray<Timer> codes = byCode;
     ServerCall<Q, R> timed =
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
-            timer(method, status.getCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            timer(codes, method, status.getCode())
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             super.close(status, trailers);
           }
         };
     return next.startCall(timed, headers);
   }
 
-  private Timer timer(String method, Status.Code code) {
+  private Timer timer(AtomicReferenceArray<Timer> byCode, String method, Status.Code code) {
     // Cached: building and registering a meter per call would dominate a cheap RPC.
-    return timers.computeIfAbsent(
-        method + '|' + code.name(),
-        key ->
-            Timer.builder("debvisor.rpc.request.duration")
-                .description("Time from receiving an RPC to sending its status")
-                .tags("method", method, "code", code.name())
-                .serviceLevelObjectives(BUCKETS.toArray(Duration[]::new))
-                .register(registry));
+    Timer timer = byCode.get(code.ordinal());
+    if (timer == null) {
+      // Micrometer returns the registered timer when another thread registered it first.
+      timer =
+          Timer.builder("debvisor.rpc.request.duration")
+              .description("Time from receiving an RPC to sending its status")
+              .tags("method", method, "code", code.name())
+              .serviceLevelObjectives(BUCKETS.toArray(Duration[]::new))
+              .register(registry);
+      byCode.set(code.ordinal(), timer);
+    }
+    return timer;
   }
 }

@@ -80,6 +80,9 @@ class InterceptorsTest {
                       }
                       observer.onNext(request);
                       observer.onCompleted();
+                      // A handler may still log after it closed its call.
+                      mdcSeenByHandler.put(
+                          "request_id_after_close", String.valueOf(MDC.get("request_id")));
                     }))
             .build();
     String name = InProcessServerBuilder.generateName();
@@ -124,6 +127,19 @@ class InterceptorsTest {
         .containsEntry("request_id", "req-42")
         .containsEntry("rpc_method", "test.Echo/Say");
     assertThat(MDC.get("request_id")).as("removed after the call").isNull();
+  }
+
+  @Test
+  void theLoggingContextStaysUntilTheHandlerReturnsAndIsThenRemoved() {
+    Metadata headers = new Metadata();
+    headers.put(RequestIdInterceptor.REQUEST_ID, "req-43");
+
+    assertThat(call("hi", headers, new AtomicReference<>())).isEqualTo("hi");
+
+    // Closing the call inside the handler's callback must not clear the context the callback set.
+    assertThat(mdcSeenByHandler).containsEntry("request_id_after_close", "req-43");
+    assertThat(MDC.get("request_id")).isNull();
+    assertThat(MDC.get("rpc_method")).isNull();
   }
 
   @Test
