@@ -16,10 +16,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * times. Work queued while a commit is in flight forms the next group; nobody waits on a timer, so
  * a lone caller pays nothing extra.
  *
- * <p>Each work runs inside its own savepoint: one that throws is rolled back alone and gets its own
- * error, the others commit. A caller returns only after the commit that holds its work: what it
- * acknowledges is durable. If the commit itself fails, every caller of that group gets the failure
- * and none of their work is stored.
+ * <p>In a group of several works each runs inside its own savepoint: one that throws is rolled back
+ * alone and gets its own error, the others commit. A lone work (the common case at moderate rates)
+ * runs without one, saving two statements: if it throws, its whole transaction rolls back, which is
+ * the same outcome for its caller. A caller returns only after the commit that holds its work: what
+ * it acknowledges is durable. If the commit itself fails, every caller of that group gets the
+ * failure and none of their work is stored.
  */
 public final class GroupCommit {
 
@@ -85,13 +87,17 @@ public final class GroupCommit {
       return;
     }
     try {
-      db.write(
-          c -> {
-            for (Queued<?> q : group) {
-              q.runInSavepoint(c);
-            }
-            return null;
-          });
+      if (group.size() == 1) {
+        group.get(0).runAlone();
+      } else {
+        db.write(
+            c -> {
+              for (Queued<?> q : group) {
+                q.runInSavepoint(c);
+              }
+              return null;
+            });
+      }
     } catch (RuntimeException e) {
       // Nothing of the group is stored: each caller hears why.
       group.forEach(q -> q.fail(e));
@@ -138,6 +144,15 @@ public final class GroupCommit {
         error = e;
       }
       c.releaseSavepoint(before);
+    }
+
+    /**
+     * Runs the work as its own transaction. Its error (an {@link SQLException} wrapped by {@link
+     * Database#write} exactly as {@link #runInSavepoint} wraps it) fails the group of one.
+     */
+    void runAlone() {
+      value = db.write(work);
+      error = null;
     }
 
     /** The group committed: the work's own result or error stands. */

@@ -80,7 +80,14 @@ public final class NodeRepository {
 
   /** Records a newly enrolled node, or re-enrols an existing active one (fresh certificate). */
   public void upsertEnrolment(Connection c, NodeRow node) throws SQLException {
-    boolean exists = find(c, node.id()).isPresent();
+    upsertEnrolment(c, find(c, node.id()).isPresent(), node);
+  }
+
+  /**
+   * Like {@link #upsertEnrolment(Connection, NodeRow)} for a caller that read the node's row in
+   * this transaction already: {@code exists} says whether there was one.
+   */
+  public void upsertEnrolment(Connection c, boolean exists, NodeRow node) throws SQLException {
     String sql =
         exists
             ? "UPDATE nodes SET hostname = ?, profile = ?, arch = ?, agent_address = ?,"

@@ -38,11 +38,11 @@ import org.debvisor.proto.RenewCertificateResponse;
 /**
  * Enrolment and renewal: checks the request, signs the CSR, and in ONE transaction consumes the
  * bootstrap token, records the node and its certificate and appends the audit entry. Concurrent
- * enrolments share that transaction's commit ({@link GroupCommit}), each in its own savepoint. A
- * refusal changes nothing but the audit log, which records it through {@link RefusalAudit} (repeats
- * counted, not written one by one). An enrolled node id is re-enrolled only with a token bound to
- * it ({@code token create --node}); the agent address going into the certificate is checked by
- * {@link AgentAddressRule}.
+ * enrolments share that transaction's commit ({@link GroupCommit}), each undone alone if it fails.
+ * A refusal changes nothing but the audit log, which records it through {@link RefusalAudit}
+ * (repeats counted, not written one by one). An enrolled node id is re-enrolled only with a token
+ * bound to it ({@code token create --node}); the agent address going into the certificate is
+ * checked by {@link AgentAddressRule}.
  */
 final class Enrolment {
 
@@ -133,15 +133,20 @@ final class Enrolment {
     Decision decision =
         enrolments.write(
             c -> {
-              Refused refused = checkToken(c, token, request, now);
+              // Each row is read once and handed to every check that needs it: on PostgreSQL
+              // every statement is a round trip.
+              Optional<TokenRow> stored =
+                  token.isPresent() ? tokens.find(c, token.get().id()) : Optional.empty();
+              Refused refused = checkToken(token, stored, request, now);
+              Optional<NodeRow> existing =
+                  refused == null ? nodes.find(c, nodeId) : Optional.empty();
               if (refused == null) {
-                StatusRuntimeException revoked = checkNotRevoked(c, nodeId);
+                StatusRuntimeException revoked = revokedRefusal(nodeId, existing);
                 refused = revoked == null ? null : new Refused("revoked", revoked);
               }
-              TokenRow row =
-                  refused == null ? tokens.find(c, token.get().id()).orElseThrow() : null;
+              TokenRow row = refused == null ? stored.orElseThrow() : null;
               if (refused == null) {
-                refused = checkNodeIdentity(c, row, nodeId);
+                refused = checkNodeIdentity(existing, row, nodeId);
               }
               if (refused == null) {
                 refused = checkAgentAddress(c, request, nodeId, caller.source());
@@ -164,6 +169,7 @@ final class Enrolment {
               byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;
               nodes.upsertEnrolment(
                   c,
+                  existing.isPresent(),
                   new NodeRow(
                       nodeId,
                       request.getHostname(),
@@ -220,9 +226,12 @@ final class Enrolment {
         .build();
   }
 
-  private Refused checkToken(
-      Connection c, Optional<BootstrapToken> presented, RegisterNodeRequest request, Instant now)
-      throws SQLException {
+  /** Checks the presented token against {@code stored}, the row of its id (empty: none). */
+  private static Refused checkToken(
+      Optional<BootstrapToken> presented,
+      Optional<TokenRow> stored,
+      RegisterNodeRequest request,
+      Instant now) {
     if (presented.isEmpty()) {
       return refused(
           "malformed-token",
@@ -231,7 +240,6 @@ final class Enrolment {
                   + " `debvisor token create`)"));
     }
     BootstrapToken token = presented.get();
-    Optional<TokenRow> stored = tokens.find(c, token.id());
     if (stored.isEmpty() || !token.matches(stored.get().secretSha256())) {
       return refused(
           "unknown-token",
@@ -315,9 +323,8 @@ final class Enrolment {
    * An enrolled node id is taken: only a token bound to it (the operator's explicit "replace this
    * node") may enrol under it again, so a leaked open token cannot take over a node's identity.
    */
-  private Refused checkNodeIdentity(Connection c, TokenRow token, String nodeId)
-      throws SQLException {
-    Optional<NodeRow> existing = nodes.find(c, nodeId);
+  private static Refused checkNodeIdentity(
+      Optional<NodeRow> existing, TokenRow token, String nodeId) {
     if (existing.isEmpty() || token.nodeId().equals(nodeId)) {
       return null;
     }
@@ -360,7 +367,11 @@ final class Enrolment {
   }
 
   private StatusRuntimeException checkNotRevoked(Connection c, String nodeId) throws SQLException {
-    Optional<NodeRow> existing = nodes.find(c, nodeId);
+    return revokedRefusal(nodeId, nodes.find(c, nodeId));
+  }
+
+  /** The refusal when {@code existing}, the row of {@code nodeId}, is a revoked node. */
+  private static StatusRuntimeException revokedRefusal(String nodeId, Optional<NodeRow> existing) {
     if (existing.isPresent() && existing.get().state() == NodeState.REVOKED) {
       return Errors.denied(
           "node "

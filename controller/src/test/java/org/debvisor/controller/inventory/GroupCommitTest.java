@@ -198,6 +198,42 @@ class GroupCommitTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(SqlDialect.class)
+  void aLoneFailingWorkStoresNothingAndGetsItsOwnError(SqlDialect engine, PostgresServer server)
+      throws Exception {
+    try (Database db = TestInventories.open(engine, dir, server)) {
+      GroupCommit group = new GroupCommit(db, 64);
+      // Alone in its group (no savepoint): its audit row must go with the failed statement.
+      assertThatThrownBy(
+              () ->
+                  group.write(
+                      c -> {
+                        append("bad").run(c);
+                        try (PreparedStatement s =
+                            c.prepareStatement("INSERT INTO no_such_table VALUES (1)")) {
+                          s.executeUpdate();
+                        }
+                        return "unreachable";
+                      }))
+          .isInstanceOfSatisfying(
+              InventoryException.class,
+              e -> assertThat(e.isTransient()).as("a schema error is not transient").isFalse())
+          .hasMessageStartingWith("inventory write failed (" + db.location() + "): ")
+          .hasMessageContaining("no_such_table")
+          .hasCauseInstanceOf(SQLException.class);
+      assertThat(db.read(GroupCommitTest::targets)).isEmpty();
+      assertThat(group.commits()).as("nothing committed").isZero();
+      assertThat(group.committedWorks()).isZero();
+
+      // The connection it used is fine for the next caller.
+      assertThat(group.write(append("next"))).isEqualTo("stored next");
+      assertThat(db.read(GroupCommitTest::targets)).containsExactly("next");
+      assertThat(group.commits()).isEqualTo(1);
+      assertChainIntact(db);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void aGroupBoundBelowOneIsRefused() {
     assertThatThrownBy(() -> new GroupCommit(null, 0))
