@@ -176,7 +176,7 @@ final class ApplyJournal {
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
-      DurableFiles.writeFully(channel, line(record));
+      DurableFiles.writeFully(channel, StateJson.line(record));
     } catch (IOException e) {
       channel.close();
       Files.deleteIfExists(file);
@@ -190,7 +190,7 @@ final class ApplyJournal {
 
   /** Appends the outcome line to {@code record}'s journal; durable when this returns. */
   void recordOutcome(JournalRecord record, Outcome outcome) throws IOException {
-    files.append(fileOf(record), line(outcome));
+    files.append(fileOf(record), StateJson.line(outcome));
   }
 
   /** Removes journals without waiting for the disk (they cover nothing that is not durable). */
@@ -209,13 +209,5 @@ final class ApplyJournal {
     if (any) {
       files.fsyncDirectory(dir);
     }
-  }
-
-  private byte[] line(Object value) throws IOException {
-    byte[] body = json.writeValueAsBytes(value);
-    byte[] out = new byte[body.length + 1];
-    System.arraycopy(body, 0, out, 0, body.length);
-    out[body.length] = '\n';
-    return out;
   }
 }

@@ -146,10 +146,10 @@ final class ConfigHistoryLog {
     }
     try {
       if (group == null) {
-        files.appendUnsynced(file, line(record));
+        files.appendUnsynced(file, StateJson.line(record));
         unsynced = true;
       } else {
-        files.appendInto(file, line(record), group);
+        files.appendInto(file, StateJson.line(record), group);
       }
       linesOnDisk++;
     } catch (IOException e) {
@@ -217,18 +217,10 @@ final class ConfigHistoryLog {
   private void rewrite(Deque<HistoryRecord> records) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (HistoryRecord r : records) {
-      all.writeBytes(line(r));
+      all.writeBytes(StateJson.line(r));
     }
     files.writeAtomically(file, all.toByteArray());
     linesOnDisk = records.size();
     unsynced = false;
-  }
-
-  private byte[] line(HistoryRecord record) throws IOException {
-    byte[] body = json.writeValueAsBytes(record);
-    byte[] out = new byte[body.length + 1];
-    System.arraycopy(body, 0, out, 0, body.length);
-    out[body.length] = '\n';
-    return out;
   }
 }

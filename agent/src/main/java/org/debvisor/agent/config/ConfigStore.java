@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +60,8 @@ public final class ConfigStore {
   private final Path stateDir;
 
   private CurrentRecord current;
+  // current as answered by current(), built once per change: every update asks for it.
+  private ConfigState currentState;
   private ApplyHandle open;
   private boolean needsRecovery;
   // The newest committed journal while the next apply has not yet made all it covers durable.
@@ -107,7 +110,7 @@ public final class ConfigStore {
         scan.torn().isEmpty()
             && scan.entries().size() == 1
             && scan.entries().get(0).committed().isPresent();
-    this.current = readCurrent(scan);
+    setCurrent(readCurrent(scan));
     this.needsRecovery =
         !scan.isEmpty() && !(onlyOneCommitted && isComplete(scan.entries().get(0)));
     this.kept = onlyOneCommitted ? scan.entries().get(0) : null;
@@ -115,7 +118,12 @@ public final class ConfigStore {
 
   /** The committed version with its files' checksums and modes; version "" when none. */
   public synchronized ConfigState current() {
-    return current.toProto();
+    return currentState;
+  }
+
+  private void setCurrent(CurrentRecord record) {
+    current = record;
+    currentState = record.toProto();
   }
 
   /** Up to {@code limit} history entries, newest first. */
@@ -165,6 +173,24 @@ public final class ConfigStore {
     if (!violations.isEmpty()) {
       throw new BundleRejectedException(violations);
     }
+    return applyValidated(bundle);
+  }
+
+  /**
+   * As {@link #apply}, for a bundle that already passed a {@link BundleValidator} built from this
+   * store's settings ({@link ConfigUpdater} validates before it decides to apply): validating
+   * again, checksums included, would double the CPU an update costs. The targets are still checked
+   * on disk.
+   */
+  synchronized ApplyHandle applyValidated(ConfigBundle bundle)
+      throws BundleRejectedException, IOException {
+    if (open != null) {
+      throw new IllegalStateException(
+          "version " + open.version() + " is applied and awaits commit or rollback");
+    }
+    if (needsRecovery) {
+      throw new IllegalStateException("an interrupted apply needs recover() first");
+    }
     ApplyPlan plan = inspector.inspect(bundle);
     JournalRecord record = journalFor(bundle, plan);
     try (SyncGroup staged = durable.group()) {
@@ -209,7 +235,7 @@ public final class ConfigStore {
     }
     ApplyJournal.Scan scan = journal.scan();
     // A failed commit may have left current.json newer than the copy in memory.
-    current = readCurrent(scan);
+    setCurrent(readCurrent(scan));
     if (scan.isEmpty()) {
       kept = null;
       needsRecovery = false;
@@ -319,7 +345,7 @@ public final class ConfigStore {
                 record, entry.committed().get().at(), entry.committed().get().caller())
             : current;
     if (!current.equals(committed)) {
-      current = committed;
+      setCurrent(committed);
       repaired = true;
     }
     repaired |= !history.contains(record.txn(), ConfigResult.CONFIG_APPLIED.name());
@@ -357,12 +383,14 @@ public final class ConfigStore {
   synchronized ConfigHistoryEntry commit(ApplyHandle handle, JournalRecord record, String caller)
       throws IOException {
     release(handle);
-    String at = clock.instant().toString();
+    Instant now = clock.instant();
+    String at = now.toString();
     // The commit point: one fsync of one line. Everything after it is re-derived from the journal.
     journal.recordOutcome(record, new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, ""));
     listener.reached(ApplyStep.COMMIT_RECORDED);
     CurrentRecord committed = committedRecord(record, at, caller);
     current = committed;
+    currentState = committed.toProto(now);
     currentFile.replaceUnsynced(committed);
     listener.reached(ApplyStep.CURRENT_WRITTEN);
     HistoryRecord entry = history.appendUnsynced(appliedEntry(record, committed));
@@ -380,7 +408,7 @@ public final class ConfigStore {
             Optional.of(new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, "")),
             false);
     needsRecovery = false;
-    return entry.toProto();
+    return entry.at().equals(at) ? entry.toProto(now) : entry.toProto();
   }
 
   synchronized ConfigHistoryEntry rollBack(

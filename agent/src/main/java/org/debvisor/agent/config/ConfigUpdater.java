@@ -41,6 +41,10 @@ public final class ConfigUpdater {
   private final Map<String, Counter> outcomes;
   private final Object lock = new Object();
 
+  /**
+   * @param validator built from the same settings as {@code store}: the store applies what it
+   *     passed without validating it again
+   */
   public ConfigUpdater(
       BundleValidator validator,
       ConfigStore store,
@@ -140,7 +144,7 @@ public final class ConfigUpdater {
       NodeStatus before = board.current();
       ApplyHandle handle;
       try {
-        handle = store.apply(bundle);
+        handle = store.applyValidated(bundle);
       } catch (BundleRejectedException e) {
         count("rejected");
         throw new InvalidBundleException(e.violations());

@@ -34,13 +34,17 @@ record CurrentRecord(
   record FileRecord(String path, String sha256, int mode) {}
 
   ConfigState toProto() {
+    return toProto(appliedAt.isEmpty() ? null : Instant.parse(appliedAt));
+  }
+
+  /** As {@link #toProto()}, given {@link #appliedAt} already parsed (null when empty). */
+  ConfigState toProto(Instant at) {
     ConfigState.Builder state = ConfigState.newBuilder().setVersion(version);
     for (FileRecord f : files) {
       state.addFiles(
           FileChecksum.newBuilder().setPath(f.path()).setSha256(f.sha256()).setMode(f.mode()));
     }
-    if (!appliedAt.isEmpty()) {
-      Instant at = Instant.parse(appliedAt);
+    if (at != null) {
       state.setAppliedAt(
           Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()));
     }

@@ -47,12 +47,12 @@ final class CurrentStateFile {
    * covers it until the next apply has synced the file.
    */
   void replaceUnsynced(CurrentRecord record) throws IOException {
-    files.replaceUnsynced(file, json.writeValueAsBytes(record));
+    files.replaceUnsynced(file, StateJson.bytes(record));
   }
 
   /** Replaces the file with {@code record}; durable when this returns. */
   void write(CurrentRecord record) throws IOException {
-    files.writeAtomically(file, json.writeValueAsBytes(record));
+    files.writeAtomically(file, StateJson.bytes(record));
   }
 
   /** Adds the file, if present, to {@code group}, so its content is durable once it is synced. */

@@ -26,7 +26,11 @@ record HistoryRecord(
     String reason) {
 
   ConfigHistoryEntry toProto() {
-    Instant instant = Instant.parse(at);
+    return toProto(Instant.parse(at));
+  }
+
+  /** As {@link #toProto()}, given {@link #at} already parsed. */
+  ConfigHistoryEntry toProto(Instant instant) {
     return ConfigHistoryEntry.newBuilder()
         .setVersion(version)
         .setPreviousVersion(previousVersion)

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,18 @@ class Sha256Test {
                     ByteBuffer.wrap("bc".getBytes(StandardCharsets.US_ASCII)))))
         .isEqualTo(ABC);
     assertThat(Sha256.bytes(new byte[0])).hasSize(32);
+  }
+
+  @Test
+  void everyDigestStartsFresh() {
+    MessageDigest first = Sha256.digest();
+    first.update("left over".getBytes(StandardCharsets.US_ASCII));
+    MessageDigest second = Sha256.digest();
+    second.update("abc".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(HexFormat.of().formatHex(second.digest())).isEqualTo(ABC);
+    assertThat(Sha256.hex("abc")).isEqualTo(ABC);
+    assertThat(first).isNotSameAs(second);
   }
 
   @Test
