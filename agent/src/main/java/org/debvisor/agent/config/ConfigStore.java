@@ -162,6 +162,15 @@ public final class ConfigStore {
    */
   public synchronized ApplyHandle apply(ConfigBundle bundle)
       throws BundleRejectedException, IOException {
+    checkReady();
+    List<Violation> violations = validator.validate(bundle);
+    if (!violations.isEmpty()) {
+      throw new BundleRejectedException(violations);
+    }
+    return applyValidated(bundle);
+  }
+
+  private void checkReady() {
     if (open != null) {
       throw new IllegalStateException(
           "version " + open.version() + " is applied and awaits commit or rollback");
@@ -169,11 +178,6 @@ public final class ConfigStore {
     if (needsRecovery) {
       throw new IllegalStateException("an interrupted apply needs recover() first");
     }
-    List<Violation> violations = validator.validate(bundle);
-    if (!violations.isEmpty()) {
-      throw new BundleRejectedException(violations);
-    }
-    return applyValidated(bundle);
   }
 
   /**
@@ -184,13 +188,7 @@ public final class ConfigStore {
    */
   synchronized ApplyHandle applyValidated(ConfigBundle bundle)
       throws BundleRejectedException, IOException {
-    if (open != null) {
-      throw new IllegalStateException(
-          "version " + open.version() + " is applied and awaits commit or rollback");
-    }
-    if (needsRecovery) {
-      throw new IllegalStateException("an interrupted apply needs recover() first");
-    }
+    checkReady();
     ApplyPlan plan = inspector.inspect(bundle);
     JournalRecord record = journalFor(bundle, plan);
     try (SyncGroup staged = durable.group()) {
