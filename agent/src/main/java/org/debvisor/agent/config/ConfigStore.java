@@ -122,8 +122,13 @@ public final class ConfigStore {
   }
 
   private void setCurrent(CurrentRecord record) {
+    setCurrent(record, record.toProto());
+  }
+
+  /** {@code state} is {@code record.toProto()}, made by a caller that had its time parsed. */
+  private void setCurrent(CurrentRecord record, ConfigState state) {
     current = record;
-    currentState = record.toProto();
+    currentState = state;
   }
 
   /** Up to {@code limit} history entries, newest first. */
@@ -387,8 +392,7 @@ public final class ConfigStore {
     journal.recordOutcome(record, new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, ""));
     listener.reached(ApplyStep.COMMIT_RECORDED);
     CurrentRecord committed = committedRecord(record, at, caller);
-    current = committed;
-    currentState = committed.toProto(now);
+    setCurrent(committed, committed.toProto(now));
     currentFile.replaceUnsynced(committed);
     listener.reached(ApplyStep.CURRENT_WRITTEN);
     HistoryRecord entry = history.appendUnsynced(appliedEntry(record, committed));
