@@ -87,7 +87,7 @@ public final class LeaderLease implements Leadership {
             2, Thread.ofPlatform().daemon().name("leader-lease-", 0).factory());
     // The next tick is always a one-shot task: close() must not wait for it.
     ticker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.everyMillis = Math.max(100, period.toMillis() / 3);
+    this.everyMillis = tickMillis(period);
   }
 
   @Override
@@ -188,7 +188,12 @@ public final class LeaderLease implements Leadership {
   static long untilExpiry(Duration period, LeaseRow lease, Instant dbNow) {
     long margin = Math.max(10, period.toMillis() / 100);
     long left = Duration.between(dbNow, lease.expiresAt()).toMillis() + margin;
-    return Math.clamp(left, 20, Math.max(100, period.toMillis() / 3));
+    return Math.clamp(left, 20, tickMillis(period));
+  }
+
+  /** The usual time between ticks: a third of a period, at least 100 ms. */
+  private static long tickMillis(Duration period) {
+    return Math.max(100, period.toMillis() / 3);
   }
 
   /**
