@@ -98,23 +98,38 @@ debvisor_find_java() {
   return 1
 }
 
+# Prints device, inode, size, modification time and name of each file given that exists.
+debvisor_file_identity() {
+  /bin/stat -L -c '%d %i %s %Y %n' -- "$@" 2>/dev/null || true
+}
+
 # Prints the JVM options for the application class-data archive DIR/NAME.jsa of jar JAR run by
 # JAVA (arguments: JAVA JAR DIR NAME), or nothing. Where DIR is writable the JVM makes the archive
-# at exit when it is missing; elsewhere a fresh archive is only read. The JVM refuses an archive
-# made from another jar or runtime but does not write a new one (Java 25), so an upgraded package
-# would start without one for good: an archive older than the jar or the runtime's lib/modules is
-# removed first, and the JVM makes a fresh one at this run's exit.
+# at exit when it is missing; elsewhere an archive is only read. The JVM refuses an archive made
+# from another jar or runtime but does not write a new one (Java 25), so an upgraded package would
+# start without one for good; and it tells jars apart by size and time only, while every packaged
+# jar carries the same build time (reproducible builds). So NAME.jsa.source records the device,
+# inode, size and time of the jar and of the runtime's lib/modules the archive was made for (dpkg
+# installs each new file under a new inode): when they differ the archive is removed, and the JVM
+# makes a fresh one at this run's exit.
 debvisor_cds_options() {
   archive="$3/$4.jsa"
   java_real=$(/bin/readlink -f "$1" 2>/dev/null || printf '%s' "$1")
-  modules="${java_real%/bin/java}/lib/modules"
+  made_for=$(debvisor_file_identity "$2" "${java_real%/bin/java}/lib/modules")
+  recorded=""
+  if [ -r "$archive.source" ]; then
+    recorded=$(while IFS= read -r line || [ -n "$line" ]; do printf '%s\n' "$line"; done \
+      <"$archive.source")
+  fi
   options=""
   if [ -d "$3" ] && [ -w "$3" ]; then
-    if [ -e "$archive" ] && { [ "$2" -nt "$archive" ] || [ "$modules" -nt "$archive" ]; }; then
+    if [ "$recorded" != "$made_for" ]; then
       /bin/rm -f "$archive"
+      { printf '%s\n' "$made_for" >"$archive.source.$$" \
+        && /bin/mv -f "$archive.source.$$" "$archive.source"; } 2>/dev/null || /bin/rm -f "$archive.source.$$"
     fi
     options="-XX:SharedArchiveFile=$archive -XX:+AutoCreateSharedArchive"
-  elif [ -r "$archive" ] && [ ! "$2" -nt "$archive" ] && [ ! "$modules" -nt "$archive" ]; then
+  elif [ -r "$archive" ] && [ "$recorded" = "$made_for" ]; then
     options="-XX:SharedArchiveFile=$archive"
   fi
   # The JVM logs CDS problems (a stale or unwritable archive) to standard output, where they would

@@ -217,15 +217,18 @@ class DebLauncherIT {
   }
 
   @Test
-  void dropsAnArchiveOlderThanTheRuntimeSoTheJvmMakesANewOne(@TempDir Path fakes) throws Exception {
+  void dropsAnArchiveMadeForAnotherRuntimeSoTheJvmMakesANewOne(@TempDir Path fakes)
+      throws Exception {
     Path java21 = fakeJava(fakes, "home21", "21.0.5");
     Path cache = Files.createDirectories(fakes.resolve("cds"));
     Path stale = Files.writeString(cache.resolve("daemon.jsa"), "archive of the old runtime");
     Path current = Files.writeString(cache.resolve("command.jsa"), "archive of this runtime");
     Path modules = Files.createDirectories(java21.resolve("lib")).resolve("modules");
     Files.writeString(modules, "the upgraded runtime");
-    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-    Files.setLastModifiedTime(modules, FileTime.fromMillis(System.currentTimeMillis() - 30_000));
+    // The upgraded runtime's files carry its package's build time, older than the archive: only
+    // the record of what the archive was made for tells them apart.
+    Files.setLastModifiedTime(modules, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 30_000));
     Map<String, String> env =
         Map.of("JAVA_HOME", java21.toString(), "PATH", fakes.resolve("nothing").toString());
 
@@ -236,6 +239,12 @@ class DebLauncherIT {
     assertThat(current).hasContent("archive of this runtime");
     assertThat(arguments(daemon.stdout()))
         .contains("-XX:SharedArchiveFile=" + stale, "-XX:+AutoCreateSharedArchive");
+    assertThat(cache.resolve("daemon.jsa.source")).content().contains(modules.toString());
+
+    // The archive the JVM then writes is kept by the next start.
+    Files.writeString(stale, "archive of the upgraded runtime");
+    launch(fakes, env, "--config", "/etc/debvisor/agent.yaml");
+    assertThat(stale).hasContent("archive of the upgraded runtime");
   }
 
   @Test

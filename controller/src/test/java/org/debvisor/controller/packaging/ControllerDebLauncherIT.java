@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -150,6 +151,22 @@ class ControllerDebLauncherIT {
         .isEqualTo(version);
     assertThat(archive).isRegularFile();
     assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+
+    // An upgrade as dpkg makes it: a new file in the jar's place carrying the package's
+    // reproducible build time, older than the archive. The JDK would refuse the archive for good.
+    FileTime buildTime = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+    Path upgraded = Files.copy(pkg.file(JAR), dir.resolve("controller.jar.dpkg-new"));
+    Files.setLastModifiedTime(upgraded, buildTime);
+    Files.move(upgraded, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    FileTime forOldJar = Files.getLastModifiedTime(archive);
+    assertThat(run("/usr/bin/debvisor", env, "--version").requireSuccess().stdout().strip())
+        .isEqualTo(version);
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(forOldJar);
+    assertThat(cds.resolve("debvisor.jsa.source")).content().contains(jar.toString());
+    FileTime forNewJar = Files.getLastModifiedTime(archive);
+    assertThat(run("/usr/bin/debvisor", env, "--version").requireSuccess().stdout().strip())
+        .isEqualTo(version);
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(forNewJar);
   }
 
   @Test
@@ -171,6 +188,15 @@ class ControllerDebLauncherIT {
         .contains("-XX:SharedArchiveFile=" + archive)
         .doesNotContain("-XX:+AutoCreateSharedArchive");
     assertThat(Files.readString(archive)).isEqualTo("archive");
+
+    // Made for another jar (an upgrade root has not run a command since): not used.
+    Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path source = Files.writeString(cds.resolve("debvisor-nodes.jsa.source"), "2049 12 345 678 x");
+    Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("r-xr-xr-x"));
+    assertThat(javaArguments(runAsNobody("/usr/bin/debvisor", env, "nodes", "list")))
+        .containsExactly("--enable-native-access=ALL-UNNAMED", "-jar", JAR, "nodes", "list");
+    assertThat(archive).hasContent("archive");
+    assertThat(source).hasContent("2049 12 345 678 x");
   }
 
   @Test
