@@ -25,8 +25,8 @@ final class RpcErrors {
   static String describe(Exception e, String target) {
     if (e instanceof StatusRuntimeException s
         && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-      Throwable cause = s.getStatus().getCause() == null ? s : s.getStatus().getCause();
-      Optional<ConnectionDiagnosis> diagnosis = ConnectionFailures.diagnose(cause, target);
+      // The exception's cause is the status's: the diagnosis reads the whole chain.
+      Optional<ConnectionDiagnosis> diagnosis = ConnectionFailures.diagnose(s, target);
       if (diagnosis.isPresent()) {
         return "UNAVAILABLE: " + diagnosis.get().message();
       }

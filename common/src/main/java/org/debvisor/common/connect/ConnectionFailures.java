@@ -29,7 +29,7 @@ public final class ConnectionFailures {
   /**
    * The diagnosis of {@code failure} when dialling {@code target} ({@code HOST:PORT}, {@code
    * [V6]:PORT}); empty when the target is not of that form or the failure is none of the known
-   * ones.
+   * ones. A failed gRPC call's exception may be given as it is: its cause is the status's.
    */
   public static Optional<ConnectionDiagnosis> diagnose(Throwable failure, String target) {
     int colon = target.lastIndexOf(':');

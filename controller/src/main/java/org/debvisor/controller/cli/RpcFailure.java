@@ -57,8 +57,7 @@ final class RpcFailure {
     if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
       return Optional.empty();
     }
-    Throwable cause = e.getStatus().getCause() == null ? e : e.getStatus().getCause();
-    return ConnectionFailures.diagnose(cause, target)
+    return ConnectionFailures.diagnose(e, target)
         .map(
             d ->
                 "error: controller at "

@@ -76,9 +76,7 @@ public final class AgentProbe implements HealthProbe {
                       + "; is the"
                       + " controller reachable from the node and the token valid?)"
                   : "cannot ask the controller: "
-                      + ConnectionFailures.diagnose(
-                              e.getStatus().getCause() == null ? e : e.getStatus().getCause(),
-                              target)
+                      + ConnectionFailures.diagnose(e, target)
                           .map(ConnectionDiagnosis::message)
                           .orElse(e.getStatus().toString()));
         }

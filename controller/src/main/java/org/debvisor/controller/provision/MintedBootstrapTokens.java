@@ -47,8 +47,7 @@ public final class MintedBootstrapTokens implements BootstrapTokens {
           .getToken();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
-        Throwable cause = e.getStatus().getCause() == null ? e : e.getStatus().getCause();
-        var diagnosis = ConnectionFailures.diagnose(cause, connection.target());
+        var diagnosis = ConnectionFailures.diagnose(e, connection.target());
         if (diagnosis.isPresent()) {
           // Not a token problem: say what failed reaching the controller.
           throw new StepFailedException(
