@@ -9,8 +9,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.debvisor.controller.ha.SharedCaSeed;
 import org.debvisor.controller.inventory.PostgresServer;
@@ -39,10 +41,26 @@ public final class HaBenchmark {
     postgresql
   }
 
+  /** The page's fixed opening; what each run measured follows in its sections. */
+  static final String HEADER =
+      "# Controller scale and failover benchmarks (issue 20)\n\n"
+          + "Written by `bench/ha-run` (opt-in). Load generator, controllers and PostgreSQL share"
+          + " the machine over loopback. One part alone: `bench/ha-run --parts register`, `--parts"
+          + " heartbeats` (with `--engines sqlite` or `--engines postgresql` for one engine;"
+          + " PostgreSQL runs one and two controllers), `--parts failover`; `--nodes`,"
+          + " `--heartbeat-seconds` and `--failover-runs` shrink a run for a loaded machine. A run"
+          + " rewrites only the sections it measured; each section ends with the command, date and"
+          + " load average of its run. The PostgreSQL is the tests' own (Debian's package, initdb"
+          + " into a temporary directory, `fsync=off`), so its commits are not durable: compare its"
+          + " rows with the raw PostgreSQL row of the same run, not with SQLite's synchronous=FULL"
+          + " rows.\n";
+
   private final Options options;
   private final Path work;
   private final HaControllers controllers;
-  private final StringBuilder markdown = new StringBuilder();
+
+  /** Section name (see {@link HaPage#SECTIONS}) to its Markdown, in the order measured. */
+  private final Map<String, String> measured = new LinkedHashMap<>();
 
   private HaBenchmark(Options options, Path work) {
     this.options = options;
@@ -164,10 +182,13 @@ public final class HaBenchmark {
 
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
+    String existing = Files.isRegularFile(options.out) ? Files.readString(options.out) : "";
+    HaPage page = new HaPage(HEADER);
+    page.check(existing);
     Path work = Files.createTempDirectory("debvisor-ha-bench");
     try {
-      String page = new HaBenchmark(options, work).run();
-      Files.writeString(options.out, page);
+      Map<String, String> sections = new HaBenchmark(options, work).run();
+      Files.writeString(options.out, page.write(existing, sections));
       System.out.println("wrote " + options.out);
       Path benchmarks = options.out.toAbsolutePath().getParent().resolve("benchmarks.md");
       if (Files.isRegularFile(benchmarks)) {
@@ -179,8 +200,7 @@ public final class HaBenchmark {
     }
   }
 
-  private String run() throws Exception {
-    String loadBefore = LocalProcesses.loadAverage();
+  private Map<String, String> run() throws Exception {
     try (PostgresServer server = options.needsPostgres() ? PostgresServer.start() : null) {
       if (server != null && (options.has(Part.register) || options.has(Part.heartbeats))) {
         postgresRows(server);
@@ -192,14 +212,7 @@ public final class HaBenchmark {
         failover(server);
       }
     }
-    String loadAfter = LocalProcesses.loadAverage();
-    return header(loadBefore, loadAfter)
-        + "\n"
-        + OptInSection.START
-        + "\n"
-        + markdown
-        + OptInSection.END
-        + "\n";
+    return measured;
   }
 
   /** RegisterNode on PostgreSQL, then heartbeats of its nodes on one and on two controllers. */
@@ -221,6 +234,7 @@ public final class HaBenchmark {
               a.stateDir, a.port, a::isAlive, open, HaControllers.OPERATOR_WAIT);
       List<EnrolledNode> nodes = new ArrayList<>();
       if (options.has(Part.register)) {
+        String load = LocalProcesses.loadAverage();
         PostgresRegisterBench.Outcome register =
             new PostgresRegisterBench(
                     options.durationSeconds,
@@ -230,7 +244,7 @@ public final class HaBenchmark {
                 .run(a, operator, server.createDatabase());
         String table = BenchmarkRunner.table(register.rows());
         System.out.println(table);
-        markdown.append(registerSection(table));
+        measured.put("ha-register", registerSection(table) + runLine(load));
         nodes.addAll(register.enrolled());
       }
       if (!heartbeats) {
@@ -246,6 +260,7 @@ public final class HaBenchmark {
         enrolSeconds = more.seconds();
       }
       List<EnrolledNode> fleet = List.copyOf(nodes.subList(0, options.nodes));
+      String load = LocalProcesses.loadAverage();
       DistinctHeartbeatBench bench =
           new DistinctHeartbeatBench(Duration.ofSeconds(options.heartbeatSeconds));
       List<DistinctHeartbeatBench.Outcome> outcomes = new ArrayList<>();
@@ -256,22 +271,24 @@ public final class HaBenchmark {
         outcomes.add(bench.run("2 controllers, one PostgreSQL", List.of(a, b), fleet));
         print(outcomes.getLast());
       }
-      markdown.append(
+      measured.put(
+          "ha-heartbeats-postgresql",
           heartbeatSection(
-              "PostgreSQL",
-              outcomes,
-              String.format(
-                  Locale.ROOT,
-                  "%d nodes enrolled once through RegisterNode on the first controller (%s),"
-                      + " reused by both runs",
-                  fleet.size(),
-                  toppedUp == 0
-                      ? "all by the RegisterNode rows above"
-                      : String.format(
-                          Locale.ROOT,
-                          "%d of them after the RegisterNode rows, in %.0f s",
-                          toppedUp,
-                          enrolSeconds))));
+                  "PostgreSQL",
+                  outcomes,
+                  String.format(
+                      Locale.ROOT,
+                      "%d nodes enrolled once through RegisterNode on the first controller (%s),"
+                          + " reused by both runs",
+                      fleet.size(),
+                      toppedUp == 0
+                          ? "all by the RegisterNode rows above"
+                          : String.format(
+                              Locale.ROOT,
+                              "%d of them after the RegisterNode rows, in %.0f s",
+                              toppedUp,
+                              enrolSeconds)))
+              + runLine(load));
     } finally {
       for (ManagedChannel c : open) {
         c.shutdownNow();
@@ -281,6 +298,7 @@ public final class HaBenchmark {
 
   private void sqliteHeartbeats() throws Exception {
     List<ManagedChannel> open = new ArrayList<>();
+    String load = LocalProcesses.loadAverage();
     try (KillableController s = controllers.sqlite(work.resolve("sqlite"))) {
       ControllerGrpc.ControllerFutureStub operator =
           ControllerBench.awaitOperator(
@@ -292,15 +310,17 @@ public final class HaBenchmark {
           new DistinctHeartbeatBench(Duration.ofSeconds(options.heartbeatSeconds))
               .run("1 controller, SQLite", List.of(s), enrolment.nodes());
       print(outcome);
-      markdown.append(
+      measured.put(
+          "ha-heartbeats-sqlite",
           heartbeatSection(
-              "SQLite",
-              List.of(outcome),
-              String.format(
-                  Locale.ROOT,
-                  "%d nodes enrolled through RegisterNode before the run, in %.0f s",
-                  enrolment.nodes().size(),
-                  enrolment.seconds())));
+                  "SQLite",
+                  List.of(outcome),
+                  String.format(
+                      Locale.ROOT,
+                      "%d nodes enrolled through RegisterNode before the run, in %.0f s",
+                      enrolment.nodes().size(),
+                      enrolment.seconds()))
+              + runLine(load));
     } finally {
       for (ManagedChannel c : open) {
         c.shutdownNow();
@@ -309,6 +329,7 @@ public final class HaBenchmark {
   }
 
   private void failover(PostgresServer server) throws Exception {
+    String load = LocalProcesses.loadAverage();
     List<FailoverBench.Run> runs =
         new FailoverBench(controllers, options.leasePeriod, work).run(server, options.failoverRuns);
     StringBuilder rows = new StringBuilder();
@@ -334,7 +355,8 @@ public final class HaBenchmark {
             lease,
             options.leasePeriod));
     System.out.println(rows);
-    markdown.append(
+    measured.put(
+        "ha-failover",
         "\n## Failover: SIGKILL of the leader\n\n"
             + "Two `controller serve` processes (`"
             + controllers.heapOption()
@@ -352,7 +374,8 @@ public final class HaBenchmark {
             + " sooner than that would break fencing. A fresh database per run; median of "
             + runs.size()
             + " runs.\n\n"
-            + rows);
+            + rows
+            + runLine(load));
   }
 
   private static void print(DistinctHeartbeatBench.Outcome o) {
@@ -430,9 +453,10 @@ public final class HaBenchmark {
     return s.toString();
   }
 
-  private String header(String loadBefore, String loadAfter) throws Exception {
-    return "# Controller scale and failover benchmarks (issue 20)\n\n"
-        + "Produced by `"
+  /** When, how and under what load a part was measured: the last line of its section. */
+  private String runLine(String loadBefore) throws Exception {
+    String loadAfter = LocalProcesses.loadAverage();
+    return "\nMeasured by `"
         + options.command
         + "` on "
         + LocalDate.now()
@@ -442,21 +466,14 @@ public final class HaBenchmark {
         + InetAddress.getLocalHost().getHostName()
         + ", Java "
         + System.getProperty("java.version")
-        + "). Load average (1, 5, 15 min) before / after: "
+        + "); load average (1, 5, 15 min) before / after this part: "
         + loadBefore
         + " / "
         + loadAfter
-        + ". Load generator, controllers and PostgreSQL share the machine over loopback. One part"
-        + " alone: `bench/ha-run --parts register`, `--parts heartbeats` (with `--engines sqlite`"
-        + " or `--engines postgresql` for one engine; PostgreSQL runs one and two controllers),"
-        + " `--parts failover`; `--nodes`, `--heartbeat-seconds` and `--failover-runs` shrink a"
-        + " run for a loaded machine. The"
-        + " PostgreSQL is the tests' own (Debian's package, initdb into a temporary directory,"
-        + " `fsync=off`), so its commits are not durable: compare its rows with the raw PostgreSQL"
-        + " row of the same run, not with SQLite's synchronous=FULL rows.\n"
+        + ".\n"
         + (loaded(loadBefore)
             ? "\n**Loaded run**: the load average exceeded the core count, other work shared the"
-                + " machine; the figures are upper bounds, compare rows of this run with each other"
+                + " machine; the figures are upper bounds, compare rows of this part with each other"
                 + " and with their limits, and rerun on a quiet machine for absolute figures.\n"
             : "");
   }
