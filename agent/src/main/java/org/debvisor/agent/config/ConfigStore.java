@@ -149,7 +149,7 @@ public final class ConfigStore {
                 "",
                 version,
                 current.version(),
-                clock.instant().toString(),
+                InstantText.of(clock.instant()),
                 caller,
                 ConfigResult.CONFIG_UNCHANGED.name(),
                 ""))
@@ -387,7 +387,7 @@ public final class ConfigStore {
       throws IOException {
     release(handle);
     Instant now = clock.instant();
-    String at = now.toString();
+    String at = InstantText.of(now);
     // The commit point: one fsync of one line. Everything after it is re-derived from the journal.
     journal.recordOutcome(record, new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, ""));
     listener.reached(ApplyStep.COMMIT_RECORDED);
@@ -455,7 +455,7 @@ public final class ConfigStore {
                 rollback.txn(),
                 rollback.version(),
                 rollback.previousVersion(),
-                clock.instant().toString(),
+                InstantText.of(clock.instant()),
                 rollback.caller(),
                 ConfigResult.CONFIG_ROLLED_BACK.name(),
                 rollback.reason()));
@@ -514,7 +514,7 @@ public final class ConfigStore {
         JournalRecord.Phase.PREPARED,
         bundle.getVersion(),
         current.version(),
-        clock.instant().toString(),
+        InstantText.of(clock.instant()),
         files,
         plan.newDirs().stream().map(Path::toString).toList(),
         bundle.getServicesList().stream().map(JournalRecord.JournalService::of).toList(),

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 final class DurableFiles {
 
   private final FsyncCounter counter;
+  private final FsyncThreads fsyncThreads = new FsyncThreads();
 
   DurableFiles(FsyncCounter counter) {
     this.counter = counter;
@@ -23,7 +24,7 @@ final class DurableFiles {
 
   /** A new, empty group whose fsyncs are counted with this store's. */
   SyncGroup group() {
-    return new SyncGroup(counter);
+    return new SyncGroup(counter, fsyncThreads);
   }
 
   /** Replaces {@code file} with {@code data} all at once: temp file, fsync, rename, fsync dir. */

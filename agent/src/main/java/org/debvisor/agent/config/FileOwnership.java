@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.EnumSet;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Sets permission bits and, when the agent runs as root, owner and group of a file it wrote. */
@@ -54,10 +55,36 @@ final class FileOwnership {
         Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (chown) {
       UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
-      view.setOwner(accounts.lookupPrincipalByName(owner.isEmpty() ? "0" : owner));
-      view.setGroup(accounts.lookupPrincipalByGroupName(group.isEmpty() ? "0" : group));
+      OptionalInt uid = numericId(owner);
+      if (uid.isPresent()) {
+        Files.setAttribute(path, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+      } else {
+        view.setOwner(accounts.lookupPrincipalByName(owner));
+      }
+      OptionalInt gid = numericId(group);
+      if (gid.isPresent()) {
+        Files.setAttribute(path, "unix:gid", gid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+      } else {
+        view.setGroup(accounts.lookupPrincipalByGroupName(group));
+      }
     }
     view.setPermissions(permissions(mode));
+  }
+
+  /**
+   * Root's id for an empty name, the id itself for a numeric one (as {@code BundleValidator} reads
+   * it), else none: only names need a lookup, which reads the whole account database. The lookup
+   * service would read it for "0" too, in vain, before falling back to the number.
+   */
+  static OptionalInt numericId(String name) {
+    if (name.isEmpty()) {
+      return OptionalInt.of(0);
+    }
+    if (name.length() > 10 || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return OptionalInt.empty();
+    }
+    long id = Long.parseLong(name);
+    return id <= Integer.MAX_VALUE ? OptionalInt.of((int) id) : OptionalInt.empty();
   }
 
   static Set<PosixFilePermission> permissions(int mode) {

@@ -8,11 +8,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
 
 /**
  * Files and directories whose pending changes must all be on disk before the next step, none before
- * another. {@link #sync} fsyncs them in parallel: a journalling file system commits concurrent
- * fsyncs together, so a group costs about one disk flush instead of one per member.
+ * another. {@link #sync} fsyncs them in parallel (on {@link FsyncThreads}): a journalling file
+ * system commits concurrent fsyncs together, so a group costs about one disk flush instead of one
+ * per member.
  *
  * <p>Members are held open from when they are added, so a directory reached through a {@link
  * DirectoryHandle} can be added while the handle is open and synced after it is closed.
@@ -22,9 +26,11 @@ final class SyncGroup implements AutoCloseable {
   private final List<FileChannel> members = new ArrayList<>();
   private final Set<String> directories = new HashSet<>();
   private final FsyncCounter counter;
+  private final Executor fsyncThreads;
 
-  SyncGroup(FsyncCounter counter) {
+  SyncGroup(FsyncCounter counter, Executor fsyncThreads) {
     this.counter = counter;
+    this.fsyncThreads = fsyncThreads;
   }
 
   /** Takes over {@code channel} (a file just written) and closes it after the sync. */
@@ -64,29 +70,31 @@ final class SyncGroup implements AutoCloseable {
   }
 
   private void forceInParallel() throws IOException {
-    List<Thread> threads = new ArrayList<>();
-    List<IOException> failures = new ArrayList<>();
+    List<FutureTask<IOException>> others = new ArrayList<>();
     for (FileChannel member : members.subList(1, members.size())) {
-      threads.add(
-          Thread.ofVirtual()
-              .name("debvisor-fsync")
-              .start(
-                  () -> {
-                    try {
-                      force(member);
-                    } catch (IOException e) {
-                      synchronized (failures) {
-                        failures.add(e);
-                      }
-                    }
-                  }));
+      FutureTask<IOException> fsync = new FutureTask<>(() -> forceOrFailure(member));
+      fsyncThreads.execute(fsync);
+      others.add(fsync);
     }
-    try {
-      force(members.get(0));
-    } finally {
-      for (Thread thread : threads) {
-        joinUninterruptibly(thread);
+    List<IOException> failures = new ArrayList<>();
+    RuntimeException unexpected = null;
+    IOException own = forceOrFailure(members.get(0));
+    if (own != null) {
+      failures.add(own);
+    }
+    // A half-finished fsync group must not be reported as done or as failed before it ends.
+    for (FutureTask<IOException> fsync : others) {
+      try {
+        IOException failure = awaitUninterruptibly(fsync);
+        if (failure != null) {
+          failures.add(failure);
+        }
+      } catch (RuntimeException e) {
+        unexpected = e;
       }
+    }
+    if (unexpected != null) {
+      throw unexpected;
     }
     if (!failures.isEmpty()) {
       IOException first = failures.get(0);
@@ -97,24 +105,38 @@ final class SyncGroup implements AutoCloseable {
     }
   }
 
+  private IOException forceOrFailure(FileChannel channel) {
+    try {
+      force(channel);
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
   private void force(FileChannel channel) throws IOException {
     channel.force(true);
     counter.counted();
   }
 
-  private static void joinUninterruptibly(Thread thread) {
-    // A half-finished fsync group must not be reported as done or as failed before it ends.
+  private static IOException awaitUninterruptibly(FutureTask<IOException> fsync) {
     boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+    try {
+      while (true) {
+        try {
+          return fsync.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r
+              ? r
+              : new IllegalStateException("an fsync failed unexpectedly", e.getCause());
+        }
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -79,7 +79,14 @@ public final class StatusBoard {
       }
       identity = newIdentity;
       revision++;
-      report = assemble();
+      // The readings are unchanged, so their state and summary are taken over from the report in
+      // place instead of being worked out again: every configuration update comes through here.
+      report =
+          current.toBuilder()
+              .setNode(newIdentity)
+              .setRevision(revision)
+              .setGeneratedAt(timestamp(clock.instant()))
+              .build();
       current = report;
     }
     listeners.forEach(l -> l.accept(report));
@@ -97,17 +104,19 @@ public final class StatusBoard {
   }
 
   private NodeStatus assemble() {
-    Instant now = clock.instant();
     List<SubsystemStatus> readings = order.stream().map(latest::get).toList();
     return NodeStatus.newBuilder()
         .setNode(identity)
         .setState(HealthSummary.overall(readings))
         .setSummary(HealthSummary.describe(readings))
-        .setGeneratedAt(
-            Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .setGeneratedAt(timestamp(clock.instant()))
         .setRevision(revision)
         .addAllSubsystems(readings)
         .build();
+  }
+
+  private static Timestamp timestamp(Instant at) {
+    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
   }
 
   /** Equal apart from when and how long the reading took. */

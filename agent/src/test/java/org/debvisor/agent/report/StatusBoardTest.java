@@ -103,4 +103,34 @@ class StatusBoardTest {
 
     assertThat(heard).hasSize(1);
   }
+
+  @Test
+  void aNewIdentityMovesTheRevisionAndKeepsTheReadingsTheirStateAndSummary() {
+    board.publish(reading(Subsystem.SUBSYSTEM_CEPH, HealthState.HEALTH_WARN, 1, 0));
+    board.publish(reading(Subsystem.SUBSYSTEM_HYPERVISOR, HealthState.HEALTH_OK, 1, 0));
+    board.publish(reading(Subsystem.SUBSYSTEM_KUBERNETES, HealthState.HEALTH_ABSENT, 1, 0));
+    board.publish(reading(Subsystem.SUBSYSTEM_SYSTEM, HealthState.HEALTH_OK, 1, 0.3));
+    NodeStatus before = board.current();
+    List<NodeStatus> heard = new ArrayList<>();
+    board.subscribe(heard::add);
+
+    board.updateIdentity(before.getNode().toBuilder().setConfigVersion("v2").build());
+    NodeStatus after = board.current();
+
+    assertThat(after.getNode().getConfigVersion()).isEqualTo("v2");
+    assertThat(after.getNode().getHostname()).isEqualTo("node1");
+    assertThat(after.getRevision()).isEqualTo(before.getRevision() + 1);
+    assertThat(after.getState()).isEqualTo(HealthState.HEALTH_WARN);
+    assertThat(after.getSummary()).isEqualTo(before.getSummary());
+    assertThat(after.getSubsystemsList()).isEqualTo(before.getSubsystemsList());
+    assertThat(heard).containsExactly(after);
+
+    // The same identity again changes nothing; a later reading keeps the new identity.
+    board.updateIdentity(after.getNode());
+    assertThat(board.current()).isSameAs(after);
+    board.publish(reading(Subsystem.SUBSYSTEM_CEPH, HealthState.HEALTH_OK, 2, 0));
+    assertThat(board.current().getNode().getConfigVersion()).isEqualTo("v2");
+    assertThat(board.current().getState()).isEqualTo(HealthState.HEALTH_OK);
+    assertThat(board.current().getRevision()).isEqualTo(after.getRevision() + 1);
+  }
 }
