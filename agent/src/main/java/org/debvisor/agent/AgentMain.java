@@ -49,6 +49,7 @@ public final class AgentMain implements Callable<Integer> {
   boolean checkConfig;
 
   public static void main(String[] args) {
+    NettyDefaults.apply(System.getProperties());
     // In code rather than a logback.xml: parsing one loads ~400 classes (Joran, the JDK's XML
     // parser) that stay in metaspace for the agent's life.
     LogSetup.apply(new LoggingSettings(null, null));
