@@ -7,7 +7,8 @@ import java.util.Optional;
  * Recognises the command lines that only start the daemon (none, or just {@code --config FILE}) so
  * that {@link AgentMain} can start it without picocli: building its command model loads ~170
  * classes that would stay in metaspace for the agent's life. Anything else (help, version,
- * --check-config, subcommands, mistakes) goes to picocli, which also reports the errors.
+ * --check-config, subcommands, {@code @argument-files}, mistakes) goes to picocli, which also
+ * reports the errors.
  */
 final class DaemonArguments {
 
@@ -26,7 +27,8 @@ final class DaemonArguments {
     if (args.length == 2
         && (args[0].equals("--config") || args[0].equals("-c"))
         && !args[1].isEmpty()
-        && !args[1].startsWith("-")) {
+        && !args[1].startsWith("-")
+        && !args[1].startsWith("@")) {
       return Optional.of(Path.of(args[1]));
     }
     return Optional.empty();

@@ -33,6 +33,7 @@ class DaemonArgumentsTest {
       {"status"},
       {"--config"},
       {"--config", "--help"},
+      {"--config", "@args.txt"},
       {"--config="},
       {"-c", ""},
       {"--frobnicate"},
