@@ -1,17 +1,12 @@
 package org.debvisor.agent;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.debvisor.agent.cli.StatusCommand;
 import org.debvisor.agent.logging.LogSetup;
-import org.debvisor.agent.report.NodeIdentityReader;
-import org.debvisor.agent.settings.SettingsException;
-import org.debvisor.agent.settings.SettingsLoader;
-import org.debvisor.agentapi.AgentSettings;
 import org.debvisor.agentapi.LoggingSettings;
-import org.debvisor.proto.NodeIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +33,7 @@ public final class AgentMain implements Callable<Integer> {
       names = {"-c", "--config"},
       paramLabel = "FILE",
       description = "Configuration file (default: ${DEFAULT-VALUE}).",
-      defaultValue = "/etc/debvisor/agent.yaml")
+      defaultValue = DaemonArguments.DEFAULT_CONFIG)
   Path config;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -53,44 +48,35 @@ public final class AgentMain implements Callable<Integer> {
     // In code rather than a logback.xml: parsing one loads ~400 classes (Joran, the JDK's XML
     // parser) that stay in metaspace for the agent's life.
     LogSetup.apply(new LoggingSettings(null, null));
-    System.exit(new CommandLine(new AgentMain()).execute(args));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line {@code args} and returns the exit code. */
+  static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    Optional<Path> daemonConfig = DaemonArguments.configFile(args);
+    if (daemonConfig.isEmpty()) {
+      CommandLine cmd = new CommandLine(new AgentMain());
+      cmd.setOut(out);
+      cmd.setErr(err);
+      return cmd.execute(args);
+    }
+    try {
+      return new AgentDaemon(out, err).run(daemonConfig.get(), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    } catch (Exception e) {
+      // What picocli does with an unexpected failure (stack trace, exit 1), without its classes.
+      e.printStackTrace(err);
+      return EXIT_START_FAILED;
+    }
   }
 
   @Override
   public Integer call() throws Exception {
-    AgentSettings settings;
-    try {
-      settings = new SettingsLoader().load(config);
-    } catch (SettingsException e) {
-      spec.commandLine().getErr().println("debvisor-agent: " + e.getMessage());
-      return EXIT_BAD_CONFIG;
-    }
-    if (checkConfig) {
-      spec.commandLine().getOut().println("configuration " + config + " is valid");
-      return 0;
-    }
-    LogSetup.apply(settings.logging());
-    NodeIdentity identity = new NodeIdentityReader(Path.of("/")).read(settings.node(), version());
-    Agent agent =
-        new Agent(
-            settings, identity, CollectorCatalog.create(settings, identity), Clock.systemUTC());
-    try {
-      agent.start();
-    } catch (java.io.IOException e) {
-      spec.commandLine().getErr().println("debvisor-agent: " + e.getMessage());
-      return EXIT_START_FAILED;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  agent.close();
-                  stopped.countDown();
-                },
-                "agent-shutdown"));
-    stopped.await();
-    return 0;
+    return new AgentDaemon(spec.commandLine().getOut(), spec.commandLine().getErr())
+        .run(config, checkConfig);
   }
 
   static String version() {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AgentMainTest {
 
@@ -24,10 +23,7 @@ class AgentMainTest {
   private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new AgentMain());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(args);
+    int exit = AgentMain.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -79,6 +75,24 @@ class AgentMainTest {
 
     assertThat(run.exit()).isEqualTo(AgentMain.EXIT_BAD_CONFIG);
     assertThat(run.err()).contains("controller.caFile", "missing.pem does not exist");
+  }
+
+  @Test
+  void shortConfigOptionStartsTheDaemonPathAndReportsABadFile() throws IOException {
+    Path config = Files.writeString(dir.resolve("agent.yaml"), "grpc:\n  watchHeartbeat: 0s\n");
+
+    Run run = run("-c", config.toString());
+
+    assertThat(run.exit()).isEqualTo(AgentMain.EXIT_BAD_CONFIG);
+    assertThat(run.err()).contains(config.toString(), "grpc.watchHeartbeat");
+  }
+
+  @Test
+  void configOptionWithoutAFileIsLeftToPicocliWhichNamesIt() {
+    Run run = run("--config");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("Missing required parameter", "--config");
   }
 
   @Test
