@@ -101,8 +101,8 @@ public final class HaBenchmark {
           case "--parts" -> parts = names("--parts", value, Part::valueOf);
           case "--engines" -> engines = names("--engines", value, Engine::valueOf);
           case "--heap" -> heap = required("--heap", value);
-          // Repeatable, e.g. -XX:StartFlightRecording=filename=/tmp/c-%p.jfr,settings=profile (%p:
-          // the pid, as a part may start several controllers).
+          // Repeatable, e.g. -Xlog:gc:file=/tmp/gc-%p.log (%p: the pid, as a part may start several
+          // controllers). They end by SIGKILL: a JFR recording of theirs is not readable.
           case "--controller-java-option" ->
               javaOptions.add(required("--controller-java-option", value));
           case "--out" -> out = Path.of(required("--out", value));
