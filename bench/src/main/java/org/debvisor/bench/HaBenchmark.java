@@ -65,7 +65,7 @@ public final class HaBenchmark {
   private HaBenchmark(Options options, Path work) {
     this.options = options;
     this.work = work;
-    this.controllers = new HaControllers(options.heap, "10s");
+    this.controllers = new HaControllers(options.heap, options.controllerJavaOptions, "10s");
   }
 
   /** The command line, with the sizes as defaults. */
@@ -81,6 +81,7 @@ public final class HaBenchmark {
       List<Part> parts,
       List<Engine> engines,
       String heap,
+      List<String> controllerJavaOptions,
       Path out,
       String command) {
 
@@ -96,6 +97,7 @@ public final class HaBenchmark {
       List<Part> parts = List.of(Part.values());
       List<Engine> engines = List.of(Engine.values());
       String heap = "1g";
+      List<String> javaOptions = new ArrayList<>();
       Path out = Path.of("docs/ha-benchmarks.md");
       String command = "bench/ha-run";
       for (int i = 0; i < args.length; i++) {
@@ -117,6 +119,10 @@ public final class HaBenchmark {
           case "--parts" -> parts = names("--parts", value, Part::valueOf);
           case "--engines" -> engines = names("--engines", value, Engine::valueOf);
           case "--heap" -> heap = required("--heap", value);
+          // Repeatable, e.g. -Xlog:gc:file=/tmp/gc-%p.log (%p: the pid, as a part may start several
+          // controllers). They end by SIGKILL: a JFR recording of theirs is not readable.
+          case "--controller-java-option" ->
+              javaOptions.add(required("--controller-java-option", value));
           case "--out" -> out = Path.of(required("--out", value));
           case "--command" -> command = required("--command", value);
           default ->
@@ -137,6 +143,7 @@ public final class HaBenchmark {
           parts,
           engines,
           heap,
+          List.copyOf(javaOptions),
           out,
           command);
     }

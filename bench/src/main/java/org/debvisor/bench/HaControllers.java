@@ -20,8 +20,11 @@ final class HaControllers {
   private final List<String> jvm;
   private final String heartbeatInterval;
 
-  HaControllers(String heap, String heartbeatInterval) {
-    this.jvm = List.of("-XX:+UseSerialGC", "-Xmx" + heap);
+  /** {@code javaOptions}: given after the heap option, to every controller JVM. */
+  HaControllers(String heap, List<String> javaOptions, String heartbeatInterval) {
+    List<String> all = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx" + heap));
+    all.addAll(javaOptions);
+    this.jvm = List.copyOf(all);
     this.heartbeatInterval = heartbeatInterval;
   }
 

@@ -26,6 +26,23 @@ class HaBenchmarkOptionsTest {
     assertThat(o.parts()).containsExactly(Part.values());
     assertThat(o.engines()).containsExactly(Engine.values());
     assertThat(o.needsPostgres()).isTrue();
+    assertThat(o.controllerJavaOptions()).isEmpty();
+  }
+
+  @Test
+  void controllerJavaOptionsAreKeptInOrder() {
+    Options o =
+        Options.parse(
+            new String[] {
+              "--controller-java-option", "-XX:StartFlightRecording=filename=/tmp/c-%p.jfr",
+              "--parts", "register",
+              "--controller-java-option", "-Xlog:gc"
+            });
+
+    assertThat(o.controllerJavaOptions())
+        .containsExactly("-XX:StartFlightRecording=filename=/tmp/c-%p.jfr", "-Xlog:gc");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--controller-java-option"}))
+        .hasMessage("--controller-java-option needs a value");
   }
 
   @Test

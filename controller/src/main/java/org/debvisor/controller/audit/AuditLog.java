@@ -24,47 +24,62 @@ public final class AuditLog {
 
   /** Appends the entry after the current last one and returns it as stored. */
   public AuditRecord append(Connection c, AuditEntry entry) throws SQLException {
-    // Several controllers on PostgreSQL: this row's lock, held to the commit, makes appenders in
-    // other processes wait here, so each reads the head the one before it committed. SQLite's one
-    // writer lock orders appenders already, and a file of a schema before audit_head (a backup of
-    // an older controller's database) has no such row to lock.
-    if (!"SQLite".equals(c.getMetaData().getDatabaseProductName())) {
-      try (PreparedStatement ps =
-          c.prepareStatement("UPDATE audit_head SET appends = appends + 1 WHERE id = 1")) {
-        ps.executeUpdate();
-      }
-    }
+    boolean sqlite = "SQLite".equals(c.getMetaData().getDatabaseProductName());
     long seq = 1;
     String prev = AuditChain.GENESIS;
-    try (PreparedStatement ps =
-            c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    try (PreparedStatement ps = c.prepareStatement(sqlite ? LAST_ENTRY : LOCK_HEAD);
         ResultSet rs = ps.executeQuery()) {
       if (rs.next()) {
         seq = rs.getLong(1) + 1;
         prev = rs.getString(2);
+      } else if (!sqlite) {
+        throw new SQLException(
+            "the audit_head row is missing; the database was not created by debvisor's migrations");
       }
     }
     // Millisecond precision: that is what the column keeps and what the hash must cover.
     Instant at = Instant.ofEpochMilli(clock.millis());
     String hash = AuditChain.hash(prev, seq, at, entry);
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail,"
-                + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, seq);
-      ps.setLong(2, at.toEpochMilli());
-      ps.setString(3, entry.actor());
-      ps.setString(4, entry.action());
-      ps.setString(5, entry.target());
-      ps.setString(6, entry.source());
-      ps.setString(7, entry.result());
-      ps.setString(8, entry.detail());
-      ps.setString(9, prev);
-      ps.setString(10, hash);
+    try (PreparedStatement ps = c.prepareStatement(sqlite ? INSERT : MOVE_HEAD_AND_INSERT)) {
+      int i = 1;
+      if (!sqlite) {
+        ps.setLong(i++, seq);
+        ps.setString(i++, hash);
+      }
+      ps.setLong(i++, seq);
+      ps.setLong(i++, at.toEpochMilli());
+      ps.setString(i++, entry.actor());
+      ps.setString(i++, entry.action());
+      ps.setString(i++, entry.target());
+      ps.setString(i++, entry.source());
+      ps.setString(i++, entry.result());
+      ps.setString(i++, entry.detail());
+      ps.setString(i++, prev);
+      ps.setString(i, hash);
       ps.executeUpdate();
     }
     return new AuditRecord(seq, at, entry, prev, hash);
   }
+
+  // SQLite: its one writer lock orders appenders already, and a file of a schema before audit_head
+  // (a backup of an older controller's database) must still take appends, so the chain's end is
+  // read from the log itself (in-process, no round trip).
+  private static final String LAST_ENTRY =
+      "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+
+  // PostgreSQL, several controllers on one database: the head row's lock, held to the commit, makes
+  // appenders in other processes wait here, and after the wait the UPDATE returns the head as the
+  // one before committed it, so each appender continues the chain where the last one left it.
+  private static final String LOCK_HEAD =
+      "UPDATE audit_head SET appends = appends + 1 WHERE id = 1 RETURNING seq, hash";
+
+  private static final String INSERT =
+      "INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, prev_hash,"
+          + " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  // The head moves in the statement that inserts the entry (one round trip for both).
+  private static final String MOVE_HEAD_AND_INSERT =
+      "WITH head AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1) " + INSERT;
 
   /**
    * What to look for: each non-null filter must match ({@code actor}, {@code action}, {@code

@@ -18,6 +18,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
@@ -232,6 +233,9 @@ public final class CertificateAuthority {
     if (notAfter.isAfter(caEnd)) {
       notAfter = caEnd;
     }
+    // Whole seconds: what the certificate's time encoding keeps, so the inventory's copy is equal.
+    notAfter = notAfter.truncatedTo(ChronoUnit.SECONDS);
+    BigInteger serial = serial(random);
     X500Name subject =
         new X500NameBuilder(BCStyle.INSTANCE)
             .addRDN(BCStyle.O, "DebVisor")
@@ -245,12 +249,7 @@ public final class CertificateAuthority {
       }
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  issuer,
-                  serial(random),
-                  Date.from(now.minus(BACKDATE)),
-                  Date.from(notAfter),
-                  subject,
-                  key)
+                  issuer, serial, Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, key)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
               .addExtension(
@@ -268,7 +267,7 @@ public final class CertificateAuthority {
         builder.addExtension(Extension.subjectAlternativeName, false, san);
       }
       X509CertificateHolder cert = signHolder(builder, caKey);
-      return new IssuedCertificate(cert, Pem.encode(cert));
+      return new IssuedCertificate(cert, Pem.encode(cert), serial.toString(16), notAfter);
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot issue a certificate: " + e.getMessage(), e);
     }

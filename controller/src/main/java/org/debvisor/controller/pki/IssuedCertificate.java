@@ -9,9 +9,13 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 /**
  * A certificate the CA issued, with the fields the inventory keeps. Held as Bouncy Castle's
  * encoding: an enrolment needs only the serial, the end of validity and the PEM text, and the JDK's
- * parse into an {@link X509Certificate} cost a sixth of issuing one (JFR, 2026-12-03).
+ * parse into an {@link X509Certificate} cost a sixth of issuing one (JFR, 2026-12-03). The serial
+ * (lower-case hex, as stored in the inventory) and the end of validity are the values the CA put
+ * into the certificate, kept beside it: reading them back parses the certificate's dates with a
+ * SimpleDateFormat on every call.
  */
-public record IssuedCertificate(X509CertificateHolder holder, String pem) {
+public record IssuedCertificate(
+    X509CertificateHolder holder, String pem, String serialHex, Instant notAfter) {
 
   /** The certificate as the JDK's type (parsed on each call). */
   public X509Certificate certificate() {
@@ -20,16 +24,6 @@ public record IssuedCertificate(X509CertificateHolder holder, String pem) {
     } catch (CertificateException e) {
       throw new IllegalStateException("an issued certificate does not parse: " + e.getMessage(), e);
     }
-  }
-
-  /** The certificate serial as lower-case hex, as stored in the inventory. */
-  public String serialHex() {
-    return holder.getSerialNumber().toString(16);
-  }
-
-  /** When the certificate stops being valid. */
-  public Instant notAfter() {
-    return holder.getNotAfter().toInstant();
   }
 
   /** The certificate serial as lower-case hex, as stored in the inventory. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two controllers' worth of writers (two pools on one PostgreSQL database, as two processes have)
- * append to the audit log at once: every append commits, and the log is one intact chain.
+ * append to the audit log at once: every append commits, the log is one intact chain, and the head
+ * row names its last entry.
  */
 @ExtendWith(PostgresExtension.class)
 class AuditConcurrentWritersTest {
@@ -68,6 +69,8 @@ class AuditConcurrentWritersTest {
         List<AuditRecord> all = AuditLog.page(c, 0, (int) expected + 10);
         assertThat(all).hasSize((int) expected);
         assertThat(all.get(all.size() - 1).seq()).isEqualTo(expected);
+        AuditRecord last = all.get(all.size() - 1);
+        assertThat(AuditHeadMigrationTest.head(c)).isEqualTo(last.seq() + ":" + last.hash());
       }
     }
   }

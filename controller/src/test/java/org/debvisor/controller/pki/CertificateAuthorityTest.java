@@ -46,6 +46,21 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void issuedSerialAndEndOfValidityAreTheCertificatesOwn() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC());
+    SigningRequest csr =
+        SigningRequest.parse(org.debvisor.common.csr.CsrFactory.create("node-1").der());
+
+    IssuedCertificate issued =
+        ca.issueNodeCertificate(csr, "node-1", List.of("node-1"), java.time.Duration.ofDays(7));
+
+    X509Certificate parsed = issued.certificate();
+    assertThat(issued.serialHex()).isEqualTo(parsed.getSerialNumber().toString(16));
+    assertThat(issued.notAfter()).isEqualTo(parsed.getNotAfter().toInstant());
+    assertThat(Pem.certificate(issued.pem())).isEqualTo(parsed);
+  }
+
+  @Test
   void caMadeAsP384ByAnEarlierVersionStillSignsWithSha384() throws Exception {
     java.security.KeyPair pair =
         CertificateAuthority.generateEc("secp384r1", new java.security.SecureRandom());

@@ -8,6 +8,8 @@ import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -98,6 +100,42 @@ class SigningRequestTest {
             () -> SigningRequest.parse(csr("CN=node", claimed, signer, "SHA256withECDSA")))
         .isInstanceOf(CsrRejectedException.class)
         .hasMessageContaining("signature does not verify");
+  }
+
+  @Test
+  void rsaRequestSignedByAnotherKeyIsRefused() throws Exception {
+    KeyPair claimed = rsa(2048);
+    KeyPair signer = rsa(2048);
+
+    assertThatThrownBy(() -> SigningRequest.parse(csr("CN=node", claimed, signer, "SHA256withRSA")))
+        .isInstanceOf(CsrRejectedException.class)
+        .hasMessageContaining("signature does not verify");
+  }
+
+  @Test
+  void sha512EcdsaIsAcceptedOnP256() throws Exception {
+    KeyPair keys = ec("secp256r1");
+
+    SigningRequest parsed = SigningRequest.parse(csr("CN=node-512", keys, keys, "SHA512withECDSA"));
+
+    assertThat(parsed.commonName()).isEqualTo("node-512");
+  }
+
+  @Test
+  void ecdsaSignatureThatIsNotOneIsRefusedAsUncheckable() throws Exception {
+    KeyPair keys = ec("secp256r1");
+    CertificationRequest valid =
+        CertificationRequest.getInstance(csr("CN=node", keys, keys, "SHA256withECDSA"));
+    byte[] garbled =
+        new CertificationRequest(
+                valid.getCertificationRequestInfo(),
+                valid.getSignatureAlgorithm(),
+                new DERBitString(new byte[] {1, 2, 3}))
+            .getEncoded();
+
+    assertThatThrownBy(() -> SigningRequest.parse(garbled))
+        .isInstanceOf(CsrRejectedException.class)
+        .hasMessageStartingWith("signature cannot be checked: ");
   }
 
   @Test
