@@ -40,12 +40,8 @@ public final class AuditLog {
     // Millisecond precision: that is what the column keeps and what the hash must cover.
     Instant at = Instant.ofEpochMilli(clock.millis());
     String hash = AuditChain.hash(prev, seq, at, entry);
-    try (PreparedStatement ps = c.prepareStatement(sqlite ? INSERT : MOVE_HEAD_AND_INSERT)) {
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       int i = 1;
-      if (!sqlite) {
-        ps.setLong(i++, seq);
-        ps.setString(i++, hash);
-      }
       ps.setLong(i++, seq);
       ps.setLong(i++, at.toEpochMilli());
       ps.setString(i++, entry.actor());
@@ -69,17 +65,15 @@ public final class AuditLog {
 
   // PostgreSQL, several controllers on one database: the head row's lock, held to the commit, makes
   // appenders in other processes wait here, and after the wait the UPDATE returns the head as the
-  // one before committed it, so each appender continues the chain where the last one left it.
+  // one before committed it, so each appender continues the chain where the last one left it. The
+  // insert moves the head through a trigger (migration V8), so appends of an older controller
+  // during a rolling upgrade move it too.
   private static final String LOCK_HEAD =
       "UPDATE audit_head SET appends = appends + 1 WHERE id = 1 RETURNING seq, hash";
 
   private static final String INSERT =
       "INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, prev_hash,"
           + " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-  // The head moves in the statement that inserts the entry (one round trip for both).
-  private static final String MOVE_HEAD_AND_INSERT =
-      "WITH head AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1) " + INSERT;
 
   /**
    * What to look for: each non-null filter must match ({@code actor}, {@code action}, {@code

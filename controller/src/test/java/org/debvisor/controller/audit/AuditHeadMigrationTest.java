@@ -64,6 +64,43 @@ class AuditHeadMigrationTest {
     }
   }
 
+  @Test
+  void appendsOfAnOlderControllerDuringARollingUpgradeMoveTheHeadToo(PostgresServer server)
+      throws Exception {
+    PostgresUrl url = server.createDatabase();
+    try (Database db = Database.open(url)) {
+      AuditLog log = new AuditLog(Clock.systemUTC());
+      AuditRecord first =
+          db.write(c -> log.append(c, new AuditEntry("ctl-new", "test.a", "t", "test", "ok", "")));
+      // What a 0.1.x controller, still running beside this one, does for an append: it knows
+      // nothing of the head's seq and hash.
+      AuditEntry old = new AuditEntry("ctl-old", "test.old", "t", "test", "ok", "");
+      Instant at = Instant.ofEpochMilli(1_700_000_000_000L);
+      String oldHash = AuditChain.hash(first.hash(), 2, at, old);
+      try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+        c.setAutoCommit(false);
+        try (PreparedStatement lock =
+            c.prepareStatement("UPDATE audit_head SET appends = appends + 1 WHERE id = 1")) {
+          lock.executeUpdate();
+        }
+        insert(c, 2, at, old, first.hash(), oldHash);
+        c.commit();
+      }
+
+      AuditRecord next =
+          db.write(c -> log.append(c, new AuditEntry("ctl-new", "test.b", "t", "test", "ok", "")));
+
+      assertThat(next.seq()).isEqualTo(3);
+      assertThat(next.prevHash()).isEqualTo(oldHash);
+    }
+    try (Connection c = Database.readOnlyConnection(url)) {
+      AuditVerifier.Result chain = new AuditVerifier().verify(c);
+      assertThat(chain.intact()).as(chain.problem()).isTrue();
+      assertThat(chain.checked()).isEqualTo(3);
+      assertThat(head(c)).startsWith("3:");
+    }
+  }
+
   /** The head row as {@code seq:hash}. */
   static String head(Connection c) throws Exception {
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head");
