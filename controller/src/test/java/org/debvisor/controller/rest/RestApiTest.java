@@ -288,12 +288,15 @@ class RestApiTest {
         415,
         "content-type");
     String huge = "{\"reason\":\"" + "x".repeat(100_000) + "\"}";
-    // Expect: 100-continue: the server refuses by the declared length before any body is sent.
-    // Without it the client may still be uploading when the 413 and the stream's reset arrive,
-    // and the JDK's client then reports the reset instead of the answer.
+    // Expect: 100-continue over HTTP/1.1: the server refuses by the declared length before any
+    // body is sent. Over HTTP/2 the server ends the refused stream with RST_STREAM(CANCEL) right
+    // after its 413, and the JDK's client, whose request body is then unfinished, reports the
+    // reset instead of the answer whenever the reset is processed before the answer's body (seen
+    // once in a fresh-machine run even with Expect).
     assertProblem(
         api.send(
             api.request("/api/v1/nodes/alpha/revoke")
+                .version(HttpClient.Version.HTTP_1_1)
                 .expectContinue(true)
                 .header("authorization", auth)
                 .header("content-type", "application/json")
