@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.common.digest.Sha256;
@@ -28,7 +29,6 @@ public final class BundleValidator {
 
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern NUMERIC_ID = Pattern.compile("[0-9]{1,10}");
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?");
   private static final int NAME_MAX = 255;
   private static final int PATH_MAX = 4095;
@@ -183,8 +183,9 @@ public final class BundleValidator {
     if (name.isEmpty()) {
       return;
     }
-    if (NUMERIC_ID.matcher(name).matches()) {
-      if (Long.parseLong(name) > Integer.MAX_VALUE) {
+    OptionalLong id = NumericAccountId.of(name);
+    if (id.isPresent()) {
+      if (id.getAsLong() > Integer.MAX_VALUE) {
         out.add(new Violation(field, "numeric " + kind.word() + " id out of range"));
       }
       return;

@@ -9,7 +9,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.EnumSet;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
+import org.debvisor.agentapi.bundle.NumericAccountId;
 
 /** Sets permission bits and, when the agent runs as root, owner and group of a file it wrote. */
 final class FileOwnership {
@@ -73,18 +75,18 @@ final class FileOwnership {
 
   /**
    * Root's id for an empty name, the id itself for a numeric one (as {@code BundleValidator} reads
-   * it), else none: only names need a lookup, which reads the whole account database. The lookup
-   * service would read it for "0" too, in vain, before falling back to the number.
+   * it: {@link NumericAccountId}), else none: only names need a lookup, which reads the whole
+   * account database. The lookup service would read it for "0" too, in vain, before falling back to
+   * the number.
    */
   static OptionalInt numericId(String name) {
     if (name.isEmpty()) {
       return OptionalInt.of(0);
     }
-    if (name.length() > 10 || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return OptionalInt.empty();
-    }
-    long id = Long.parseLong(name);
-    return id <= Integer.MAX_VALUE ? OptionalInt.of((int) id) : OptionalInt.empty();
+    OptionalLong id = NumericAccountId.of(name);
+    return id.isPresent() && id.getAsLong() <= Integer.MAX_VALUE
+        ? OptionalInt.of((int) id.getAsLong())
+        : OptionalInt.empty();
   }
 
   static Set<PosixFilePermission> permissions(int mode) {
