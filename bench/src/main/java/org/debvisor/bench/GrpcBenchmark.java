@@ -247,7 +247,10 @@ public final class GrpcBenchmark implements Callable<Integer> {
             + " sent one full reply (DATA bytes) per request. The footprint compares the agent"
             + " with a bare server started with tuned flags (`"
             + String.join(" ", GrpcH2loadBench.TUNED_JVM)
-            + "`), after the same kind of load. Start-up: from just before the process starts to"
+            + "`), idle ("
+            + GrpcH2loadBench.IDLE_SETTLE.toSeconds()
+            + " s after each one's first answer, the same wait for both; the figures at the"
+            + " first answer are rows of their own) and after the same kind of load. Start-up: from just before the process starts to"
             + " its first OK Status on loopback (the port polled every 10 ms, then one call), "
             + starts
             + " times each, after the load rows with the other servers stopped; the AppCDS rows"
