@@ -25,18 +25,49 @@ public final class AuditLog {
   /** Appends the entry after the current last one and returns it as stored. */
   public AuditRecord append(Connection c, AuditEntry entry) throws SQLException {
     boolean sqlite = "SQLite".equals(c.getMetaData().getDatabaseProductName());
-    long seq = 1;
-    String prev = AuditChain.GENESIS;
-    try (PreparedStatement ps = c.prepareStatement(sqlite ? LAST_ENTRY : LOCK_HEAD);
-        ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        seq = rs.getLong(1) + 1;
-        prev = rs.getString(2);
-      } else if (!sqlite) {
-        throw new SQLException(
-            "the audit_head row is missing; the database was not created by debvisor's migrations");
+    return insert(c, chainEnd(c, sqlite ? LAST_ENTRY : LOCK_HEAD, !sqlite), entry);
+  }
+
+  /**
+   * Appends on PostgreSQL the way controllers did before the head kept the chain's end (schema 7
+   * and older): the head row locked, the end read from the log. For tools that never migrate, such
+   * as a backup run by this release beside controllers of the one before; on a newer schema the
+   * insert's trigger moves the head, so either way the chain stays one.
+   */
+  public AuditRecord appendOnAnyPostgresSchema(Connection c, AuditEntry entry) throws SQLException {
+    try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD_ROW)) {
+      if (lock.executeUpdate() != 1) {
+        throw missingHead();
       }
     }
+    return insert(c, chainEnd(c, LAST_ENTRY, false), entry);
+  }
+
+  /** The last entry's seq and hash (0 and the genesis for an empty log). */
+  private record ChainEnd(long seq, String hash) {}
+
+  private static ChainEnd chainEnd(Connection c, String query, boolean rowRequired)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(query);
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        return new ChainEnd(rs.getLong(1), rs.getString(2));
+      }
+      if (rowRequired) {
+        throw missingHead();
+      }
+      return new ChainEnd(0, AuditChain.GENESIS);
+    }
+  }
+
+  private static SQLException missingHead() {
+    return new SQLException(
+        "the audit_head row is missing; the database was not created by debvisor's migrations");
+  }
+
+  private AuditRecord insert(Connection c, ChainEnd end, AuditEntry entry) throws SQLException {
+    long seq = end.seq() + 1;
+    String prev = end.hash();
     // Millisecond precision: that is what the column keeps and what the hash must cover.
     Instant at = Instant.ofEpochMilli(clock.millis());
     String hash = AuditChain.hash(prev, seq, at, entry);
@@ -70,6 +101,9 @@ public final class AuditLog {
   // during a rolling upgrade move it too.
   private static final String LOCK_HEAD =
       "UPDATE audit_head SET appends = appends + 1 WHERE id = 1 RETURNING seq, hash";
+
+  private static final String LOCK_HEAD_ROW =
+      "UPDATE audit_head SET appends = appends + 1 WHERE id = 1";
 
   private static final String INSERT =
       "INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, prev_hash,"

@@ -130,7 +130,8 @@ final class PostgresInventory {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {
-        new AuditLog(clock).append(c, entry);
+        // The controllers may still run the release before this tool's, on its schema.
+        new AuditLog(clock).appendOnAnyPostgresSchema(c, entry);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();

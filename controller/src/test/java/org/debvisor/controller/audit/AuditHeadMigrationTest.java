@@ -101,6 +101,33 @@ class AuditHeadMigrationTest {
     }
   }
 
+  @Test
+  void aToolsAppendForAnySchemaMovesTheHeadOnTheNewOne(PostgresServer server) throws Exception {
+    PostgresUrl url = server.createDatabase();
+    try (Database db = Database.open(url)) {
+      AuditLog log = new AuditLog(Clock.systemUTC());
+      AuditRecord first =
+          db.write(c -> log.append(c, new AuditEntry("ctl", "test.a", "t", "test", "ok", "")));
+      AuditRecord tool =
+          db.write(
+              c ->
+                  log.appendOnAnyPostgresSchema(
+                      c, new AuditEntry("backup", "controller.backup", "t", "test", "ok", "")));
+      AuditRecord next =
+          db.write(c -> log.append(c, new AuditEntry("ctl", "test.b", "t", "test", "ok", "")));
+
+      assertThat(tool.seq()).isEqualTo(2);
+      assertThat(tool.prevHash()).isEqualTo(first.hash());
+      assertThat(next.seq()).isEqualTo(3);
+      assertThat(next.prevHash()).isEqualTo(tool.hash());
+    }
+    try (Connection c = Database.readOnlyConnection(url)) {
+      AuditVerifier.Result chain = new AuditVerifier().verify(c);
+      assertThat(chain.intact()).as(chain.problem()).isTrue();
+      assertThat(head(c)).startsWith("3:");
+    }
+  }
+
   /** The head row as {@code seq:hash}. */
   static String head(Connection c) throws Exception {
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head");

@@ -166,6 +166,33 @@ class PostgresBackupRestoreTest {
     assertThat(Files.exists(emptyState)).isFalse();
   }
 
+  @Test
+  void backupBesideControllersOfTheReleaseBeforeAuditsOnTheirSchema(PostgresServer server)
+      throws Exception {
+    PostgresUrl source = fixture(server).sharedCaInventory();
+    try (Connection c = fixture.connect(source);
+        Statement s = c.createStatement()) {
+      // Back to schema 7: what controllers of the release before migration V8 still serve.
+      s.execute("DROP TRIGGER audit_head_follows_log ON audit_log");
+      s.execute("DROP FUNCTION audit_head_follow()");
+      s.execute("ALTER TABLE audit_head DROP COLUMN seq, DROP COLUMN hash");
+      s.execute("DELETE FROM flyway_schema_history WHERE version = '8'");
+    }
+    long entriesBefore = fixture.count(source, "audit_log");
+
+    BackupResult result = backup(source, fixture.stateDir(), dir.resolve("backup"));
+
+    assertThat(result.manifest().schemaVersion()).isEqualTo("7");
+    try (Connection c = fixture.connect(source)) {
+      AuditVerifier.Result chain = new AuditVerifier().verify(c);
+      assertThat(chain.intact()).as(chain.problem()).isTrue();
+      List<AuditRecord> audit = AuditLog.page(c, 0, 1_000);
+      assertThat(audit.subList((int) entriesBefore, audit.size()))
+          .extracting(r -> r.entry().action() + " " + r.entry().result())
+          .containsExactly("controller.backup started", "controller.backup ok");
+    }
+  }
+
   private BackupResult backup(PostgresUrl url, Path state, Path backup) throws Exception {
     return new PostgresBackup("0.2.0-SNAPSHOT", cipher, clock, "local:test", step -> {})
         .backup(url, state, backup, fixture.passphrase());
