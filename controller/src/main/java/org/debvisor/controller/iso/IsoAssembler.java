@@ -50,8 +50,9 @@ public final class IsoAssembler {
     this.progress = progress;
   }
 
-  /** Builds the ISO for {@code request} from {@code installer} into {@code target}. */
-  public void assemble(IsoBuildRequest request, NetbootInstaller installer, Path work, Path target)
+  /** Builds the ISO for {@code request} from {@code installer} into {@code target}; its SHA-256. */
+  public String assemble(
+      IsoBuildRequest request, NetbootInstaller installer, Path work, Path target)
       throws IsoBuildException {
     Architecture arch = request.arch();
     long epoch = request.sourceDateEpoch();
@@ -122,7 +123,7 @@ public final class IsoAssembler {
       }
       progress.step("Writing " + target.getFileName() + " with xorriso");
       Files.deleteIfExists(target);
-      tools.run(xorriso(request, tree, grafts, target), work);
+      return tools.runInto(xorriso(request, tree, grafts), work, target);
     } catch (IOException e) {
       throw new IsoBuildException("cannot lay out the ISO tree: " + e.getMessage(), e);
     }
@@ -171,8 +172,9 @@ public final class IsoAssembler {
     Files.write(tree.resolve("debvisor/overlay.tar"), image.overlayTar());
   }
 
+  /** xorriso writing the ISO to its standard output, so that it is hashed as it is written. */
   private static List<String> xorriso(
-      IsoBuildRequest request, Path tree, Map<String, Path> grafts, Path target) {
+      IsoBuildRequest request, Path tree, Map<String, Path> grafts) {
     String date =
         DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
                 .withZone(ZoneOffset.UTC)
@@ -185,7 +187,7 @@ public final class IsoAssembler {
             "-as",
             "mkisofs",
             "-o",
-            target.toString(),
+            "-",
             "-V",
             request.volumeId(),
             "-r",
