@@ -50,9 +50,8 @@ public final class IsoAssembler {
     this.progress = progress;
   }
 
-  /** Builds the ISO for {@code request} from {@code installer} into {@code target}; its SHA-256. */
-  public String assemble(
-      IsoBuildRequest request, NetbootInstaller installer, Path work, Path target)
+  /** Builds the ISO for {@code request} from {@code installer} into {@code target}. */
+  public void assemble(IsoBuildRequest request, NetbootInstaller installer, Path work, Path target)
       throws IsoBuildException {
     Architecture arch = request.arch();
     long epoch = request.sourceDateEpoch();
@@ -123,7 +122,7 @@ public final class IsoAssembler {
       }
       progress.step("Writing " + target.getFileName() + " with xorriso");
       Files.deleteIfExists(target);
-      return tools.runInto(xorriso(request, tree, grafts), work, target);
+      tools.run(xorriso(request, tree, grafts, target), work);
     } catch (IOException e) {
       throw new IsoBuildException("cannot lay out the ISO tree: " + e.getMessage(), e);
     }
@@ -172,9 +171,8 @@ public final class IsoAssembler {
     Files.write(tree.resolve("debvisor/overlay.tar"), image.overlayTar());
   }
 
-  /** xorriso writing the ISO to its standard output, so that it is hashed as it is written. */
   private static List<String> xorriso(
-      IsoBuildRequest request, Path tree, Map<String, Path> grafts) {
+      IsoBuildRequest request, Path tree, Map<String, Path> grafts, Path target) {
     String date =
         DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
                 .withZone(ZoneOffset.UTC)
@@ -187,7 +185,7 @@ public final class IsoAssembler {
             "-as",
             "mkisofs",
             "-o",
-            "-",
+            target.toString(),
             "-V",
             request.volumeId(),
             "-r",

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.NetbootInstaller;
@@ -41,9 +42,10 @@ public final class IsoBuilder {
       Path work = Files.createTempDirectory(out, ".build");
       try {
         Path partial = work.resolve(request.isoName());
-        String sha = assembler.assemble(request, installer, work, partial);
+        assembler.assemble(request, installer, work, partial);
         Path iso = out.resolve(request.isoName());
         IsoAssembler.moveInto(partial, iso);
+        String sha = Sha256.hex(iso);
         writeSums(out.resolve("SHA256SUMS"), request.isoName(), sha);
         ok = true;
         double seconds = (System.nanoTime() - start) / 1e9;

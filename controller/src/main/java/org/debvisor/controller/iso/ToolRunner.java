@@ -1,19 +1,9 @@
 package org.debvisor.controller.iso;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.process.Command;
 import org.debvisor.common.process.Outcome;
 import org.debvisor.common.process.ProcessRunner;
@@ -49,85 +39,5 @@ public final class ToolRunner {
       throw new IsoBuildException(
           outcome.problem(command) + "\n  command: " + String.join(" ", argv));
     }
-  }
-
-  /**
-   * Runs {@code argv}, which writes its result to standard output, into {@code target} and returns
-   * the SHA-256 of what it wrote: the file is hashed as it is written instead of read back.
-   * Standard error goes to {@code <program>.log} in {@code workDir}; its last lines are in the
-   * error when the program fails.
-   */
-  public String runInto(List<String> argv, Path workDir, Path target) throws IsoBuildException {
-    String program = Path.of(argv.get(0)).getFileName().toString();
-    Path log = workDir.resolve(program + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(argv).directory(workDir.toFile()).redirectError(log.toFile());
-    builder.environment().putAll(environment);
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IsoBuildException(
-          "cannot run " + program + " (is it installed?): " + e.getMessage(), e);
-    }
-    // Reading blocks until the output closes: a program that hangs is killed after the time limit.
-    AtomicBoolean overran = new AtomicBoolean();
-    Thread watchdog =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                      overran.set(true);
-                      process.descendants().forEach(ProcessHandle::destroyForcibly);
-                      process.destroyForcibly();
-                    }
-                  } catch (InterruptedException e) {
-                    // The build ended first.
-                  }
-                });
-    MessageDigest digest = Sha256.digest();
-    try (InputStream in = process.getInputStream();
-        OutputStream out = Files.newOutputStream(target)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-        out.write(buffer, 0, n);
-      }
-      process.waitFor();
-      if (overran.get()) {
-        throw failure(program, "did not finish within " + TIMEOUT.toMinutes() + " min", log, argv);
-      }
-      if (process.exitValue() != 0) {
-        throw failure(program, "failed (exit " + process.exitValue() + ")", log, argv);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new IsoBuildException("cannot write " + target + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IsoBuildException(program + " interrupted", e);
-    } finally {
-      watchdog.interrupt();
-      process.destroyForcibly();
-    }
-  }
-
-  private static IsoBuildException failure(
-      String program, String what, Path log, List<String> argv) {
-    String last;
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      last =
-          lines.isEmpty()
-              ? " (none)"
-              : "\n  "
-                  + String.join(
-                      "\n  ", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
-    } catch (IOException e) {
-      last = " (unreadable: " + e.getMessage() + ")";
-    }
-    return new IsoBuildException(
-        program + " " + what + "; last output:" + last + "\n  command: " + String.join(" ", argv));
   }
 }
