@@ -14,6 +14,7 @@ import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.install.InstallImageException;
 import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
+import org.debvisor.controller.iso.DerivedFiles;
 import org.debvisor.controller.iso.IsoAssembler;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.iso.IsoBuildResult;
@@ -235,7 +236,10 @@ final class IsoBuildCommand implements Callable<Integer> {
           new IsoBuilder(
               installers,
               new IsoAssembler(
-                  new ToolRunner(epoch), new BootMenus(new IsoTemplates(null)), progress),
+                  new ToolRunner(epoch),
+                  new BootMenus(new IsoTemplates(null)),
+                  new DerivedFiles(installers.cache().root().resolve("derived"), progress),
+                  progress),
               progress);
       IsoBuildResult result = builder.build(request, metrics);
       built = true;

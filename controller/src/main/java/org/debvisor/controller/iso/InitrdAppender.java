@@ -57,10 +57,16 @@ final class InitrdAppender {
 
   /** Writes {@code original} followed by the segment of {@code files} to {@code target}. */
   public void append(Path original, Map<String, byte[]> files, Path target) throws IOException {
-    byte[] extra = segment(files);
+    write(original, segment(files), target);
+  }
+
+  /**
+   * Writes {@code original} followed by {@code segment} (from {@link #segment}) to {@code target}.
+   */
+  public void write(Path original, byte[] segment, Path target) throws IOException {
     try (OutputStream out = Files.newOutputStream(target)) {
       Files.copy(original, out);
-      out.write(extra);
+      out.write(segment);
     }
   }
 }

@@ -5,15 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.TreeMap;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.mirror.IsoBuildException;
@@ -25,20 +24,29 @@ import org.debvisor.controller.node.Architecture;
  * Lays out the ISO tree and runs xorriso: amd64 gets isolinux (BIOS, isohybrid MBR) and the EFI
  * image (UEFI, GPT); arm64 the EFI image only. Every date is SOURCE_DATE_EPOCH, so equal inputs
  * give an identical image.
+ *
+ * <p>Only the small generated files are written into the tree; the large ones (kernel, initrd, EFI
+ * image, packages, image files) are grafted by xorriso from where they are kept, which gives the
+ * same ISO as copies (names, contents and, by {@code --set_all_file_dates}, dates are equal)
+ * without writing and deleting ~55 MB per build. The initrd with the preseed and the EFI image come
+ * from {@link DerivedFiles}.
  */
 public final class IsoAssembler {
 
   static final Path ISOLINUX_BIN = Path.of("/usr/lib/ISOLINUX/isolinux.bin");
   static final Path ISOHYBRID_MBR = Path.of("/usr/lib/ISOLINUX/isohdpfx.bin");
   static final Path LDLINUX = Path.of("/usr/lib/syslinux/modules/bios/ldlinux.c32");
+  private static final String EFI_IMAGE = "boot/grub/efi.img";
 
   private final ToolRunner tools;
   private final BootMenus menus;
+  private final DerivedFiles derived;
   private final Progress progress;
 
-  public IsoAssembler(ToolRunner tools, BootMenus menus, Progress progress) {
+  public IsoAssembler(ToolRunner tools, BootMenus menus, DerivedFiles derived, Progress progress) {
     this.tools = tools;
     this.menus = menus;
+    this.derived = derived;
     this.progress = progress;
   }
 
@@ -54,14 +62,16 @@ public final class IsoAssembler {
       Files.createDirectories(tree.resolve(".disk"));
       Files.createDirectories(tree.resolve("debvisor"));
       String marker = BootMenus.marker(request, installer);
+      // ISO path -> file grafted there; sorted, so xorriso gets its arguments in a fixed order.
+      Map<String, Path> grafts = new TreeMap<>();
       String initrd;
       String cmdline;
       if (request.imageMode()) {
-        layOutImage(request.image(), tree);
+        layOutImage(request.image(), tree, grafts);
         initrd = BootMenus.IMAGE_INITRD;
         cmdline = BootMenus.imageCommandLine(arch, marker);
       } else {
-        layOutPreseed(request, installer, tree, epoch);
+        layOutPreseed(request, installer, tree, grafts);
         initrd = BootMenus.PRESEED_INITRD;
         cmdline = BootMenus.kernelCommandLine(arch);
       }
@@ -81,64 +91,88 @@ public final class IsoAssembler {
       Path onIso = tree.resolve(configPath.substring(1));
       Files.createDirectories(onIso.getParent());
       Files.writeString(onIso, bootstrap);
-      progress.step("Building the EFI boot image");
-      new EfiImageBuilder(tools, epoch)
-          .build(
-              installer,
-              configPath,
-              bootstrap,
-              work.resolve("efi"),
-              tree.resolve("boot/grub/efi.img"));
+      String efiKey =
+          DerivedFiles.key(
+              List.of(
+                  "efi.img",
+                  installer.packageSha256(),
+                  DerivedFiles.stat(installer.shimEfi()),
+                  DerivedFiles.stat(installer.grubEfi()),
+                  configPath,
+                  bootstrap,
+                  Long.toString(epoch)));
+      Path efiImage =
+          derived.get(
+              "efi-" + arch.debianName(),
+              efiKey,
+              image -> {
+                progress.step("Building the EFI boot image");
+                new EfiImageBuilder(tools, epoch)
+                    .build(installer, configPath, bootstrap, work.resolve("efi"), image);
+              });
+      grafts.put(EFI_IMAGE, efiImage);
       if (arch.hasBios()) {
         Files.createDirectories(tree.resolve("isolinux"));
-        Files.copy(ISOLINUX_BIN, tree.resolve("isolinux/isolinux.bin"));
-        Files.copy(LDLINUX, tree.resolve("isolinux/ldlinux.c32"));
+        // xorriso patches the boot info table into its output, never into the grafted file.
+        grafts.put("isolinux/isolinux.bin", ISOLINUX_BIN);
+        grafts.put("isolinux/ldlinux.c32", LDLINUX);
         Files.writeString(
             tree.resolve("isolinux/isolinux.cfg"),
             menus.isolinux(arch, request.profile(), cmdline, initrd));
       }
-      setAllDates(tree, epoch);
       progress.step("Writing " + target.getFileName() + " with xorriso");
       Files.deleteIfExists(target);
-      tools.run(xorriso(request, tree, target), work);
+      tools.run(xorriso(request, tree, grafts, target), work);
     } catch (IOException e) {
       throw new IsoBuildException("cannot lay out the ISO tree: " + e.getMessage(), e);
     }
   }
 
   /** debian-installer with the preseed appended to its initrd, the agent package and CA. */
-  private static void layOutPreseed(
-      IsoBuildRequest request, NetbootInstaller installer, Path tree, long epoch)
+  private void layOutPreseed(
+      IsoBuildRequest request, NetbootInstaller installer, Path tree, Map<String, Path> grafts)
       throws IOException, IsoBuildException {
     byte[] preseed = request.preseed().getBytes(StandardCharsets.UTF_8);
-    new InitrdAppender(epoch)
-        .append(
-            installer.initrd(),
-            Map.of("preseed.cfg", preseed),
-            tree.resolve("install/" + BootMenus.PRESEED_INITRD));
-    Files.copy(installer.kernel(), tree.resolve("install/vmlinuz"));
+    InitrdAppender appender = new InitrdAppender(request.sourceDateEpoch());
+    byte[] segment = appender.segment(Map.of("preseed.cfg", preseed));
+    String key =
+        DerivedFiles.key(
+            List.of(
+                BootMenus.PRESEED_INITRD,
+                installer.packageSha256(),
+                DerivedFiles.stat(installer.initrd()),
+                Sha256.hex(segment)));
+    Path initrd =
+        derived.get(
+            "initrd-" + request.arch().debianName(),
+            key,
+            target -> appender.write(installer.initrd(), segment, target));
+    grafts.put("install/" + BootMenus.PRESEED_INITRD, initrd);
+    grafts.put("install/vmlinuz", installer.kernel());
     Files.write(tree.resolve("debvisor/preseed.cfg"), preseed);
     if (request.agentDeb() != null) {
-      Files.copy(request.agentDeb(), tree.resolve("debvisor/debvisor-agent.deb"));
+      grafts.put("debvisor/debvisor-agent.deb", request.agentDeb());
     }
     if (request.controllerCa() != null) {
-      Files.copy(request.controllerCa(), tree.resolve("debvisor/controller-ca.pem"));
+      grafts.put("debvisor/controller-ca.pem", request.controllerCa());
     }
   }
 
   /** The image's kernel and installer initramfs, the image, and this node's answer and files. */
-  private static void layOutImage(ImageInstall image, Path tree) throws IOException {
+  private static void layOutImage(ImageInstall image, Path tree, Map<String, Path> grafts)
+      throws IOException {
     InstallImage built = image.image();
-    Files.copy(built.kernel(), tree.resolve("install/vmlinuz"));
-    Files.copy(built.installerInitrd(), tree.resolve("install/" + BootMenus.IMAGE_INITRD));
-    Files.copy(built.rootfs(), tree.resolve("debvisor/rootfs.tar.zst"));
-    Files.copy(built.manifest(), tree.resolve("debvisor/manifest.tsv"));
-    Files.copy(built.metadata(), tree.resolve("debvisor/image.json"));
+    grafts.put("install/vmlinuz", built.kernel());
+    grafts.put("install/" + BootMenus.IMAGE_INITRD, built.installerInitrd());
+    grafts.put("debvisor/rootfs.tar.zst", built.rootfs());
+    grafts.put("debvisor/manifest.tsv", built.manifest());
+    grafts.put("debvisor/image.json", built.metadata());
     Files.writeString(tree.resolve("debvisor/install.conf"), image.installConf());
     Files.write(tree.resolve("debvisor/overlay.tar"), image.overlayTar());
   }
 
-  private static List<String> xorriso(IsoBuildRequest request, Path tree, Path target) {
+  private static List<String> xorriso(
+      IsoBuildRequest request, Path tree, Map<String, Path> grafts, Path target) {
     String date =
         DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
                 .withZone(ZoneOffset.UTC)
@@ -161,7 +195,10 @@ public final class IsoAssembler {
             "DebVisor",
             "-publisher",
             "DebVisor",
-            "--modification-date=" + date));
+            "--modification-date=" + date,
+            // Grafted files keep their own dates otherwise.
+            "--set_all_file_dates",
+            date));
     if (request.arch().hasBios()) {
       cmd.addAll(
           List.of(
@@ -189,21 +226,19 @@ public final class IsoAssembler {
               "-append_partition",
               "2",
               "0xef",
-              tree.resolve("boot/grub/efi.img").toString(),
+              grafts.get(EFI_IMAGE).toString(),
               "-partition_cyl_align",
               "all"));
     }
-    cmd.add(tree.toString());
+    cmd.add("-graft-points");
+    cmd.add("/=" + escape(tree));
+    grafts.forEach((onIso, file) -> cmd.add(onIso + "=" + escape(file)));
     return cmd;
   }
 
-  private static void setAllDates(Path tree, long epoch) throws IOException {
-    FileTime time = FileTime.from(Instant.ofEpochSecond(epoch));
-    try (Stream<Path> paths = Files.walk(tree)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.setLastModifiedTime(p, time);
-      }
-    }
+  /** A graft point's file name: xorriso reads {@code \\} and {@code \=} as literal characters. */
+  static String escape(Path file) {
+    return file.toString().replace("\\", "\\\\").replace("=", "\\=");
   }
 
   /** Replaces {@code target} with {@code source} atomically. */

@@ -122,7 +122,8 @@ public final class ClearsignedVerifier {
         // The JDK's RSA, not Bouncy Castle's lightweight one: BC's RSAKeyParameters runs a
         // Miller-Rabin test on every 4096-bit archive key (about half of a warm ISO build's CPU,
         // measured with JFR); the keys come from the trusted keyring, so that test adds nothing.
-        signature.init(new JcaPGPContentVerifierBuilderProvider(), key);
+        signature.init(
+            BufferedContentVerifiers.around(new JcaPGPContentVerifierBuilderProvider()), key);
         signature.update(signed);
         if (!signature.verify()) {
           throw new IsoBuildException(

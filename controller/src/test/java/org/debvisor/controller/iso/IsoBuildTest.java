@@ -39,6 +39,18 @@ class IsoBuildTest {
 
   @TempDir Path dir;
 
+  private final List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Progress progress =
+      new Progress() {
+        @Override
+        public void step(String description) {
+          steps.add(description);
+        }
+
+        @Override
+        public void bytes(String name, long done, long total) {}
+      };
+
   @Test
   void amd64IsoBootsBiosAndUefiAndIsReproducible() throws Exception {
     IsoBuildResult first = build(Architecture.AMD64, dir.resolve("one"));
@@ -65,6 +77,32 @@ class IsoBuildTest {
         .contains("debvisor_build_duration_seconds{arch=\"amd64\",os=\"debian13\"}")
         .contains("debvisor_build_status{arch=\"amd64\",os=\"debian13\"} 1.0")
         .contains("debvisor_build_package_count{arch=\"amd64\",os=\"debian13\"} 3.0");
+  }
+
+  @Test
+  void anAlteredCachedInitrdIsFoundAndMadeAgain() throws Exception {
+    IsoBuildResult first = build(Architecture.AMD64, dir.resolve("one"));
+    Path initrd;
+    try (var files = Files.list(dir.resolve("derived/initrd-amd64"))) {
+      initrd =
+          files.filter(p -> !p.getFileName().toString().contains(".")).findFirst().orElseThrow();
+    }
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(initrd);
+    byte[] bytes = Files.readAllBytes(initrd);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(initrd, bytes);
+    // Same size, inode and mtime: only the ctime (and the content) tell.
+    Files.setLastModifiedTime(initrd, mtime);
+
+    IsoBuildResult second = build(Architecture.AMD64, dir.resolve("two"));
+
+    assertThat(second.sha256()).isEqualTo(first.sha256());
+    assertThat(steps)
+        .anySatisfy(
+            step ->
+                assertThat(step)
+                    .startsWith("warning: " + initrd + " was altered after it was made")
+                    .contains("deleted and made again"));
   }
 
   @Test
@@ -137,6 +175,7 @@ class IsoBuildTest {
             new IsoAssembler(
                 new ToolRunner(IsoBuildRequest.DEFAULT_EPOCH),
                 new BootMenus(new IsoTemplates(null)),
+                new DerivedFiles(dir.resolve("derived"), progress),
                 Progress.NONE),
             Progress.NONE)
         .build(
@@ -164,8 +203,9 @@ class IsoBuildTest {
             new IsoAssembler(
                 new ToolRunner(IsoBuildRequest.DEFAULT_EPOCH),
                 new BootMenus(new IsoTemplates(null)),
-                Progress.NONE),
-            Progress.NONE);
+                new DerivedFiles(dir.resolve("derived"), progress),
+                progress),
+            progress);
     return builder.build(
         new IsoBuildRequest(
             arch,
