@@ -7,8 +7,9 @@ import org.debvisor.agentapi.bundle.AllowedRoots;
 
 /**
  * Opens directories under the allowed roots from the root down, one component at a time and never
- * through a symbolic link, so whatever changes on disk meanwhile, a handle always names a directory
- * inside a root.
+ * through a symbolic link below the root, so whatever changes on disk meanwhile, a handle always
+ * names a directory inside a root. A root is opened through its configured path (which may be a
+ * symlink) and judged by where its descriptor then points.
  */
 final class ConfinedDirectories {
 
@@ -29,28 +30,30 @@ final class ConfinedDirectories {
    */
   DirectoryHandle open(Path dir) throws IOException {
     for (Path root : roots.roots()) {
-      Path real;
+      DirectoryHandle handle;
       try {
-        real = root.toRealPath();
+        handle = DirectoryHandle.openRoot(calls, root);
       } catch (IOException e) {
         continue;
       }
-      if (dir.startsWith(real)) {
-        DirectoryHandle handle = DirectoryHandle.openRoot(calls, real);
-        try {
-          for (Path segment : real.relativize(dir)) {
-            if (segment.toString().isEmpty()) {
-              continue;
-            }
-            DirectoryHandle next = handle.openChild(segment.toString());
-            handle.close();
-            handle = next;
+      Path real = handle.realPath();
+      if (!dir.startsWith(real)) {
+        handle.close();
+        continue;
+      }
+      try {
+        for (Path segment : real.relativize(dir)) {
+          if (segment.toString().isEmpty()) {
+            continue;
           }
-          return handle;
-        } catch (IOException | RuntimeException e) {
+          DirectoryHandle next = handle.openChild(segment.toString());
           handle.close();
-          throw e;
+          handle = next;
         }
+        return handle;
+      } catch (IOException | RuntimeException e) {
+        handle.close();
+        throw e;
       }
     }
     throw new FileSystemException(dir.toString(), null, "is under no allowed root");

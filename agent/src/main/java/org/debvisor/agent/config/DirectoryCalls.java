@@ -1,6 +1,5 @@
 package org.debvisor.agent.config;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.util.Locale;
 import java.util.Set;
@@ -11,17 +10,27 @@ import java.util.Set;
  */
 final class DirectoryCalls {
 
-  /** The libc functions used. */
-  interface LibC extends Library {
-    int open(String path, int flags);
+  /**
+   * The libc functions used, bound by JNA's direct mapping: a call costs about as much as a JNI
+   * call, where an interface mapping goes through a proxy and reflection (several µs per call, and
+   * an apply makes a few of them per directory it opens).
+   */
+  private static final class LibC {
+    static {
+      Native.register("c");
+    }
 
-    int openat(int dirfd, String path, int flags);
+    private LibC() {}
 
-    int mkdirat(int dirfd, String path, int mode);
+    static native int open(String path, int flags);
 
-    int close(int fd);
+    static native int openat(int dirfd, String path, int flags);
 
-    String strerror(int errnum);
+    static native int mkdirat(int dirfd, String path, int mode);
+
+    static native int close(int fd);
+
+    static native String strerror(int errnum);
   }
 
   static final int ENOENT = 2;
@@ -33,33 +42,33 @@ final class DirectoryCalls {
   // O_DIRECTORY and O_NOFOLLOW differ between architectures; these have the arm/powerpc values.
   private static final Set<String> ARM_LIKE = Set.of("aarch64", "arm", "ppc64", "ppc64le");
 
-  private final LibC libc;
   private final int directoryNoFollow;
+  private final int directoryFollow;
 
   DirectoryCalls() {
-    this.libc = Native.load("c", LibC.class);
     boolean armLike = ARM_LIKE.contains(System.getProperty("os.arch").toLowerCase(Locale.ROOT));
     int directory = armLike ? 040000 : 0200000;
     int noFollow = armLike ? 0100000 : 0400000;
-    this.directoryNoFollow = directory | noFollow | O_CLOEXEC;
+    this.directoryFollow = directory | O_CLOEXEC;
+    this.directoryNoFollow = directoryFollow | noFollow;
   }
 
-  /** Opens a directory by absolute path, refusing a symbolic link as its last component. */
+  /** Opens a directory by absolute path, following symbolic links (an allowed root's alias). */
   int openDirectory(String path) {
-    return libc.open(path, directoryNoFollow);
+    return LibC.open(path, directoryFollow);
   }
 
   /** Opens the entry {@code name} of {@code dirfd} if it is a directory and not a symlink. */
   int openChildDirectory(int dirfd, String name) {
-    return libc.openat(dirfd, name, directoryNoFollow);
+    return LibC.openat(dirfd, name, directoryNoFollow);
   }
 
   int makeDirectory(int dirfd, String name, int mode) {
-    return libc.mkdirat(dirfd, name, mode);
+    return LibC.mkdirat(dirfd, name, mode);
   }
 
   void close(int fd) {
-    libc.close(fd);
+    LibC.close(fd);
   }
 
   /** The errno of this thread's last call. */
@@ -68,6 +77,6 @@ final class DirectoryCalls {
   }
 
   String describe(int errno) {
-    return libc.strerror(errno);
+    return LibC.strerror(errno);
   }
 }

@@ -3,6 +3,7 @@ package org.debvisor.agent.config;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -23,13 +24,30 @@ final class DirectoryHandle implements AutoCloseable {
     this.shown = shown;
   }
 
-  /** Opens an allowed root by its real path. */
-  static DirectoryHandle openRoot(DirectoryCalls calls, Path realRoot) throws IOException {
-    int fd = calls.openDirectory(realRoot.toString());
+  /**
+   * Opens an allowed root by its configured path, following symbolic links; {@link #realPath()} is
+   * then where the kernel says the descriptor points, so nothing can move between resolving the
+   * root and opening it (and it costs one readlink instead of one per path component).
+   */
+  static DirectoryHandle openRoot(DirectoryCalls calls, Path root) throws IOException {
+    int fd = calls.openDirectory(root.toString());
     if (fd < 0) {
-      throw failure(calls, calls.lastError(), realRoot);
+      throw failure(calls, calls.lastError(), root);
     }
-    return new DirectoryHandle(calls, fd, realRoot);
+    try {
+      return new DirectoryHandle(calls, fd, Files.readSymbolicLink(selfOf(fd)));
+    } catch (IOException | RuntimeException e) {
+      calls.close(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * The path this directory had when it was opened: for a root, its real path then (with a "
+   * (deleted)" suffix if it had already been removed).
+   */
+  Path realPath() {
+    return shown;
   }
 
   /** Opens the sub-directory {@code name}, refusing it if it is a symbolic link. */
@@ -55,6 +73,10 @@ final class DirectoryHandle implements AutoCloseable {
 
   /** A path to this very directory (e.g. to fsync it). */
   Path self() {
+    return selfOf(fd);
+  }
+
+  private static Path selfOf(int fd) {
     return Path.of("/proc/self/fd/" + fd);
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ final class TargetInspector {
 
   /** The plan for a bundle that already passed {@link BundleValidator}. */
   ApplyPlan inspect(ConfigBundle bundle) throws BundleRejectedException, IOException {
-    List<Path> realRoots = realRoots(roots);
+    Map<Path, Path> realRoots = realRoots(roots);
     List<Violation> violations = new ArrayList<>();
     List<ApplyPlan.PlannedFile> files = new ArrayList<>();
     Set<Path> newDirs = new LinkedHashSet<>();
@@ -52,7 +53,7 @@ final class TargetInspector {
         violations.add(new Violation(field, "is not under an allowed root"));
         continue;
       }
-      if (!Files.isDirectory(root.get())) {
+      if (!realRoots.containsKey(root.get())) {
         violations.add(
             new Violation(field, "allowed root " + root.get() + " is not an existing directory"));
         continue;
@@ -70,17 +71,15 @@ final class TargetInspector {
                 field, "is the same file as bundle.files[" + same + "].path (through a symlink)"));
         continue;
       }
-      Optional<String> problem = existingTargetProblem(target);
+      BasicFileAttributes existing = attributesOf(target);
+      Optional<String> problem = existingTargetProblem(existing);
       if (problem.isPresent()) {
         violations.add(new Violation(field, problem.get()));
         continue;
       }
       files.add(
           new ApplyPlan.PlannedFile(
-              file,
-              target,
-              Files.exists(target, LinkOption.NOFOLLOW_LINKS),
-              BundleValidator.effectiveMode(file.getMode())));
+              file, target, existing != null, BundleValidator.effectiveMode(file.getMode())));
     }
     if (!violations.isEmpty()) {
       throw new BundleRejectedException(violations);
@@ -95,7 +94,7 @@ final class TargetInspector {
   private static Optional<Path> realParent(
       Path lexical,
       Path root,
-      List<Path> realRoots,
+      Map<Path, Path> realRoots,
       String field,
       List<Violation> violations,
       Set<Path> newDirs)
@@ -106,9 +105,11 @@ final class TargetInspector {
       missing.push(existing.getFileName().toString());
       existing = existing.getParent();
     }
+    // The root was resolved, and found to be a directory, already.
+    boolean atRoot = existing.equals(root);
     Path real;
     try {
-      real = existing.toRealPath();
+      real = atRoot ? realRoots.get(root) : existing.toRealPath();
     } catch (NoSuchFileException e) {
       violations.add(new Violation(field, existing + " is a dangling symbolic link"));
       return Optional.empty();
@@ -123,11 +124,11 @@ final class TargetInspector {
                   + ")"));
       return Optional.empty();
     }
-    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+    if (!atRoot && !Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       violations.add(new Violation(field, existing + " exists and is not a directory"));
       return Optional.empty();
     }
-    if (realRoots.stream().noneMatch(real::startsWith)) {
+    if (realRoots.values().stream().noneMatch(real::startsWith)) {
       violations.add(
           new Violation(field, existing + " resolves to " + real + ", outside the allowed roots"));
       return Optional.empty();
@@ -140,13 +141,13 @@ final class TargetInspector {
     return Optional.of(dir);
   }
 
-  /** Real (symlink-free) paths of the roots that exist now. */
-  private static List<Path> realRoots(AllowedRoots roots) {
-    List<Path> real = new ArrayList<>();
+  /** Real (symlink-free) paths of the roots that are directories now, by configured root. */
+  private static Map<Path, Path> realRoots(AllowedRoots roots) {
+    Map<Path, Path> real = new LinkedHashMap<>();
     for (Path root : roots.roots()) {
       try {
         if (Files.isDirectory(root)) {
-          real.add(root.toRealPath());
+          real.put(root, root.toRealPath());
         }
       } catch (IOException e) {
         // A root that vanished while resolving it simply admits nothing.
@@ -155,11 +156,17 @@ final class TargetInspector {
     return real;
   }
 
-  private static Optional<String> existingTargetProblem(Path target) throws IOException {
-    BasicFileAttributes attrs;
+  /** The target's own attributes (a symlink's, not its target's), or null when there is none. */
+  private static BasicFileAttributes attributesOf(Path target) throws IOException {
     try {
-      attrs = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static Optional<String> existingTargetProblem(BasicFileAttributes attrs) {
+    if (attrs == null) {
       return Optional.empty();
     }
     if (attrs.isSymbolicLink()) {

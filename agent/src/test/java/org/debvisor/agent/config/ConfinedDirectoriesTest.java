@@ -109,6 +109,27 @@ class ConfinedDirectoriesTest {
   }
 
   @Test
+  void rootSymlinkRepointedElsewhereIsFollowedToItsNewTargetOnly() throws IOException {
+    Path alias = Files.createSymbolicLink(base.resolve("alias"), root);
+    ConfinedDirectories dirs = new ConfinedDirectories(new AllowedRoots(List.of(alias)), calls);
+    try (DirectoryHandle handle = dirs.open(root.resolve("a"))) {
+      assertThat(Files.readSymbolicLink(handle.self())).isEqualTo(root.resolve("a"));
+    }
+
+    // Each open looks at where the root points now: nothing resolved earlier is reused.
+    Files.delete(alias);
+    Files.createSymbolicLink(alias, outside);
+
+    assertThatThrownBy(() -> dirs.open(root.resolve("a")))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageEndingWith("is under no allowed root");
+    try (DirectoryHandle handle = dirs.open(outside)) {
+      assertThat(Files.readSymbolicLink(handle.self())).isEqualTo(outside);
+    }
+    assertThat(openUnder(base)).isZero();
+  }
+
+  @Test
   void makeDirectoryCreatesInsideTheOpenDirectoryWithItsMode() throws IOException {
     ConfinedDirectories dirs = new ConfinedDirectories(new AllowedRoots(List.of(root)), calls);
 
