@@ -76,6 +76,7 @@ public final class HaBenchmark {
       String leasePeriod,
       List<Integer> registerRates,
       int durationSeconds,
+      int registerWarmup,
       int inFlight,
       int registerMax,
       List<Part> parts,
@@ -92,6 +93,7 @@ public final class HaBenchmark {
       String leasePeriod = "4s";
       List<Integer> rates = List.of(500);
       int duration = 10;
+      int registerWarmup = 6_000;
       int inFlight = 32;
       int registerMax = 10_000;
       List<Part> parts = List.of(Part.values());
@@ -114,6 +116,8 @@ public final class HaBenchmark {
                       .map(r -> bounded("--register-rates", r, 1, 10_000))
                       .toList();
           case "--duration" -> duration = bounded("--duration", value, 1, 600);
+          case "--register-warmup" ->
+              registerWarmup = bounded("--register-warmup", value, 0, 1_000_000);
           case "--in-flight" -> inFlight = bounded("--in-flight", value, 1, 1_000);
           case "--register-max" -> registerMax = bounded("--register-max", value, 1, 1_000_000);
           case "--parts" -> parts = names("--parts", value, Part::valueOf);
@@ -138,6 +142,7 @@ public final class HaBenchmark {
           leasePeriod,
           rates,
           duration,
+          registerWarmup,
           inFlight,
           registerMax,
           parts,
@@ -245,6 +250,7 @@ public final class HaBenchmark {
         PostgresRegisterBench.Outcome register =
             new PostgresRegisterBench(
                     options.durationSeconds,
+                    options.registerWarmup,
                     options.registerRates,
                     options.inFlight,
                     options.registerMax)
@@ -396,8 +402,11 @@ public final class HaBenchmark {
         + controllers.heapOption()
         + "`) with `--database-url` on the run's PostgreSQL, over TLS on loopback, as the SQLite"
         + " rows of [benchmarks.md](benchmarks.md) do: a fresh P-256 CSR and single-use token per"
-        + " call (made before the timed part), group commit of concurrent enrolments. Closed loop"
-        + " keeps "
+        + " call (made before the timed part), group commit of concurrent enrolments. Before the"
+        + " timed rows "
+        + options.registerWarmup
+        + " enrolments (closed loop, not measured) warm the controller's JIT up, as in"
+        + " benchmarks.md. Closed loop keeps "
         + options.inFlight
         + " calls in flight over 4 connections for "
         + options.durationSeconds

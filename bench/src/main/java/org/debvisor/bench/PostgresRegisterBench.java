@@ -18,16 +18,19 @@ import org.debvisor.proto.ControllerGrpc;
  */
 final class PostgresRegisterBench {
 
-  private static final int WARMUP = 300;
   private static final int CONNECTIONS = 4;
 
   private final int durationSeconds;
+  // Enrolments before the timed rows, not measured (JIT; see bench/ha-run --register-warmup).
+  private final int warmup;
   private final List<Integer> rates;
   private final int inFlight;
   private final int closedLoopCap;
 
-  PostgresRegisterBench(int durationSeconds, List<Integer> rates, int inFlight, int closedLoopCap) {
+  PostgresRegisterBench(
+      int durationSeconds, int warmup, List<Integer> rates, int inFlight, int closedLoopCap) {
     this.durationSeconds = durationSeconds;
+    this.warmup = warmup;
     this.rates = List.copyOf(rates);
     this.inFlight = inFlight;
     this.closedLoopCap = closedLoopCap;
@@ -41,7 +44,7 @@ final class PostgresRegisterBench {
       ControllerGrpc.ControllerFutureStub operator,
       PostgresUrl rawDatabase)
       throws Exception {
-    int needed = WARMUP + closedLoopCap;
+    int needed = warmup + closedLoopCap;
     for (int rate : rates) {
       needed += rate * durationSeconds;
     }
@@ -57,7 +60,9 @@ final class PostgresRegisterBench {
                 .build());
       }
       RegisterLoad load = new RegisterLoad(channels, requests, "controller (PostgreSQL)");
-      load.closedLoop(inFlight, Duration.ofSeconds(120), WARMUP);
+      if (warmup > 0) {
+        load.closedLoop(inFlight, Duration.ofSeconds(600), warmup);
+      }
       Duration d = Duration.ofSeconds(durationSeconds);
       List<LoadResult> rows = new ArrayList<>();
       rows.add(withCpu(controller, () -> load.closedLoop(inFlight, d, closedLoopCap)));

@@ -23,6 +23,8 @@ class HaBenchmarkOptionsTest {
     assertThat(o.leasePeriod())
         .isEqualTo(ControllerSettings.DEFAULT_LEASE_PERIOD.toSeconds() + "s");
     assertThat(o.registerRates()).containsExactly(500);
+    // Past the JIT's full optimisation of per-enrolment methods (about 5000 calls).
+    assertThat(o.registerWarmup()).isEqualTo(6_000);
     assertThat(o.parts()).containsExactly(Part.values());
     assertThat(o.engines()).containsExactly(Engine.values());
     assertThat(o.needsPostgres()).isTrue();
@@ -43,6 +45,13 @@ class HaBenchmarkOptionsTest {
         .containsExactly("-XX:StartFlightRecording=filename=/tmp/c-%p.jfr", "-Xlog:gc");
     assertThatThrownBy(() -> Options.parse(new String[] {"--controller-java-option"}))
         .hasMessage("--controller-java-option needs a value");
+  }
+
+  @Test
+  void theRegisterWarmUpMayBeOffButNotNegative() {
+    assertThat(Options.parse(new String[] {"--register-warmup", "0"}).registerWarmup()).isZero();
+    assertThatThrownBy(() -> Options.parse(new String[] {"--register-warmup", "-1"}))
+        .hasMessageContaining("--register-warmup");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -90,6 +91,23 @@ class PemTest {
     assertThat(Pem.privateKey(sec1).getAlgorithm()).isEqualTo("EC");
     assertThat(Pem.privateKey(pkcs1).getEncoded()).isEqualTo(rsa.getPrivate().getEncoded());
     assertThat(Pem.encode(ec.getPrivate())).startsWith("-----BEGIN PRIVATE KEY-----");
+  }
+
+  @Test
+  void aHolderIsWrittenAsBouncyCastlesWriterWritesTheCertificate() throws Exception {
+    // RSA: a body of several full 64-character lines and a short last one.
+    for (KeyPair pair : List.of(ec(), rsa())) {
+      X509Certificate cert = selfSigned(pair, "holder");
+      StringWriter text = new StringWriter();
+      try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+        writer.writeObject(cert);
+      }
+
+      String pem = Pem.encode(new X509CertificateHolder(cert.getEncoded()));
+
+      assertThat(pem).isEqualTo(text.toString());
+      assertThat(Pem.certificate(pem)).isEqualTo(cert);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The host of a node's agent address in one canonical spelling, stored beside the address so that
@@ -12,14 +13,19 @@ import java.util.Optional;
  */
 public final class AgentHost {
 
+  // Compiled once: String.matches compiles its pattern on every call, and every enrolment and
+  // address lookup asks.
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
   private AgentHost() {}
 
   /** The literal's address, or empty when {@code host} is not an IP literal. */
   public static Optional<InetAddress> ipLiteral(String host) {
     String bare =
         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    boolean v4 = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]{2,45}");
+    boolean v4 = IPV4.matcher(bare).matches();
+    boolean v6 = bare.contains(":") && IPV6.matcher(bare).matches();
     if (!v4 && !v6) {
       return Optional.empty();
     }

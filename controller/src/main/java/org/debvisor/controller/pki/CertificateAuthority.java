@@ -72,6 +72,7 @@ public final class CertificateAuthority {
   private final AuthorityKeyIdentifier authorityKeyId;
   private final Clock clock;
   private final SecureRandom random;
+  private final ValidityTimes validityTimes = new ValidityTimes();
 
   private CertificateAuthority(
       PrivateKey caKey, X509Certificate caCertificate, Clock clock, SecureRandom random) {
@@ -247,9 +248,11 @@ public final class CertificateAuthority {
       if (key instanceof RSAPublicKey) {
         usage |= KeyUsage.keyEncipherment;
       }
+      // Whole seconds, as the certificate keeps them.
+      ValidityTimes.Pair times = validityTimes.of(now.minus(BACKDATE), notAfter);
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  issuer, serial, Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, key)
+                  issuer, serial, times.notBeforeTime(), times.notAfterTime(), subject, key)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
               .addExtension(

@@ -17,6 +17,7 @@ final class FieldRules {
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  private static final Pattern PORT = Pattern.compile("\\d{1,5}");
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]*");
 
   private FieldRules() {}
@@ -95,7 +96,7 @@ final class FieldRules {
   /** The host part of a valid {@code host:port}, or null when it is not valid. */
   static String addressHost(String value) {
     AgentHost.HostPort split = AgentHost.split(value).orElse(null);
-    if (split == null || !split.port().matches("\\d{1,5}")) {
+    if (split == null || !PORT.matcher(split.port()).matches()) {
       return null;
     }
     int port = Integer.parseInt(split.port());

@@ -61,6 +61,57 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void validityIsWholeSecondsBackdatedFiveMinutesAndFollowsTheClock() throws Exception {
+    java.time.Instant start = java.time.Instant.parse("2026-12-03T10:00:00.750Z");
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(start);
+    Clock clock =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return now.get();
+          }
+        };
+    CertificateAuthority ca =
+        CertificateAuthority.of(CertificateAuthority.generate(Clock.systemUTC()), clock);
+    java.time.Duration week = java.time.Duration.ofDays(7);
+
+    X509Certificate first = issue(ca, "node-1", week);
+    X509Certificate sameSecond = issue(ca, "node-2", week);
+    now.set(start.plusSeconds(1));
+    X509Certificate nextSecond = issue(ca, "node-3", week);
+    X509Certificate otherValidity = issue(ca, "node-4", java.time.Duration.ofDays(1));
+
+    java.time.Instant whole = java.time.Instant.parse("2026-12-03T10:00:00Z");
+    assertThat(first.getNotBefore().toInstant()).isEqualTo(whole.minusSeconds(300));
+    assertThat(first.getNotAfter().toInstant()).isEqualTo(whole.plus(week));
+    assertThat(sameSecond.getNotBefore()).isEqualTo(first.getNotBefore());
+    assertThat(sameSecond.getNotAfter()).isEqualTo(first.getNotAfter());
+    assertThat(nextSecond.getNotBefore().toInstant()).isEqualTo(whole.minusSeconds(299));
+    assertThat(nextSecond.getNotAfter().toInstant()).isEqualTo(whole.plus(week).plusSeconds(1));
+    assertThat(otherValidity.getNotBefore()).isEqualTo(nextSecond.getNotBefore());
+    assertThat(otherValidity.getNotAfter().toInstant())
+        .isEqualTo(whole.plus(java.time.Duration.ofDays(1)).plusSeconds(1));
+  }
+
+  private static X509Certificate issue(
+      CertificateAuthority ca, String nodeId, java.time.Duration validity) throws Exception {
+    SigningRequest csr =
+        SigningRequest.parse(org.debvisor.common.csr.CsrFactory.create(nodeId).der());
+    return ca.issueNodeCertificate(csr, nodeId, List.of(nodeId), validity).certificate();
+  }
+
+  @Test
   void caMadeAsP384ByAnEarlierVersionStillSignsWithSha384() throws Exception {
     java.security.KeyPair pair =
         CertificateAuthority.generateEc("secp384r1", new java.security.SecureRandom());
