@@ -39,6 +39,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
   /** UpdateConfig calls run under strace to count the agent's fsyncs (not timed). */
   private static final int TRACED_UPDATES = 200;
 
+  private static final int PAIRED_ROUNDS = 5;
+  private static final Duration PAIRED_ROUND = Duration.ofSeconds(3);
+
   /** The sections this runner writes, in page order. */
   static final MarkedSections SECTIONS =
       new MarkedSections(
@@ -52,6 +55,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
               "controller-heartbeats"));
 
   private double fsyncsPerApply = Double.NaN;
+  private List<Double> pairedRatios = List.of();
 
   @Option(names = "--agent-jar", required = true, description = "The agent's shaded jar.")
   Path agentJar;
@@ -321,7 +325,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
       agentRss = LocalProcesses.rssKib(agent);
       configResults.add(
           DurableWriteBaseline.run(work.resolve("raw"), Duration.ofSeconds(durationSeconds)));
-      configResults.addAll(measureConfig(ours, token, managed.resolve("bench.conf")));
+      configResults.addAll(
+          measureConfig(ours, token, managed.resolve("bench.conf"), work.resolve("raw-paired")));
     } finally {
       agent.destroy();
       if (baseline != null) {
@@ -381,7 +386,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
     return results;
   }
 
-  private List<LoadResult> measureConfig(Target agent, String token, Path file) throws Exception {
+  private List<LoadResult> measureConfig(Target agent, String token, Path file, Path rawDir)
+      throws Exception {
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < configCallers; i++) {
       channels.add(
@@ -418,12 +424,32 @@ public final class BenchmarkRunner implements Callable<Integer> {
       results.add(
           max.withServerCpu(
               (LocalProcesses.cpuTicks(agent.process()) - before) * 1e6 / CLOCK_TICKS_PER_SECOND));
+      pairedRatios = pairedRatios(load, rawDir);
       return results;
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /**
+   * The closed loop's p50 over the raw write's in short rounds, each raw round right before its
+   * UpdateConfig round: this disk's fsync latency drifts by tens of percent between the minutes of
+   * one run, so a raw row measured minutes before the closed loop can misstate the ratio both ways.
+   */
+  private static List<Double> pairedRatios(ConfigLoad load, Path rawDir) throws IOException {
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 0; round < PAIRED_ROUNDS; round++) {
+      LoadResult raw = DurableWriteBaseline.run(rawDir, PAIRED_ROUND);
+      LoadResult apply = load.closedLoop(PAIRED_ROUND);
+      if (apply.errors() > 0 || apply.requests() == 0 || raw.requests() == 0) {
+        throw new IllegalStateException(
+            "paired round " + round + ": UpdateConfig had " + apply.errors() + " errors");
+      }
+      ratios.add(apply.p50Micros() / raw.p50Micros());
+    }
+    return ratios;
   }
 
   /** UpdateConfig's p50 as a multiple of the raw write's, and the fsyncs per apply. */
@@ -438,6 +464,21 @@ public final class BenchmarkRunner implements Callable<Integer> {
               r.scenario(),
               r.p50Micros() / raw.p50Micros(),
               r.p99Micros() / raw.p99Micros()));
+    }
+    if (!pairedRatios.isEmpty()) {
+      List<Double> sorted = pairedRatios.stream().sorted().toList();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- UpdateConfig closed loop in %d paired rounds of %d s, each right after %d s of the"
+                  + " raw write: p50 ratios %s; **median %.2f ×** (limit 3 ×).%n",
+              PAIRED_ROUNDS,
+              PAIRED_ROUND.toSeconds(),
+              PAIRED_ROUND.toSeconds(),
+              String.join(
+                  ", ",
+                  pairedRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()),
+              sorted.get(sorted.size() / 2)));
     }
     b.append(
         String.format(
