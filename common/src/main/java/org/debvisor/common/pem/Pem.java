@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -117,7 +118,11 @@ public final class Pem {
 
   /** The certificate as one PEM block. */
   public static String encode(X509Certificate certificate) {
-    return write(certificate);
+    try {
+      return block("CERTIFICATE", certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("encoding a certificate failed: " + e.getMessage(), e);
+    }
   }
 
   /** The certificate as a PEM block, from Bouncy Castle's encoding. */
@@ -132,7 +137,8 @@ public final class Pem {
   /**
    * One PEM block exactly as {@link JcaPEMWriter} writes it (64 characters a line, the platform's
    * line separator), without its writer and object dispatch: the controller encodes every
-   * certificate it issues (a few percent of an enrolment's CPU that way).
+   * certificate it issues (a few percent of an enrolment's CPU that way). Every certificate,
+   * whichever type holds it, is written here.
    */
   private static String block(String type, byte[] der) {
     String eol = System.lineSeparator();
@@ -144,7 +150,7 @@ public final class Pem {
   /** The certificates as PEM blocks, one after the other. */
   public static String encode(List<X509Certificate> certificates) {
     StringBuilder all = new StringBuilder();
-    certificates.forEach(c -> all.append(write(c)));
+    certificates.forEach(c -> all.append(encode(c)));
     return all.toString();
   }
 

@@ -94,7 +94,7 @@ class PemTest {
   }
 
   @Test
-  void aHolderIsWrittenAsBouncyCastlesWriterWritesTheCertificate() throws Exception {
+  void bothCertificateTypesAreWrittenAsBouncyCastlesWriterWritesThem() throws Exception {
     // RSA: a body of several full 64-character lines and a short last one.
     for (KeyPair pair : List.of(ec(), rsa())) {
       X509Certificate cert = selfSigned(pair, "holder");
@@ -106,6 +106,7 @@ class PemTest {
       String pem = Pem.encode(new X509CertificateHolder(cert.getEncoded()));
 
       assertThat(pem).isEqualTo(text.toString());
+      assertThat(Pem.encode(cert)).isEqualTo(text.toString());
       assertThat(Pem.certificate(pem)).isEqualTo(cert);
     }
   }
