@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.debvisor.common.digest.Sha256WarmUp;
 import org.debvisor.controller.buildmetrics.BuildOutcome;
 import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.install.ImageInstall;
@@ -141,6 +142,9 @@ final class IsoBuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The ISO is hashed at the end: compiled by then, its 56 MB take milliseconds, not most of
+    // a second (see Sha256WarmUp).
+    Sha256WarmUp.start();
     PrintWriter err = spec.commandLine().getErr();
     Architecture architecture;
     String preseed;
