@@ -33,7 +33,6 @@ import org.debvisor.controller.mirror.Progress;
 import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.node.NodeInstall;
-import org.debvisor.controller.node.NodeLoader;
 import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.LateCommandBuilder;
 import org.debvisor.controller.preseed.PreseedData;
@@ -134,10 +133,13 @@ final class IsoBuildCommand implements Callable<Integer> {
               + " replaced atomically; counters carry over from the previous file.")
   Path metricsTextfile;
 
-  private final PreseedDataLocator locator;
+  private final IsoBuildInputs inputs;
 
-  public IsoBuildCommand(PreseedDataLocator locator) {
-    this.locator = locator;
+  /**
+   * @param inputs the node.yaml reader and preseed data, possibly loading already
+   */
+  IsoBuildCommand(IsoBuildInputs inputs) {
+    this.inputs = inputs;
   }
 
   @Override
@@ -152,7 +154,7 @@ final class IsoBuildCommand implements Callable<Integer> {
     ImageInstall imageInstall = null;
     try {
       architecture = arch.parse();
-      install = new NodeLoader().load(node);
+      install = inputs.nodeLoader().load(node);
       if (profile != null) {
         install = install.withProfile(profile);
       }
@@ -160,7 +162,7 @@ final class IsoBuildCommand implements Callable<Integer> {
         err.println("error: --agent-deb: no such file " + agentDeb);
         return DebvisorCli.EXIT_INVALID;
       }
-      PreseedData data = locator.load(null);
+      PreseedData data = inputs.preseedData();
       preseed =
           new PreseedGenerator(data, LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
               .generate(node.toString(), install, architecture);
