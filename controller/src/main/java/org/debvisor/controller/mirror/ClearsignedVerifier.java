@@ -56,9 +56,13 @@ public final class ClearsignedVerifier {
 
   /**
    * A binary or armored keyring file, read when a signature is first checked: a build that reuses
-   * an index verified before (see {@link #keyringStamp}) never parses it.
+   * an index verified before (see {@link #keyringStamp}) never parses it. A file that cannot be
+   * read is refused at once.
    */
-  public static ClearsignedVerifier fromKeyring(Path file) {
+  public static ClearsignedVerifier fromKeyring(Path file) throws IsoBuildException {
+    if (!Files.isReadable(file)) {
+      load(file); // fails now, with the reason, as a keyring read at once would
+    }
     return new ClearsignedVerifier(file);
   }
 
