@@ -37,7 +37,7 @@ public final class DebvisorCli {
    */
   public static CommandLine create(Path jarLocation, Map<String, String> env) {
     CommandLine root = new CommandLine(new DebvisorCommand());
-    topLevel(jarLocation, env).values().forEach(sub -> root.addSubcommand(sub.get()));
+    topLevel(jarLocation, env, false).values().forEach(sub -> root.addSubcommand(sub.get()));
     return finish(root);
   }
 
@@ -53,22 +53,28 @@ public final class DebvisorCli {
     if (first.equals("-V") || first.equals("--version")) {
       return finish(new CommandLine(new DebvisorCommand()));
     }
+    // iso build's inputs load while picocli reads the command tree and the arguments.
+    boolean isoBuild = first.equals("iso") && args.length > 1 && args[1].equals("build");
     Supplier<CommandLine> named =
-        first.equals(COMPLETION) ? null : topLevel(jarLocation, env).get(first);
+        first.equals(COMPLETION) ? null : topLevel(jarLocation, env, isoBuild).get(first);
     if (named == null) {
       return create(jarLocation, env);
     }
-    return finish(new CommandLine(new DebvisorCommand()).addSubcommand(named.get()));
+    CommandLine sub = named.get(); // first: it may start loading iso build's inputs
+    return finish(new CommandLine(new DebvisorCommand()).addSubcommand(sub));
   }
 
   /** Names of the top-level subcommands, in the order help lists them. */
   static Set<String> topLevelNames() {
-    return topLevel(null, Map.of()).keySet();
+    return topLevel(null, Map.of(), false).keySet();
   }
 
-  /** Each top-level subcommand by name, built when its supplier is called. */
+  /**
+   * Each top-level subcommand by name, built when its supplier is called; {@code isoBuild} starts
+   * loading {@code iso build}'s inputs when its command is built.
+   */
   private static Map<String, Supplier<CommandLine>> topLevel(
-      Path jarLocation, Map<String, String> env) {
+      Path jarLocation, Map<String, String> env, boolean isoBuild) {
     PreseedDataLocator locator = new PreseedDataLocator(jarLocation);
     Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
     commands.put(
@@ -79,11 +85,16 @@ public final class DebvisorCli {
                 .addSubcommand(new PreseedValidateCommand()));
     commands.put(
         "iso",
-        () ->
-            new CommandLine(new IsoCommand())
-                .addSubcommand(new IsoBuildCommand(locator))
-                .addSubcommand(new IsoPreflightCommand())
-                .addSubcommand(new IsoTestCommand()));
+        () -> {
+          IsoBuildInputs inputs = new IsoBuildInputs(locator);
+          if (isoBuild) {
+            inputs.startLoading();
+          }
+          return new CommandLine(new IsoCommand())
+              .addSubcommand(new IsoBuildCommand(inputs))
+              .addSubcommand(new IsoPreflightCommand())
+              .addSubcommand(new IsoTestCommand());
+        });
     commands.put(
         "image",
         () ->

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.debvisor.common.digest.Sha256WarmUp;
 import org.debvisor.controller.buildmetrics.BuildOutcome;
 import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.install.ImageInstall;
@@ -32,7 +33,6 @@ import org.debvisor.controller.mirror.Progress;
 import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.node.NodeInstall;
-import org.debvisor.controller.node.NodeLoader;
 import org.debvisor.controller.node.Profile;
 import org.debvisor.controller.preseed.LateCommandBuilder;
 import org.debvisor.controller.preseed.PreseedData;
@@ -133,14 +133,20 @@ final class IsoBuildCommand implements Callable<Integer> {
               + " replaced atomically; counters carry over from the previous file.")
   Path metricsTextfile;
 
-  private final PreseedDataLocator locator;
+  private final IsoBuildInputs inputs;
 
-  public IsoBuildCommand(PreseedDataLocator locator) {
-    this.locator = locator;
+  /**
+   * @param inputs the node.yaml reader and preseed data, possibly loading already
+   */
+  IsoBuildCommand(IsoBuildInputs inputs) {
+    this.inputs = inputs;
   }
 
   @Override
   public Integer call() throws Exception {
+    // The ISO is hashed at the end: compiled by then, its 56 MB take milliseconds, not most of
+    // a second (see Sha256WarmUp).
+    Sha256WarmUp.start();
     PrintWriter err = spec.commandLine().getErr();
     Architecture architecture;
     String preseed;
@@ -148,7 +154,7 @@ final class IsoBuildCommand implements Callable<Integer> {
     ImageInstall imageInstall = null;
     try {
       architecture = arch.parse();
-      install = new NodeLoader().load(node);
+      install = inputs.nodeLoader().load(node);
       if (profile != null) {
         install = install.withProfile(profile);
       }
@@ -156,7 +162,7 @@ final class IsoBuildCommand implements Callable<Integer> {
         err.println("error: --agent-deb: no such file " + agentDeb);
         return DebvisorCli.EXIT_INVALID;
       }
-      PreseedData data = locator.load(null);
+      PreseedData data = inputs.preseedData();
       preseed =
           new PreseedGenerator(data, LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
               .generate(node.toString(), install, architecture);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.mirror.FileStamp;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.Progress;
 
@@ -55,14 +56,7 @@ public final class DerivedFiles {
 
   /** The size, inode, mtime and ctime of {@code file}: changes whenever the file is written. */
   public static String stat(Path file) throws IOException {
-    var attributes = Files.readAttributes(file, "unix:size,ino,lastModifiedTime,ctime");
-    return attributes.get("size")
-        + " "
-        + attributes.get("ino")
-        + " "
-        + nanos(attributes.get("lastModifiedTime"))
-        + " "
-        + nanos(attributes.get("ctime"));
+    return FileStamp.of(file);
   }
 
   /**
@@ -151,9 +145,5 @@ public final class DerivedFiles {
         // Best effort: another build may have pruned or used it meanwhile.
       }
     }
-  }
-
-  private static long nanos(Object time) {
-    return ((FileTime) time).to(java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 }

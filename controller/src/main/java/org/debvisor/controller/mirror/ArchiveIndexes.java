@@ -26,6 +26,7 @@ public final class ArchiveIndexes {
   private final CachedIndexStore store;
   private ReleaseFile release;
   private String releaseSha256;
+  private boolean reused;
 
   /** With the default freshness (one hour, or the signed Valid-Until if sooner). */
   public ArchiveIndexes(VerifiedFetcher fetcher, ClearsignedVerifier verifier, String suite) {
@@ -61,12 +62,19 @@ public final class ArchiveIndexes {
   /**
    * The suite's verified Release data (once per instance). A cached {@code InRelease} is used
    * without a request while fresh, after its signature has been checked again (a tampered copy is
-   * dropped and fetched anew); a stale one is revalidated with a conditional GET.
+   * dropped and fetched anew); a stale one is revalidated with a conditional GET. The check is
+   * skipped, and the copy not even hashed, when it passed one before with the same keyring and
+   * neither the copy nor the keyring file changed since (see {@link CachedIndexStore}).
    */
   public ReleaseFile release() throws IsoBuildException {
     if (release == null) {
       String path = "dists/" + suite + "/InRelease";
       String url = fetcher.mirror().resolve(path).toString();
+      // Taken before the keyring is read: a keyring changed meanwhile makes the record stale.
+      Optional<String> keyring = verifier.keyringStamp();
+      if (reuseVerified(url, keyring)) {
+        return release;
+      }
       Optional<CachedIndexStore.Entry> cached = readCached(url);
       HttpValidators known = HttpValidators.NONE;
       if (cached.isPresent()) {
@@ -74,7 +82,9 @@ public final class ArchiveIndexes {
         if (verified.isEmpty()) {
           cached = Optional.empty();
         } else if (freshness.fresh(cached.get().confirmed(), verified.get().validUntil())) {
-          return remember(verified.get(), cached.get().data());
+          remember(verified.get(), cached.get().data());
+          recordVerified(url, keyring);
+          return release;
         } else {
           known = cached.get().validators();
         }
@@ -87,14 +97,59 @@ public final class ArchiveIndexes {
       // Verified before it is stored: the cache never holds an index that failed its check.
       ReleaseFile parsed = ReleaseFile.parse(verifier.verify(url, data));
       HttpValidators validators = fetched.map(VerifiedFetcher.Fetched::validators).orElse(known);
+      remember(parsed, data);
       try {
         store.write(url, new CachedIndexStore.Entry(data, freshness.now(), validators));
+        recordVerified(url, keyring);
       } catch (IOException e) {
         progress.step("warning: cannot cache " + url + ": " + e.getMessage());
       }
-      remember(parsed, data);
     }
     return release;
+  }
+
+  /**
+   * Uses the cached index without checking it again when it is recorded as verified with this
+   * keyring, unchanged since and still fresh; returns whether it did.
+   */
+  private boolean reuseVerified(String url, Optional<String> keyring) {
+    if (keyring.isEmpty()) {
+      return false;
+    }
+    try {
+      Optional<CachedIndexStore.Verified> known = store.readVerified(url, keyring.get());
+      if (known.isEmpty()) {
+        return false;
+      }
+      CachedIndexStore.Entry entry = known.get().entry();
+      ReleaseFile parsed = ReleaseFile.parse(verifier.signedText(url, entry.data()));
+      if (!freshness.fresh(entry.confirmed(), parsed.validUntil())) {
+        return false;
+      }
+      release = parsed;
+      releaseSha256 = known.get().sha256();
+      reused = true;
+      return true;
+    } catch (IOException | IsoBuildException e) {
+      // Checked the long way instead, which reports what is wrong.
+      return false;
+    }
+  }
+
+  private void recordVerified(String url, Optional<String> keyring) {
+    if (keyring.isEmpty()) {
+      return;
+    }
+    try {
+      store.recordVerified(url, releaseSha256, keyring.get());
+    } catch (IOException e) {
+      progress.step("warning: cannot cache " + url + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether the index in use was recorded as verified before and not checked again. */
+  boolean reusedVerified() {
+    return reused;
   }
 
   /** The SHA-256 of the verified {@code InRelease} in use (it names what was derived from it). */

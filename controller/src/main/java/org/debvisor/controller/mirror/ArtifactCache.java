@@ -43,6 +43,15 @@ public final class ArtifactCache {
     return Optional.of(file);
   }
 
+  /**
+   * The cached file with this SHA-256 if present, not checked: only for a file whose content is
+   * vouched for otherwise (an unchanged {@link FileStamp} recorded when it was checked).
+   */
+  Optional<Path> locate(String sha256) {
+    Path file = blob(sha256);
+    return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
   /** A new temporary file inside the cache (same file system, so storing it is a rename). */
   public Path newTempFile() throws IOException {
     Path tmp = root.resolve("tmp");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.bcpg.ArmoredInputStream;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -33,20 +34,67 @@ public final class ClearsignedVerifier {
   private static final String BEGIN_MESSAGE = "-----BEGIN PGP SIGNED MESSAGE-----";
   private static final String BEGIN_SIGNATURE = "-----BEGIN PGP SIGNATURE-----";
 
-  private final PGPPublicKeyRingCollection keyring;
-
-  public ClearsignedVerifier(PGPPublicKeyRingCollection keyring) {
-    this.keyring = keyring;
+  /** Supplies the keyring when a signature is first checked. */
+  @FunctionalInterface
+  private interface KeyringSource {
+    PGPPublicKeyRingCollection load() throws IsoBuildException;
   }
 
-  /** Loads a binary or armored keyring file. */
+  private final KeyringSource source;
+  private final Path file;
+  private PGPPublicKeyRingCollection keyring;
+
+  public ClearsignedVerifier(PGPPublicKeyRingCollection keyring) {
+    this.source = () -> keyring;
+    this.file = null;
+  }
+
+  private ClearsignedVerifier(Path file) {
+    this.source = () -> load(file);
+    this.file = file;
+  }
+
+  /**
+   * A binary or armored keyring file, read when a signature is first checked: a build that reuses
+   * an index verified before (see {@link #keyringStamp}) never parses it. A file that cannot be
+   * read is refused at once.
+   */
   public static ClearsignedVerifier fromKeyring(Path file) throws IsoBuildException {
+    if (!Files.isReadable(file)) {
+      load(file); // fails now, with the reason, as a keyring read at once would
+    }
+    return new ClearsignedVerifier(file);
+  }
+
+  private static PGPPublicKeyRingCollection load(Path file) throws IsoBuildException {
     try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-      return new ClearsignedVerifier(
-          new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator()));
+      return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
     } catch (IOException | PGPException e) {
       throw new IsoBuildException("cannot read keyring " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The keyring file's name and {@link FileStamp} now, which changes whenever the file is written
+   * or replaced; empty for a keyring given in memory or a file that cannot be read (its indexes are
+   * then always checked).
+   */
+  public Optional<String> keyringStamp() {
+    if (file == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(file.toAbsolutePath() + " " + FileStamp.of(file));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private PGPPublicKeyRingCollection keyring() throws IsoBuildException {
+    if (keyring == null) {
+      keyring = source.load();
+    }
+    return keyring;
   }
 
   /**
@@ -56,6 +104,51 @@ public final class ClearsignedVerifier {
    * @throws IsoBuildException when the format is wrong or the signature does not verify
    */
   public String verify(String name, byte[] clearsigned) throws IsoBuildException {
+    Clearsigned parts = split(name, clearsigned);
+    checkSignatures(name, parts.signed(), parts.armor());
+    return parts.text();
+  }
+
+  /**
+   * The signed text of {@code clearsigned} without checking its signatures: only for a file whose
+   * signatures were checked before and which is unchanged since (see {@link ArchiveIndexes}).
+   *
+   * @throws IsoBuildException when the format is wrong
+   */
+  public String signedText(String name, byte[] clearsigned) throws IsoBuildException {
+    return split(name, clearsigned).text();
+  }
+
+  /**
+   * A clear-signed file taken apart.
+   *
+   * @param body the signed lines, dash-escaping removed
+   * @param armor the armored signature block
+   */
+  private record Clearsigned(List<String> body, String armor) {
+
+    /** The signed text as the file gives it. */
+    String text() {
+      return String.join("\n", body) + "\n";
+    }
+
+    /**
+     * The bytes the signatures are over (RFC 4880 7.1): trailing white space is not signed, lines
+     * end in CRLF, the last has none.
+     */
+    byte[] signed() {
+      StringBuilder signed = new StringBuilder();
+      for (int k = 0; k < body.size(); k++) {
+        if (k > 0) {
+          signed.append("\r\n");
+        }
+        signed.append(body.get(k).replaceAll("[ \t]+$", ""));
+      }
+      return signed.toString().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Clearsigned split(String name, byte[] clearsigned) throws IsoBuildException {
     String text = new String(clearsigned, StandardCharsets.UTF_8);
     List<String> lines = text.lines().toList();
     if (lines.isEmpty() || !lines.get(0).equals(BEGIN_MESSAGE)) {
@@ -74,18 +167,8 @@ public final class ClearsignedVerifier {
     for (String line : lines.subList(bodyStart, sigStart)) {
       body.add(line.startsWith("- ") ? line.substring(2) : line);
     }
-    // RFC 4880 7.1: trailing white space is not signed, lines end in CRLF, the last has none.
-    StringBuilder signed = new StringBuilder();
-    for (int k = 0; k < body.size(); k++) {
-      if (k > 0) {
-        signed.append("\r\n");
-      }
-      signed.append(body.get(k).replaceAll("[ \t]+$", ""));
-    }
-    byte[] signedBytes = signed.toString().getBytes(StandardCharsets.UTF_8);
     String armor = String.join("\n", lines.subList(sigStart, lines.size())) + "\n";
-    checkSignatures(name, signedBytes, armor);
-    return String.join("\n", body) + "\n";
+    return new Clearsigned(body, armor);
   }
 
   /**
@@ -114,7 +197,7 @@ public final class ClearsignedVerifier {
     }
     int good = 0;
     for (PGPSignature signature : signatures) {
-      PGPPublicKey key = keyring.getPublicKey(signature.getKeyID());
+      PGPPublicKey key = keyring().getPublicKey(signature.getKeyID());
       if (key == null) {
         continue;
       }

@@ -17,6 +17,15 @@ public final class NodeLoader {
 
   private final YamlModelReader yaml = new YamlModelReader();
 
+  /**
+   * Builds the reader's parts for node.yaml now (Jackson's classes, the YAML parser, the records'
+   * deserializers) rather than in the first {@link #load}; the result reads the same.
+   */
+  public NodeLoader prepare() {
+    yaml.prepare(NodeInstall.class);
+    return this;
+  }
+
   /** Reads and parses the file (not yet validated: see {@link NodeValidator}). */
   public NodeInstall load(Path file) throws InvalidInputException {
     String source = file.toString();

@@ -32,6 +32,16 @@ final class YamlModelReader {
     return mapper;
   }
 
+  /** Builds what reading {@code type} needs (see {@link NodeLoader#prepare}). */
+  void prepare(Class<?> type) {
+    mapper.readerFor(type); // fetches the deserializer into the mapper's cache
+    try {
+      mapper.readTree("prepared: true\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Jackson cannot read a one-line YAML mapping", e);
+    }
+  }
+
   <T> T read(String source, String text, Class<T> type) throws InvalidInputException {
     if (text.isBlank()) {
       throw new InvalidInputException(source, List.of(new Violation("(file)", "is empty")));

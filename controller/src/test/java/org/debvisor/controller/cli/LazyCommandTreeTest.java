@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -78,6 +81,22 @@ class LazyCommandTreeTest {
 
     assertThat(lazy.code()).isEqualTo(DebvisorCli.EXIT_INVALID);
     assertThat(lazy.err()).contains("Missing required options").isEqualTo(whole.err());
+    assertThat(lazy.out()).isEmpty();
+  }
+
+  @Test
+  void isoBuildReportsABadNodeYamlAsTheWholeTreeDoes(@TempDir Path dir) throws Exception {
+    // forArguments loads iso build's YAML reader and preseed data on a background thread.
+    Path node = Files.writeString(dir.resolve("node.yaml"), "hostname: web-1\nprofil: base\n");
+    String[] args = {
+      "iso", "build", "--arch", "amd64", "--node", node.toString(), "--out", dir.toString()
+    };
+
+    Run lazy = run(DebvisorCli.forArguments(null, ENV, args), args);
+    Run whole = run(DebvisorCli.create(null, ENV), args);
+
+    assertThat(lazy.code()).isEqualTo(DebvisorCli.EXIT_INVALID);
+    assertThat(lazy.err()).contains("invalid input in", "profil").isEqualTo(whole.err());
     assertThat(lazy.out()).isEmpty();
   }
 

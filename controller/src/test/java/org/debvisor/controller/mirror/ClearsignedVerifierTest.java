@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClearsignedVerifierTest {
 
@@ -39,6 +41,15 @@ class ClearsignedVerifierTest {
         .isInstanceOf(IsoBuildException.class)
         .hasMessageContaining("dists/trixie/InRelease")
         .hasMessageContaining("bad OpenPGP signature");
+  }
+
+  @Test
+  void aMissingKeyringIsRefusedAtOnce(@TempDir Path dir) {
+    Path missing = dir.resolve("missing.gpg");
+
+    assertThatThrownBy(() -> ClearsignedVerifier.fromKeyring(missing))
+        .isInstanceOf(IsoBuildException.class)
+        .hasMessageStartingWith("cannot read keyring " + missing);
   }
 
   @Test

@@ -96,6 +96,70 @@ class InReleaseCacheTest {
   }
 
   @Test
+  void anIndexVerifiedBeforeAndUnchangedIsNotCheckedAgain() throws Exception {
+    ArchiveIndexes first = build(T0);
+    first.release();
+    ArchiveIndexes second = build(T0.plus(Duration.ofMinutes(30)));
+
+    assertThat(second.releaseSha256()).isEqualTo(Sha256.hex(trixie));
+    assertThat(first.reusedVerified()).isFalse();
+    assertThat(second.reusedVerified()).isTrue();
+    assertThat(second.release().sha256("main/binary-amd64/Packages.xz")).isPresent();
+    assertThat(requests).containsExactly("GET");
+  }
+
+  @Test
+  void aCachedIndexWrittenAgainIsCheckedAgain() throws Exception {
+    build(T0).release();
+    Path blob = cachedBlob();
+
+    Files.write(blob, trixie); // same bytes, new ctime: hashed and checked again, then trusted
+    ArchiveIndexes rewritten = build(T0.plus(Duration.ofMinutes(1)));
+    assertThat(rewritten.releaseSha256()).isEqualTo(Sha256.hex(trixie));
+    assertThat(rewritten.reusedVerified()).isFalse();
+    ArchiveIndexes next = build(T0.plus(Duration.ofMinutes(2)));
+    next.release();
+    assertThat(next.reusedVerified()).isTrue();
+
+    Files.write(blob, tampered(trixie)); // altered in place: refused, fetched again
+    ArchiveIndexes altered = build(T0.plus(Duration.ofMinutes(3)));
+    assertThat(altered.releaseSha256()).isEqualTo(Sha256.hex(trixie));
+    assertThat(altered.reusedVerified()).isFalse();
+    assertThat(requests).containsExactly("GET", "GET");
+  }
+
+  @Test
+  void aChangedKeyringChecksTheCachedIndexAgain() throws Exception {
+    Path keyring = cacheDir.resolveSibling(cacheDir.getFileName() + "-keyring.gpg");
+    Files.copy(ClearsignedVerifier.DEBIAN_KEYRING, keyring);
+    try {
+      build(T0, ClearsignedVerifier.fromKeyring(keyring)).release();
+
+      // Rewritten with the same keys: checked again, and passes.
+      Files.write(keyring, Files.readAllBytes(ClearsignedVerifier.DEBIAN_KEYRING));
+      ArchiveIndexes same =
+          build(T0.plus(Duration.ofMinutes(1)), ClearsignedVerifier.fromKeyring(keyring));
+      assertThat(same.releaseSha256()).isEqualTo(Sha256.hex(trixie));
+      assertThat(same.reusedVerified()).isFalse();
+
+      // Emptied: the record of the earlier check does not stand in for the keys.
+      Files.write(keyring, new byte[0]);
+      List<String> warnings = new ArrayList<>();
+      assertThatThrownBy(
+              () ->
+                  build(
+                          T0.plus(Duration.ofMinutes(2)),
+                          ClearsignedVerifier.fromKeyring(keyring),
+                          warnings)
+                      .release())
+          .isInstanceOf(IsoBuildException.class)
+          .hasMessageContaining("keyring");
+    } finally {
+      Files.deleteIfExists(keyring);
+    }
+  }
+
+  @Test
   void aStaleIndexIsRevalidatedThenRefetchedWhenTheMirrorChangedIt() throws Exception {
     build(T0).release();
 
@@ -164,6 +228,14 @@ class InReleaseCacheTest {
   }
 
   private ArchiveIndexes build(Instant now, List<String> warnings) {
+    return build(now, verifier, warnings);
+  }
+
+  private ArchiveIndexes build(Instant now, ClearsignedVerifier keys) {
+    return build(now, keys, new ArrayList<>());
+  }
+
+  private ArchiveIndexes build(Instant now, ClearsignedVerifier keys, List<String> warnings) {
     Progress progress =
         new Progress() {
           @Override
@@ -176,7 +248,7 @@ class InReleaseCacheTest {
         };
     return new ArchiveIndexes(
         new VerifiedFetcher(mirror(), new ArtifactCache(cacheDir), Progress.NONE),
-        verifier,
+        keys,
         "trixie",
         new IndexFreshness(Clock.fixed(now, ZoneOffset.UTC), Duration.ofHours(1)),
         progress);
@@ -185,6 +257,14 @@ class InReleaseCacheTest {
   private MirrorClient mirror() {
     return MirrorClient.create(
         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/debian"));
+  }
+
+  /** The cached InRelease's blob. */
+  private Path cachedBlob() throws Exception {
+    return filesUnder(cacheDir.resolve("sha256")).stream()
+        .filter(p -> p.getFileName().toString().equals(Sha256.hex(trixie)))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** One byte of the signed text changed. */
