@@ -28,6 +28,10 @@ final class DirectoryCalls {
 
     static native int mkdirat(int dirfd, String path, int mode);
 
+    static native int unlinkat(int dirfd, String path, int flags);
+
+    static native int lchown(String path, int owner, int group);
+
     static native int close(int fd);
 
     static native String strerror(int errnum);
@@ -65,6 +69,16 @@ final class DirectoryCalls {
 
   int makeDirectory(int dirfd, String name, int mode) {
     return LibC.mkdirat(dirfd, name, mode);
+  }
+
+  /** Removes the entry {@code name} of {@code dirfd}, which must not be a directory. */
+  int unlink(int dirfd, String name) {
+    return LibC.unlinkat(dirfd, name, 0);
+  }
+
+  /** Sets owner and group of {@code path} in one call, never following a symbolic link. */
+  int changeOwner(String path, int uid, int gid) {
+    return LibC.lchown(path, uid, gid);
   }
 
   void close(int fd) {
