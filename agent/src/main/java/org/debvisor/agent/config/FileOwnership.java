@@ -66,7 +66,20 @@ final class FileOwnership {
     if (chown) {
       changeOwner(path, owner, group, view);
     }
-    view.setPermissions(permissions(mode));
+    int errno = calls.changeModeNoFollow(path.toString(), mode);
+    if (errno != 0) {
+      throw failure(path, errno);
+    }
+  }
+
+  private IOException failure(Path path, int errno) {
+    return switch (errno) {
+      case DirectoryCalls.ENOENT -> new NoSuchFileException(path.toString());
+      case DirectoryCalls.ELOOP ->
+          new FileSystemException(
+              path.toString(), null, "is a symbolic link; its mode is not changed");
+      default -> new FileSystemException(path.toString(), null, calls.describe(errno));
+    };
   }
 
   private void changeOwner(Path path, String owner, String group, PosixFileAttributeView view)
@@ -76,10 +89,7 @@ final class FileOwnership {
     if (uid.isPresent() && gid.isPresent()) {
       // The usual case (empty names mean root): one lchown where the JDK makes one per id.
       if (calls.changeOwner(path.toString(), uid.getAsInt(), gid.getAsInt()) < 0) {
-        int errno = calls.lastError();
-        throw errno == DirectoryCalls.ENOENT
-            ? new NoSuchFileException(path.toString())
-            : new FileSystemException(path.toString(), null, calls.describe(errno));
+        throw failure(path, calls.lastError());
       }
       return;
     }

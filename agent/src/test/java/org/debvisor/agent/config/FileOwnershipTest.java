@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -34,6 +35,24 @@ class FileOwnershipTest {
     assertThat(Files.getAttribute(other, "unix:gid")).isEqualTo(0);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(other)))
         .isEqualTo("rw----r--");
+  }
+
+  @Test
+  void aSymbolicLinkIsRefusedAndWhatItPointsToKeepsItsModeAndOwner() throws Exception {
+    Path target = Files.writeString(dir.resolve("target"), "t");
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+    FileOwnership ownership = FileOwnership.forThisProcess();
+
+    assertThatThrownBy(() -> ownership.apply(link, "4321", "5432", 0600))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining(link.toString())
+        .hasMessageContaining("symbolic link");
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+        .isEqualTo("rw-r--r--");
+    assertThat(Files.getAttribute(target, "unix:uid"))
+        .isEqualTo(Files.getAttribute(dir, "unix:uid"));
   }
 
   @Test
