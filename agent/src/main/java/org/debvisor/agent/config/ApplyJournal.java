@@ -188,9 +188,12 @@ final class ApplyJournal {
     return file;
   }
 
-  /** Appends the outcome line to {@code record}'s journal; durable when this returns. */
+  /**
+   * Appends the outcome line to {@code record}'s journal, which {@link #writeInto} made durable;
+   * durable when this returns.
+   */
   void recordOutcome(JournalRecord record, Outcome outcome) throws IOException {
-    files.append(fileOf(record), StateJson.line(outcome));
+    files.appendToExisting(fileOf(record), StateJson.line(outcome));
   }
 
   /** Removes journals without waiting for the disk (they cover nothing that is not durable). */

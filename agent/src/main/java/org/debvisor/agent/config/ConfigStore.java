@@ -34,14 +34,16 @@ import org.debvisor.proto.ConfigState;
  * journal ({@code journal-SEQ.json}, see {@link ApplyJournal}) with the state directory, every
  * staged file, backup link and new directory, and whatever the previous commit left unsynced (its
  * history line and directories). Then the commit point: the journal's {@code COMMITTED} line alone.
- * The switch's renames, {@code current.json}, the history line and the dropped backups are written
- * without waiting: the committed journal stays until the next apply's first wait has made them
- * durable, and recovery re-derives them from it (renaming a staged file that is still there,
- * rewriting {@code current.json}, appending a missing history line). A rollback waits as often as
- * it needs. So after a power cut every target is entirely old or entirely new and recovery knows
- * which; a journal whose first line was cut short belongs to an apply that never reached its
- * switch, and can leave hidden staged files behind (never a changed target). Metadata changes
- * within one directory are relied on to reach the disk in the order issued only for such leftovers.
+ * The switch's renames, {@code current.json} (overwritten in place, so an update creates no new
+ * inode for it), the history line and the dropped backups are written without waiting: the
+ * committed journal stays until the next apply's first wait has made them durable, and recovery
+ * re-derives them from it (renaming a staged file that is still there, rewriting {@code
+ * current.json} from the journal whatever a power cut left in it, appending a missing history
+ * line). A rollback waits as often as it needs. So after a power cut every target is entirely old
+ * or entirely new and recovery knows which; a journal whose first line was cut short belongs to an
+ * apply that never reached its switch, and can leave hidden staged files behind (never a changed
+ * target). Metadata changes within one directory are relied on to reach the disk in the order
+ * issued only for such leftovers.
  */
 public final class ConfigStore {
 
@@ -393,7 +395,7 @@ public final class ConfigStore {
     listener.reached(ApplyStep.COMMIT_RECORDED);
     CurrentRecord committed = committedRecord(record, at, caller);
     setCurrent(committed, committed.toProto(now));
-    currentFile.replaceUnsynced(committed);
+    currentFile.overwriteUnsynced(committed);
     listener.reached(ApplyStep.CURRENT_WRITTEN);
     HistoryRecord entry = history.appendUnsynced(appliedEntry(record, committed));
     listener.reached(ApplyStep.HISTORY_WRITTEN);

@@ -43,11 +43,12 @@ final class CurrentStateFile {
   }
 
   /**
-   * Replaces the file with {@code record} without waiting for the disk; the committed journal
-   * covers it until the next apply has synced the file.
+   * Overwrites the file with {@code record} in place without waiting for the disk. The committed
+   * journal that holds the same record stays until a later rollback or recovery {@link #write}s the
+   * file durably, and recovery believes that journal over whatever a power cut left here.
    */
-  void replaceUnsynced(CurrentRecord record) throws IOException {
-    files.replaceUnsynced(file, StateJson.bytes(record));
+  void overwriteUnsynced(CurrentRecord record) throws IOException {
+    files.overwriteUnsynced(file, StateJson.bytes(record));
   }
 
   /** Replaces the file with {@code record}; durable when this returns. */

@@ -28,6 +28,12 @@ final class DirectoryCalls {
 
     static native int mkdirat(int dirfd, String path, int mode);
 
+    static native int unlinkat(int dirfd, String path, int flags);
+
+    static native int lchown(String path, int owner, int group);
+
+    static native int fchmod(int fd, int mode);
+
     static native int close(int fd);
 
     static native String strerror(int errnum);
@@ -42,8 +48,11 @@ final class DirectoryCalls {
   // O_DIRECTORY and O_NOFOLLOW differ between architectures; these have the arm/powerpc values.
   private static final Set<String> ARM_LIKE = Set.of("aarch64", "arm", "ppc64", "ppc64le");
 
+  private static final int O_NONBLOCK = 04000;
+
   private final int directoryNoFollow;
   private final int directoryFollow;
+  private final int readNoFollow;
 
   DirectoryCalls() {
     boolean armLike = ARM_LIKE.contains(System.getProperty("os.arch").toLowerCase(Locale.ROOT));
@@ -51,6 +60,8 @@ final class DirectoryCalls {
     int noFollow = armLike ? 0100000 : 0400000;
     this.directoryFollow = directory | O_CLOEXEC;
     this.directoryNoFollow = directoryFollow | noFollow;
+    // Non-blocking so a FIFO put in the file's place cannot hold the open.
+    this.readNoFollow = noFollow | O_CLOEXEC | O_NONBLOCK;
   }
 
   /** Opens a directory by absolute path, following symbolic links (an allowed root's alias). */
@@ -65,6 +76,31 @@ final class DirectoryCalls {
 
   int makeDirectory(int dirfd, String name, int mode) {
     return LibC.mkdirat(dirfd, name, mode);
+  }
+
+  /** Removes the entry {@code name} of {@code dirfd}, which must not be a directory. */
+  int unlink(int dirfd, String name) {
+    return LibC.unlinkat(dirfd, name, 0);
+  }
+
+  /** Sets owner and group of {@code path} in one call, never following a symbolic link. */
+  int changeOwner(String path, int uid, int gid) {
+    return LibC.lchown(path, uid, gid);
+  }
+
+  /**
+   * Sets the permission bits of {@code path}, refusing a symbolic link as its last component (the
+   * JDK's {@code setPermissions} with {@code NOFOLLOW_LINKS} opens it following links and changes
+   * its target). Returns 0, or the errno of the failed call ({@link #ELOOP} for a symlink).
+   */
+  int changeModeNoFollow(String path, int mode) {
+    int fd = LibC.open(path, readNoFollow);
+    if (fd < 0) {
+      return Native.getLastError();
+    }
+    int errno = LibC.fchmod(fd, mode) < 0 ? Native.getLastError() : 0;
+    LibC.close(fd);
+    return errno;
   }
 
   void close(int fd) {

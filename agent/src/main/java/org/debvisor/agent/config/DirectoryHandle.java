@@ -66,6 +66,22 @@ final class DirectoryHandle implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the file (or symbolic link) {@code name} of this directory, if there is one: one {@code
+   * unlinkat}, where {@link java.nio.file.Files#deleteIfExists} on {@link #entry} first looks the
+   * entry up through {@code /proc}. Returns whether it was there.
+   */
+  boolean removeFileIfPresent(String name) throws IOException {
+    if (calls.unlink(fd, checked(name)) == 0) {
+      return true;
+    }
+    int errno = calls.lastError();
+    if (errno == DirectoryCalls.ENOENT) {
+      return false;
+    }
+    throw failure(calls, errno, shown.resolve(name));
+  }
+
   /** A path to the entry {@code name} of this very directory. */
   Path entry(String name) {
     return self().resolve(checked(name));

@@ -68,21 +68,18 @@ final class DurableFiles {
   }
 
   /**
-   * Replaces {@code file} with {@code data} through a temporary file and a rename, without waiting
-   * for the disk: for files a journal still covers, so a power cut can lose the change but never
-   * leave the old content mixed with the new.
+   * Overwrites {@code file} (created if missing) with {@code data} in place, without waiting for
+   * the disk: no new inode and no freed block, unlike a temporary file renamed over it. Only for a
+   * file a journal still covers: a power cut can leave it holding the old content, the new one, a
+   * mixture or nothing, and whoever reads it must then take the journal's word instead.
    */
-  void replaceUnsynced(Path file, byte[] data) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+  void overwriteUnsynced(Path file, byte[] data) throws IOException {
     try (FileChannel channel =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       writeFully(channel, data);
+      // Written before it is cut, so a crash in between leaves the new content first.
+      channel.truncate(data.length);
     }
-    renameOver(temp, file);
   }
 
   /** Appends {@code data} to {@code file} (created if missing) without waiting for the disk. */
@@ -108,6 +105,20 @@ final class DurableFiles {
   void append(Path file, byte[] data) throws IOException {
     try (SyncGroup group = group()) {
       appendInto(file, data, group);
+      group.sync();
+    }
+  }
+
+  /**
+   * Appends {@code data} to {@code file}, which must exist (a missing one is an error, never made
+   * anew), and fsyncs it; the file's directory entry is not synced again.
+   */
+  void appendToExisting(Path file, byte[] data) throws IOException {
+    try (SyncGroup group = group()) {
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      group.addFile(channel);
+      writeFully(channel, data);
       group.sync();
     }
   }

@@ -1,8 +1,10 @@
 package org.debvisor.agent.config;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -29,9 +31,15 @@ final class FileOwnership {
   };
 
   private final boolean chown;
+  private final DirectoryCalls calls;
 
   FileOwnership(boolean chown) {
+    this(chown, new DirectoryCalls());
+  }
+
+  FileOwnership(boolean chown, DirectoryCalls calls) {
     this.chown = chown;
+    this.calls = calls;
   }
 
   /** Changes owners only when this process runs as uid 0; elsewhere only modes. */
@@ -56,21 +64,46 @@ final class FileOwnership {
     PosixFileAttributeView view =
         Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (chown) {
-      UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
-      OptionalInt uid = numericId(owner);
-      if (uid.isPresent()) {
-        Files.setAttribute(path, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-      } else {
-        view.setOwner(accounts.lookupPrincipalByName(owner));
-      }
-      OptionalInt gid = numericId(group);
-      if (gid.isPresent()) {
-        Files.setAttribute(path, "unix:gid", gid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-      } else {
-        view.setGroup(accounts.lookupPrincipalByGroupName(group));
-      }
+      changeOwner(path, owner, group, view);
     }
-    view.setPermissions(permissions(mode));
+    int errno = calls.changeModeNoFollow(path.toString(), mode);
+    if (errno != 0) {
+      throw failure(path, errno);
+    }
+  }
+
+  private IOException failure(Path path, int errno) {
+    return switch (errno) {
+      case DirectoryCalls.ENOENT -> new NoSuchFileException(path.toString());
+      case DirectoryCalls.ELOOP ->
+          new FileSystemException(
+              path.toString(), null, "is a symbolic link; its mode is not changed");
+      default -> new FileSystemException(path.toString(), null, calls.describe(errno));
+    };
+  }
+
+  private void changeOwner(Path path, String owner, String group, PosixFileAttributeView view)
+      throws IOException {
+    OptionalInt uid = numericId(owner);
+    OptionalInt gid = numericId(group);
+    if (uid.isPresent() && gid.isPresent()) {
+      // The usual case (empty names mean root): one lchown where the JDK makes one per id.
+      if (calls.changeOwner(path.toString(), uid.getAsInt(), gid.getAsInt()) < 0) {
+        throw failure(path, calls.lastError());
+      }
+      return;
+    }
+    UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
+    if (uid.isPresent()) {
+      Files.setAttribute(path, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+    } else {
+      view.setOwner(accounts.lookupPrincipalByName(owner));
+    }
+    if (gid.isPresent()) {
+      Files.setAttribute(path, "unix:gid", gid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
+    } else {
+      view.setGroup(accounts.lookupPrincipalByGroupName(group));
+    }
   }
 
   /**

@@ -219,8 +219,8 @@ final class FileSwitcher {
     for (JournalRecord.JournalFile entry : journal.files()) {
       try (DirectoryHandle parent = openIfReachable(entry.targetPath().getParent())) {
         if (parent != null) {
-          found |= Files.deleteIfExists(parent.entry(name(entry.backupPath())));
-          found |= Files.deleteIfExists(parent.entry(name(entry.stagedPath())));
+          found |= parent.removeFileIfPresent(name(entry.backupPath()));
+          found |= parent.removeFileIfPresent(name(entry.stagedPath()));
         }
       } catch (IOException e) {
         throw ConfigStorageException.of("drop the backup of", entry.targetPath(), e);

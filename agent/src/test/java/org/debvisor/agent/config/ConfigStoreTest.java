@@ -229,6 +229,21 @@ class ConfigStoreTest {
   }
 
   @Test
+  void aShorterActiveRecordOverwritesALongerOneWithoutLeavingItsTail() throws Exception {
+    store.apply(bundle("v1-" + "x".repeat(60), file(p("a.conf"), "1", 0644))).commit("caller-1");
+    long longer = Files.size(state.resolve("current.json"));
+    store.apply(bundle("v2", file(p("a.conf"), "2", 0644))).commit("c");
+
+    String text = read(state.resolve("current.json"));
+    assertThat(Files.size(state.resolve("current.json"))).isLessThan(longer);
+    assertThat(text).doesNotContain("x".repeat(60)).doesNotContain("caller-1");
+    assertThat(text.strip()).endsWith("}");
+    ConfigStore restarted = open();
+    assertThat(restarted.current()).isEqualTo(store.current());
+    assertThat(restarted.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
+  }
+
+  @Test
   void aTornHistoryLineIsDroppedOnRestart() throws Exception {
     store.apply(bundle("v1", file(p("a.conf"), "1", 0644))).commit("c");
     byte[] torn = "{\"txn\":\"x\",\"caller\":\"é".getBytes(StandardCharsets.UTF_8);

@@ -174,6 +174,32 @@ class ConfinedDirectoriesTest {
   }
 
   /** Descriptors of this process that point at {@code dir} or below. */
+  @Test
+  void removingAnEntryTakesFilesAndLinksButNeitherDirectoriesNorWhatALinkPointsTo()
+      throws IOException {
+    ConfinedDirectories dirs = new ConfinedDirectories(new AllowedRoots(List.of(root)), calls);
+    Files.writeString(outside.resolve("kept"), "k");
+    Files.createSymbolicLink(root.resolve("a/to-kept"), outside.resolve("kept"));
+    Files.writeString(root.resolve("a/gone"), "g");
+
+    try (DirectoryHandle a = dirs.open(root.resolve("a"))) {
+      assertThat(a.removeFileIfPresent("gone")).isTrue();
+      assertThat(a.removeFileIfPresent("gone")).as("already removed").isFalse();
+      assertThat(a.removeFileIfPresent("to-kept")).isTrue();
+      assertThatThrownBy(() -> a.removeFileIfPresent("b"))
+          .isInstanceOf(FileSystemException.class)
+          .hasMessageContaining(root.resolve("a/b").toString());
+      assertThatThrownBy(() -> a.removeFileIfPresent("../file"))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(root.resolve("a/gone")).doesNotExist();
+    assertThat(Files.exists(root.resolve("a/to-kept"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .isFalse();
+    assertThat(outside.resolve("kept")).hasContent("k");
+    assertThat(root.resolve("a/b")).isDirectory();
+    assertThat(root.resolve("file")).exists();
+  }
+
   private static long openUnder(Path dir) {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.map(ConfinedDirectoriesTest::target)
