@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -232,14 +231,7 @@ public final class ArchiveIndexes {
                           + s.sha256()
                           + "\n")
               .orElse("");
-      Files.createDirectories(memo.getParent());
-      Path temp = fetcher.cache().newTempFile();
-      try {
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, memo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      fetcher.cache().replaceSmallFile(memo, text.getBytes(StandardCharsets.UTF_8));
       return found;
     } catch (IOException e) {
       throw new IsoBuildException("cache " + fetcher.cache().root() + ": " + e.getMessage(), e);

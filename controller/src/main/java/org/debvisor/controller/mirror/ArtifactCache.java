@@ -60,6 +60,22 @@ public final class ArtifactCache {
   }
 
   /**
+   * Replaces {@code target}, a small file kept beside the cached blobs (index pointers, records,
+   * memos), with {@code data}: written to a temporary file in the cache and renamed over it, so a
+   * reader sees the old content or the new, never half of it.
+   */
+  public void replaceSmallFile(Path target, byte[] data) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path temp = newTempFile();
+    try {
+      Files.write(temp, data);
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
    * Moves {@code file} into the cache if its SHA-256 is {@code expected}.
    *
    * @param what names the file in the error

@@ -1,12 +1,11 @@
 package org.debvisor.controller.mirror;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -99,7 +98,8 @@ final class CachedIndexStore {
     if (pointer.isEmpty() || !pointer.get().sha256().equals(sha256) || blob.isEmpty()) {
       return;
     }
-    replace(record(url), sha256 + "\n" + FileStamp.of(blob.get()) + "\n" + keyringStamp + "\n");
+    String text = sha256 + "\n" + FileStamp.of(blob.get()) + "\n" + keyringStamp + "\n";
+    cache.replaceSmallFile(record(url), text.getBytes(StandardCharsets.UTF_8));
   }
 
   private Optional<Pointer> readPointer(String url) throws IOException {
@@ -144,36 +144,15 @@ final class CachedIndexStore {
     p.setProperty("confirmed", Long.toString(entry.confirmed().getEpochSecond()));
     entry.validators().etag().ifPresent(v -> p.setProperty("etag", v));
     entry.validators().lastModified().ifPresent(v -> p.setProperty("last-modified", v));
-    Path pointer = pointer(url);
-    Files.createDirectories(pointer.getParent());
-    Path temp = cache.newTempFile();
-    try {
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        p.store(out, null);
-      }
-      Files.move(
-          temp, pointer, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    p.store(text, null);
+    cache.replaceSmallFile(pointer(url), text.toByteArray());
   }
 
   /** Forgets {@code url}'s entry (its blob stays until the cache is cleaned). */
   void remove(String url) throws IOException {
     Files.deleteIfExists(record(url));
     Files.deleteIfExists(pointer(url));
-  }
-
-  /** Written beside and renamed into place: a reader never sees half a file. */
-  private void replace(Path target, String text) throws IOException {
-    Files.createDirectories(target.getParent());
-    Path temp = cache.newTempFile();
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 
   private Path pointer(String url) {

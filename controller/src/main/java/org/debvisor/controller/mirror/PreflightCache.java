@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +69,7 @@ final class PreflightCache {
           .append(flat(m.reason()))
           .append('\n');
     }
-    Path target = file(key);
-    Files.createDirectories(target.getParent());
-    Path temp = cache.newTempFile();
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    cache.replaceSmallFile(file(key), text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The key of a check: every input that changes its answer. */

@@ -64,4 +64,18 @@ class ArtifactCacheTest {
             "GET http://deb.debian.org/debian/pool/main/n/no-such-package/none_1_all.deb"
                 + " answered HTTP 404");
   }
+
+  @Test
+  void aSmallFileIsReplacedWholeAndNoTemporaryFileStays() throws Exception {
+    ArtifactCache cache = new ArtifactCache(dir);
+    Path memo = dir.resolve("indexes").resolve("k.verified");
+
+    cache.replaceSmallFile(memo, "first\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    cache.replaceSmallFile(memo, "2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(memo).hasContent("2");
+    try (var left = Files.list(dir.resolve("tmp"))) {
+      assertThat(left).isEmpty();
+    }
+  }
 }
