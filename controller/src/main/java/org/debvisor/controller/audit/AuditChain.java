@@ -22,13 +22,24 @@ final class AuditChain {
   static String hash(String prevHash, long seq, Instant at, AuditEntry e) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.writeBytes(HexFormat.of().parseHex(prevHash));
-    out.writeBytes(ByteBuffer.allocate(16).putLong(seq).putLong(at.toEpochMilli()).array());
+    out.writeBytes(ByteBuffer.allocate(8).putLong(seq).array());
+    out.writeBytes(tail(at, e));
+    return Sha256.hex(out.toByteArray());
+  }
+
+  /**
+   * What the hash covers after the previous hash and the sequence number: the time and the text
+   * fields. PostgreSQL appends hash it behind the chain's end they read in the same statement.
+   */
+  static byte[] tail(Instant at, AuditEntry e) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.writeBytes(ByteBuffer.allocate(8).putLong(at.toEpochMilli()).array());
     for (String field :
         new String[] {e.actor(), e.action(), e.target(), e.source(), e.result(), e.detail()}) {
       byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
       out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
       out.writeBytes(bytes);
     }
-    return Sha256.hex(out.toByteArray());
+    return out.toByteArray();
   }
 }

@@ -24,8 +24,20 @@ public final class AuditLog {
 
   /** Appends the entry after the current last one and returns it as stored. */
   public AuditRecord append(Connection c, AuditEntry entry) throws SQLException {
-    boolean sqlite = "SQLite".equals(c.getMetaData().getDatabaseProductName());
-    return insert(c, chainEnd(c, sqlite ? LAST_ENTRY : LOCK_HEAD, !sqlite), entry);
+    if ("SQLite".equals(c.getMetaData().getDatabaseProductName())) {
+      return insert(c, chainEnd(c), entry);
+    }
+    Instant at = now();
+    try (PreparedStatement ps = c.prepareStatement(APPEND_AT_HEAD)) {
+      int i = setEntry(ps, 1, at, entry);
+      ps.setBytes(i, AuditChain.tail(at, entry));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw missingHead();
+        }
+        return new AuditRecord(rs.getLong(1), at, entry, rs.getString(2), rs.getString(3));
+      }
+    }
   }
 
   /**
@@ -40,21 +52,17 @@ public final class AuditLog {
         throw missingHead();
       }
     }
-    return insert(c, chainEnd(c, LAST_ENTRY, false), entry);
+    return insert(c, chainEnd(c), entry);
   }
 
   /** The last entry's seq and hash (0 and the genesis for an empty log). */
   private record ChainEnd(long seq, String hash) {}
 
-  private static ChainEnd chainEnd(Connection c, String query, boolean rowRequired)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(query);
+  private static ChainEnd chainEnd(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(LAST_ENTRY);
         ResultSet rs = ps.executeQuery()) {
       if (rs.next()) {
         return new ChainEnd(rs.getLong(1), rs.getString(2));
-      }
-      if (rowRequired) {
-        throw missingHead();
       }
       return new ChainEnd(0, AuditChain.GENESIS);
     }
@@ -68,24 +76,35 @@ public final class AuditLog {
   private AuditRecord insert(Connection c, ChainEnd end, AuditEntry entry) throws SQLException {
     long seq = end.seq() + 1;
     String prev = end.hash();
-    // Millisecond precision: that is what the column keeps and what the hash must cover.
-    Instant at = Instant.ofEpochMilli(clock.millis());
+    Instant at = now();
     String hash = AuditChain.hash(prev, seq, at, entry);
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-      int i = 1;
-      ps.setLong(i++, seq);
-      ps.setLong(i++, at.toEpochMilli());
-      ps.setString(i++, entry.actor());
-      ps.setString(i++, entry.action());
-      ps.setString(i++, entry.target());
-      ps.setString(i++, entry.source());
-      ps.setString(i++, entry.result());
-      ps.setString(i++, entry.detail());
+      ps.setLong(1, seq);
+      int i = setEntry(ps, 2, at, entry);
       ps.setString(i++, prev);
       ps.setString(i, hash);
       ps.executeUpdate();
     }
     return new AuditRecord(seq, at, entry, prev, hash);
+  }
+
+  // Millisecond precision: that is what the column keeps and what the hash must cover.
+  private Instant now() {
+    return Instant.ofEpochMilli(clock.millis());
+  }
+
+  /** Sets the time and the text fields from parameter {@code i} on; returns the next index. */
+  private static int setEntry(PreparedStatement ps, int first, Instant at, AuditEntry entry)
+      throws SQLException {
+    int i = first;
+    ps.setLong(i++, at.toEpochMilli());
+    ps.setString(i++, entry.actor());
+    ps.setString(i++, entry.action());
+    ps.setString(i++, entry.target());
+    ps.setString(i++, entry.source());
+    ps.setString(i++, entry.result());
+    ps.setString(i++, entry.detail());
+    return i;
   }
 
   // SQLite: its one writer lock orders appenders already, and a file of a schema before audit_head
@@ -94,13 +113,20 @@ public final class AuditLog {
   private static final String LAST_ENTRY =
       "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
 
-  // PostgreSQL, several controllers on one database: the head row's lock, held to the commit, makes
-  // appenders in other processes wait here, and after the wait the UPDATE returns the head as the
-  // one before committed it, so each appender continues the chain where the last one left it. The
-  // insert moves the head through a trigger (migration V8), so appends of an older controller
-  // during a rolling upgrade move it too.
-  private static final String LOCK_HEAD =
-      "UPDATE audit_head SET appends = appends + 1 WHERE id = 1 RETURNING seq, hash";
+  // PostgreSQL, several controllers on one database, one statement (one round trip) per append:
+  // the head row's lock, held to the commit, makes appenders in other processes wait at the UPDATE,
+  // and after the wait it returns the head as the one before committed it, so each appender
+  // continues the chain where the last one left it. The server hashes the new entry behind that
+  // end exactly as AuditChain.hash does (previous hash, seq as 8 bytes big-endian, then the tail
+  // the controller encoded). The insert moves the head through a trigger (migration V8), so appends
+  // of an older controller during a rolling upgrade move it too. No head row: nothing inserted.
+  private static final String APPEND_AT_HEAD =
+      "WITH head AS (UPDATE audit_head SET appends = appends + 1 WHERE id = 1 RETURNING seq, hash)"
+          + " INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail,"
+          + " prev_hash, hash)"
+          + " SELECT head.seq + 1, ?, ?, ?, ?, ?, ?, ?, head.hash,"
+          + " encode(sha256(decode(head.hash, 'hex') || int8send(head.seq + 1) || ?), 'hex')"
+          + " FROM head RETURNING seq, prev_hash, hash";
 
   private static final String LOCK_HEAD_ROW =
       "UPDATE audit_head SET appends = appends + 1 WHERE id = 1";

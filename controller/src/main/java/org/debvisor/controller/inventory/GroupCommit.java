@@ -17,11 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * a lone caller pays nothing extra.
  *
  * <p>In a group of several works each runs inside its own savepoint: one that throws is rolled back
- * alone and gets its own error, the others commit. A lone work (the common case at moderate rates)
- * runs without one, saving two statements: if it throws, its whole transaction rolls back, which is
- * the same outcome for its caller. A caller returns only after the commit that holds its work: what
- * it acknowledges is durable. If the commit itself fails, every caller of that group gets the
- * failure and none of their work is stored.
+ * alone and gets its own error, the others commit. The savepoints are never released: each nests in
+ * the one before, which undoes a failed work just as well (rolling back to a savepoint keeps all
+ * that came before it) and spares a round trip per work; the commit ends them all. A lone work (the
+ * common case at moderate rates) runs without one, saving a statement: if it throws, its whole
+ * transaction rolls back, which is the same outcome for its caller. A caller returns only after the
+ * commit that holds its work: what it acknowledges is durable. If the commit itself fails, every
+ * caller of that group gets the failure and none of their work is stored.
  */
 public final class GroupCommit {
 
@@ -124,7 +126,7 @@ public final class GroupCommit {
 
     /**
      * Runs the work; if it throws, rolls back to before it and keeps its error. A failing rollback
-     * (the connection broke) fails the whole group.
+     * (the connection broke) fails the whole group. The savepoint stays (see the class comment).
      */
     void runInSavepoint(Connection c) throws SQLException {
       Savepoint before = c.setSavepoint();
@@ -143,7 +145,6 @@ public final class GroupCommit {
         c.rollback(before);
         error = e;
       }
-      c.releaseSavepoint(before);
     }
 
     /**

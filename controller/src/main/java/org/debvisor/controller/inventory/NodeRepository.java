@@ -12,10 +12,28 @@ import java.util.Optional;
 /** All SQL about nodes. Methods take the connection of the caller's transaction. */
 public final class NodeRepository {
 
-  private static final String COLUMNS =
-      "id, hostname, profile, cluster, arch, agent_address, agent_version, state, enrolled_at, last_seen,"
-          + " cert_serial, cert_not_after, last_status, facts, facts_fingerprint, revoked_at,"
-          + " revoked_reason";
+  /** The columns {@link #row} reads, for queries that name them (joins). */
+  static final List<String> COLUMN_NAMES =
+      List.of(
+          "id",
+          "hostname",
+          "profile",
+          "cluster",
+          "arch",
+          "agent_address",
+          "agent_version",
+          "state",
+          "enrolled_at",
+          "last_seen",
+          "cert_serial",
+          "cert_not_after",
+          "last_status",
+          "facts",
+          "facts_fingerprint",
+          "revoked_at",
+          "revoked_reason");
+
+  private static final String COLUMNS = String.join(", ", COLUMN_NAMES);
 
   /** The node with this id. */
   public Optional<NodeRow> find(Connection c, String id) throws SQLException {
@@ -184,27 +202,31 @@ public final class NodeRepository {
     List<NodeRow> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(
-            new NodeRow(
-                rs.getString("id"),
-                rs.getString("hostname"),
-                rs.getString("profile"),
-                rs.getString("cluster"),
-                rs.getString("arch"),
-                rs.getString("agent_address"),
-                rs.getString("agent_version"),
-                NodeState.valueOf(rs.getString("state")),
-                Jdbc.instant(rs, "enrolled_at"),
-                Jdbc.instant(rs, "last_seen"),
-                rs.getString("cert_serial"),
-                Jdbc.instant(rs, "cert_not_after"),
-                rs.getBytes("last_status"),
-                rs.getBytes("facts"),
-                rs.getString("facts_fingerprint"),
-                Jdbc.instant(rs, "revoked_at"),
-                rs.getString("revoked_reason")));
+        out.add(row(rs, ""));
       }
     }
     return out;
+  }
+
+  /** The node of the current row, its columns labelled {@code prefix + name}. */
+  static NodeRow row(ResultSet rs, String prefix) throws SQLException {
+    return new NodeRow(
+        rs.getString(prefix + "id"),
+        rs.getString(prefix + "hostname"),
+        rs.getString(prefix + "profile"),
+        rs.getString(prefix + "cluster"),
+        rs.getString(prefix + "arch"),
+        rs.getString(prefix + "agent_address"),
+        rs.getString(prefix + "agent_version"),
+        NodeState.valueOf(rs.getString(prefix + "state")),
+        Jdbc.instant(rs, prefix + "enrolled_at"),
+        Jdbc.instant(rs, prefix + "last_seen"),
+        rs.getString(prefix + "cert_serial"),
+        Jdbc.instant(rs, prefix + "cert_not_after"),
+        rs.getBytes(prefix + "last_status"),
+        rs.getBytes(prefix + "facts"),
+        rs.getString(prefix + "facts_fingerprint"),
+        Jdbc.instant(rs, prefix + "revoked_at"),
+        rs.getString(prefix + "revoked_reason"));
   }
 }

@@ -79,19 +79,39 @@ public final class TokenRepository {
     }
   }
 
+  /** The columns {@link #row} reads, for queries that name them (joins). */
+  static final List<String> COLUMNS =
+      List.of(
+          "id",
+          "secret_sha256",
+          "created_at",
+          "expires_at",
+          "hostname",
+          "profile",
+          "cluster",
+          "created_by",
+          "used_at",
+          "used_by_node",
+          "node_id");
+
   private static TokenRow row(ResultSet rs) throws SQLException {
+    return row(rs, "");
+  }
+
+  /** The token of the current row, its columns labelled {@code prefix + name}. */
+  static TokenRow row(ResultSet rs, String prefix) throws SQLException {
     return new TokenRow(
-        rs.getString("id"),
-        rs.getString("secret_sha256"),
-        Jdbc.instant(rs, "created_at"),
-        Jdbc.instant(rs, "expires_at"),
-        rs.getString("hostname"),
-        rs.getString("profile"),
-        rs.getString("cluster"),
-        rs.getString("created_by"),
-        Jdbc.instant(rs, "used_at"),
-        rs.getString("used_by_node"),
-        rs.getString("node_id"));
+        rs.getString(prefix + "id"),
+        rs.getString(prefix + "secret_sha256"),
+        Jdbc.instant(rs, prefix + "created_at"),
+        Jdbc.instant(rs, prefix + "expires_at"),
+        rs.getString(prefix + "hostname"),
+        rs.getString(prefix + "profile"),
+        rs.getString(prefix + "cluster"),
+        rs.getString(prefix + "created_by"),
+        Jdbc.instant(rs, prefix + "used_at"),
+        rs.getString(prefix + "used_by_node"),
+        rs.getString(prefix + "node_id"));
   }
 
   /**

@@ -17,6 +17,7 @@ import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.CertificateRepository;
 import org.debvisor.controller.inventory.CertificateRow;
 import org.debvisor.controller.inventory.Database;
+import org.debvisor.controller.inventory.EnrolmentRows;
 import org.debvisor.controller.inventory.GroupCommit;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.NodeRepository;
@@ -60,6 +61,7 @@ final class Enrolment {
   private final NodeRepository nodes = new NodeRepository();
   private final TokenRepository tokens = new TokenRepository();
   private final CertificateRepository certificates = new CertificateRepository();
+  private final EnrolmentRows rows = new EnrolmentRows();
 
   Enrolment(
       Database db,
@@ -133,13 +135,15 @@ final class Enrolment {
     Decision decision =
         enrolments.write(
             c -> {
-              // Each row is read once and handed to every check that needs it: on PostgreSQL
-              // every statement is a round trip.
-              Optional<TokenRow> stored =
-                  token.isPresent() ? tokens.find(c, token.get().id()) : Optional.empty();
+              // The token's and the node's rows are read together, once, and handed to every
+              // check that needs them: on PostgreSQL every statement is a round trip.
+              EnrolmentRows.Found found =
+                  token.isPresent()
+                      ? rows.find(c, token.get().id(), nodeId)
+                      : new EnrolmentRows.Found(Optional.empty(), Optional.empty());
+              Optional<TokenRow> stored = found.token();
               Refused refused = checkToken(token, stored, request, now);
-              Optional<NodeRow> existing =
-                  refused == null ? nodes.find(c, nodeId) : Optional.empty();
+              Optional<NodeRow> existing = refused == null ? found.node() : Optional.empty();
               if (refused == null) {
                 StatusRuntimeException revoked = revokedRefusal(nodeId, existing);
                 refused = revoked == null ? null : new Refused("revoked", revoked);
@@ -162,8 +166,9 @@ final class Enrolment {
               }
               refusals.flushDue(c);
               tokens.consume(c, row.id(), now, nodeId);
-              // Re-enrolment (reinstalled machine) means a new key: the old certificates go.
-              int superseded = certificates.revokeAllOf(c, nodeId, now);
+              // Re-enrolment (reinstalled machine) means a new key: the old certificates go. A
+              // new node has none (certificates reference their node's row): no statement then.
+              int superseded = existing.isPresent() ? certificates.revokeAllOf(c, nodeId, now) : 0;
               String profile =
                   request.getProfile().isEmpty() ? row.profile() : request.getProfile();
               byte[] facts = request.hasFacts() ? request.getFacts().toByteArray() : null;

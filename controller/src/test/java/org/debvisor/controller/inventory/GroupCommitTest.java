@@ -173,6 +173,67 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * The group's savepoints are not released, so each nests in the one before: undoing a failed work
+   * must still keep every work before it and let every work after it commit, however the failures
+   * and successes alternate.
+   */
+  @ParameterizedTest
+  @EnumSource(SqlDialect.class)
+  void failuresBetweenSuccessesInOneGroupUndoOnlyThemselves(
+      SqlDialect engine, PostgresServer server) throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    try (Database db = TestInventories.open(engine, dir, server)) {
+      GroupCommit group = new GroupCommit(db, 64);
+      Blocker blocker = new Blocker();
+      Future<String> first = callers.submit(() -> group.write(blocker.work()));
+      assertThat(blocker.entered.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+      List<String> order = List.of("a", "bad1", "bad2", "b", "bad3", "c");
+      List<Future<String>> results = new ArrayList<>();
+      for (String target : order) {
+        Database.SqlWork<String> work = target.startsWith("bad") ? failing(target) : append(target);
+        results.add(callers.submit(() -> group.write(work)));
+        // One at a time, so the queue (and the group) keeps this order.
+        awaitWaiting(group, results.size());
+      }
+      blocker.release.countDown();
+
+      assertThat(first.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo("blocker");
+      for (int i = 0; i < order.size(); i++) {
+        String target = order.get(i);
+        Future<String> result = results.get(i);
+        if (target.startsWith("bad")) {
+          assertThatThrownBy(() -> result.get(WAIT_S, TimeUnit.SECONDS))
+              .cause()
+              .isInstanceOf(InventoryException.class)
+              .hasMessageContaining("no_such_table");
+        } else {
+          assertThat(result.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo("stored " + target);
+        }
+      }
+      assertThat(group.commits()).as("the six shared one commit").isEqualTo(2);
+      assertThat(db.read(GroupCommitTest::targets)).containsExactly("a", "b", "c");
+      assertChainIntact(db);
+      // The transaction and its savepoints ended with the commit: the connection serves again.
+      assertThat(group.write(append("later"))).isEqualTo("stored later");
+      assertThat(db.read(GroupCommitTest::targets)).containsExactly("a", "b", "c", "later");
+      assertChainIntact(db);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  /** Appends its audit row, then fails on SQL the engine refuses: both must be undone. */
+  private Database.SqlWork<String> failing(String target) {
+    return c -> {
+      append(target).run(c);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO no_such_table VALUES (1)")) {
+        s.executeUpdate();
+      }
+      return "unreachable";
+    };
+  }
+
   @ParameterizedTest
   @EnumSource(SqlDialect.class)
   void manyConcurrentCallersAreEachStoredOnceWithinTheGroupBound(
