@@ -156,16 +156,14 @@ final class Enrolment {
                 refused = checkAgentAddress(c, request, nodeId, caller.source());
               }
               if (refused != null) {
-                refusals.refused(
-                    c,
-                    nodeId,
-                    caller.source(),
-                    refused.reason(),
-                    refused.error().getStatus().getDescription());
-                return new Decision(refused.error(), null);
+                return refuse(c, refused, nodeId, caller.source());
               }
               refusals.flushDue(c);
-              tokens.consume(c, row.id(), now, nodeId);
+              if (!tokens.consume(c, row.id(), now, nodeId)) {
+                // Read as unused above, consumed since by a concurrent enrolment (another
+                // controller on the same PostgreSQL): this UPDATE waited for that commit.
+                return refuse(c, usedMeanwhile(row.id()), nodeId, caller.source());
+              }
               // Re-enrolment (reinstalled machine) means a new key: the old certificates go. A
               // new node has none (certificates reference their node's row): no statement then.
               int superseded = existing.isPresent() ? certificates.revokeAllOf(c, nodeId, now) : 0;
@@ -322,6 +320,24 @@ final class Enrolment {
 
   private static Refused refused(String reason, StatusRuntimeException error) {
     return new Refused(reason, error);
+  }
+
+  private static Refused usedMeanwhile(String tokenId) {
+    return refused(
+        "used-token",
+        Errors.unauthenticated(
+            "bootstrap token "
+                + tokenId
+                + " was used by another enrolment a moment ago (tokens are single-use); create a"
+                + " new one with `debvisor token create`"));
+  }
+
+  /** Records the refusal (see {@link RefusalAudit}) in the enrolment's transaction. */
+  private Decision refuse(Connection c, Refused refused, String nodeId, String source)
+      throws SQLException {
+    refusals.refused(
+        c, nodeId, source, refused.reason(), refused.error().getStatus().getDescription());
+    return new Decision(refused.error(), null);
   }
 
   /**
