@@ -71,26 +71,6 @@ class PostgresOutageTest {
     }
   }
 
-  /** Until a controller statement waits on the test's table lock (bounded by count). */
-  private static void awaitControllerWaitingOnLock(PostgresUrl direct) throws Exception {
-    try (Connection watcher = DriverManager.getConnection(direct.jdbcUrl(), direct.user(), "");
-        Statement s = watcher.createStatement()) {
-      for (int poll = 0; poll < LOCK_WAIT_POLLS; poll++) {
-        try (ResultSet r =
-            s.executeQuery(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name ="
-                    + " 'debvisor-controller' AND wait_event_type = 'Lock'")) {
-          r.next();
-          if (r.getLong(1) > 0) {
-            return;
-          }
-        }
-        Thread.sleep(50);
-      }
-    }
-    throw new AssertionError("the controller's call never reached the locked table");
-  }
-
   private static <T> T servedWithinRetries(java.util.function.Supplier<T> call) {
     StatusRuntimeException last = null;
     for (int attempt = 0; attempt < RETRIES; attempt++) {
@@ -107,7 +87,6 @@ class PostgresOutageTest {
   }
 
   private static final java.time.Duration DATABASE_TIMEOUT = java.time.Duration.ofSeconds(2);
-  private static final int LOCK_WAIT_POLLS = 600;
 
   @Test
   // A guard, not an assertion: without the database timeout the call in flight at the partition
@@ -144,7 +123,8 @@ class PostgresOutageTest {
         CompletableFuture<?> inFlight =
             CompletableFuture.supplyAsync(
                 () -> ctl.operator().createBootstrapToken(token("cut-in-flight")));
-        awaitControllerWaitingOnLock(direct);
+        ControllerLockWaits.awaitControllerWaitingOnLock(
+            direct, "the controller's call never reached the locked table");
         proxy.blackhole();
         admin.commit();
         CompletableFuture<?> duringCut =

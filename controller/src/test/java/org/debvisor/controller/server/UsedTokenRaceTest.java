@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(PostgresExtension.class)
 class UsedTokenRaceTest {
-
-  private static final int LOCK_WAIT_POLLS = 600;
 
   @TempDir Path state;
 
@@ -69,7 +66,8 @@ class UsedTokenRaceTest {
         CompletableFuture<RegisterNodeResponse> call =
             CompletableFuture.supplyAsync(
                 () -> anonymous.controller(60).registerNode(node.request(secret).build()));
-        awaitControllerWaitingOnLock(url);
+        ControllerLockWaits.awaitControllerWaitingOnLock(
+            url, "the controller's enrolment never waited for the token's row");
         other.commit();
         refusal = catchThrowableOfType(StatusRuntimeException.class, () -> join(call));
       }
@@ -126,25 +124,5 @@ class UsedTokenRaceTest {
         return r.getLong(1);
       }
     }
-  }
-
-  /** Until a controller statement waits on the test's row lock (bounded by count). */
-  private static void awaitControllerWaitingOnLock(PostgresUrl url) throws Exception {
-    try (Connection watcher = DriverManager.getConnection(url.jdbcUrl(), url.user(), "");
-        Statement s = watcher.createStatement()) {
-      for (int poll = 0; poll < LOCK_WAIT_POLLS; poll++) {
-        try (ResultSet r =
-            s.executeQuery(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name ="
-                    + " 'debvisor-controller' AND wait_event_type = 'Lock'")) {
-          r.next();
-          if (r.getLong(1) > 0) {
-            return;
-          }
-        }
-        Thread.sleep(50);
-      }
-    }
-    throw new AssertionError("the controller's enrolment never waited for the token's row");
   }
 }
