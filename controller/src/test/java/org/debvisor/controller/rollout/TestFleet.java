@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -73,6 +75,7 @@ final class TestFleet implements AutoCloseable {
   private Process process;
   private ControllerConnection operator;
   final Map<String, Agent> agents = new LinkedHashMap<>();
+  private final Set<Integer> reservedPorts = new HashSet<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   TestFleet(Path dir) throws IOException {
@@ -83,7 +86,7 @@ final class TestFleet implements AutoCloseable {
   TestFleet(Path dir, UnaryOperator<ControllerSettings> settings) throws IOException {
     this.dir = dir;
     this.stateDir = dir.resolve("controller");
-    this.port = freePort();
+    this.port = reservePort();
     this.controllerAddresses = "127.0.0.1:" + port;
     this.settings = settings;
     startController();
@@ -270,7 +273,7 @@ final class TestFleet implements AutoCloseable {
                         .build())
                 .getToken()
             + "\n");
-    int tls = freePort();
+    int tls = reservePort();
     ConfigSettings config =
         new ConfigSettings(
             home.resolve("config"),
@@ -450,6 +453,21 @@ final class TestFleet implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * A free port none of this fleet's processes was given before. An agent binds its TLS port only
+   * once it has enrolled, so until then the kernel may hand the same free port out again, and two
+   * agents would be told to serve on it (the second then serves loopback only).
+   */
+  private synchronized int reservePort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int candidate = freePort();
+      if (reservedPorts.add(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IOException("no free port that this fleet has not handed out yet");
   }
 
   @Override
