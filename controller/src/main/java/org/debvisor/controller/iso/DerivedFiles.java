@@ -54,11 +54,6 @@ public final class DerivedFiles {
     return Sha256.hex(String.join("\0", parts) + "\0");
   }
 
-  /** The size, inode, mtime and ctime of {@code file}: changes whenever the file is written. */
-  public static String stat(Path file) throws IOException {
-    return FileStamp.of(file);
-  }
-
   /**
    * The verified file {@code key} of {@code slot}, made by {@code maker} when missing or altered.
    */
@@ -69,7 +64,7 @@ public final class DerivedFiles {
     Optional<String[]> known = readRecord(record);
     if (known.isPresent() && Files.isRegularFile(file)) {
       String[] fields = known.get();
-      if (stat(file).equals(fields[1])) {
+      if (FileStamp.of(file).equals(fields[1])) {
         touch(record);
         return file;
       }
@@ -117,7 +112,7 @@ public final class DerivedFiles {
   /** Written beside and renamed into place: a reader never sees half a record. */
   private static void writeRecord(Path record, String sha256, Path file) throws IOException {
     Path partial = Files.createTempFile(record.getParent(), ".record-", "");
-    Files.writeString(partial, sha256 + "\n" + stat(file) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(partial, sha256 + "\n" + FileStamp.of(file) + "\n", StandardCharsets.UTF_8);
     Files.move(
         partial, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

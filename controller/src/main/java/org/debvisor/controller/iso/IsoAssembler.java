@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
+import org.debvisor.controller.mirror.FileStamp;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.NetbootInstaller;
 import org.debvisor.controller.mirror.Progress;
@@ -96,8 +97,8 @@ public final class IsoAssembler {
               List.of(
                   "efi.img",
                   installer.packageSha256(),
-                  DerivedFiles.stat(installer.shimEfi()),
-                  DerivedFiles.stat(installer.grubEfi()),
+                  FileStamp.of(installer.shimEfi()),
+                  FileStamp.of(installer.grubEfi()),
                   configPath,
                   bootstrap,
                   Long.toString(epoch)));
@@ -140,7 +141,7 @@ public final class IsoAssembler {
             List.of(
                 BootMenus.PRESEED_INITRD,
                 installer.packageSha256(),
-                DerivedFiles.stat(installer.initrd()),
+                FileStamp.of(installer.initrd()),
                 Sha256.hex(segment)));
     Path initrd =
         derived.get(
