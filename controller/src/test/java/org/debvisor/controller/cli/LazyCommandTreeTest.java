@@ -52,6 +52,17 @@ class LazyCommandTreeTest {
   }
 
   @Test
+  void isoBuildBuildsItsOwnCommandButNotItsSiblings() {
+    CommandLine build = DebvisorCli.forArguments(null, ENV, "iso", "build", "--help");
+    CommandLine iso = DebvisorCli.forArguments(null, ENV, "iso", "--help");
+
+    assertThat(build.getSubcommands().get("iso").getSubcommands().keySet())
+        .containsExactly("build");
+    assertThat(iso.getSubcommands().get("iso").getSubcommands().keySet())
+        .containsExactly("build", "preflight", "test");
+  }
+
+  @Test
   void versionNeedsNoSubcommand() {
     CommandLine cli = DebvisorCli.forArguments(null, ENV, "--version");
 
