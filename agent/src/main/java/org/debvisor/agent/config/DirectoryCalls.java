@@ -30,7 +30,7 @@ final class DirectoryCalls {
 
     static native int unlinkat(int dirfd, String path, int flags);
 
-    static native int lchown(String path, int owner, int group);
+    static native int fchown(int fd, int owner, int group);
 
     static native int fchmod(int fd, int mode);
 
@@ -83,22 +83,36 @@ final class DirectoryCalls {
     return LibC.unlinkat(dirfd, name, 0);
   }
 
-  /** Sets owner and group of {@code path} in one call, never following a symbolic link. */
-  int changeOwner(String path, int uid, int gid) {
-    return LibC.lchown(path, uid, gid);
-  }
-
   /**
    * Sets the permission bits of {@code path}, refusing a symbolic link as its last component (the
    * JDK's {@code setPermissions} with {@code NOFOLLOW_LINKS} opens it following links and changes
    * its target). Returns 0, or the errno of the failed call ({@link #ELOOP} for a symlink).
    */
   int changeModeNoFollow(String path, int mode) {
+    return changeNoFollow(path, -1, -1, mode);
+  }
+
+  /**
+   * Sets owner, group and permission bits of {@code path} through one descriptor, so all three
+   * apply to the same file, refusing a symbolic link as its last component. Returns 0, or the errno
+   * of the failed call ({@link #ELOOP} for a symlink).
+   */
+  int changeOwnerAndModeNoFollow(String path, int uid, int gid, int mode) {
+    return changeNoFollow(path, uid, gid, mode);
+  }
+
+  // uid and gid -1: owner and group unchanged (as fchown reads them too, but this skips the call).
+  private int changeNoFollow(String path, int uid, int gid, int mode) {
     int fd = LibC.open(path, readNoFollow);
     if (fd < 0) {
       return Native.getLastError();
     }
-    int errno = LibC.fchmod(fd, mode) < 0 ? Native.getLastError() : 0;
+    int errno = 0;
+    if ((uid != -1 || gid != -1) && LibC.fchown(fd, uid, gid) < 0) {
+      errno = Native.getLastError();
+    } else if (LibC.fchmod(fd, mode) < 0) {
+      errno = Native.getLastError();
+    }
     LibC.close(fd);
     return errno;
   }

@@ -61,12 +61,19 @@ final class FileOwnership {
    * never following a symbolic link.
    */
   void apply(Path path, String owner, String group, int mode) throws IOException {
-    PosixFileAttributeView view =
-        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    if (chown) {
-      changeOwner(path, owner, group, view);
+    int errno;
+    OptionalInt uid = numericId(owner);
+    OptionalInt gid = numericId(group);
+    if (chown && uid.isPresent() && gid.isPresent()) {
+      // The usual case (empty names mean root): one open, then fchown and fchmod on it.
+      errno =
+          calls.changeOwnerAndModeNoFollow(path.toString(), uid.getAsInt(), gid.getAsInt(), mode);
+    } else {
+      if (chown) {
+        changeOwnerByName(path, owner, group, uid, gid);
+      }
+      errno = calls.changeModeNoFollow(path.toString(), mode);
     }
-    int errno = calls.changeModeNoFollow(path.toString(), mode);
     if (errno != 0) {
       throw failure(path, errno);
     }
@@ -82,17 +89,11 @@ final class FileOwnership {
     };
   }
 
-  private void changeOwner(Path path, String owner, String group, PosixFileAttributeView view)
-      throws IOException {
-    OptionalInt uid = numericId(owner);
-    OptionalInt gid = numericId(group);
-    if (uid.isPresent() && gid.isPresent()) {
-      // The usual case (empty names mean root): one lchown where the JDK makes one per id.
-      if (calls.changeOwner(path.toString(), uid.getAsInt(), gid.getAsInt()) < 0) {
-        throw failure(path, calls.lastError());
-      }
-      return;
-    }
+  /** Owner and group where at least one is a name (the JDK looks names up). */
+  private static void changeOwnerByName(
+      Path path, String owner, String group, OptionalInt uid, OptionalInt gid) throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
     if (uid.isPresent()) {
       Files.setAttribute(path, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);

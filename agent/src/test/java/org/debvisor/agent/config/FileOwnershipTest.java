@@ -53,6 +53,32 @@ class FileOwnershipTest {
         .isEqualTo("rw-r--r--");
     assertThat(Files.getAttribute(target, "unix:uid"))
         .isEqualTo(Files.getAttribute(dir, "unix:uid"));
+    // Nothing is changed on the link either (an lchown before the refusal used to give it away).
+    assertThat(Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+        .isEqualTo(Files.getAttribute(dir, "unix:uid"));
+    assertThat(Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS))
+        .isEqualTo(Files.getAttribute(dir, "unix:gid"));
+  }
+
+  @Test
+  void accountNamesAreLookedUpAndTheModeStillSet() throws Exception {
+    assumeTrue(FileOwnership.forThisProcess().changesOwners(), "needs root to change owners");
+    Path file = Files.writeString(dir.resolve("file"), "f");
+    Files.setAttribute(file, "unix:uid", 4321);
+    // The group's number as the system knows it, without assuming Debian's 1.
+    Path probe = Files.writeString(dir.resolve("probe"), "");
+    Files.setAttribute(
+        probe,
+        "posix:group",
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("daemon"));
+    Object daemonGid = Files.getAttribute(probe, "unix:gid");
+
+    new FileOwnership(true).apply(file, "root", "daemon", 0640);
+
+    assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(0);
+    assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(daemonGid);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r-----");
   }
 
   @Test
