@@ -9,7 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.mirror.RecordingProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,19 +28,7 @@ class DerivedFilesTest {
   }
 
   private DerivedFiles files() {
-    return new DerivedFiles(dir.resolve("derived"), progressOf(steps));
-  }
-
-  private static Progress progressOf(List<String> steps) {
-    return new Progress() {
-      @Override
-      public void step(String description) {
-        steps.add(description);
-      }
-
-      @Override
-      public void bytes(String name, long done, long total) {}
-    };
+    return new DerivedFiles(dir.resolve("derived"), new RecordingProgress(steps));
   }
 
   @Test

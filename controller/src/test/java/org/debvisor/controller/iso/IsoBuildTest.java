@@ -19,6 +19,7 @@ import org.debvisor.controller.mirror.InstallerPins;
 import org.debvisor.controller.mirror.MirrorFixture;
 import org.debvisor.controller.mirror.NetbootInstaller;
 import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.mirror.RecordingProgress;
 import org.debvisor.controller.mirror.VerifiedFetcher;
 import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.NodeInstall;
@@ -40,16 +41,7 @@ class IsoBuildTest {
   @TempDir Path dir;
 
   private final List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final Progress progress =
-      new Progress() {
-        @Override
-        public void step(String description) {
-          steps.add(description);
-        }
-
-        @Override
-        public void bytes(String name, long done, long total) {}
-      };
+  private final Progress progress = new RecordingProgress(steps);
 
   @Test
   void amd64IsoBootsBiosAndUefiAndIsReproducible() throws Exception {

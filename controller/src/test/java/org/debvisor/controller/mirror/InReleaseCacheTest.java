@@ -236,16 +236,7 @@ class InReleaseCacheTest {
   }
 
   private ArchiveIndexes build(Instant now, ClearsignedVerifier keys, List<String> warnings) {
-    Progress progress =
-        new Progress() {
-          @Override
-          public void step(String description) {
-            warnings.add(description);
-          }
-
-          @Override
-          public void bytes(String name, long done, long total) {}
-        };
+    Progress progress = new RecordingProgress(warnings);
     return new ArchiveIndexes(
         new VerifiedFetcher(mirror(), new ArtifactCache(cacheDir), Progress.NONE),
         keys,
