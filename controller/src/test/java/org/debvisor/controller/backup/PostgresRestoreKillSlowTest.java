@@ -10,8 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.debvisor.common.testing.Poll;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.audit.AuditRecord;
 import org.debvisor.controller.audit.AuditVerifier;
@@ -156,12 +158,6 @@ class PostgresRestoreKillSlowTest {
 
   /** Polls {@code condition} (bounded: {@value #POLLS} polls); fails naming what never happened. */
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < POLLS; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(POLL_MS);
-    }
-    throw new AssertionError("never happened: " + what);
+    Poll.until(what, Duration.ofMillis(POLLS * POLL_MS), Duration.ofMillis(POLL_MS), condition);
   }
 }

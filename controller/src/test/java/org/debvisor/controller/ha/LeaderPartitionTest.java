@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.debvisor.common.testing.Poll;
 import org.debvisor.controller.audit.AuditEntry;
 import org.debvisor.controller.audit.AuditLog;
 import org.debvisor.controller.inventory.Database;
@@ -205,12 +206,6 @@ class LeaderPartitionTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain for: " + what);
-      }
-      Thread.sleep(20);
-    }
+    Poll.until(what, WAIT, Duration.ofMillis(20), condition);
   }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.debvisor.common.testing.Poll;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.PostgresExtension;
 import org.debvisor.controller.inventory.PostgresServer;
@@ -129,12 +130,6 @@ class LeaseGaugesTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain for: " + what);
-      }
-      Thread.sleep(50);
-    }
+    Poll.until(what, WAIT, Duration.ofMillis(50), condition);
   }
 }

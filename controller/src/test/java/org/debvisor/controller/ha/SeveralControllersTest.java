@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import org.debvisor.common.testing.Poll;
 import org.debvisor.controller.cli.DebvisorCli;
 import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.Database;
@@ -195,12 +196,6 @@ class SeveralControllersTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT.toSeconds() + " s in vain for: " + what);
-      }
-      Thread.sleep(50);
-    }
+    Poll.until(what, WAIT, Duration.ofMillis(50), condition);
   }
 }

@@ -29,6 +29,7 @@ import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.agentapi.ControllerSettings;
 import org.debvisor.agentapi.GrpcSettings;
 import org.debvisor.agentapi.HttpSettings;
+import org.debvisor.common.testing.Poll;
 import org.debvisor.common.tls.NodeCredentials;
 import org.debvisor.controller.server.RunningController;
 import org.debvisor.proto.ConfigBundle;
@@ -226,13 +227,7 @@ class AgentUpgradeFromPreviousReleaseTest {
 
   private static void awaitTrue(String what, BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + WAIT.toSeconds() + " s");
-      }
-      Thread.sleep(200);
-    }
+    Poll.until(what, WAIT, Duration.ofMillis(200), condition);
   }
 
   private static int freePort() throws java.io.IOException {
