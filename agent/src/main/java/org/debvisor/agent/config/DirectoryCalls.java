@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The libc calls that work relative to an open directory ({@code openat}, {@code mkdirat}), which
- * Java's file API does not offer for creating directories, with the open flags of this CPU.
+ * The libc calls that work relative to an open directory ({@code openat}, {@code mkdirat}) or on an
+ * open file ({@code fchown}, {@code fchmod}), which Java's file API does not offer, with the open
+ * flags of this CPU.
  */
 final class DirectoryCalls {
 
@@ -84,37 +85,22 @@ final class DirectoryCalls {
   }
 
   /**
-   * Sets the permission bits of {@code path}, refusing a symbolic link as its last component (the
-   * JDK's {@code setPermissions} with {@code NOFOLLOW_LINKS} opens it following links and changes
-   * its target). Returns 0, or the errno of the failed call ({@link #ELOOP} for a symlink).
+   * Opens {@code path} to change its owner and mode through the descriptor, refusing a symbolic
+   * link as its last component (errno {@link #ELOOP}) and never blocking on a FIFO. Returns the
+   * descriptor, or -1 with the errno in {@link #lastError()}.
    */
-  int changeModeNoFollow(String path, int mode) {
-    return changeNoFollow(path, -1, -1, mode);
+  int openNoFollow(String path) {
+    return LibC.open(path, readNoFollow);
   }
 
-  /**
-   * Sets owner, group and permission bits of {@code path} through one descriptor, so all three
-   * apply to the same file, refusing a symbolic link as its last component. Returns 0, or the errno
-   * of the failed call ({@link #ELOOP} for a symlink).
-   */
-  int changeOwnerAndModeNoFollow(String path, int uid, int gid, int mode) {
-    return changeNoFollow(path, uid, gid, mode);
+  /** Sets owner and group of the open file; -1 keeps one as it is. Returns 0 or the errno. */
+  int changeOwner(int fd, int uid, int gid) {
+    return LibC.fchown(fd, uid, gid) < 0 ? Native.getLastError() : 0;
   }
 
-  // uid and gid -1: owner and group unchanged (as fchown reads them too, but this skips the call).
-  private int changeNoFollow(String path, int uid, int gid, int mode) {
-    int fd = LibC.open(path, readNoFollow);
-    if (fd < 0) {
-      return Native.getLastError();
-    }
-    int errno = 0;
-    if ((uid != -1 || gid != -1) && LibC.fchown(fd, uid, gid) < 0) {
-      errno = Native.getLastError();
-    } else if (LibC.fchmod(fd, mode) < 0) {
-      errno = Native.getLastError();
-    }
-    LibC.close(fd);
-    return errno;
+  /** Sets the permission bits of the open file. Returns 0 or the errno. */
+  int changeMode(int fd, int mode) {
+    return LibC.fchmod(fd, mode) < 0 ? Native.getLastError() : 0;
   }
 
   void close(int fd) {

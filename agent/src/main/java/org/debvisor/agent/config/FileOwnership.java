@@ -3,7 +3,6 @@ package org.debvisor.agent.config;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -58,24 +57,25 @@ final class FileOwnership {
 
   /**
    * Applies {@code mode} and, when allowed, owner and group (empty means root) to {@code path},
-   * never following a symbolic link.
+   * never following a symbolic link: all of them go through one descriptor, so a link is refused
+   * before anything changes and everything applies to the same file.
    */
   void apply(Path path, String owner, String group, int mode) throws IOException {
-    int errno;
-    OptionalInt uid = numericId(owner);
-    OptionalInt gid = numericId(group);
-    if (chown && uid.isPresent() && gid.isPresent()) {
-      // The usual case (empty names mean root): one open, then fchown and fchmod on it.
-      errno =
-          calls.changeOwnerAndModeNoFollow(path.toString(), uid.getAsInt(), gid.getAsInt(), mode);
-    } else {
-      if (chown) {
-        changeOwnerByName(path, owner, group, uid, gid);
-      }
-      errno = calls.changeModeNoFollow(path.toString(), mode);
+    int fd = calls.openNoFollow(path.toString());
+    if (fd < 0) {
+      throw failure(path, calls.lastError());
     }
-    if (errno != 0) {
-      throw failure(path, errno);
+    try {
+      if (chown) {
+        changeOwner(fd, path, owner, group);
+      }
+      // After the owner: changing it clears the set-user-ID and set-group-ID bits.
+      int errno = calls.changeMode(fd, mode);
+      if (errno != 0) {
+        throw failure(path, errno);
+      }
+    } finally {
+      calls.close(fd);
     }
   }
 
@@ -84,26 +84,42 @@ final class FileOwnership {
       case DirectoryCalls.ENOENT -> new NoSuchFileException(path.toString());
       case DirectoryCalls.ELOOP ->
           new FileSystemException(
-              path.toString(), null, "is a symbolic link; its mode is not changed");
+              path.toString(),
+              null,
+              "is a symbolic link; neither it nor what it points to is changed");
       default -> new FileSystemException(path.toString(), null, calls.describe(errno));
     };
   }
 
-  /** Owner and group where at least one is a name (the JDK looks names up). */
-  private static void changeOwnerByName(
-      Path path, String owner, String group, OptionalInt uid, OptionalInt gid) throws IOException {
-    PosixFileAttributeView view =
-        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
-    if (uid.isPresent()) {
-      Files.setAttribute(path, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-    } else {
-      view.setOwner(accounts.lookupPrincipalByName(owner));
+  private void changeOwner(int fd, Path path, String owner, String group) throws IOException {
+    OptionalInt uid = numericId(owner);
+    OptionalInt gid = numericId(group);
+    // The usual case (empty names mean root) is one fchown; -1 leaves a named one for below.
+    if (uid.isPresent() || gid.isPresent()) {
+      int errno = calls.changeOwner(fd, uid.orElse(-1), gid.orElse(-1));
+      if (errno != 0) {
+        throw failure(path, errno);
+      }
     }
-    if (gid.isPresent()) {
-      Files.setAttribute(path, "unix:gid", gid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-    } else {
-      view.setGroup(accounts.lookupPrincipalByGroupName(group));
+    if (uid.isPresent() && gid.isPresent()) {
+      return;
+    }
+    // Names need the JDK's lookup; its change goes through the descriptor's /proc link, which
+    // (followed) is the open file itself, not whatever the path names by now.
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(Path.of("/proc/self/fd/" + fd), PosixFileAttributeView.class);
+    UserPrincipalLookupService accounts = path.getFileSystem().getUserPrincipalLookupService();
+    try {
+      if (uid.isEmpty()) {
+        view.setOwner(accounts.lookupPrincipalByName(owner));
+      }
+      if (gid.isEmpty()) {
+        view.setGroup(accounts.lookupPrincipalByGroupName(group));
+      }
+    } catch (FileSystemException e) {
+      // Named by the file's path, not by the /proc link.
+      throw new FileSystemException(
+          path.toString(), null, e.getReason() != null ? e.getReason() : e.getMessage());
     }
   }
 

@@ -48,6 +48,10 @@ class FileOwnershipTest {
         .isInstanceOf(FileSystemException.class)
         .hasMessageContaining(link.toString())
         .hasMessageContaining("symbolic link");
+    // Account names take the JDK's lookup: the link is refused before that too.
+    assertThatThrownBy(() -> ownership.apply(link, "daemon", "daemon", 0600))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("symbolic link");
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
         .isEqualTo("rw-r--r--");
