@@ -244,7 +244,7 @@ final class IsoBuildCommand implements Callable<Integer> {
               new IsoAssembler(
                   new ToolRunner(epoch),
                   new BootMenus(new IsoTemplates(null)),
-                  new DerivedFiles(installers.cache().root().resolve("derived"), progress),
+                  new DerivedFiles(installers.cache(), progress),
                   progress),
               progress);
       IsoBuildResult result = builder.build(request, metrics);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.mirror.ArtifactCache;
 import org.debvisor.controller.mirror.FileStamp;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.Progress;
@@ -38,14 +39,16 @@ public final class DerivedFiles {
   private static final String RECORD = ".verified";
   private static final Duration UNUSED = Duration.ofHours(1);
 
+  private final ArtifactCache cache;
   private final Path root;
   private final Progress progress;
 
   /**
-   * @param root a directory of the download cache (like {@code ~/.cache/debvisor/derived})
+   * @param cache the download cache; the derived files go to its {@code derived} directory
    */
-  public DerivedFiles(Path root, Progress progress) {
-    this.root = root;
+  public DerivedFiles(ArtifactCache cache, Progress progress) {
+    this.cache = cache;
+    this.root = cache.root().resolve("derived");
     this.progress = progress;
   }
 
@@ -109,12 +112,10 @@ public final class DerivedFiles {
     return fields.length == 2 && Sha256.isHex(fields[0]) ? Optional.of(fields) : Optional.empty();
   }
 
-  /** Written beside and renamed into place: a reader never sees half a record. */
-  private static void writeRecord(Path record, String sha256, Path file) throws IOException {
-    Path partial = Files.createTempFile(record.getParent(), ".record-", "");
-    Files.writeString(partial, sha256 + "\n" + FileStamp.of(file) + "\n", StandardCharsets.UTF_8);
-    Files.move(
-        partial, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  /** Replaced whole: a reader never sees half a record. */
+  private void writeRecord(Path record, String sha256, Path file) throws IOException {
+    cache.replaceSmallFile(
+        record, (sha256 + "\n" + FileStamp.of(file) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** The record's mtime is when the file was last used; only the file's own stat is checked. */

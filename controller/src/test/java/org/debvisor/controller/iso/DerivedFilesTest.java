@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.debvisor.controller.mirror.ArtifactCache;
 import org.debvisor.controller.mirror.RecordingProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,7 @@ class DerivedFilesTest {
   }
 
   private DerivedFiles files() {
-    return new DerivedFiles(dir.resolve("derived"), new RecordingProgress(steps));
+    return new DerivedFiles(new ArtifactCache(dir), new RecordingProgress(steps));
   }
 
   @Test

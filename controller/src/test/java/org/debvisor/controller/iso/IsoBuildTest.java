@@ -14,6 +14,7 @@ import org.debvisor.controller.install.ImageDirFixture;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.mirror.ArchiveIndexes;
+import org.debvisor.controller.mirror.ArtifactCache;
 import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.InstallerPins;
 import org.debvisor.controller.mirror.MirrorFixture;
@@ -167,7 +168,7 @@ class IsoBuildTest {
             new IsoAssembler(
                 new ToolRunner(IsoBuildRequest.DEFAULT_EPOCH),
                 new BootMenus(new IsoTemplates(null)),
-                new DerivedFiles(dir.resolve("derived"), progress),
+                new DerivedFiles(new ArtifactCache(dir), progress),
                 Progress.NONE),
             Progress.NONE)
         .build(
@@ -195,7 +196,7 @@ class IsoBuildTest {
             new IsoAssembler(
                 new ToolRunner(IsoBuildRequest.DEFAULT_EPOCH),
                 new BootMenus(new IsoTemplates(null)),
-                new DerivedFiles(dir.resolve("derived"), progress),
+                new DerivedFiles(new ArtifactCache(dir), progress),
                 progress),
             progress);
     return builder.build(
