@@ -131,16 +131,17 @@ final class CachedIndexStore {
 
   /** Stores {@code entry} for {@code url}, replacing the previous one. */
   void write(String url, Entry entry) throws IOException, IsoBuildException {
+    String sha256 = Sha256.hex(entry.data());
     Path blob = cache.newTempFile();
     try {
       Files.write(blob, entry.data());
-      cache.store(blob, Sha256.hex(entry.data()), url);
+      cache.store(blob, sha256, url);
     } finally {
       Files.deleteIfExists(blob);
     }
     Properties p = new Properties();
     p.setProperty("url", url);
-    p.setProperty("sha256", Sha256.hex(entry.data()));
+    p.setProperty("sha256", sha256);
     p.setProperty("confirmed", Long.toString(entry.confirmed().getEpochSecond()));
     entry.validators().etag().ifPresent(v -> p.setProperty("etag", v));
     entry.validators().lastModified().ifPresent(v -> p.setProperty("last-modified", v));
