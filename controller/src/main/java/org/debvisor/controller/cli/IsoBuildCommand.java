@@ -5,6 +5,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.debvisor.common.digest.Sha256WarmUp;
@@ -68,8 +72,15 @@ final class IsoBuildCommand implements Callable<Integer> {
       description = "Role profile; overrides node.yaml.")
   String profile;
 
-  @Option(names = "--node", required = true, paramLabel = "FILE", description = "The node.yaml.")
-  Path node;
+  @Option(
+      names = "--node",
+      required = true,
+      paramLabel = "FILE",
+      description = {
+        "The node.yaml. Repeat it to build one ISO per node in one run (same architecture, options"
+            + " and mirror; every file is checked before the first ISO is built)."
+      })
+  List<Path> nodes;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path out;
@@ -142,6 +153,9 @@ final class IsoBuildCommand implements Callable<Integer> {
     this.inputs = inputs;
   }
 
+  /** One node's input, checked and rendered before anything is built. */
+  private record NodeMedia(Path node, NodeInstall install, String preseed, ImageInstall image) {}
+
   @Override
   public Integer call() throws Exception {
     // The ISO is hashed at the end: compiled by then, its 56 MB take milliseconds, not most of
@@ -149,53 +163,33 @@ final class IsoBuildCommand implements Callable<Integer> {
     Sha256WarmUp.start();
     PrintWriter err = spec.commandLine().getErr();
     Architecture architecture;
-    String preseed;
-    NodeInstall install;
-    ImageInstall imageInstall = null;
+    List<NodeMedia> media = new ArrayList<>();
     try {
       architecture = arch.parse();
-      install = inputs.nodeLoader().load(node);
-      if (profile != null) {
-        install = install.withProfile(profile);
-      }
-      if (agentDeb != null && !Files.isRegularFile(agentDeb)) {
-        err.println("error: --agent-deb: no such file " + agentDeb);
+      String refusal = refusedOptions();
+      if (refusal != null) {
+        err.println("error: " + refusal);
         return DebvisorCli.EXIT_INVALID;
       }
       PreseedData data = inputs.preseedData();
-      preseed =
-          new PreseedGenerator(data, LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
-              .generate(node.toString(), install, architecture);
-      switch (mode) {
-        case "preseed" -> {
-          if (image != null) {
-            err.println("error: --image needs --mode image");
-            return DebvisorCli.EXIT_INVALID;
-          }
-          if (install.agent() != null && controllerCa == null) {
-            err.println(
-                "error: node.yaml has an agent section: give --controller-ca FILE (the installer"
-                    + " copies it to the node for enrolment)");
-            return DebvisorCli.EXIT_INVALID;
-          }
-          if (controllerCa != null && !Files.isRegularFile(controllerCa)) {
-            err.println("error: --controller-ca: no such file " + controllerCa);
-            return DebvisorCli.EXIT_INVALID;
-          }
-        }
-        case "image" -> {
-          if (image == null) {
-            err.println(
-                "error: --mode image needs --image DIR (the output of debvisor image build)");
-            return DebvisorCli.EXIT_INVALID;
-          }
-          imageInstall = prepareImage(install, data, architecture);
-          preseed = "";
-        }
-        default -> {
-          err.println("error: --mode: " + mode + " is not preseed or image");
+      InstallImage built = mode.equals("image") ? InstallImage.open(image) : null;
+      String ca =
+          built != null && controllerCa != null
+              ? Files.readString(controllerCa, StandardCharsets.US_ASCII)
+              : null;
+      // Every node is checked before the first ISO is built: a typo in the fifth file must not
+      // leave four new ISOs beside four old ones.
+      for (Path node : nodes) {
+        NodeMedia prepared = prepare(node, data, architecture, built, ca);
+        if (prepared == null) {
           return DebvisorCli.EXIT_INVALID;
         }
+        media.add(prepared);
+      }
+      String clash = sameIsoName(media, architecture);
+      if (clash != null) {
+        err.println("error: " + clash);
+        return DebvisorCli.EXIT_INVALID;
       }
     } catch (InstallImageException e) {
       err.println("error: " + e.getMessage());
@@ -210,32 +204,113 @@ final class IsoBuildCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
     }
+    return build(architecture, media, err);
+  }
+
+  /** What is wrong with the options themselves (not with a node.yaml), or null. */
+  private String refusedOptions() {
+    if (agentDeb != null && !Files.isRegularFile(agentDeb)) {
+      return "--agent-deb: no such file " + agentDeb;
+    }
+    if (controllerCa != null && !Files.isRegularFile(controllerCa)) {
+      return "--controller-ca: no such file " + controllerCa;
+    }
+    return switch (mode) {
+      case "preseed" -> image != null ? "--image needs --mode image" : null;
+      case "image" ->
+          image == null
+              ? "--mode image needs --image DIR (the output of debvisor image build)"
+              : null;
+      default -> "--mode: " + mode + " is not preseed or image";
+    };
+  }
+
+  /**
+   * Reads one node.yaml and renders what its media carry; prints why and returns null when its
+   * content does not fit the options.
+   */
+  private NodeMedia prepare(
+      Path node, PreseedData data, Architecture architecture, InstallImage built, String ca)
+      throws IOException, InvalidInputException, InstallImageException {
+    NodeInstall install = inputs.nodeLoader().load(node);
+    if (profile != null) {
+      install = install.withProfile(profile);
+    }
+    if (built != null) {
+      Profile profileData = data.profiles().get(install.profile());
+      ImageInstall prepared =
+          ImageInstall.prepare(
+              node.toString(), install, profileData, architecture, built, ca, effectiveEpoch());
+      return new NodeMedia(node, install, "", prepared);
+    }
+    String preseed =
+        new PreseedGenerator(data, LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
+            .generate(node.toString(), install, architecture);
+    if (install.agent() != null && controllerCa == null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: "
+                  + node
+                  + " has an agent section: give --controller-ca FILE (the installer copies it"
+                  + " to the node for enrolment)");
+      return null;
+    }
+    return new NodeMedia(node, install, preseed, null);
+  }
+
+  /** Two node files that would write the same ISO (same host name), named; or null. */
+  private static String sameIsoName(List<NodeMedia> media, Architecture architecture) {
+    Map<String, Path> byName = new HashMap<>();
+    for (NodeMedia one : media) {
+      String name = IsoBuildRequest.isoName(one.install().hostname(), architecture);
+      Path earlier = byName.putIfAbsent(name, one.node());
+      if (earlier != null) {
+        return earlier
+            + " and "
+            + one.node()
+            + " both have host name "
+            + one.install().hostname()
+            + ", so both would be written to "
+            + name
+            + ": give each node its own host name, or build them in separate runs";
+      }
+    }
+    return null;
+  }
+
+  /** Builds each node's ISO in turn, after one mirror preflight for all of them. */
+  private int build(Architecture architecture, List<NodeMedia> media, PrintWriter err) {
     Progress progress = quiet ? Progress.NONE : new ConsoleProgress(err);
     long epoch = effectiveEpoch();
-    BuildMetrics metrics = new BuildMetrics();
     long started = System.nanoTime();
-    boolean built = false;
+    int built = 0;
+    boolean recorded = false;
     try {
       MirrorOptions.Archive opened = archive.open(progress);
       MirrorClient client = opened.client();
       ArchiveIndexes indexes = opened.indexes();
       InstallerFetcher installers = opened.installers();
-      IsoBuildRequest request =
-          new IsoBuildRequest(
-              architecture,
-              install.profile(),
-              install.hostname(),
-              preseed,
-              opened.installerVersion(),
-              agentDeb,
-              out,
-              epoch,
-              imageInstall,
-              imageInstall == null ? controllerCa : null);
-      // Image media install without a mirror: the installer's components are not needed.
-      if (imageInstall == null
+      List<IsoBuildRequest> requests = new ArrayList<>();
+      for (NodeMedia one : media) {
+        requests.add(
+            new IsoBuildRequest(
+                architecture,
+                one.install().profile(),
+                one.install().hostname(),
+                one.preseed(),
+                opened.installerVersion(),
+                agentDeb,
+                out,
+                epoch,
+                one.image(),
+                one.image() == null ? controllerCa : null));
+      }
+      // Image media install without a mirror: the installer's components are not needed. The
+      // preflight depends only on the architecture and the installer, so once is enough.
+      if (media.get(0).image() == null
           && !skipPreflight
-          && !preflight(indexes, installers, client, progress, request, err)) {
+          && !preflight(indexes, installers, client, progress, requests.get(0), err)) {
         return DebvisorCli.EXIT_FAILURE;
       }
       IsoBuilder builder =
@@ -247,31 +322,71 @@ final class IsoBuildCommand implements Callable<Integer> {
                   new DerivedFiles(installers.cache(), progress),
                   progress),
               progress);
-      IsoBuildResult result = builder.build(request, metrics);
-      built = true;
       PrintWriter stdout = spec.commandLine().getOut();
-      stdout.println(result.sha256() + "  " + result.iso());
-      stdout.flush();
+      for (IsoBuildRequest request : requests) {
+        BuildMetrics metrics = new BuildMetrics();
+        try {
+          IsoBuildResult result = builder.build(request, metrics);
+          built++;
+          stdout.println(result.sha256() + "  " + result.iso());
+          stdout.flush();
+        } catch (IsoBuildException e) {
+          err.println(
+              "error: "
+                  + (media.size() > 1 ? media.get(built).node() + ": " : "")
+                  + e.getMessage());
+          if (media.size() > 1) {
+            err.println(notBuilt(media, built));
+          }
+          return DebvisorCli.EXIT_FAILURE;
+        } finally {
+          recordTextfile(metrics, architecture, started, false, err);
+          recorded = true;
+          started = System.nanoTime();
+        }
+      }
       return 0;
     } catch (IsoBuildException e) {
       err.println("error: " + e.getMessage());
       return DebvisorCli.EXIT_FAILURE;
     } finally {
-      if (metricsTextfile != null) {
-        BuildOutcome outcome =
-            metrics
-                .outcome()
-                .orElse(
-                    new BuildOutcome(
-                        "iso",
-                        architecture.debianName(),
-                        BuildMetrics.OS,
-                        (System.nanoTime() - started) / 1e9,
-                        built,
-                        OptionalInt.empty()));
-        BuildTextfiles.record(metricsTextfile, outcome, err);
+      if (!recorded) {
+        recordTextfile(new BuildMetrics(), architecture, started, false, err);
       }
     }
+  }
+
+  private static String notBuilt(List<NodeMedia> media, int built) {
+    StringBuilder text =
+        new StringBuilder("error: built " + built + " of " + media.size() + " ISOs; not built:");
+    for (NodeMedia one : media.subList(built, media.size())) {
+      text.append(' ').append(one.node());
+    }
+    return text.append(" (the ISOs listed above are complete)").toString();
+  }
+
+  /** {@code --metrics-textfile}: the build's own outcome, else a failure before it began. */
+  private void recordTextfile(
+      BuildMetrics metrics,
+      Architecture architecture,
+      long started,
+      boolean built,
+      PrintWriter err) {
+    if (metricsTextfile == null) {
+      return;
+    }
+    BuildOutcome outcome =
+        metrics
+            .outcome()
+            .orElse(
+                new BuildOutcome(
+                    "iso",
+                    architecture.debianName(),
+                    BuildMetrics.OS,
+                    (System.nanoTime() - started) / 1e9,
+                    built,
+                    OptionalInt.empty()));
+    BuildTextfiles.record(metricsTextfile, outcome, err);
   }
 
   /**
@@ -304,21 +419,6 @@ final class IsoBuildCommand implements Callable<Integer> {
       err.println(prefix + "could not check the mirror: " + e.getMessage());
       return !requireCompleteMirror;
     }
-  }
-
-  private ImageInstall prepareImage(NodeInstall install, PreseedData data, Architecture arch)
-      throws InstallImageException, InvalidInputException, IOException {
-    InstallImage built = InstallImage.open(image);
-    String ca = null;
-    if (controllerCa != null) {
-      if (!Files.isRegularFile(controllerCa)) {
-        throw new InstallImageException("--controller-ca: no such file " + controllerCa);
-      }
-      ca = Files.readString(controllerCa, StandardCharsets.US_ASCII);
-    }
-    Profile profileData = data.profiles().get(install.profile());
-    return ImageInstall.prepare(
-        node.toString(), install, profileData, arch, built, ca, effectiveEpoch());
   }
 
   private long effectiveEpoch() {

@@ -87,6 +87,11 @@ public record IsoBuildRequest(
 
   /** {@code debvisor-HOST-ARCH.iso}. */
   public String isoName() {
+    return isoName(hostname, arch);
+  }
+
+  /** The file name of the ISO for a node's host name and architecture. */
+  public static String isoName(String hostname, Architecture arch) {
     return "debvisor-" + hostname + "-" + arch.debianName() + ".iso";
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
@@ -80,7 +81,14 @@ public final class IsoBuilder {
       }
     }
     lines.put(name, sha + "  " + name);
-    Files.writeString(sums, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
+    // Renamed into place: a run stopped here leaves the previous list whole, not half of a new one.
+    Path temp = Files.createTempFile(sums.getParent(), ".SHA256SUMS", ".tmp");
+    try {
+      Files.writeString(temp, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
+      Files.move(temp, sums, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
