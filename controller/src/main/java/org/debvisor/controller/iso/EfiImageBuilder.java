@@ -39,6 +39,9 @@ final class EfiImageBuilder {
       NetbootInstaller installer, String configPath, String bootstrapCfg, Path scratch, Path target)
       throws IsoBuildException {
     String suffix = NetbootInstaller.efiSuffix(installer.arch());
+    // The tools run in scratch: every path they get must not depend on the caller's directory.
+    scratch = scratch.toAbsolutePath();
+    target = target.toAbsolutePath();
     try {
       Files.createDirectories(scratch);
       Path cfg = scratch.resolve("grub.cfg");

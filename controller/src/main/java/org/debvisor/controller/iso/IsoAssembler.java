@@ -186,7 +186,7 @@ public final class IsoAssembler {
             "-as",
             "mkisofs",
             "-o",
-            target.toString(),
+            target.toAbsolutePath().toString(),
             "-V",
             request.volumeId(),
             "-r",
@@ -227,13 +227,15 @@ public final class IsoAssembler {
               "-append_partition",
               "2",
               "0xef",
-              grafts.get(EFI_IMAGE).toString(),
+              grafts.get(EFI_IMAGE).toAbsolutePath().toString(),
               "-partition_cyl_align",
               "all"));
     }
     cmd.add("-graft-points");
-    cmd.add("/=" + escape(tree));
-    grafts.forEach((onIso, file) -> cmd.add(onIso + "=" + escape(file)));
+    // xorriso runs in the build's work directory: paths the user gave relative to theirs would
+    // name other files there.
+    cmd.add("/=" + escape(tree.toAbsolutePath()));
+    grafts.forEach((onIso, file) -> cmd.add(onIso + "=" + escape(file.toAbsolutePath())));
     return cmd;
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.debvisor.common.digest.Sha256;
+import org.debvisor.controller.mirror.ArtifactCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,23 @@ class IsoBuildSeveralNodesCliTest {
           .as("no temporary files left")
           .allSatisfy(name -> assertThat(name).doesNotStartWith("."));
     }
+  }
+
+  @Test
+  void relativePathsAreTheCallersEvenThoughTheToolsRunInTheWorkDirectory() throws Exception {
+    // xorriso runs in the build's work directory; it used to get these paths as typed and failed
+    // with "Cannot acquire drive" (the README's own example, --out out/).
+    Path here = Path.of("").toAbsolutePath();
+    Path node = here.relativize(node("node-a", ""));
+    Path target = here.relativize(dir.resolve("out"));
+    Path cache = here.relativize(ArtifactCache.defaultRoot().toAbsolutePath());
+    assertThat(target.isAbsolute()).isFalse();
+
+    assertThat(build(target, "--cache", cache.toString(), node)).as(err.toString()).isZero();
+
+    Path iso = dir.resolve("out/debvisor-node-a-amd64.iso");
+    assertThat(out.toString())
+        .isEqualTo(Sha256.hex(iso) + "  " + target.resolve(iso.getFileName()) + "\n");
   }
 
   @Test
@@ -115,12 +133,20 @@ class IsoBuildSeveralNodesCliTest {
   }
 
   private int build(Path target, Path... nodes) {
+    return build(target, null, null, nodes);
+  }
+
+  private int build(Path target, String option, String value, Path... nodes) {
     List<String> args =
         new ArrayList<>(
             List.of("iso", "build", "--arch", "amd64", "--out", target.toString(), "--quiet"));
     for (Path node : nodes) {
       args.add("--node");
       args.add(node.toString());
+    }
+    if (option != null) {
+      args.add(option);
+      args.add(value);
     }
     args.add("--skip-preflight");
     var cli = DebvisorCli.create(null);
