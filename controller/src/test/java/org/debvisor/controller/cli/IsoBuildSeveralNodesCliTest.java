@@ -32,7 +32,10 @@ class IsoBuildSeveralNodesCliTest {
     Path together = dir.resolve("together");
     Path alone = dir.resolve("alone");
 
-    assertThat(build(together, one, two)).as(err.toString()).isZero();
+    Path textfile = dir.resolve("debvisor-iso.prom");
+    assertThat(build(together, "--metrics-textfile", textfile.toString(), one, two))
+        .as(err.toString())
+        .isZero();
     String listed = out.toString();
     assertThat(build(alone, two)).as(err.toString()).isZero();
 
@@ -48,6 +51,11 @@ class IsoBuildSeveralNodesCliTest {
         .as("the second ISO of a run carries nothing of the first")
         .isEqualTo(-1);
     assertThat(together.resolve("debvisor-node-a-amd64.iso.prom")).exists();
+    assertThat(Files.readString(textfile))
+        .as("each ISO is one build")
+        .contains("debvisor_builds_total{arch=\"amd64\",artifact=\"iso\",os=\"debian13\"} 2.0")
+        .contains(
+            "debvisor_build_failures_total{arch=\"amd64\",artifact=\"iso\",os=\"debian13\"} 0.0");
     try (var left = Files.list(together)) {
       assertThat(left.map(p -> p.getFileName().toString()))
           .as("no temporary files left")
