@@ -340,7 +340,7 @@ final class IsoBuildCommand implements Callable<Integer> {
           }
           return DebvisorCli.EXIT_FAILURE;
         } finally {
-          recordTextfile(metrics, architecture, started, false, err);
+          recordTextfile(metrics, architecture, started, err);
           recorded = true;
           started = System.nanoTime();
         }
@@ -351,7 +351,7 @@ final class IsoBuildCommand implements Callable<Integer> {
       return DebvisorCli.EXIT_FAILURE;
     } finally {
       if (!recorded) {
-        recordTextfile(new BuildMetrics(), architecture, started, false, err);
+        recordTextfile(new BuildMetrics(), architecture, started, err);
       }
     }
   }
@@ -367,11 +367,7 @@ final class IsoBuildCommand implements Callable<Integer> {
 
   /** {@code --metrics-textfile}: the build's own outcome, else a failure before it began. */
   private void recordTextfile(
-      BuildMetrics metrics,
-      Architecture architecture,
-      long started,
-      boolean built,
-      PrintWriter err) {
+      BuildMetrics metrics, Architecture architecture, long started, PrintWriter err) {
     if (metricsTextfile == null) {
       return;
     }
@@ -384,7 +380,7 @@ final class IsoBuildCommand implements Callable<Integer> {
                     architecture.debianName(),
                     BuildMetrics.OS,
                     (System.nanoTime() - started) / 1e9,
-                    built,
+                    false,
                     OptionalInt.empty()));
     BuildTextfiles.record(metricsTextfile, outcome, err);
   }
