@@ -54,7 +54,12 @@ public final class BenchmarkRunner implements Callable<Integer> {
               "controller-register",
               "controller-heartbeats"));
 
+  // The bare server's JVM: the limit of this machine, not tuned for footprint.
+  private static final List<String> BASELINE_JVM =
+      List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m");
+
   private double fsyncsPerApply = Double.NaN;
+  private PackagedJvm agentJvm;
   private List<Double> pairedRatios = List.of();
 
   @Option(names = "--agent-jar", required = true, description = "The agent's shaded jar.")
@@ -149,6 +154,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
       names = "--controller-java-option",
       description = "Extra JVM option for the controller, e.g. -XX:StartFlightRecording=...")
   List<String> controllerJavaOptions = new ArrayList<>();
+
+  @Option(
+      names = "--agent-defaults",
+      defaultValue = "agent/src/deb/etc/debvisor-agent",
+      description =
+          "The .deb's /etc/default file: the agent runs with its JVM flags and environment.")
+  Path agentDefaults;
 
   @Option(
       names = "--agent-java-option",
@@ -293,9 +305,12 @@ public final class BenchmarkRunner implements Callable<Integer> {
     long agentRss;
     long baselineRss;
     int reportBytes;
-    List<String> agentArgs = new ArrayList<>(agentJavaOptions);
+    // The agent as the .deb starts it: what operators run is what is measured.
+    agentJvm = PackagedJvm.read(agentDefaults);
+    List<String> agentArgs = new ArrayList<>(agentJvm.options());
+    agentArgs.addAll(agentJavaOptions);
     agentArgs.addAll(List.of("-jar", agentJar.toString(), "--config", config.toString()));
-    Process agent = start(work.resolve("agent.log"), agentArgs.toArray(String[]::new));
+    Process agent = start(work.resolve("agent.log"), agentJvm.environment(), agentArgs);
     Process baseline = null;
     try {
       NodeStatus report = awaitStatus(agentPort, agent);
@@ -303,14 +318,15 @@ public final class BenchmarkRunner implements Callable<Integer> {
       Path reportFile = work.resolve("report.bin");
       Files.write(reportFile, report.toByteArray());
       int baselinePort = LocalProcesses.freePort();
-      baseline =
-          start(
-              work.resolve("baseline.log"),
+      List<String> baselineArgs = new ArrayList<>(BASELINE_JVM);
+      baselineArgs.addAll(
+          List.of(
               "-cp",
               ownJar(),
               BaselineNodeServer.class.getName(),
               Integer.toString(baselinePort),
-              reportFile.toString());
+              reportFile.toString()));
+      baseline = start(work.resolve("baseline.log"), Map.of(), baselineArgs);
       awaitStatus(baselinePort, baseline);
       Target base = new Target("baseline", baselinePort, baseline);
       Target ours = new Target("agent", agentPort, agent);
@@ -516,7 +532,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
         + " journal, stage, switch, commit (current state, history), with its fsyncs issued in two"
         + " groups that each wait for the disk once: the journal with the staged file before the"
         + " switch, then the journal's commit line (see ConfigStore and docs/agent.md)."
-        + " No services, empty gate. Versions form a chain, as one"
+        + " No services, empty gate. The agent runs with the .deb's JVM flags and environment (`"
+        + agentJvm.describe()
+        + "`). Versions form a chain, as one"
         + " controller pushing one node does, sent over "
         + configCallers
         + " connection(s) so they arrive in order (an update that overtook its predecessor would"
@@ -582,7 +600,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
       String table, List<LoadResult> results, int reportBytes, long agentRss, long baselineRss) {
     return "## Agent `debvisor.Node/Status`\n\n"
         + "Load generator and both servers run on the same machine over loopback, each server in its"
-        + " own JVM (`-XX:+UseSerialGC -Xmx256m`, as the .deb runs the agent). **baseline** is a bare"
+        + " own JVM: the agent with the .deb's flags and environment (`"
+        + agentJvm.describe()
+        + "`), the baseline with `"
+        + String.join(" ", BASELINE_JVM)
+        + "`. **baseline** is a bare"
         + " grpc-java server answering the same method with the same report bytes and the same"
         + " threading, without interceptors, metrics or logging: the limit of this machine and"
         + " transport. Both servers are warmed up first, then each scenario runs against the"
@@ -644,13 +666,16 @@ public final class BenchmarkRunner implements Callable<Integer> {
     return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + ")";
   }
 
-  private static Process start(Path log, String... args) throws IOException {
+  private static Process start(Path log, Map<String, String> environment, List<String> args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms64m", "-Xmx256m"));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(args);
+    ProcessBuilder builder =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   static NodeStatus awaitStatus(int port, Process process) throws Exception {
