@@ -2,11 +2,9 @@ package org.debvisor.controller.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import org.debvisor.common.file.ReplacedFile;
 import org.debvisor.controller.node.Architecture;
 import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.node.NodeInstall;
@@ -108,14 +106,7 @@ final class PreseedRenderCommand implements Callable<Integer> {
       stdout.print(text);
       stdout.flush();
     } else {
-      Path parent = out.toAbsolutePath().getParent();
-      Path temp = Files.createTempFile(parent, ".preseed", ".tmp");
-      try {
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      ReplacedFile.writeString(out, text);
       err.println("wrote " + out);
     }
     return 0;

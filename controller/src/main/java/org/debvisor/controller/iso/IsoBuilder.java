@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
+import org.debvisor.common.file.ReplacedFile;
 import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.NetbootInstaller;
@@ -81,14 +81,8 @@ public final class IsoBuilder {
       }
     }
     lines.put(name, sha + "  " + name);
-    // Renamed into place: a run stopped here leaves the previous list whole, not half of a new one.
-    Path temp = Files.createTempFile(sums.getParent(), ".SHA256SUMS", ".tmp");
-    try {
-      Files.writeString(temp, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
-      Files.move(temp, sums, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    // A run stopped here leaves the previous list whole, not half of a new one.
+    ReplacedFile.writeString(sums, String.join("\n", lines.values()) + "\n");
   }
 
   private static void deleteTree(Path dir) throws IOException {
