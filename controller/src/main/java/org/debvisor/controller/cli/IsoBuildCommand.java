@@ -172,15 +172,15 @@ final class IsoBuildCommand implements Callable<Integer> {
         return DebvisorCli.EXIT_INVALID;
       }
       PreseedData data = inputs.preseedData();
-      InstallImage built = mode.equals("image") ? InstallImage.open(image) : null;
+      InstallImage installImage = mode.equals("image") ? InstallImage.open(image) : null;
       String ca =
-          built != null && controllerCa != null
+          installImage != null && controllerCa != null
               ? Files.readString(controllerCa, StandardCharsets.US_ASCII)
               : null;
       // Every node is checked before the first ISO is built: a typo in the fifth file must not
       // leave four new ISOs beside four old ones.
       for (Path node : nodes) {
-        NodeMedia prepared = prepare(node, data, architecture, built, ca);
+        NodeMedia prepared = prepare(node, data, architecture, installImage, ca);
         if (prepared == null) {
           return DebvisorCli.EXIT_INVALID;
         }
@@ -230,17 +230,23 @@ final class IsoBuildCommand implements Callable<Integer> {
    * content does not fit the options.
    */
   private NodeMedia prepare(
-      Path node, PreseedData data, Architecture architecture, InstallImage built, String ca)
+      Path node, PreseedData data, Architecture architecture, InstallImage installImage, String ca)
       throws IOException, InvalidInputException, InstallImageException {
     NodeInstall install = inputs.nodeLoader().load(node);
     if (profile != null) {
       install = install.withProfile(profile);
     }
-    if (built != null) {
+    if (installImage != null) {
       Profile profileData = data.profiles().get(install.profile());
       ImageInstall prepared =
           ImageInstall.prepare(
-              node.toString(), install, profileData, architecture, built, ca, effectiveEpoch());
+              node.toString(),
+              install,
+              profileData,
+              architecture,
+              installImage,
+              ca,
+              effectiveEpoch());
       return new NodeMedia(node, install, "", prepared);
     }
     String preseed =
@@ -342,7 +348,6 @@ final class IsoBuildCommand implements Callable<Integer> {
         } finally {
           recordTextfile(metrics, architecture, started, err);
           recorded = true;
-          started = System.nanoTime();
         }
       }
       return 0;
