@@ -37,6 +37,14 @@ public final class ApplyHandle {
   }
 
   /**
+   * As {@link #commit}, returning once the commit is durable and the new version active; the writes
+   * that follow (see {@link ConfigStore#finishCommit}) are left for after the caller's answer.
+   */
+  public void commitLeavingTail(String caller) throws IOException {
+    store.commitLeavingTail(this, journal, caller);
+  }
+
+  /**
    * Restores every file to exactly its previous state and records ROLLED_BACK with the reason.
    *
    * @throws IOException the restore could not complete; {@link ConfigStore#recover()} retries it

@@ -35,15 +35,15 @@ import org.debvisor.proto.ConfigState;
  * staged file, backup link and new directory, and whatever the previous commit left unsynced (its
  * history line and directories). Then the commit point: the journal's {@code COMMITTED} line alone.
  * The switch's renames, {@code current.json} (overwritten in place, so an update creates no new
- * inode for it), the history line and the dropped backups are written without waiting: the
- * committed journal stays until the next apply's first wait has made them durable, and recovery
- * re-derives them from it (renaming a staged file that is still there, rewriting {@code
- * current.json} from the journal whatever a power cut left in it, appending a missing history
- * line). A rollback waits as often as it needs. So after a power cut every target is entirely old
- * or entirely new and recovery knows which; a journal whose first line was cut short belongs to an
- * apply that never reached its switch, and can leave hidden staged files behind (never a changed
- * target). Metadata changes within one directory are relied on to reach the disk in the order
- * issued only for such leftovers.
+ * inode for it), the history line and the dropped backups are written without waiting (and, through
+ * {@link #commitLeavingTail}, after the caller's answer): the committed journal stays until the
+ * next apply's first wait has made them durable, and recovery re-derives them from it (renaming a
+ * staged file that is still there, rewriting {@code current.json} from the journal whatever a power
+ * cut left in it, appending a missing history line). A rollback waits as often as it needs. So
+ * after a power cut every target is entirely old or entirely new and recovery knows which; a
+ * journal whose first line was cut short belongs to an apply that never reached its switch, and can
+ * leave hidden staged files behind (never a changed target). Metadata changes within one directory
+ * are relied on to reach the disk in the order issued only for such leftovers.
  */
 public final class ConfigStore {
 
@@ -68,6 +68,17 @@ public final class ConfigStore {
   private boolean needsRecovery;
   // The newest committed journal while the next apply has not yet made all it covers durable.
   private ApplyJournal.Entry kept;
+  // What a commit left after its commit point, until finishCommit() or the next call writes it.
+  private CommitTail tail;
+
+  /**
+   * A commit's writes after its commit point, still to do.
+   *
+   * @param committed the record {@code current.json} gets
+   * @param now when it was committed; {@code at} is its text
+   */
+  private record CommitTail(
+      JournalRecord record, CurrentRecord committed, Instant now, String at, String caller) {}
 
   /**
    * Opens (creating if needed) the state directory and reads the active version and history. Call
@@ -136,7 +147,14 @@ public final class ConfigStore {
   /** Up to {@code limit} history entries, newest first. */
   public synchronized List<ConfigHistoryEntry> history(int limit) {
     List<ConfigHistoryEntry> out = new ArrayList<>();
-    for (HistoryRecord r : history.newestFirst(Math.max(0, limit))) {
+    int wanted = Math.max(0, limit);
+    // Answered without writing (callers may be on an event loop): a commit's line not yet
+    // appended comes first.
+    if (tail != null && wanted > 0) {
+      out.add(appliedEntry(tail.record(), tail.committed()).toProto(tail.now()));
+      wanted--;
+    }
+    for (HistoryRecord r : history.newestFirst(wanted)) {
       out.add(r.toProto());
     }
     return out;
@@ -145,6 +163,7 @@ public final class ConfigStore {
   /** Records that {@code caller} asked for the version that is already active. */
   public synchronized ConfigHistoryEntry recordUnchanged(String version, String caller)
       throws IOException {
+    finishTail();
     return history
         .append(
             new HistoryRecord(
@@ -169,6 +188,7 @@ public final class ConfigStore {
    */
   public synchronized ApplyHandle apply(ConfigBundle bundle)
       throws BundleRejectedException, IOException {
+    finishTail();
     checkReady();
     List<Violation> violations = validator.validate(bundle);
     if (!violations.isEmpty()) {
@@ -195,6 +215,7 @@ public final class ConfigStore {
    */
   synchronized ApplyHandle applyValidated(ConfigBundle bundle)
       throws BundleRejectedException, IOException {
+    finishTail();
     checkReady();
     ApplyPlan plan = inspector.inspect(bundle);
     JournalRecord record = journalFor(bundle, plan);
@@ -238,6 +259,7 @@ public final class ConfigStore {
     if (open != null) {
       throw new IllegalStateException("recover() while version " + open.version() + " is open");
     }
+    finishTail();
     ApplyJournal.Scan scan = journal.scan();
     // A failed commit may have left current.json newer than the copy in memory.
     setCurrent(readCurrent(scan));
@@ -387,6 +409,17 @@ public final class ConfigStore {
 
   synchronized ConfigHistoryEntry commit(ApplyHandle handle, JournalRecord record, String caller)
       throws IOException {
+    commitLeavingTail(handle, record, caller);
+    return finishTail();
+  }
+
+  /**
+   * Commits up to and including the commit point, and makes the new version active; leaves the
+   * writes after it to {@link #finishCommit}, so the caller can answer first. Any other call of
+   * this store runs them first, so none of them sees them missing.
+   */
+  synchronized void commitLeavingTail(ApplyHandle handle, JournalRecord record, String caller)
+      throws IOException {
     release(handle);
     Instant now = clock.instant();
     String at = InstantText.of(now);
@@ -395,11 +428,33 @@ public final class ConfigStore {
     listener.reached(ApplyStep.COMMIT_RECORDED);
     CurrentRecord committed = committedRecord(record, at, caller);
     setCurrent(committed, committed.toProto(now));
-    currentFile.overwriteUnsynced(committed);
+    tail = new CommitTail(record, committed, now, at, caller);
+  }
+
+  /**
+   * Writes what the last commit left after its commit point ({@code current.json}, its history
+   * line, the dropped backups, the previous journal's removal); nothing when nothing is left.
+   *
+   * @throws IOException a write failed; the committed journal keeps the commit and {@link
+   *     #recover()} finishes it, and no apply is accepted before that
+   */
+  public synchronized void finishCommit() throws IOException {
+    finishTail();
+  }
+
+  /** As {@link #finishCommit}; returns the commit's history entry, or null when none was left. */
+  private ConfigHistoryEntry finishTail() throws IOException {
+    CommitTail left = tail;
+    if (left == null) {
+      return null;
+    }
+    // Whatever happens below, it is not tried twice: a failure leaves it to recover(), as a crash.
+    tail = null;
+    currentFile.overwriteUnsynced(left.committed());
     listener.reached(ApplyStep.CURRENT_WRITTEN);
-    HistoryRecord entry = history.appendUnsynced(appliedEntry(record, committed));
+    HistoryRecord entry = history.appendUnsynced(appliedEntry(left.record(), left.committed()));
     listener.reached(ApplyStep.HISTORY_WRITTEN);
-    switcher.dropBackups(record);
+    switcher.dropBackups(left.record());
     // This apply's first wait made all the previous journal covered durable, and this one now
     // covers the active version.
     if (kept != null) {
@@ -407,12 +462,13 @@ public final class ConfigStore {
     }
     kept =
         new ApplyJournal.Entry(
-            journal.fileOf(record),
-            record,
-            Optional.of(new ApplyJournal.Outcome(ApplyJournal.COMMITTED, at, caller, "")),
+            journal.fileOf(left.record()),
+            left.record(),
+            Optional.of(
+                new ApplyJournal.Outcome(ApplyJournal.COMMITTED, left.at(), left.caller(), "")),
             false);
     needsRecovery = false;
-    return entry.at().equals(at) ? entry.toProto(now) : entry.toProto();
+    return entry.at().equals(left.at()) ? entry.toProto(left.now()) : entry.toProto();
   }
 
   synchronized ConfigHistoryEntry rollBack(

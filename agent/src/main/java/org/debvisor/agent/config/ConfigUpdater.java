@@ -160,7 +160,9 @@ public final class ConfigUpdater {
         failure = Optional.of(e.getMessage());
       }
       if (failure.isEmpty()) {
-        handle.commit(caller);
+        // The caller has its answer before current.json and the history line are written (the
+        // committed journal covers them): the RPC layer calls finishCommit() after replying.
+        handle.commitLeavingTail(caller);
         setConfigVersion(bundle.getVersion());
         count("applied");
         log.info("configuration {} applied for {}", bundle.getVersion(), caller);
@@ -179,6 +181,14 @@ public final class ConfigUpdater {
       return response(
           ConfigResult.CONFIG_ROLLED_BACK, active.getVersion(), active.getVersion(), reason, start);
     }
+  }
+
+  /**
+   * Writes what the last update's commit left after its commit point (see {@link
+   * ConfigStore#finishCommit}); call after answering the update.
+   */
+  public void finishCommit() throws IOException {
+    store.finishCommit();
   }
 
   /**

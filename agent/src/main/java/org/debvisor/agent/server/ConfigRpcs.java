@@ -76,6 +76,7 @@ final class ConfigRpcs {
                 try {
                   observer.onNext(updater.update(request, caller));
                   observer.onCompleted();
+                  finishCommit();
                 } catch (ConfigUpdater.InvalidBundleException e) {
                   observer.onError(invalid(e.violations()));
                 } catch (ConfigUpdater.VersionConflictException e) {
@@ -100,6 +101,19 @@ final class ConfigRpcs {
     } catch (RejectedExecutionException e) {
       observer.onError(
           Status.UNAVAILABLE.withDescription("agent is shutting down").asRuntimeException());
+    }
+  }
+
+  /** The commit's writes after its commit point, once the caller has its answer. */
+  private void finishCommit() {
+    try {
+      updater.finishCommit();
+    } catch (IOException e) {
+      log.error(
+          "writing current.json and the history line after a commit failed: {}; the committed"
+              + " journal keeps the commit, and the agent finishes it when restarted (updates"
+              + " are refused until then)",
+          e.getMessage());
     }
   }
 

@@ -421,4 +421,61 @@ class ConfigStoreTest {
     assertThat(root.resolve("b.conf")).doesNotExist();
     assertThat(Files.exists(root.resolve("b.conf"), LinkOption.NOFOLLOW_LINKS)).isFalse();
   }
+
+  @Test
+  void aCommitLeavingItsTailIsActiveAtOnceAndWritesTheRestWhenFinished() throws Exception {
+    store.apply(bundle("v1", file(p("a.conf"), "one\n", 0644))).commit("setup");
+    ApplyHandle handle = store.apply(bundle("v2", file(p("a.conf"), "two\n", 0644)));
+
+    handle.commitLeavingTail("controller");
+
+    assertThat(store.current().getVersion()).isEqualTo("v2");
+    assertThat(read(root.resolve("a.conf"))).isEqualTo("two\n");
+    assertThat(store.history(1))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getVersion()).isEqualTo("v2");
+              assertThat(e.getResult()).isEqualTo(ConfigResult.CONFIG_APPLIED);
+              assertThat(e.getCaller()).isEqualTo("controller");
+            });
+    // Left for after the answer: current.json still names v1, the backup and v1's journal remain.
+    assertThat(read(state.resolve("current.json"))).contains("\"v1\"").doesNotContain("\"v2\"");
+    assertThat(snapshot(root).keySet()).anyMatch(name -> name.endsWith(".old"));
+    assertThat(TestBundles.committedJournals(state)).hasSize(2);
+
+    store.finishCommit();
+    store.finishCommit(); // nothing left: no second history line
+
+    assertThat(read(state.resolve("current.json"))).contains("\"v2\"");
+    assertThat(TestBundles.committedJournals(state)).hasSize(1);
+    assertNoTransactionLeftovers();
+    assertThat(store.history(10))
+        .extracting(ConfigHistoryEntry::getVersion)
+        .containsExactly("v2", "v1");
+    ConfigStore reopened = open();
+    assertThat(reopened.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
+    assertThat(reopened.current().getVersion()).isEqualTo("v2");
+  }
+
+  @Test
+  void theNextApplyWritesATailLeftBehindFirst() throws Exception {
+    store.apply(bundle("v1", file(p("a.conf"), "one\n", 0644))).commitLeavingTail("c1");
+    store.apply(bundle("v2", file(p("a.conf"), "two\n", 0644))).commitLeavingTail("c2");
+
+    store.apply(bundle("v3", file(p("a.conf"), "three\n", 0644))).commit("c3");
+
+    assertThat(store.history(10))
+        .extracting(ConfigHistoryEntry::getVersion, ConfigHistoryEntry::getCaller)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("v3", "c3"),
+            org.assertj.core.groups.Tuple.tuple("v2", "c2"),
+            org.assertj.core.groups.Tuple.tuple("v1", "c1"));
+    assertThat(read(state.resolve("current.json"))).contains("\"v3\"");
+    assertThat(TestBundles.committedJournals(state)).hasSize(1);
+    assertNoTransactionLeftovers();
+    ConfigStore reopened = open();
+    assertThat(reopened.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
+    assertThat(reopened.history(10)).hasSize(3);
+  }
 }

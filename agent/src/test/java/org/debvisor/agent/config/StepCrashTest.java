@@ -160,4 +160,27 @@ class StepCrashTest {
     scenario.assertConsistent(restarted, state);
     assertThat(restarted.current().getVersion()).isEqualTo("w3");
   }
+
+  @Test
+  void killedAfterAnsweringBeforeTheCommitsTailIsWritten(@TempDir Path base) throws Exception {
+    Path root = Files.createDirectory(base.resolve("root"));
+    Path state = base.resolve("state");
+    ConfigSettings settings = TestBundles.settings(state, root);
+    CrashScenario scenario = new CrashScenario(root);
+    ConfigStore store = new ConfigStore(settings, Clock.systemUTC());
+    store.recover();
+    store.apply(scenario.bundle("n0")).commit("setup");
+
+    // As the RPC layer does; the process dies before it calls finishCommit().
+    store.apply(scenario.bundle("w1")).commitLeavingTail("controller");
+
+    ConfigStore restarted = new ConfigStore(settings, Clock.systemUTC());
+    RecoveryOutcome outcome = restarted.recover();
+
+    assertThat(outcome.action()).isEqualTo(RecoveryOutcome.Action.COMMITTED);
+    assertThat(restarted.current().getVersion()).isEqualTo("w1");
+    scenario.assertConsistent(restarted, state);
+    assertThat(restarted.history(10)).filteredOn(e -> e.getVersion().equals("w1")).hasSize(1);
+    assertThat(restarted.history(1).get(0).getCaller()).isEqualTo("controller");
+  }
 }
