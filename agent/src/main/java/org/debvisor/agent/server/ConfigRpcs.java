@@ -108,12 +108,13 @@ final class ConfigRpcs {
   private void finishCommit() {
     try {
       updater.finishCommit();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // The answer is sent: the failure can only be logged, and the next update reports it.
       log.error(
           "writing current.json and the history line after a commit failed: {}; the committed"
               + " journal keeps the commit, and the agent finishes it when restarted (updates"
               + " are refused until then)",
-          e.getMessage());
+          e.toString());
     }
   }
 

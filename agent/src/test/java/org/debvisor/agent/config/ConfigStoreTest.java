@@ -478,4 +478,28 @@ class ConfigStoreTest {
     assertThat(reopened.recover().action()).isEqualTo(RecoveryOutcome.Action.NOTHING_TO_DO);
     assertThat(reopened.history(10)).hasSize(3);
   }
+
+  @Test
+  void aTailThatCannotBeWrittenRefusesUpdatesUntilRecovered() throws Exception {
+    store.apply(bundle("v1", file(p("a.conf"), "one\n", 0644))).commit("setup");
+    store.apply(bundle("v2", file(p("a.conf"), "two\n", 0644))).commitLeavingTail("controller");
+    Path current = state.resolve("current.json");
+    Files.delete(current);
+    Files.createDirectory(current); // current.json can no longer be written
+
+    assertThatThrownBy(() -> store.finishCommit()).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> store.apply(bundle("v3", file(p("a.conf"), "three\n", 0644))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("recover()");
+    assertThat(read(root.resolve("a.conf"))).isEqualTo("two\n");
+
+    Files.delete(current);
+    ConfigStore restarted = open();
+    assertThat(restarted.recover().action()).isEqualTo(RecoveryOutcome.Action.COMMITTED);
+    assertThat(restarted.current().getVersion()).isEqualTo("v2");
+    assertThat(read(current)).contains("\"v2\"");
+    assertThat(restarted.history(10))
+        .extracting(ConfigHistoryEntry::getVersion)
+        .containsExactly("v2", "v1");
+  }
 }
