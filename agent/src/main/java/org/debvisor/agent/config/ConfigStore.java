@@ -74,11 +74,10 @@ public final class ConfigStore {
   /**
    * A commit's writes after its commit point, still to do.
    *
-   * @param committed the record {@code current.json} gets
-   * @param now when it was committed; {@code at} is its text
+   * @param committed the record {@code current.json} gets: its time and caller are the commit's
+   * @param now when it was committed
    */
-  private record CommitTail(
-      JournalRecord record, CurrentRecord committed, Instant now, String at, String caller) {}
+  private record CommitTail(JournalRecord record, CurrentRecord committed, Instant now) {}
 
   /**
    * Opens (creating if needed) the state directory and reads the active version and history. Call
@@ -428,7 +427,7 @@ public final class ConfigStore {
     listener.reached(ApplyStep.COMMIT_RECORDED);
     CurrentRecord committed = committedRecord(record, at, caller);
     setCurrent(committed, committed.toProto(now));
-    tail = new CommitTail(record, committed, now, at, caller);
+    tail = new CommitTail(record, committed, now);
   }
 
   /**
@@ -448,11 +447,12 @@ public final class ConfigStore {
     if (left == null) {
       return null;
     }
+    CurrentRecord committed = left.committed();
     // Whatever happens below, it is not tried twice: a failure leaves it to recover(), as a crash.
     tail = null;
-    currentFile.overwriteUnsynced(left.committed());
+    currentFile.overwriteUnsynced(committed);
     listener.reached(ApplyStep.CURRENT_WRITTEN);
-    HistoryRecord entry = history.appendUnsynced(appliedEntry(left.record(), left.committed()));
+    HistoryRecord entry = history.appendUnsynced(appliedEntry(left.record(), committed));
     listener.reached(ApplyStep.HISTORY_WRITTEN);
     switcher.dropBackups(left.record());
     // This apply's first wait made all the previous journal covered durable, and this one now
@@ -465,10 +465,11 @@ public final class ConfigStore {
             journal.fileOf(left.record()),
             left.record(),
             Optional.of(
-                new ApplyJournal.Outcome(ApplyJournal.COMMITTED, left.at(), left.caller(), "")),
+                new ApplyJournal.Outcome(
+                    ApplyJournal.COMMITTED, committed.appliedAt(), committed.caller(), "")),
             false);
     needsRecovery = false;
-    return entry.at().equals(left.at()) ? entry.toProto(left.now()) : entry.toProto();
+    return entry.at().equals(committed.appliedAt()) ? entry.toProto(left.now()) : entry.toProto();
   }
 
   synchronized ConfigHistoryEntry rollBack(
