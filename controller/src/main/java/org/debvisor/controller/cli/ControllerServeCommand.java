@@ -14,11 +14,16 @@ import org.debvisor.controller.client.ControllerConnection;
 import org.debvisor.controller.inventory.ClusterName;
 import org.debvisor.controller.inventory.InventoryException;
 import org.debvisor.controller.inventory.PostgresTimeouts;
+import org.debvisor.controller.iso.IsoBuildRequest;
+import org.debvisor.controller.isolibrary.IsoLibrary;
+import org.debvisor.controller.node.InvalidInputException;
 import org.debvisor.controller.pki.CertificatePolicy;
+import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.server.ControllerProcess;
 import org.debvisor.controller.server.ControllerSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code debvisor controller serve}: runs the controller until interrupted or terminated. */
@@ -175,10 +180,24 @@ final class ControllerServeCommand implements Callable<Integer> {
       })
   String databaseTimeout;
 
-  private final Map<String, String> env;
+  @Option(
+      names = "--iso-dir",
+      paramLabel = "DIR",
+      description = {
+        "With the HTTPS API: where POST /api/v1/isos builds ISOs and GET /api/v1/isos/NAME serves"
+            + " them (default: STATE-DIR/isos; off: no ISO routes). The Debian archive options"
+            + " below apply; their download cache defaults to STATE-DIR/iso-cache."
+      })
+  String isoDir;
 
-  ControllerServeCommand(Map<String, String> env) {
+  @Mixin MirrorOptions isoArchive;
+
+  private final Map<String, String> env;
+  private final PreseedDataLocator preseedData;
+
+  ControllerServeCommand(Map<String, String> env, PreseedDataLocator preseedData) {
     this.env = env;
+    this.preseedData = preseedData;
   }
 
   @Override
@@ -213,7 +232,11 @@ final class ControllerServeCommand implements Callable<Integer> {
               .withCluster(cluster);
       if (!restListen.equals("off")) {
         ControllerConnection.HostPort r = ControllerConnection.HostPort.parse(restListen);
-        settings = settings.withRest(new ControllerSettings.RestListen(r.host(), r.port()));
+        ControllerSettings.RestListen rest = new ControllerSettings.RestListen(r.host(), r.port());
+        if (!"off".equals(isoDir)) {
+          rest = rest.withIsos(isoLibrary(settings));
+        }
+        settings = settings.withRest(rest);
       }
       if (!bundleRoots.isEmpty()) {
         settings = settings.withBundleRoots(List.copyOf(bundleRoots));
@@ -247,6 +270,9 @@ final class ControllerServeCommand implements Callable<Integer> {
           "error: "
               + (e instanceof IOException ? "--listen/--metrics-listen/--rest-listen: " : "")
               + e.getMessage());
+      return DebvisorCli.EXIT_INVALID;
+    } catch (InvalidInputException e) {
+      err.println("error: the preseed profiles and templates for ISO builds: " + e.getMessage());
       return DebvisorCli.EXIT_INVALID;
     }
     ControllerProcess controller;
@@ -300,5 +326,29 @@ final class ControllerServeCommand implements Callable<Integer> {
     out.flush();
     controller.awaitShutdown();
     return 0;
+  }
+
+  /** The ISO library the API builds into: in the state directory unless --iso-dir says. */
+  private IsoLibrary.Settings isoLibrary(ControllerSettings settings) throws InvalidInputException {
+    Path state = settings.stateDir();
+    PreseedData data;
+    try {
+      data = preseedData.load(null);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the preseed profiles for ISO builds: "
+              + e.getMessage()
+              + " (--iso-dir off serves the API without ISO builds)");
+    }
+    String epoch = env.get("SOURCE_DATE_EPOCH");
+    return new IsoLibrary.Settings(
+        isoArchive.source(state.resolve("iso-cache")),
+        data,
+        isoDir != null ? Path.of(isoDir).toAbsolutePath() : state.resolve("isos"),
+        settings.pkiDir().resolve("ca.pem"),
+        epoch != null && epoch.matches("\\d{1,12}")
+            ? Long.parseLong(epoch)
+            : IsoBuildRequest.DEFAULT_EPOCH,
+        true);
   }
 }

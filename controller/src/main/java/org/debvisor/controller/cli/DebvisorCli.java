@@ -110,7 +110,7 @@ public final class DebvisorCli {
         "controller",
         () ->
             new CommandLine(new ControllerCommand())
-                .addSubcommand(new ControllerServeCommand(env)));
+                .addSubcommand(new ControllerServeCommand(env, locator)));
     commands.put(
         "token",
         () -> new CommandLine(new TokenCommand()).addSubcommand(new TokenCreateCommand(env)));

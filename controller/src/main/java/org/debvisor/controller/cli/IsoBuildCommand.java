@@ -28,6 +28,7 @@ import org.debvisor.controller.iso.IsoTemplates;
 import org.debvisor.controller.iso.ToolRunner;
 import org.debvisor.controller.mirror.ArchiveIndexes;
 import org.debvisor.controller.mirror.ConsoleProgress;
+import org.debvisor.controller.mirror.DebianArchive;
 import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.MirrorClient;
@@ -293,7 +294,7 @@ final class IsoBuildCommand implements Callable<Integer> {
     int built = 0;
     boolean recorded = false;
     try {
-      MirrorOptions.Archive opened = archive.open(progress);
+      DebianArchive opened = archive.open(progress);
       MirrorClient client = opened.client();
       ArchiveIndexes indexes = opened.indexes();
       InstallerFetcher installers = opened.installers();

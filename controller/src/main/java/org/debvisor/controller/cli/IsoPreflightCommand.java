@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.mirror.ConsoleProgress;
+import org.debvisor.controller.mirror.DebianArchive;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.MirrorClient;
 import org.debvisor.controller.mirror.MirrorPreflight;
@@ -59,7 +60,7 @@ final class IsoPreflightCommand implements Callable<Integer> {
     }
     Progress progress = new ConsoleProgress(err);
     try {
-      MirrorOptions.Archive opened = archive.open(progress);
+      DebianArchive opened = archive.open(progress);
       MirrorPreflight preflight =
           new MirrorPreflight(
               opened.indexes(),

@@ -2,21 +2,17 @@ package org.debvisor.controller.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import org.debvisor.controller.mirror.ArchiveIndexes;
 import org.debvisor.controller.mirror.ArtifactCache;
-import org.debvisor.controller.mirror.ClearsignedVerifier;
-import org.debvisor.controller.mirror.IndexFreshness;
-import org.debvisor.controller.mirror.InstallerFetcher;
-import org.debvisor.controller.mirror.InstallerPins;
+import org.debvisor.controller.mirror.DebianArchive;
 import org.debvisor.controller.mirror.IsoBuildException;
-import org.debvisor.controller.mirror.MirrorClient;
 import org.debvisor.controller.mirror.Progress;
-import org.debvisor.controller.mirror.VerifiedFetcher;
 import picocli.CommandLine.Option;
 
-/** The Debian archive options shared by {@code iso build} and {@code iso preflight}. */
+/**
+ * The Debian archive options shared by {@code iso build}, {@code iso preflight} and {@code
+ * controller serve} (for the ISOs its API builds).
+ */
 final class MirrorOptions {
 
   @Option(
@@ -42,7 +38,8 @@ final class MirrorOptions {
   @Option(
       names = "--cache",
       paramLabel = "DIR",
-      description = "Download cache (default: ~/.cache/debvisor).")
+      description =
+          "Download cache (default: ~/.cache/debvisor; controller serve: STATE-DIR/iso-cache).")
   Path cache;
 
   @Option(
@@ -70,32 +67,19 @@ final class MirrorOptions {
 
   private long indexMaxAge = 3600;
 
-  /** The archive as these options name it, with verified, cached downloads. */
-  record Archive(
-      MirrorClient client,
-      ArchiveIndexes indexes,
-      InstallerFetcher installers,
-      String installerVersion) {}
+  /** Where these options say to fetch from; the cache is {@code defaultCache} unless given. */
+  DebianArchive.Source source(Path defaultCache) {
+    return new DebianArchive.Source(
+        mirror,
+        suite,
+        installerVersion,
+        cache != null ? cache : defaultCache,
+        keyring,
+        Duration.ofSeconds(indexMaxAge));
+  }
 
-  Archive open(Progress progress) throws IsoBuildException {
-    InstallerPins pins = InstallerPins.builtIn();
-    MirrorClient client = MirrorClient.create(mirror);
-    VerifiedFetcher fetcher =
-        new VerifiedFetcher(
-            client,
-            new ArtifactCache(cache != null ? cache : ArtifactCache.defaultRoot()),
-            progress);
-    ArchiveIndexes indexes =
-        new ArchiveIndexes(
-            fetcher,
-            ClearsignedVerifier.fromKeyring(keyring),
-            suite,
-            new IndexFreshness(Clock.systemUTC(), Duration.ofSeconds(indexMaxAge)),
-            progress);
-    return new Archive(
-        client,
-        indexes,
-        new InstallerFetcher(indexes, fetcher, pins, progress),
-        installerVersion != null ? installerVersion : pins.defaultVersion());
+  /** The archive as these options name it, with verified, cached downloads. */
+  DebianArchive open(Progress progress) throws IsoBuildException {
+    return DebianArchive.open(source(ArtifactCache.defaultRoot()), progress);
   }
 }

@@ -21,6 +21,7 @@ final class ApiRoutes {
       Users users,
       RolloutEventFeed rolloutEvents,
       InstallProgressApi installs,
+      IsoApi isos,
       Database db,
       Clock clock) {
     AuditRoutes audit = new AuditRoutes(db);
@@ -40,6 +41,9 @@ final class ApiRoutes {
     routes.addAll(new RolloutRoutes(rollouts).routes());
     routes.addAll(new RolloutEventRoutes(rolloutEvents, sessions, users).routes());
     routes.addAll(new InstallRoutes(installs).routes());
+    if (isos != null) {
+      routes.addAll(new IsoRoutes(isos).routes());
+    }
     routes.add(OpenApiDocument.route(routes));
     return List.copyOf(routes);
   }

@@ -44,6 +44,7 @@ public final class RestServer implements AutoCloseable {
       Sessions sessions,
       Users users,
       InstallProgressApi installs,
+      IsoApi isos,
       Database db,
       EventStreamLimits streamLimits,
       MeterRegistry registry,
@@ -67,7 +68,16 @@ public final class RestServer implements AutoCloseable {
     RolloutEventFeed rolloutEvents = new RolloutEventFeed(rollouts, streamLimits);
     for (ApiRoute route :
         ApiRoutes.all(
-            fleet, rollouts, authenticator, sessions, users, rolloutEvents, installs, db, clock)) {
+            fleet,
+            rollouts,
+            authenticator,
+            sessions,
+            users,
+            rolloutEvents,
+            installs,
+            isos,
+            db,
+            clock)) {
       sb.route()
           .methods(route.method())
           .path(route.path())

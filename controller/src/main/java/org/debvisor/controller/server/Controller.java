@@ -38,6 +38,7 @@ import org.debvisor.controller.inventory.GroupCommit;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeState;
 import org.debvisor.controller.inventory.PostgresTimeouts;
+import org.debvisor.controller.isolibrary.IsoLibrary;
 import org.debvisor.controller.pki.CertificateAuthority;
 import org.debvisor.controller.pki.OperatorCredential;
 import org.debvisor.controller.rest.RestServer;
@@ -324,6 +325,9 @@ public final class Controller implements AutoCloseable {
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
         new Users(db, audit, hasher, clock),
         new InstallProgress(db, audit, clock),
+        settings.rest().isos() == null
+            ? null
+            : new RestIsos(new IsoLibrary(settings.rest().isos()), db, audit),
         db,
         settings.rest().streams(),
         registry,

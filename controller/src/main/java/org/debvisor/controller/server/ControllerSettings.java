@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.debvisor.agentapi.ConfigSettings;
 import org.debvisor.controller.inventory.PostgresTimeouts;
 import org.debvisor.controller.inventory.PostgresUrl;
+import org.debvisor.controller.isolibrary.IsoLibrary;
 import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.rest.EventStreamLimits;
 
@@ -37,15 +38,25 @@ public record ControllerSettings(
   public static final Duration DEFAULT_LEASE_PERIOD = Duration.ofSeconds(4);
 
   /**
-   * Where the HTTPS API listens (port 0: a free one) and the bounds of its event streams; null in
-   * settings means no API.
+   * Where the HTTPS API listens (port 0: a free one), the bounds of its event streams and the ISO
+   * library it builds into (null: no ISO routes); null in settings means no API.
    */
-  public record RestListen(String host, int port, EventStreamLimits streams) {
+  public record RestListen(
+      String host, int port, EventStreamLimits streams, IsoLibrary.Settings isos) {
     /** The API's default port. */
     public static final int DEFAULT_PORT = 8443;
 
+    public RestListen(String host, int port, EventStreamLimits streams) {
+      this(host, port, streams, null);
+    }
+
     public RestListen(String host, int port) {
       this(host, port, EventStreamLimits.DEFAULTS);
+    }
+
+    /** The same listener, building ISOs into the library {@code isos} describes. */
+    public RestListen withIsos(IsoLibrary.Settings library) {
+      return new RestListen(host, port, streams, library);
     }
   }
 

@@ -1,0 +1,277 @@
+package org.debvisor.controller.isolibrary;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.debvisor.controller.iso.BootMenus;
+import org.debvisor.controller.iso.BuildMetrics;
+import org.debvisor.controller.iso.DerivedFiles;
+import org.debvisor.controller.iso.IsoAssembler;
+import org.debvisor.controller.iso.IsoBuildRequest;
+import org.debvisor.controller.iso.IsoBuildResult;
+import org.debvisor.controller.iso.IsoBuilder;
+import org.debvisor.controller.iso.IsoTemplates;
+import org.debvisor.controller.iso.ToolRunner;
+import org.debvisor.controller.mirror.DebianArchive;
+import org.debvisor.controller.mirror.IsoBuildException;
+import org.debvisor.controller.mirror.MirrorPreflight;
+import org.debvisor.controller.mirror.PreflightReport;
+import org.debvisor.controller.mirror.Progress;
+import org.debvisor.controller.node.Architecture;
+import org.debvisor.controller.node.InvalidInputException;
+import org.debvisor.controller.node.NodeInstall;
+import org.debvisor.controller.node.NodeLoader;
+import org.debvisor.controller.preseed.LateCommandBuilder;
+import org.debvisor.controller.preseed.PreseedData;
+import org.debvisor.controller.preseed.PreseedGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's ISO library: builds a node's installer ISO on request and keeps the ISOs in one
+ * directory for download. Builds run one at a time (xorriso and the download cache are not for
+ * sharing) in the long-lived controller, so a warm build costs little more than xorriso itself; the
+ * archive is opened anew for each build, so a verified index is reused only while fresh.
+ */
+public final class IsoLibrary {
+
+  private static final Logger log = LoggerFactory.getLogger(IsoLibrary.class);
+
+  /** What the library's files are called: exactly what {@link IsoBuildRequest#isoName} makes. */
+  private static final Pattern ISO_NAME =
+      Pattern.compile("debvisor-[A-Za-z0-9-]{1,63}-[a-z0-9]+\\.iso");
+
+  /** How long a request waits for a build ahead of it to finish. */
+  static final Duration QUEUE_WAIT = Duration.ofMinutes(2);
+
+  /**
+   * Where builds come from and go.
+   *
+   * @param archive the Debian archive the installer comes from, and the download cache
+   * @param preseedData profiles and templates for the preseed
+   * @param directory where the ISOs, their {@code SHA256SUMS} and metrics are kept
+   * @param controllerCa this controller's CA certificate (PEM), put on media whose node has an
+   *     agent section, so that the agent can enrol here
+   * @param sourceDateEpoch the timestamp of every file on the media (reproducible builds)
+   * @param preflight whether to check the mirror for every installer component before a build
+   */
+  public record Settings(
+      DebianArchive.Source archive,
+      PreseedData preseedData,
+      Path directory,
+      Path controllerCa,
+      long sourceDateEpoch,
+      boolean preflight) {}
+
+  /**
+   * One ISO built on request.
+   *
+   * @param warnings what the build found worth telling (a mirror missing components), or none
+   */
+  public record BuiltIso(
+      String name,
+      String sha256,
+      long size,
+      Architecture arch,
+      String hostname,
+      String profile,
+      String installerVersion,
+      double seconds,
+      List<String> warnings) {
+    public BuiltIso {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** An ISO in the library, as {@code SHA256SUMS} lists it. */
+  public record StoredIso(String name, String sha256, long size) {}
+
+  /** Another build held the library for longer than {@link #QUEUE_WAIT}. */
+  public static final class BusyException extends Exception {
+    BusyException(String message) {
+      super(message);
+    }
+  }
+
+  private final Settings settings;
+  private final NodeLoader nodes = new NodeLoader();
+  private final ReentrantLock building = new ReentrantLock(true);
+
+  public IsoLibrary(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Path directory() {
+    return settings.directory();
+  }
+
+  /**
+   * Builds the ISO of the node described by {@code nodeYaml} (node.yaml's text), replacing the
+   * previous ISO of that host name and architecture only once the new one is complete.
+   *
+   * @param profile the role profile, overriding node.yaml's; null keeps node.yaml's
+   * @throws InvalidInputException node.yaml or the profile is wrong; nothing was built
+   * @throws IsoBuildException download, verification or xorriso failed; the library is unchanged
+   */
+  public BuiltIso build(String nodeYaml, Architecture arch, String profile)
+      throws InvalidInputException, IsoBuildException, BusyException, InterruptedException {
+    NodeInstall install = nodes.parse("node.yaml", nodeYaml);
+    if (profile != null) {
+      install = install.withProfile(profile);
+    }
+    String preseed =
+        new PreseedGenerator(settings.preseedData(), LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
+            .generate("node.yaml", install, arch);
+    if (!building.tryLock(QUEUE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+      throw new BusyException(
+          "another ISO build has held the library for "
+              + QUEUE_WAIT.toMinutes()
+              + " minutes (a first build downloads the installer); try again when it is done");
+    }
+    try {
+      return buildLocked(install, preseed, arch);
+    } finally {
+      building.unlock();
+    }
+  }
+
+  private BuiltIso buildLocked(NodeInstall install, String preseed, Architecture arch)
+      throws IsoBuildException {
+    Progress progress = new LoggedProgress(install.hostname());
+    DebianArchive archive = DebianArchive.open(settings.archive(), progress);
+    IsoBuildRequest request =
+        new IsoBuildRequest(
+            arch,
+            install.profile(),
+            install.hostname(),
+            preseed,
+            archive.installerVersion(),
+            null,
+            settings.directory(),
+            settings.sourceDateEpoch(),
+            null,
+            install.agent() != null ? settings.controllerCa() : null);
+    List<String> warnings = new ArrayList<>();
+    if (settings.preflight()) {
+      warnings.addAll(preflight(archive, request, progress));
+    }
+    IsoBuilder builder =
+        new IsoBuilder(
+            archive.installers(),
+            new IsoAssembler(
+                new ToolRunner(settings.sourceDateEpoch()),
+                new BootMenus(new IsoTemplates(null)),
+                new DerivedFiles(archive.installers().cache(), progress),
+                progress),
+            progress);
+    IsoBuildResult result = builder.build(request, new BuildMetrics());
+    long size;
+    try {
+      size = Files.size(result.iso());
+    } catch (IOException e) {
+      throw new IsoBuildException("cannot read the ISO just built: " + e.getMessage(), e);
+    }
+    return new BuiltIso(
+        request.isoName(),
+        result.sha256(),
+        size,
+        arch,
+        install.hostname(),
+        install.profile(),
+        archive.installerVersion(),
+        result.seconds(),
+        warnings);
+  }
+
+  /** Missing installer components, as warnings: an install from this mirror would stop there. */
+  private static List<String> preflight(
+      DebianArchive archive, IsoBuildRequest request, Progress progress) {
+    MirrorPreflight preflight =
+        new MirrorPreflight(
+            archive.indexes(), archive.installers(), archive.client(), progress, true);
+    try {
+      PreflightReport report = preflight.check(request.arch(), request.installerVersion());
+      List<String> warnings = new ArrayList<>();
+      for (PreflightReport.Missing missing : report.missing()) {
+        warnings.add(
+            "the mirror "
+                + archive.client().base()
+                + " lacks installer component "
+                + missing.name()
+                + " ("
+                + missing.reason()
+                + "): an install from it stops there");
+      }
+      return warnings;
+    } catch (IsoBuildException e) {
+      return List.of(
+          "could not check the mirror for the installer's components: " + e.getMessage());
+    }
+  }
+
+  /** The library's ISOs by name, from {@code SHA256SUMS}; files missing since are left out. */
+  public List<StoredIso> list() throws IOException {
+    List<StoredIso> isos = new ArrayList<>();
+    for (Map.Entry<String, String> entry : sums().entrySet()) {
+      Path file = settings.directory().resolve(entry.getKey());
+      try {
+        isos.add(new StoredIso(entry.getKey(), entry.getValue(), Files.size(file)));
+      } catch (NoSuchFileException e) {
+        // Removed by hand: not offered.
+      }
+    }
+    return isos;
+  }
+
+  /** The ISO called {@code name}, if the library has it; never a path outside the library. */
+  public Optional<StoredIso> find(String name) throws IOException {
+    if (!ISO_NAME.matcher(name).matches()) {
+      return Optional.empty();
+    }
+    return list().stream().filter(iso -> iso.name().equals(name)).findFirst();
+  }
+
+  /** Where the library keeps the ISO called {@code name} (found by {@link #find} first). */
+  public Path file(StoredIso iso) {
+    return settings.directory().resolve(iso.name());
+  }
+
+  private Map<String, String> sums() throws IOException {
+    Map<String, String> byName = new TreeMap<>();
+    Path sums = settings.directory().resolve("SHA256SUMS");
+    if (!Files.exists(sums)) {
+      return byName;
+    }
+    for (String line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
+      if (line.length() > 66 && line.startsWith("  ", 64)) {
+        String name = line.substring(66);
+        if (ISO_NAME.matcher(name).matches()) {
+          byName.put(name, line.substring(0, 64));
+        }
+      }
+    }
+    return byName;
+  }
+
+  /** A build's steps in the controller's log, named by the node. */
+  private record LoggedProgress(String hostname) implements Progress {
+    @Override
+    public void step(String description) {
+      log.info("ISO build for {}: {}", hostname, description);
+    }
+
+    @Override
+    public void bytes(String name, long done, long total) {}
+  }
+}
