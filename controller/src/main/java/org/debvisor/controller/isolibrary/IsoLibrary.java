@@ -203,15 +203,25 @@ public final class IsoLibrary {
     try {
       PreflightReport report = preflight.check(request.arch(), request.installerVersion());
       List<String> warnings = new ArrayList<>();
+      if (!report.ok()) {
+        warnings.add(
+            "preflight: the mirror "
+                + archive.client().base()
+                + " fails "
+                + report.missing().size()
+                + " of "
+                + report.checked()
+                + " checks for installer "
+                + report.installerVersion()
+                + "; an install from it stops at the first");
+      }
       for (PreflightReport.Missing missing : report.missing()) {
         warnings.add(
-            "the mirror "
-                + archive.client().base()
-                + " lacks installer component "
+            "preflight: "
                 + missing.name()
-                + " ("
+                + ": "
                 + missing.reason()
-                + "): an install from it stops there");
+                + (missing.url().isEmpty() ? "" : " (" + missing.url() + ")"));
       }
       return warnings;
     } catch (IsoBuildException e) {

@@ -66,7 +66,7 @@ class IsoApiTest {
             library,
             state.resolve("pki/ca.pem"),
             IsoBuildRequest.DEFAULT_EPOCH,
-            false);
+            true);
     ctl =
         RunningController.start(
             state,
@@ -94,7 +94,14 @@ class IsoApiTest {
     assertThat(built.path("sha256").asText()).isEqualTo(Sha256.hex(iso));
     assertThat(built.path("size").asLong()).isEqualTo(Files.size(iso));
     assertThat(built.path("hostname").asText()).isEqualTo("api-node");
-    assertThat(built.path("warnings").size()).isZero();
+    // The mirror as reached from here lacks installer components (MirrorPreflightTest): the
+    // build goes on and says so.
+    List<String> warnings = new java.util.ArrayList<>();
+    built.path("warnings").forEach(w -> warnings.add(w.asText()));
+    assertThat(warnings.get(0))
+        .startsWith("preflight: the mirror http://deb.debian.org/debian/ fails ");
+    assertThat(warnings)
+        .anySatisfy(w -> assertThat(w).startsWith("preflight: e2fsprogs-udeb: HTTP 404 ("));
     assertThat(r.headers().firstValue("location"))
         .hasValue("/api/v1/isos/debvisor-api-node-amd64.iso");
     assertThat(Files.readString(library.resolve("SHA256SUMS")))
