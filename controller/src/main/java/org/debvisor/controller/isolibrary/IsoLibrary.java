@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
+import org.debvisor.controller.buildmetrics.BuildOutcome;
 import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
 import org.debvisor.controller.iso.DerivedFiles;
@@ -54,6 +57,12 @@ public final class IsoLibrary {
 
   /** How long a request waits for a build ahead of it to finish. */
   static final Duration QUEUE_WAIT = Duration.ofMinutes(2);
+
+  /**
+   * How many requests may wait behind the running build. Each waits on one of the API's shared
+   * request threads, so the rest of the API keeps its threads however many builds are asked for.
+   */
+  static final int MAX_WAITING = 4;
 
   /**
    * Where builds come from and go.
@@ -107,6 +116,9 @@ public final class IsoLibrary {
   private final Settings settings;
   private final NodeLoader nodes = new NodeLoader();
   private final ReentrantLock building = new ReentrantLock(true);
+  private final Map<Architecture, BuildOutcome> lastBuilds = new ConcurrentHashMap<>();
+  // The running build and those waiting for it.
+  private final AtomicInteger admitted = new AtomicInteger();
 
   public IsoLibrary(Settings settings) {
     this.settings = settings;
@@ -114,6 +126,16 @@ public final class IsoLibrary {
 
   public Path directory() {
     return settings.directory();
+  }
+
+  /** The last build for {@code arch} that got as far as the installer, whether it succeeded. */
+  public Optional<BuildOutcome> lastBuild(Architecture arch) {
+    return Optional.ofNullable(lastBuilds.get(arch));
+  }
+
+  /** The running build and those waiting for it (tests). */
+  int admitted() {
+    return admitted.get();
   }
 
   /**
@@ -133,16 +155,27 @@ public final class IsoLibrary {
     String preseed =
         new PreseedGenerator(settings.preseedData(), LateCommandBuilder.DEFAULT_AGENT_PACKAGE)
             .generate("node.yaml", install, arch);
-    if (!building.tryLock(QUEUE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+    if (admitted.incrementAndGet() > MAX_WAITING + 1) {
+      admitted.decrementAndGet();
       throw new BusyException(
-          "another ISO build has held the library for "
-              + QUEUE_WAIT.toMinutes()
-              + " minutes (a first build downloads the installer); try again when it is done");
+          "an ISO build is running and "
+              + MAX_WAITING
+              + " more are waiting; try again when they are done");
     }
     try {
-      return buildLocked(install, preseed, arch);
+      if (!building.tryLock(QUEUE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new BusyException(
+            "another ISO build has held the library for "
+                + QUEUE_WAIT.toMinutes()
+                + " minutes (a first build downloads the installer); try again when it is done");
+      }
+      try {
+        return buildLocked(install, preseed, arch);
+      } finally {
+        building.unlock();
+      }
     } finally {
-      building.unlock();
+      admitted.decrementAndGet();
     }
   }
 
@@ -173,9 +206,21 @@ public final class IsoLibrary {
                 new ToolRunner(settings.sourceDateEpoch()),
                 new BootMenus(new IsoTemplates(null)),
                 new DerivedFiles(archive.installers().cache(), progress),
-                progress),
+                progress,
+                true),
             progress);
-    IsoBuildResult result = builder.build(request, new BuildMetrics());
+    BuildMetrics metrics = new BuildMetrics();
+    IsoBuildResult result;
+    try {
+      result = builder.build(request, metrics);
+    } finally {
+      metrics.outcome().ifPresent(outcome -> lastBuilds.put(arch, outcome));
+    }
+    log.info(
+        "Built {} (sha256 {}) in {} ms",
+        result.iso(),
+        result.sha256(),
+        Math.round(result.seconds() * 1000));
     long size;
     try {
       size = Files.size(result.iso());
@@ -274,11 +319,18 @@ public final class IsoLibrary {
     return byName;
   }
 
-  /** A build's steps in the controller's log, named by the node. */
+  /**
+   * A build's steps in the controller's log, named by the node: warnings as such, the rest at debug
+   * level (the audit log and the answer carry the outcome).
+   */
   private record LoggedProgress(String hostname) implements Progress {
     @Override
     public void step(String description) {
-      log.info("ISO build for {}: {}", hostname, description);
+      if (description.startsWith("warning")) {
+        log.warn("ISO build for {}: {}", hostname, description);
+      } else {
+        log.debug("ISO build for {}: {}", hostname, description);
+      }
     }
 
     @Override

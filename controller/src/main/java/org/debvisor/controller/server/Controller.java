@@ -325,13 +325,22 @@ public final class Controller implements AutoCloseable {
         new Sessions(db, audit, clock, Sessions.DEFAULT_TIMEOUTS, random),
         new Users(db, audit, hasher, clock),
         new InstallProgress(db, audit, clock),
-        settings.rest().isos() == null
-            ? null
-            : new RestIsos(new IsoLibrary(settings.rest().isos()), db, audit),
+        isoApi(settings, db, audit, registry),
         db,
         settings.rest().streams(),
         registry,
         clock);
+  }
+
+  /** The ISO library behind the API, with its gauges; null when the API builds no ISOs. */
+  private static RestIsos isoApi(
+      ControllerSettings settings, Database db, AuditLog audit, MeterRegistry registry) {
+    if (settings.rest().isos() == null) {
+      return null;
+    }
+    IsoLibrary library = new IsoLibrary(settings.rest().isos());
+    IsoBuildGauges.register(registry, library);
+    return new RestIsos(library, db, audit);
   }
 
   /** Where the HTTPS API listens, when it does. */

@@ -136,6 +136,19 @@ class IsoApiTest {
     assertThat(java.util.HexFormat.of().formatHex(sha.digest()))
         .isEqualTo(built.path("sha256").asText());
 
+    assertThat(
+            ctl.registry
+                .get("debvisor.build.status")
+                .tags("arch", "amd64", "os", "debian13")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    assertThat(ctl.registry.get("debvisor.build.duration").tags("arch", "amd64").gauge().value())
+        .isPositive();
+    assertThat(ctl.registry.get("debvisor.build.status").tags("arch", "arm64").gauge().value())
+        .as("no arm64 build yet")
+        .isNaN();
+
     assertThat(isoAudit())
         .anySatisfy(
             a -> {
