@@ -11,7 +11,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.install.ImageInstall;
@@ -44,36 +43,16 @@ public final class IsoAssembler {
   private final BootMenus menus;
   private final DerivedFiles derived;
   private final Progress progress;
-  private final boolean hashWhileWriting;
 
-  /** An assembler whose ISOs the caller hashes once written (a fresh JVM: see ToolRunner). */
   public IsoAssembler(ToolRunner tools, BootMenus menus, DerivedFiles derived, Progress progress) {
-    this(tools, menus, derived, progress, false);
-  }
-
-  /**
-   * @param hashWhileWriting xorriso writes to a pipe and the ISO is hashed as it is written: for a
-   *     warm JVM only ({@link ToolRunner#runInto})
-   */
-  public IsoAssembler(
-      ToolRunner tools,
-      BootMenus menus,
-      DerivedFiles derived,
-      Progress progress,
-      boolean hashWhileWriting) {
     this.tools = tools;
     this.menus = menus;
     this.derived = derived;
     this.progress = progress;
-    this.hashWhileWriting = hashWhileWriting;
   }
 
-  /**
-   * Builds the ISO for {@code request} from {@code installer} into {@code target}; its SHA-256 when
-   * hashed while written, else empty.
-   */
-  public Optional<String> assemble(
-      IsoBuildRequest request, NetbootInstaller installer, Path work, Path target)
+  /** Builds the ISO for {@code request} from {@code installer} into {@code target}. */
+  public void assemble(IsoBuildRequest request, NetbootInstaller installer, Path work, Path target)
       throws IsoBuildException {
     Architecture arch = request.arch();
     long epoch = request.sourceDateEpoch();
@@ -144,11 +123,7 @@ public final class IsoAssembler {
       }
       progress.step("Writing " + target.getFileName() + " with xorriso");
       Files.deleteIfExists(target);
-      if (hashWhileWriting) {
-        return Optional.of(tools.runInto(xorriso(request, tree, grafts, "-"), work, target));
-      }
-      tools.run(xorriso(request, tree, grafts, target.toAbsolutePath().toString()), work);
-      return Optional.empty();
+      tools.run(xorriso(request, tree, grafts, target), work);
     } catch (IOException e) {
       throw new IsoBuildException("cannot lay out the ISO tree: " + e.getMessage(), e);
     }
@@ -197,9 +172,8 @@ public final class IsoAssembler {
     Files.write(tree.resolve("debvisor/overlay.tar"), image.overlayTar());
   }
 
-  /** xorriso writing the ISO to {@code output}: a file, or "-" for its standard output. */
   private static List<String> xorriso(
-      IsoBuildRequest request, Path tree, Map<String, Path> grafts, String output) {
+      IsoBuildRequest request, Path tree, Map<String, Path> grafts, Path target) {
     String date =
         DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
                 .withZone(ZoneOffset.UTC)
@@ -212,7 +186,7 @@ public final class IsoAssembler {
             "-as",
             "mkisofs",
             "-o",
-            output,
+            target.toAbsolutePath().toString(),
             "-V",
             request.volumeId(),
             "-r",

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
 import org.debvisor.common.file.ReplacedFile;
@@ -44,10 +43,10 @@ public final class IsoBuilder {
       Path work = Files.createTempDirectory(out, ".build");
       try {
         Path partial = work.resolve(request.isoName());
-        Optional<String> hashed = assembler.assemble(request, installer, work, partial);
+        assembler.assemble(request, installer, work, partial);
         Path iso = out.resolve(request.isoName());
         IsoAssembler.moveInto(partial, iso);
-        String sha = hashed.isPresent() ? hashed.get() : Sha256.hex(iso);
+        String sha = Sha256.hex(iso);
         writeSums(out.resolve("SHA256SUMS"), request.isoName(), sha);
         ok = true;
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -206,8 +206,7 @@ public final class IsoLibrary {
                 new ToolRunner(settings.sourceDateEpoch()),
                 new BootMenus(new IsoTemplates(null)),
                 new DerivedFiles(archive.installers().cache(), progress),
-                progress,
-                true),
+                progress),
             progress);
     BuildMetrics metrics = new BuildMetrics();
     IsoBuildResult result;
