@@ -106,7 +106,10 @@ public final class IsoLibrary {
   /** An ISO in the library, as {@code SHA256SUMS} lists it. */
   public record StoredIso(String name, String sha256, long size) {}
 
-  /** Another build held the library for longer than {@link #QUEUE_WAIT}. */
+  /**
+   * {@link #MAX_WAITING} requests already wait behind the running build, or the build ahead held
+   * the library for longer than {@link #QUEUE_WAIT}.
+   */
   public static final class BusyException extends Exception {
     BusyException(String message) {
       super(message);
@@ -122,10 +125,6 @@ public final class IsoLibrary {
 
   public IsoLibrary(Settings settings) {
     this.settings = settings;
-  }
-
-  public Path directory() {
-    return settings.directory();
   }
 
   /** The last build for {@code arch} that got as far as the installer, whether it succeeded. */
