@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.debvisor.controller.state.IsoDirectories;
 import org.debvisor.controller.state.RestoreJournal;
 import org.debvisor.controller.state.StateLock;
 
@@ -56,7 +57,8 @@ final class StateLayout {
 
   /**
    * True for the files that are not state: SQLite's side files, the lock, an unfinished restore's
-   * journal, temporaries.
+   * journal, temporaries, and the ISOs the API built with their download cache (rebuilt from the
+   * node.yaml files; they carry bootstrap tokens).
    */
   static boolean skipped(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
@@ -66,6 +68,8 @@ final class StateLayout {
         || name.equals(StateLock.FILE_NAME)
         || name.equals(RestoreJournal.FILE_NAME)
         || REISSUED_ON_START.contains(name)
+        || name.startsWith(IsoDirectories.LIBRARY + "/")
+        || name.startsWith(IsoDirectories.CACHE + "/")
         || (base.startsWith(".") && base.endsWith(".tmp"));
   }
 

@@ -21,6 +21,7 @@ import org.debvisor.controller.pki.CertificatePolicy;
 import org.debvisor.controller.preseed.PreseedData;
 import org.debvisor.controller.server.ControllerProcess;
 import org.debvisor.controller.server.ControllerSettings;
+import org.debvisor.controller.state.IsoDirectories;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -342,9 +343,9 @@ final class ControllerServeCommand implements Callable<Integer> {
     }
     String epoch = env.get("SOURCE_DATE_EPOCH");
     return new IsoLibrary.Settings(
-        isoArchive.source(state.resolve("iso-cache")),
+        isoArchive.source(state.resolve(IsoDirectories.CACHE)),
         data,
-        isoDir != null ? Path.of(isoDir).toAbsolutePath() : state.resolve("isos"),
+        isoDir != null ? Path.of(isoDir).toAbsolutePath() : state.resolve(IsoDirectories.LIBRARY),
         settings.pkiDir().resolve("ca.pem"),
         epoch != null && epoch.matches("\\d{1,12}")
             ? Long.parseLong(epoch)

@@ -34,6 +34,7 @@ final class PanelFiles {
           "nodes.js",
           "node.js",
           "tokens.js",
+          "isos.js",
           "users.js",
           "audit.js",
           "rollouts.js");

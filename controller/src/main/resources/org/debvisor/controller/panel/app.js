@@ -4,13 +4,14 @@ import { clear, el } from './dom.js';
 import { overview } from './overview.js';
 import { nodes } from './nodes.js';
 import { node } from './node.js';
+import { isos } from './isos.js';
 import { tokens } from './tokens.js';
 import { audit } from './audit.js';
 import { rollouts } from './rollouts.js';
 import { users } from './users.js';
 
 const $ = (id) => document.getElementById(id);
-const routes = { overview, nodes, node, tokens, audit, rollouts, users };
+const routes = { overview, nodes, node, tokens, isos, audit, rollouts, users };
 const session = { user: '', role: '' };
 let leave = null;
 
@@ -39,6 +40,7 @@ function signedIn(me) {
   $('nav').hidden = false;
   $('logout').hidden = false;
   $('nav-tokens').hidden = me.role !== 'admin';
+  $('nav-isos').hidden = me.role !== 'admin';
   $('nav-users').hidden = me.role !== 'admin';
   $('who').textContent = `${me.user} (${me.role})`;
   document.body.dataset.role = me.role;

@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
+import org.debvisor.common.digest.Sha256;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
+import org.debvisor.controller.iso.IsoBuildRequest;
+import org.debvisor.controller.isolibrary.IsoLibrary;
+import org.debvisor.controller.mirror.ArtifactCache;
+import org.debvisor.controller.mirror.DebianArchive;
+import org.debvisor.controller.preseed.PreseedDataLoader;
 import org.debvisor.controller.server.ControllerSettings;
 import org.debvisor.controller.server.RunningController;
 import org.debvisor.controller.server.TestNode;
@@ -65,6 +73,7 @@ class PanelBrowserTest {
   @TempDir static Path state;
   @TempDir static Path files;
   @TempDir static Path profile;
+  @TempDir static Path isos;
 
   private static RunningController ctl;
   private static WebDriver browser;
@@ -79,6 +88,7 @@ class PanelBrowserTest {
         "the panel's browser test needs Debian's chromium and chromium-driver"
             + " (scripts/test.sh installs them; apt-get install chromium chromium-driver)");
     seed(state.resolve("controller.db"));
+    IsoLibrary.Settings library = isoLibrary();
     // One event stream per user, so a stream the test holds makes the rollouts page fall back.
     ctl =
         RunningController.start(
@@ -86,10 +96,11 @@ class PanelBrowserTest {
             s ->
                 s.withRest(
                     new ControllerSettings.RestListen(
-                        "127.0.0.1",
-                        0,
-                        new EventStreamLimits(
-                            1, 16, Duration.ofSeconds(15), Duration.ofSeconds(1)))));
+                            "127.0.0.1",
+                            0,
+                            new EventStreamLimits(
+                                1, 16, Duration.ofSeconds(15), Duration.ofSeconds(1)))
+                        .withIsos(library)));
     int port = ctl.controller.restAddress().orElseThrow().getPort();
     base = "https://127.0.0.1:" + port;
     api = new HttpsApi(ctl.caFile(), port);
@@ -121,6 +132,23 @@ class PanelBrowserTest {
             .build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, PATIENCE);
+  }
+
+  /** Real builds (xorriso, the mirror's installer cached in ~/.cache/debvisor) into isos. */
+  private static IsoLibrary.Settings isoLibrary() throws Exception {
+    return new IsoLibrary.Settings(
+        new DebianArchive.Source(
+            URI.create("http://deb.debian.org/debian"),
+            "trixie",
+            null,
+            ArtifactCache.defaultRoot(),
+            Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"),
+            Duration.ofHours(1)),
+        new PreseedDataLoader().locate(null, null),
+        isos,
+        state.resolve("pki/ca.pem"),
+        IsoBuildRequest.DEFAULT_EPOCH,
+        false);
   }
 
   @AfterAll
@@ -290,6 +318,7 @@ class PanelBrowserTest {
     logIn("viewer", VIEWER_PASSWORD);
     waitForText("fleet-total", NODES + " nodes");
     assertThat(browser.findElement(By.id("nav-tokens")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("nav-isos")).isDisplayed()).isFalse();
     screenshot("overview");
 
     go("nodes");
@@ -385,6 +414,40 @@ class PanelBrowserTest {
     assertThat(browser.findElements(By.tagName("img"))).isEmpty();
     assertThat(browser.getTitle()).isEqualTo("DebVisor");
     logOut();
+  }
+
+  @Test
+  void adminBuildsAnIsoFromANodeYamlAndARefusalAddsNothing() throws Exception {
+    logIn("admin", ADMIN_PASSWORD);
+    go("isos");
+    String example;
+    try (var in = PanelBrowserTest.class.getResourceAsStream("/examples/qemu-node.yaml")) {
+      example = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    fill("iso-node", example.replace("hostname: qemu-node", "hostname: panel-node"));
+    browser.findElement(By.cssSelector("#iso-form button[type=submit]")).click();
+    waitForText("iso-built", "Built debvisor-panel-node-amd64.iso");
+
+    String sha = Sha256.hex(isos.resolve("debvisor-panel-node-amd64.iso"));
+    assertThat(byId("iso-built").getText()).contains(sha);
+    By row = By.cssSelector("#iso-rows tr[data-name='debvisor-panel-node-amd64.iso']");
+    until(ExpectedConditions.textToBePresentInElementLocated(row, sha));
+    assertThat(browser.findElement(row).findElement(By.tagName("a")).getAttribute("href"))
+        .isEqualTo(base + "/api/v1/isos/debvisor-panel-node-amd64.iso");
+    screenshot("isos");
+
+    fill("iso-node", "hostname: \"not a host name\"\n");
+    browser.findElement(By.cssSelector("#iso-form button[type=submit]")).click();
+    waitForText("isos-error", "nothing was built");
+    assertThat(browser.findElement(By.id("iso-built")).getText()).isEmpty();
+    assertThat(browser.findElements(By.cssSelector("#iso-rows tr"))).hasSize(1);
+    logOut();
+  }
+
+  /** Sets a text field's whole value at once (typing a node.yaml key by key takes seconds). */
+  private static void fill(String id, String text) {
+    ((JavascriptExecutor) browser)
+        .executeScript("arguments[0].value = arguments[1]", byId(id), text);
   }
 
   @Test
