@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,7 @@ import org.debvisor.controller.cli.DebvisorCli;
 import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.isolibrary.IsoLibrary;
-import org.debvisor.controller.mirror.ArtifactCache;
-import org.debvisor.controller.mirror.DebianArchive;
-import org.debvisor.controller.preseed.PreseedDataLoader;
+import org.debvisor.controller.isolibrary.TestIsoLibraries;
 import org.debvisor.controller.server.ControllerSettings;
 import org.debvisor.controller.server.RunningController;
 import org.junit.jupiter.api.AfterAll;
@@ -54,19 +51,7 @@ class IsoApiTest {
   @BeforeAll
   static void start() throws Exception {
     IsoLibrary.Settings isos =
-        new IsoLibrary.Settings(
-            new DebianArchive.Source(
-                URI.create("http://deb.debian.org/debian"),
-                "trixie",
-                null,
-                ArtifactCache.defaultRoot(),
-                Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"),
-                Duration.ofHours(1)),
-            new PreseedDataLoader().locate(null, null),
-            library,
-            state.resolve("pki/ca.pem"),
-            IsoBuildRequest.DEFAULT_EPOCH,
-            true);
+        TestIsoLibraries.fromDebian(library, state.resolve("pki/ca.pem"), true);
     ctl =
         RunningController.start(
             state,

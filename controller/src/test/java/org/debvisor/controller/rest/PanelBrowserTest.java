@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,8 @@ import org.debvisor.controller.inventory.Database;
 import org.debvisor.controller.inventory.NodeRepository;
 import org.debvisor.controller.inventory.NodeRow;
 import org.debvisor.controller.inventory.NodeState;
-import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.isolibrary.IsoLibrary;
-import org.debvisor.controller.mirror.ArtifactCache;
-import org.debvisor.controller.mirror.DebianArchive;
-import org.debvisor.controller.preseed.PreseedDataLoader;
+import org.debvisor.controller.isolibrary.TestIsoLibraries;
 import org.debvisor.controller.server.ControllerSettings;
 import org.debvisor.controller.server.RunningController;
 import org.debvisor.controller.server.TestNode;
@@ -88,7 +84,8 @@ class PanelBrowserTest {
         "the panel's browser test needs Debian's chromium and chromium-driver"
             + " (scripts/test.sh installs them; apt-get install chromium chromium-driver)");
     seed(state.resolve("controller.db"));
-    IsoLibrary.Settings library = isoLibrary();
+    IsoLibrary.Settings library =
+        TestIsoLibraries.fromDebian(isos, state.resolve("pki/ca.pem"), false);
     // One event stream per user, so a stream the test holds makes the rollouts page fall back.
     ctl =
         RunningController.start(
@@ -132,23 +129,6 @@ class PanelBrowserTest {
             .build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, PATIENCE);
-  }
-
-  /** Real builds (xorriso, the mirror's installer cached in ~/.cache/debvisor) into isos. */
-  private static IsoLibrary.Settings isoLibrary() throws Exception {
-    return new IsoLibrary.Settings(
-        new DebianArchive.Source(
-            URI.create("http://deb.debian.org/debian"),
-            "trixie",
-            null,
-            ArtifactCache.defaultRoot(),
-            Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"),
-            Duration.ofHours(1)),
-        new PreseedDataLoader().locate(null, null),
-        isos,
-        state.resolve("pki/ca.pem"),
-        IsoBuildRequest.DEFAULT_EPOCH,
-        false);
   }
 
   @AfterAll
