@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -120,6 +122,10 @@ public final class IsoLibrary {
   private final NodeLoader nodes = new NodeLoader();
   private final ReentrantLock building = new ReentrantLock(true);
   private final Map<Architecture, BuildOutcome> lastBuilds = new ConcurrentHashMap<>();
+  // Removes each build's work directory (and the ISO it replaced) after the answer, in order.
+  private final ExecutorService cleanup =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("iso-cleanup").factory());
+  private boolean swept;
   // The running build and those waiting for it.
   private final AtomicInteger admitted = new AtomicInteger();
 
@@ -181,6 +187,10 @@ public final class IsoLibrary {
   private BuiltIso buildLocked(NodeInstall install, String preseed, Architecture arch)
       throws IsoBuildException {
     Progress progress = new LoggedProgress(install.hostname());
+    if (!swept) {
+      sweepLeftovers();
+      swept = true;
+    }
     DebianArchive archive = DebianArchive.open(settings.archive(), progress);
     IsoBuildRequest request =
         new IsoBuildRequest(
@@ -206,7 +216,8 @@ public final class IsoLibrary {
                 new BootMenus(new IsoTemplates(null)),
                 new DerivedFiles(archive.installers().cache(), progress),
                 progress),
-            progress);
+            progress,
+            cleanup);
     BuildMetrics metrics = new BuildMetrics();
     IsoBuildResult result;
     try {
@@ -235,6 +246,28 @@ public final class IsoLibrary {
         archive.installerVersion(),
         result.seconds(),
         warnings);
+  }
+
+  /**
+   * Removes the work directories of builds a stopped controller did not finish or clean up ({@code
+   * .build*}: never listed, never served).
+   */
+  private void sweepLeftovers() {
+    if (!Files.isDirectory(settings.directory())) {
+      return;
+    }
+    try (var entries = Files.newDirectoryStream(settings.directory(), ".build*")) {
+      for (Path left : entries) {
+        try (var tree = Files.walk(left)) {
+          for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+        log.info("Removed {}, left by an ISO build that did not finish", left);
+      }
+    } catch (IOException e) {
+      log.warn("Cannot remove the leftovers of earlier ISO builds: {}", e.getMessage());
+    }
   }
 
   /** Missing installer components, as warnings: an install from this mirror would stop there. */

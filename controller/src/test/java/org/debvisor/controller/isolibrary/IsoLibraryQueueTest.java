@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,23 @@ class IsoLibraryQueueTest {
       }
     }
     assertThat(dir.resolve("isos")).doesNotExist();
+  }
+
+  @Test
+  void aFirstBuildRemovesWorkDirectoriesLeftByAStoppedController() throws Exception {
+    Path left = Files.createDirectories(dir.resolve("isos/.build4711/tree"));
+    Files.writeString(left.resolve("initrd.gz"), "half written");
+    Files.writeString(dir.resolve("isos/SHA256SUMS"), "");
+    int closedPort;
+    try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = gone.getLocalPort();
+    }
+
+    assertThatThrownBy(() -> library(closedPort).build(exampleNode(), Architecture.AMD64, null))
+        .isInstanceOf(IsoBuildException.class);
+
+    assertThat(dir.resolve("isos/.build4711")).doesNotExist();
+    assertThat(dir.resolve("isos/SHA256SUMS")).exists();
   }
 
   @Test

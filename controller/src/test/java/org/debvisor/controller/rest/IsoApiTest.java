@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -145,6 +146,34 @@ class IsoApiTest {
   }
 
   @Test
+  void aRebuildReplacesTheIsoAndItsWorkDirectoryGoesAfterTheAnswer() throws Exception {
+    Path node = node("api-rebuilt", "");
+    assertThat(build(node, "?arch=amd64", ADMIN_PASSWORD, "isoadmin").statusCode()).isEqualTo(201);
+    Path iso = library.resolve("debvisor-api-rebuilt-amd64.iso");
+    Object first = Files.readAttributes(iso, BasicFileAttributes.class).fileKey();
+
+    HttpResponse<String> again = build(node, "?arch=amd64", ADMIN_PASSWORD, "isoadmin");
+
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    assertThat(Files.readAttributes(iso, BasicFileAttributes.class).fileKey())
+        .as("a new file, renamed over the old one")
+        .isNotEqualTo(first);
+    assertThat(HttpsApi.json(again).path("sha256").asText()).isEqualTo(Sha256.hex(iso));
+    // The replaced ISO goes with the build's work directory, removed after the answer.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (hasWorkDirectories() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(hasWorkDirectories()).isFalse();
+  }
+
+  private static boolean hasWorkDirectories() throws Exception {
+    try (var list = Files.list(library)) {
+      return list.anyMatch(p -> p.getFileName().toString().startsWith(".build"));
+    }
+  }
+
+  @Test
   void anAgentSectionPutsThisControllersCaOnTheMedia() throws Exception {
     Path node =
         node(
@@ -255,7 +284,11 @@ class IsoApiTest {
 
   private static List<String> libraryFiles() throws Exception {
     try (var list = Files.list(library)) {
-      return list.map(p -> p.getFileName().toString()).sorted().toList();
+      // Without the work directories, which an earlier build's cleanup may still be removing.
+      return list.map(p -> p.getFileName().toString())
+          .filter(name -> !name.startsWith(".build"))
+          .sorted()
+          .toList();
     }
   }
 
