@@ -17,21 +17,13 @@ import org.debvisor.controller.cli.output.PreflightOutput;
 import org.debvisor.controller.install.ImageInstall;
 import org.debvisor.controller.install.InstallImage;
 import org.debvisor.controller.install.InstallImageException;
-import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
-import org.debvisor.controller.iso.DerivedFiles;
-import org.debvisor.controller.iso.IsoAssembler;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.iso.IsoBuildResult;
 import org.debvisor.controller.iso.IsoBuilder;
-import org.debvisor.controller.iso.IsoTemplates;
-import org.debvisor.controller.iso.ToolRunner;
-import org.debvisor.controller.mirror.ArchiveIndexes;
 import org.debvisor.controller.mirror.ConsoleProgress;
 import org.debvisor.controller.mirror.DebianArchive;
-import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.IsoBuildException;
-import org.debvisor.controller.mirror.MirrorClient;
 import org.debvisor.controller.mirror.MirrorPreflight;
 import org.debvisor.controller.mirror.PreflightReport;
 import org.debvisor.controller.mirror.Progress;
@@ -295,9 +287,6 @@ final class IsoBuildCommand implements Callable<Integer> {
     boolean recorded = false;
     try {
       DebianArchive opened = archive.open(progress);
-      MirrorClient client = opened.client();
-      ArchiveIndexes indexes = opened.indexes();
-      InstallerFetcher installers = opened.installers();
       List<IsoBuildRequest> requests = new ArrayList<>();
       for (NodeMedia one : media) {
         requests.add(
@@ -317,18 +306,10 @@ final class IsoBuildCommand implements Callable<Integer> {
       // preflight depends only on the architecture and the installer, so once is enough.
       if (media.get(0).image() == null
           && !skipPreflight
-          && !preflight(indexes, installers, client, progress, requests.get(0), err)) {
+          && !preflight(opened, progress, requests.get(0), err)) {
         return DebvisorCli.EXIT_FAILURE;
       }
-      IsoBuilder builder =
-          new IsoBuilder(
-              installers,
-              new IsoAssembler(
-                  new ToolRunner(epoch),
-                  new BootMenus(new IsoTemplates(null)),
-                  new DerivedFiles(installers.cache(), progress),
-                  progress),
-              progress);
+      IsoBuilder builder = IsoBuilder.standard(opened.installers(), epoch, progress, Runnable::run);
       PrintWriter stdout = spec.commandLine().getOut();
       for (IsoBuildRequest request : requests) {
         BuildMetrics metrics = new BuildMetrics();
@@ -396,21 +377,16 @@ final class IsoBuildCommand implements Callable<Integer> {
    * failure with {@code --require-complete-mirror}. Returns whether the build may go on.
    */
   private boolean preflight(
-      ArchiveIndexes indexes,
-      InstallerFetcher installers,
-      MirrorClient client,
-      Progress progress,
-      IsoBuildRequest request,
-      PrintWriter err) {
+      DebianArchive opened, Progress progress, IsoBuildRequest request, PrintWriter err) {
     // The installer index only selects which files to ask for, so an unverified copy will do.
-    MirrorPreflight preflight = new MirrorPreflight(indexes, installers, client, progress, true);
+    MirrorPreflight preflight = opened.preflight(progress, true);
     String prefix = requireCompleteMirror ? "error: preflight: " : "warning: preflight: ";
     try {
       PreflightReport report = preflight.check(request.arch(), request.installerVersion());
       if (report.ok()) {
         return true;
       }
-      PreflightOutput.print(report, client.base(), prefix, err);
+      PreflightOutput.print(report, opened.client().base(), prefix, err);
       if (!requireCompleteMirror) {
         err.println(
             "warning: preflight: an install from this mirror will stop at the first missing"

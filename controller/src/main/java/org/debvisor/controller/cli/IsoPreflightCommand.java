@@ -61,13 +61,7 @@ final class IsoPreflightCommand implements Callable<Integer> {
     Progress progress = new ConsoleProgress(err);
     try {
       DebianArchive opened = archive.open(progress);
-      MirrorPreflight preflight =
-          new MirrorPreflight(
-              opened.indexes(),
-              opened.installers(),
-              opened.client(),
-              progress,
-              allowUnverifiedIndex);
+      MirrorPreflight preflight = opened.preflight(progress, allowUnverifiedIndex);
       PreflightReport report = preflight.check(architecture, opened.installerVersion());
       MirrorClient client = opened.client();
       PreflightOutput.print(report, client.base(), "", out);

@@ -1,14 +1,12 @@
 package org.debvisor.controller.iso;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.debvisor.common.digest.Sha256;
-import org.debvisor.common.file.ReplacedFile;
 import org.debvisor.controller.mirror.InstallerFetcher;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.NetbootInstaller;
@@ -43,6 +41,23 @@ public final class IsoBuilder {
     this.cleanup = cleanup;
   }
 
+  /**
+   * The builder of the project's media: its boot menus, xorriso with {@code sourceDateEpoch}, the
+   * derived initrd and EFI image cached beside the installer's downloads.
+   */
+  public static IsoBuilder standard(
+      InstallerFetcher installers, long sourceDateEpoch, Progress progress, Executor cleanup) {
+    return new IsoBuilder(
+        installers,
+        new IsoAssembler(
+            new ToolRunner(sourceDateEpoch),
+            new BootMenus(new IsoTemplates(null)),
+            new DerivedFiles(installers.cache(), progress),
+            progress),
+        progress,
+        cleanup);
+  }
+
   /** Builds; metrics are recorded into {@code metrics} whether or not the build succeeds. */
   public IsoBuildResult build(IsoBuildRequest request, BuildMetrics metrics)
       throws IsoBuildException {
@@ -62,7 +77,7 @@ public final class IsoBuilder {
         keepReplaced(iso, work);
         IsoAssembler.moveInto(partial, iso);
         String sha = Sha256.hex(iso);
-        writeSums(out.resolve("SHA256SUMS"), request.isoName(), sha);
+        Sha256Sums.put(out.resolve("SHA256SUMS"), request.isoName(), sha);
         ok = true;
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.step(String.format("Built %s (sha256 %s) in %.1f s", iso, sha, seconds));
@@ -82,22 +97,6 @@ public final class IsoBuilder {
         progress.step("warning: cannot write metrics: " + e.getMessage());
       }
     }
-  }
-
-  /** Adds or replaces the ISO's line, keeping the lines of other ISOs in the directory. */
-  private static void writeSums(Path sums, String name, String sha) throws IOException {
-    java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
-    if (Files.exists(sums)) {
-      for (String line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
-        int split = line.indexOf("  ");
-        if (split == 64) {
-          lines.put(line.substring(66), line);
-        }
-      }
-    }
-    lines.put(name, sha + "  " + name);
-    // A run stopped here leaves the previous list whole, not half of a new one.
-    ReplacedFile.writeString(sums, String.join("\n", lines.values()) + "\n");
   }
 
   /**

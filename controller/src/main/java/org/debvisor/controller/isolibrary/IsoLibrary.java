@@ -1,7 +1,6 @@
 package org.debvisor.controller.isolibrary;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,15 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.debvisor.controller.buildmetrics.BuildOutcome;
-import org.debvisor.controller.iso.BootMenus;
 import org.debvisor.controller.iso.BuildMetrics;
-import org.debvisor.controller.iso.DerivedFiles;
-import org.debvisor.controller.iso.IsoAssembler;
 import org.debvisor.controller.iso.IsoBuildRequest;
 import org.debvisor.controller.iso.IsoBuildResult;
 import org.debvisor.controller.iso.IsoBuilder;
-import org.debvisor.controller.iso.IsoTemplates;
-import org.debvisor.controller.iso.ToolRunner;
+import org.debvisor.controller.iso.Sha256Sums;
 import org.debvisor.controller.mirror.DebianArchive;
 import org.debvisor.controller.mirror.IsoBuildException;
 import org.debvisor.controller.mirror.MirrorPreflight;
@@ -209,15 +203,7 @@ public final class IsoLibrary {
       warnings.addAll(preflight(archive, request, progress));
     }
     IsoBuilder builder =
-        new IsoBuilder(
-            archive.installers(),
-            new IsoAssembler(
-                new ToolRunner(settings.sourceDateEpoch()),
-                new BootMenus(new IsoTemplates(null)),
-                new DerivedFiles(archive.installers().cache(), progress),
-                progress),
-            progress,
-            cleanup);
+        IsoBuilder.standard(archive.installers(), settings.sourceDateEpoch(), progress, cleanup);
     BuildMetrics metrics = new BuildMetrics();
     IsoBuildResult result;
     try {
@@ -273,9 +259,7 @@ public final class IsoLibrary {
   /** Missing installer components, as warnings: an install from this mirror would stop there. */
   private static List<String> preflight(
       DebianArchive archive, IsoBuildRequest request, Progress progress) {
-    MirrorPreflight preflight =
-        new MirrorPreflight(
-            archive.indexes(), archive.installers(), archive.client(), progress, true);
+    MirrorPreflight preflight = archive.preflight(progress, true);
     try {
       PreflightReport report = preflight.check(request.arch(), request.installerVersion());
       List<String> warnings = new ArrayList<>();
@@ -334,19 +318,8 @@ public final class IsoLibrary {
   }
 
   private Map<String, String> sums() throws IOException {
-    Map<String, String> byName = new TreeMap<>();
-    Path sums = settings.directory().resolve("SHA256SUMS");
-    if (!Files.exists(sums)) {
-      return byName;
-    }
-    for (String line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
-      if (line.length() > 66 && line.startsWith("  ", 64)) {
-        String name = line.substring(66);
-        if (ISO_NAME.matcher(name).matches()) {
-          byName.put(name, line.substring(0, 64));
-        }
-      }
-    }
+    Map<String, String> byName = Sha256Sums.read(settings.directory().resolve("SHA256SUMS"));
+    byName.keySet().removeIf(name -> !ISO_NAME.matcher(name).matches());
     return byName;
   }
 

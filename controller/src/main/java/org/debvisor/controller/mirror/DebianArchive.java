@@ -34,6 +34,16 @@ public record DebianArchive(
       Path keyring,
       Duration indexMaxAge) {}
 
+  /**
+   * The mirror preflight against this archive.
+   *
+   * @param allowUnverifiedIndex read the installer's component index even when it does not match
+   *     the signed Release (it only selects which files to ask for)
+   */
+  public MirrorPreflight preflight(Progress progress, boolean allowUnverifiedIndex) {
+    return new MirrorPreflight(indexes, installers, client, progress, allowUnverifiedIndex);
+  }
+
   public static DebianArchive open(Source source, Progress progress) throws IsoBuildException {
     InstallerPins pins = InstallerPins.builtIn();
     MirrorClient client = MirrorClient.create(source.mirror());
